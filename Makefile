@@ -1,0 +1,38 @@
+# The contract other tools rely on: `make serve` and `make test` do all the set-up themselves.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+STORE  ?= var/store
+
+.PHONY: install load serve test lint validate bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -m venv $(VENV) || { echo "error: '$(PYTHON) -m venv' failed; on Debian/Ubuntu: apt-get install python3-venv"; exit 2; }
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+load: install
+	$(BIN)/unkg load --store $(STORE)
+
+serve: load
+	$(BIN)/unkg serve --store $(STORE) --host $(HOST) --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+
+validate: install
+	$(BIN)/unkg validate
+
+test: lint validate
+	$(BIN)/pytest
+
+bench: install
+	$(BIN)/python -m bench $(if $(QUICK),--quick,)
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,123 @@
+"""Pure functions from UN symbols, numbers and dates to the IRIs unkg mints.
+
+Every IRI is readable and deterministic: the same source always gives the same IRI, so a load is idempotent
+and a link never breaks. ``base`` is the data base IRI (see :func:`loader.namespaces.data_base`).
+
+>>> B = "https://w3id.org/unkg/"
+>>> document(B, "CTOC/COP/WG.3/2023/1")
+'https://w3id.org/unkg/doc/CTOC/COP/WG.3/2023/1'
+>>> expression(B, "CTOC/COP/WG.3/2023/1", "zho")
+'https://w3id.org/unkg/doc/CTOC/COP/WG.3/2023/1/zho'
+>>> provision(B, "UNTOC", article="27", paragraph="1", subparagraph="a")
+'https://w3id.org/unkg/instrument/UNTOC/art/27/para/1/subpara/a'
+>>> meeting(B, "CTOC-COP/WG.3", 14)
+'https://w3id.org/unkg/meeting/CTOC-COP/WG.3/14'
+>>> agenda_item(meeting(B, "CTOC-COP/WG.3", 14), "1", "a")
+'https://w3id.org/unkg/meeting/CTOC-COP/WG.3/14/agenda/item/1/a'
+>>> decision(B, "CTOC-COP/extended-bureau", "2023-04-19")
+'https://w3id.org/unkg/decision/CTOC-COP/extended-bureau/2023-04-19'
+>>> graph(B, "CTOC-COP-WG.3-2023-1-zho")
+'https://w3id.org/unkg/graph/CTOC-COP-WG.3-2023-1-zho'
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+_SAFE = "/.-_()"  # kept as written in a UN symbol path; everything else is percent-encoded
+
+
+def _segment(text: str) -> str:
+    return quote(text.strip(), safe=_SAFE)
+
+
+def document(base: str, symbol_or_slug: str) -> str:
+    """A document (a work) by its UN symbol as written, slashes kept; or by a slug when it has no symbol."""
+    return f"{base}doc/{_segment(symbol_or_slug)}"
+
+
+def expression(base: str, symbol_or_slug: str, language: str) -> str:
+    """A language version of a document; ``language`` is the ISO 639-2 code (``zho``, ``eng``)."""
+    if not re.fullmatch(r"[a-z]{3}", language):
+        raise ValueError(f"not an ISO 639-2 code: {language!r}")
+    return f"{document(base, symbol_or_slug)}/{language}"
+
+
+def instrument(base: str, key: str) -> str:
+    """A legal instrument (a convention, rules of procedure) by a short key such as ``UNTOC``."""
+    return f"{base}instrument/{_segment(key)}"
+
+
+def provision(
+    base: str,
+    instrument_key: str,
+    *,
+    article: str | None = None,
+    paragraph: str | None = None,
+    subparagraph: str | None = None,
+    item: str | None = None,
+    subitem: str | None = None,
+) -> str:
+    """A provision by its number path: article, paragraph, subparagraph, item, sub-item (each optional)."""
+    iri = instrument(base, instrument_key)
+    for step, value in (("art", article), ("para", paragraph), ("subpara", subparagraph), ("item", item),
+                        ("subitem", subitem)):
+        if value is not None:
+            iri += f"/{step}/{_segment(str(value))}"
+    return iri
+
+
+def body(base: str, path: str) -> str:
+    """A body or post, by a path such as ``CTOC-COP``, ``CTOC-COP/WG.3`` or ``CTOC-COP/extended-bureau``."""
+    return f"{base}body/{_segment(path)}"
+
+
+def meeting(base: str, body_path: str, number: int) -> str:
+    """The ``number``th meeting (session) of a body."""
+    return f"{base}meeting/{_segment(body_path)}/{int(number)}"
+
+
+def agenda(meeting_iri: str) -> str:
+    return f"{meeting_iri}/agenda"
+
+
+def agenda_item(meeting_iri: str, number: str, sub: str | None = None) -> str:
+    """Item ``1`` or sub-item ``1(a)`` (``number="1", sub="a"``) of a meeting's agenda."""
+    iri = f"{agenda(meeting_iri)}/item/{_segment(number)}"
+    return f"{iri}/{_segment(sub)}" if sub else iri
+
+
+def annotation(item_iri: str, order: int) -> str:
+    """The ``order``th explanatory paragraph of an agenda item's annotations."""
+    return f"{item_iri}/annotation/{int(order)}"
+
+
+def time_slot(meeting_iri: str, start: str) -> str:
+    """A slot of the work programme by its local start, ``2023-09-11T10:00`` -> ``.../programme/2023-09-11T1000``."""
+    return f"{meeting_iri}/programme/{start.replace(':', '')}"
+
+
+def decision(base: str, body_path: str, date: str, ordinal: int = 1) -> str:
+    """A decision by the deciding body and its date; a second decision the same day gets ``-2``."""
+    suffix = "" if ordinal == 1 else f"-{ordinal}"
+    return f"{base}decision/{_segment(body_path)}/{date}{suffix}"
+
+
+def event(base: str, path: str) -> str:
+    """Another event, such as a constructive dialogue, by a readable path."""
+    return f"{base}event/{_segment(path)}"
+
+
+def place(base: str, slug: str) -> str:
+    return f"{base}place/{_segment(slug)}"
+
+
+def passage(expression_iri: str, line: int) -> str:
+    """A passage (one line or paragraph) of a source text, by its 1-based line number in the file."""
+    return f"{expression_iri}/L{int(line)}"
+
+
+def graph(base: str, source_id: str) -> str:
+    """The named graph that holds everything loaded from one source."""
+    return f"{base}graph/{_segment(source_id)}"

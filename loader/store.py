@@ -1,0 +1,84 @@
+"""The embedded Oxigraph store: open it, replace one named graph atomically, read what is in it.
+
+One named graph per source document, so one source can be replaced without touching the others. A graph is
+replaced by a single SPARQL update (``DROP`` + ``INSERT DATA``), which Oxigraph applies as one transaction:
+readers see the old graph or the new one, never half of it, and a failure leaves the store as it was.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from loader.errors import StoreError
+from loader.namespaces import UNKG
+
+DEFAULT_STORE = "var/store"
+SHA256 = ox.NamedNode(str(UNKG.sha256))
+
+
+def store_path(option: str | None = None) -> Path:
+    """``--store`` if given, else ``UNKG_STORE``, else ``./var/store``."""
+    return Path(option or os.environ.get("UNKG_STORE") or DEFAULT_STORE)
+
+
+def open_store(path: str | Path, *, read_only: bool = False, create: bool = True) -> ox.Store:
+    """Open (or create) the on-disk store at ``path``, with an error that says what is wrong."""
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise StoreError("not a store directory (it is a file)", path=str(path))
+    looks_like_store = (path / "CURRENT").exists()
+    if path.is_dir() and any(path.iterdir()) and not looks_like_store:
+        raise StoreError("not an Oxigraph store (the directory holds other files)", path=str(path))
+    if not looks_like_store and (read_only or not create):
+        raise StoreError("no store here yet; run `unkg load` first", path=str(path))
+    try:
+        if read_only:
+            return ox.Store.read_only(str(path))
+        path.mkdir(parents=True, exist_ok=True)
+        return ox.Store(str(path))
+    except OSError as error:
+        text = str(error)
+        if "lock" in text.lower():
+            raise StoreError(
+                "the store is locked by another process (a running `unkg serve`?); stop it or use --store",
+                path=str(path),
+            ) from None
+        raise StoreError(f"cannot open the store: {text}", path=str(path)) from None
+
+
+def replace_graph(store: ox.Store, graph_iri: str, ntriples: str) -> None:
+    """Replace the named graph ``graph_iri`` by the triples in ``ntriples`` (N-Triples text), atomically."""
+    store.update(f"DROP SILENT GRAPH <{graph_iri}> ;\nINSERT DATA {{ GRAPH <{graph_iri}> {{\n{ntriples}\n}} }}")
+
+
+def drop_graph(store: ox.Store, graph_iri: str) -> None:
+    store.update(f"DROP SILENT GRAPH <{graph_iri}>")
+
+
+def graph_checksum(store: ox.Store, graph_iri: str) -> str | None:
+    """The ``unkg:sha256`` a source graph records about itself, or None when the graph is not loaded."""
+    graph = ox.NamedNode(graph_iri)
+    for quad in store.quads_for_pattern(graph, SHA256, None, graph):
+        return quad.object.value
+    return None
+
+
+def graph_sizes(store: ox.Store) -> dict[str, int]:
+    """Triples per graph (the default graph is ``""``), largest first."""
+    query = "SELECT ?g (COUNT(*) AS ?n) WHERE { { GRAPH ?g { ?s ?p ?o } } UNION { ?s ?p ?o } } GROUP BY ?g"
+    sizes = {(row["g"].value if row["g"] is not None else ""): int(row["n"].value) for row in store.query(query)}
+    return dict(sorted(sizes.items(), key=lambda kv: -kv[1]))
+
+
+def class_counts(store: ox.Store) -> dict[str, int]:
+    query = "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } } GROUP BY ?c ORDER BY DESC(?n) ?c"
+    return {row["c"].value: int(row["n"].value) for row in store.query(query)}
+
+
+def quads_to_ntriples(triples: Iterable) -> str:
+    """Serialize pyoxigraph triples as N-Triples text."""
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
