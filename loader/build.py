@@ -1,0 +1,67 @@
+"""One source document to one RDF graph: pick the genre's parser and converter by the manifest's ``genre``."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import PROV, RDF
+
+from loader import iris
+from loader.errors import SourceError
+from loader.manifest import DATA_DIR, SourceEntry
+from loader.namespaces import UNKG
+
+
+def _agenda(entry: SourceEntry, base: str) -> Graph:
+    from loader.sources import agenda
+    from loader.to_rdf import agenda as agenda_rdf
+
+    return agenda_rdf.to_graph(agenda.parse(entry.path), entry, base)
+
+
+def _treaty(entry: SourceEntry, base: str) -> Graph:
+    from loader.sources import treaty
+    from loader.to_rdf import treaty as treaty_rdf
+
+    return treaty_rdf.to_graph(treaty.parse(entry.path), entry, base)
+
+
+GENRES: dict[str, Callable[[SourceEntry, str], Graph]] = {
+    "annotated-agenda": _agenda,
+    "treaty": _treaty,
+}
+
+
+def sha256(entry: SourceEntry) -> str:
+    return hashlib.sha256(entry.path.read_bytes()).hexdigest()
+
+
+def relative_file(entry: SourceEntry) -> str:
+    try:
+        return "data/" + entry.path.relative_to(DATA_DIR).as_posix()
+    except ValueError:
+        return entry.path.as_posix()
+
+
+def build_graph(entry: SourceEntry, base: str) -> Graph:
+    """The graph of one source, with its self-description (checksum, file) as graph metadata."""
+    convert = GENRES.get(entry.genre)
+    if convert is None:
+        known = ", ".join(sorted(GENRES))
+        raise SourceError(f"unknown genre {entry.genre!r} (known: {known})", path=str(entry.path))
+    graph = convert(entry, base)
+    describe_source_graph(graph, entry, base)
+    return graph
+
+
+def describe_source_graph(graph: Graph, entry: SourceEntry, base: str) -> URIRef:
+    node = URIRef(iris.graph(base, entry.id))
+    graph.add((node, RDF.type, UNKG.SourceGraph))
+    graph.add((node, UNKG.sha256, Literal(sha256(entry))))
+    graph.add((node, UNKG.sourceFile, Literal(relative_file(entry))))
+    expression = entry.get("expression_iri")
+    if expression:
+        graph.add((node, PROV.wasDerivedFrom, URIRef(expression)))
+    return node
