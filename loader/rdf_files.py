@@ -1,0 +1,81 @@
+"""Read users' RDF files (Turtle, TriG, N-Triples, N-Quads, JSON-LD, RDF/XML) with errors that name the line.
+
+Parsing goes through Oxigraph's parser (fast, and its errors carry the position); the result is an rdflib
+``Dataset`` because pySHACL validates rdflib graphs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Literal, URIRef
+
+from loader.errors import SourceError
+
+FORMATS: dict[str, ox.RdfFormat] = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".turtle": ox.RdfFormat.TURTLE,
+    ".trig": ox.RdfFormat.TRIG,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".json": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+    ".xml": ox.RdfFormat.RDF_XML,
+}
+
+
+def is_rdf_file(path: Path) -> bool:
+    return path.suffix.lower() in FORMATS
+
+
+def rdf_format(path: Path) -> ox.RdfFormat:
+    try:
+        return FORMATS[path.suffix.lower()]
+    except KeyError:
+        known = " ".join(sorted(FORMATS))
+        raise SourceError(f"unknown RDF format {path.suffix or '(no extension)'!r}; known: {known}",
+                          path=str(path)) from None
+
+
+def read_quads(path: Path) -> list[ox.Quad]:
+    """Every quad in an RDF file; a ``SourceError`` naming file, line and problem when it cannot be read."""
+    fmt = rdf_format(path)
+    try:
+        return list(ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri()))
+    except FileNotFoundError:
+        raise SourceError("no such file", path=str(path)) from None
+    except IsADirectoryError:
+        raise SourceError("is a directory, not an RDF file", path=str(path)) from None
+    except PermissionError:
+        raise SourceError("permission denied", path=str(path)) from None
+    except SyntaxError as error:
+        message = str(error.msg if hasattr(error, "msg") else error)
+        message = message.split(" (", 1)[0] if message.endswith(")") else message
+        raise SourceError(f"syntax error: {message}", path=str(path), line=error.lineno) from None
+    except (OSError, ValueError) as error:
+        raise SourceError(f"cannot read: {error}", path=str(path)) from None
+
+
+def to_rdflib(term):
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    return None  # the default graph
+
+
+def to_dataset(quads: list[ox.Quad]) -> Dataset:
+    """The quads as an rdflib Dataset (default graph and named graphs)."""
+    dataset = Dataset()
+    for quad in quads:
+        graph = to_rdflib(quad.graph_name)
+        context = dataset.graph(graph) if graph is not None else dataset.default_context
+        context.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+    return dataset

@@ -1,0 +1,199 @@
+"""Validate RDF with pySHACL against shapes/, and report what is wrong in words a person can act on.
+
+Validation runs on rdflib's in-memory graph of one source (fast, and its cost grows with the change, not the
+store), together with a small *context*: the ``rdf:type`` of every IRI the source references but does not
+describe, taken from the store or from sources loaded before it. So the agenda's citation of UNTOC art. 27(1)(a)
+is checked against the provision the treaty source defines.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
+import pyshacl
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+
+from loader.errors import SourceError
+from loader.namespaces import SH
+
+ROOT = Path(__file__).resolve().parent.parent
+SHAPES_DIR = ROOT / "shapes"
+ONTOLOGY_DIR = ROOT / "ontology"
+
+TypeLookup = Callable[[list[URIRef]], Iterable[tuple[URIRef, URIRef]]]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One validation result, as plain strings."""
+
+    severity: str  # "Violation", "Warning" or "Info"
+    focus: str
+    path: str | None
+    message: str
+    shape: str
+    component: str
+    value: str | None
+
+
+@dataclass(frozen=True)
+class Report:
+    conforms: bool  # no Violation (warnings allowed)
+    findings: tuple[Finding, ...]
+
+    @property
+    def violations(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity != "Violation"]
+
+
+def _read_turtle_dir(directory: Path) -> Graph:
+    graph = Graph()
+    files = sorted(directory.glob("*.ttl"))
+    for file in files:
+        try:
+            graph.parse(file, format="turtle")
+        except Exception as error:  # rdflib raises many kinds; all mean "this file is broken"
+            raise SourceError(f"cannot parse: {error}", path=str(file)) from None
+    return graph
+
+
+@lru_cache(maxsize=1)
+def shapes_graph() -> Graph:
+    """Every shape in shapes/*.ttl (read once per process)."""
+    return _read_turtle_dir(SHAPES_DIR)
+
+
+@lru_cache(maxsize=1)
+def ontology_graph() -> Graph:
+    """The ontology (ontology/*.ttl), mixed into validation so ``sh:class`` follows ``rdfs:subClassOf``."""
+    return _read_turtle_dir(ONTOLOGY_DIR)
+
+
+def referenced_iris(graph: Graph) -> list[URIRef]:
+    """IRIs used as objects (not types) that the graph does not describe itself."""
+    described = set(graph.subjects())
+    return sorted(
+        {o for p, o in graph.predicate_objects() if isinstance(o, URIRef) and p != RDF.type} - described
+    )
+
+
+def context_graph(graph: Graph, lookups: Iterable[TypeLookup]) -> Graph:
+    """The types of the IRIs ``graph`` references, from each lookup in turn (earlier sources, the store)."""
+    context = Graph()
+    missing = referenced_iris(graph)
+    for lookup in lookups:
+        if not missing:
+            break
+        for subject, rdf_type in lookup(missing):
+            context.add((subject, RDF.type, rdf_type))
+        missing = [iri for iri in missing if (iri, None, None) not in context]
+    return context
+
+
+def graph_type_lookup(graph: Graph) -> TypeLookup:
+    return lambda iris: [(iri, t) for iri in iris for t in graph.objects(iri, RDF.type)]
+
+
+def validate(data: Graph, context: Graph | None = None) -> Report:
+    """Validate ``data`` (plus ``context``) against shapes/; warnings do not break conformance."""
+    target = data if context is None or len(context) == 0 else data + context
+    _, results_graph, _ = pyshacl.validate(
+        target,
+        shacl_graph=shapes_graph(),
+        ont_graph=ontology_graph(),
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+    )
+    order = lambda f: (f.severity != "Violation", f.focus, f.path or "")  # noqa: E731
+    findings = tuple(sorted(_findings(results_graph), key=order))
+    return Report(conforms=not any(f.severity == "Violation" for f in findings), findings=findings)
+
+
+def _findings(results: Graph) -> Iterable[Finding]:
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        def one(prop, result=result):
+            value = results.value(result, prop)
+            return None if value is None else str(value)
+
+        severity = one(SH.resultSeverity) or str(SH.Violation)
+        yield Finding(
+            severity=severity.rsplit("#", 1)[-1],
+            focus=one(SH.focusNode) or "",
+            path=one(SH.resultPath),
+            message=one(SH.resultMessage) or "does not conform",
+            shape=one(SH.sourceShape) or "",
+            component=(one(SH.sourceConstraintComponent) or "").rsplit("#", 1)[-1],
+            value=one(SH.value),
+        )
+
+
+# --- reports ---
+
+def _short(iri: str | None) -> str:
+    if iri is None:
+        return ""
+    for sep in ("#", "/"):
+        if sep in iri:
+            return iri.rsplit(sep, 1)[-1]
+    return iri
+
+
+def as_text(reports: dict[str, Report]) -> str:
+    """One block per file: ``file: Violation: <resource> <property>: message``."""
+    lines = []
+    for source, report in reports.items():
+        if not report.findings:
+            lines.append(f"{source}: conforms")
+            continue
+        for f in report.findings:
+            where = f"<{f.focus}>" + (f" {_short(f.path)}" if f.path else "")
+            value = f" (value: {f.value})" if f.value and f.value not in f.message else ""
+            lines.append(f"{source}: {f.severity}: {where}: {f.message}{value} [shape {_short(f.shape)}]")
+        verdict = "conforms" if report.conforms else f"does not conform ({len(report.violations)} violations)"
+        lines.append(f"{source}: {verdict}, {len(report.warnings)} warnings")
+    return "\n".join(lines) + "\n"
+
+
+def as_json(reports: dict[str, Report]) -> str:
+    body = {
+        "conforms": all(r.conforms for r in reports.values()),
+        "files": [
+            {"file": source, "conforms": r.conforms, "findings": [asdict(f) for f in r.findings]}
+            for source, r in reports.items()
+        ],
+    }
+    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+
+
+def as_junit(reports: dict[str, Report]) -> str:
+    """JUnit XML: one test case per file, one failure per violation (warnings go to system-out)."""
+    failures = sum(len(r.violations) for r in reports.values())
+    out = [f'<?xml version="1.0" encoding="UTF-8"?>\n<testsuite name="unkg validate" tests="{len(reports)}" '
+           f'failures="{failures}">']
+    for source, r in reports.items():
+        out.append(f"  <testcase classname=\"unkg.validate\" name={quoteattr(source)}>")
+        for f in r.violations:
+            text = f"<{f.focus}> {f.path or ''}: {f.message} [shape {f.shape}]"
+            out.append(f"    <failure message={quoteattr(f.message)} type={quoteattr(f.component)}>"
+                       f"{escape(text)}</failure>")
+        if r.warnings:
+            warn = "\n".join(f"Warning: <{f.focus}> {f.path or ''}: {f.message}" for f in r.warnings)
+            out.append(f"    <system-out>{escape(warn)}</system-out>")
+        out.append("  </testcase>")
+    out.append("</testsuite>")
+    return "\n".join(out) + "\n"
+
+
+RENDERERS = {"text": as_text, "json": as_json, "junit": as_junit}
+
