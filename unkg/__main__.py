@@ -1,0 +1,3 @@
+from unkg.cli import app
+
+app(prog_name="unkg")

@@ -1,0 +1,311 @@
+"""The ``unkg`` command: one thin command per core function (load, validate, serve, query, export, stats).
+
+Exit codes: 0 success; 1 the data does not conform to the shapes; 2 unusable input (a missing file, a syntax
+error, a store that cannot be opened). Errors are one line on standard error; ``--debug`` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from loader.errors import UnkgError, ValidationFailed
+
+app = typer.Typer(
+    help="unkg: a knowledge graph of UN meeting documentation, served as linked data with a SPARQL endpoint.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+state = {"debug": False}
+
+StoreOption = Annotated[
+    Path | None,
+    typer.Option("--store", help="Store directory [default: $UNKG_STORE or ./var/store].", show_default=False),
+]
+
+
+class ReportFormat(StrEnum):
+    text = "text"
+    json = "json"
+    junit = "junit"
+
+
+class TableFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    tsv = "tsv"
+
+
+class DumpFormat(StrEnum):
+    nquads = "nquads"
+    trig = "trig"
+
+
+def fail(error: Exception, code: int = 2) -> typer.Exit:
+    """Print one line for the user (the traceback too with --debug) and give the exit to raise."""
+    if state["debug"]:
+        import traceback
+
+        traceback.print_exception(error)
+    err.print(f"error: {error}", markup=False, highlight=False)
+    return typer.Exit(code)
+
+
+@app.callback()
+def main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False) -> None:
+    state["debug"] = debug
+
+
+@app.command()
+def load(
+    files: Annotated[list[Path] | None, typer.Argument(help="RDF files or manifest (.toml) files.")] = None,
+    store: StoreOption = None,
+    graph: Annotated[str | None, typer.Option(help="Target graph IRI for a plain RDF file's triples.")] = None,
+    force: Annotated[bool, typer.Option(help="Reload sources even when unchanged.")] = False,
+) -> None:
+    """Load sources into the store: with no FILES, everything bundled under data/ (and the ontology).
+
+    Each source is parsed, validated against shapes/ in memory, then its named graph is replaced atomically;
+    nothing is written when any source fails. Unchanged sources are skipped.
+
+    Example: unkg load --store var/store data/manifest.toml my-extra.ttl
+    """
+    from loader import pipeline
+    from loader.manifest import read_manifest
+    from loader.namespaces import data_base
+    from loader.rdf_files import is_rdf_file
+    from loader.store import open_store, store_path
+
+    try:
+        path = store_path(str(store) if store else None)
+        base = data_base()
+        if graph and len(files or []) != 1:
+            raise UnkgError("--graph names the target of exactly one RDF file")
+        # read every input before opening the store for writing, so a bad file changes nothing
+        manifests = [f for f in files or [] if f.suffix == ".toml"]
+        rdf = [f for f in files or [] if f.suffix != ".toml"]
+        for f in rdf:
+            if not is_rdf_file(f) and f.exists():
+                raise UnkgError(f"{f}: not an RDF file (.ttl .trig .nt .nq .jsonld .rdf) nor a manifest (.toml)")
+        entries = [e for m in manifests for e in read_manifest(m)]
+        db = open_store(path)
+        planned = []
+        with Progress(console=err, transient=True, disable=len(entries) + len(rdf) < 3) as progress:
+            task = progress.add_task("loading", total=len(entries) + len(rdf) + (0 if files else 1))
+            if not files:
+                planned += [pipeline.ontology_plan(db, base, force)]
+                planned += pipeline.plan_sources(db, read_manifest(), base, force=force,
+                                                 on_source=lambda _: progress.advance(task))
+            planned += pipeline.plan_sources(db, entries, base, force=force,
+                                             on_source=lambda _: progress.advance(task))
+            for f in rdf:
+                planned += pipeline.plan_rdf_file(db, f, base, graph)
+                progress.advance(task)
+            written = pipeline.write(db, planned)
+        db.flush()
+    except ValidationFailed as error:
+        from loader.validate import as_text
+
+        err.print(as_text({error.path or "input": error.report}), markup=False, highlight=False, end="")
+        raise fail(error, 1) from None
+    except UnkgError as error:
+        raise fail(error) from None
+    skipped = sum(1 for p in planned if p.skipped)
+    err.print(f"loaded {written} graph(s) into {path}" + (f", {skipped} unchanged" if skipped else ""),
+              highlight=False)
+
+
+@app.command()
+def validate(
+    files: Annotated[list[Path] | None, typer.Argument(help="RDF files (Turtle, TriG, N-Triples, N-Quads, "
+                                                            "JSON-LD, RDF/XML) or manifests (.toml).")] = None,
+    format: Annotated[ReportFormat, typer.Option("--format", help="Report format.")] = ReportFormat.text,
+    store: Annotated[Path | None, typer.Option(help="Resolve references against this store.")] = None,
+) -> None:
+    """Validate RDF files against shapes/ (with no FILES: the bundled sources). Exit 0 conforms, 1 not, 2 bad input.
+
+    Example: unkg validate my-meeting.ttl --format junit > report.xml
+    """
+    from rdflib import Graph
+
+    from loader.build import build_graph
+    from loader.manifest import read_manifest
+    from loader.namespaces import data_base
+    from loader.rdf_files import read_quads, to_dataset
+    from loader.validate import RENDERERS, context_graph, graph_type_lookup
+    from loader.validate import validate as run_validation
+
+    reports = {}
+    try:
+        base = data_base()
+        lookups = []
+        if store is not None:
+            from loader.pipeline import store_type_lookup
+            from loader.store import open_store
+
+            lookups.append(store_type_lookup(open_store(store, read_only=True)))
+        built = Graph()
+        lookups.insert(0, graph_type_lookup(built))
+        manifests = [f for f in files or [] if f.suffix == ".toml"]
+        entries = [e for m in manifests for e in read_manifest(m)] if files else read_manifest()
+        for entry in entries:
+            graph = build_graph(entry, base)
+            reports[str(entry.path)] = run_validation(graph, context_graph(graph, lookups))
+            built += graph
+        for f in [f for f in files or [] if f.suffix != ".toml"]:
+            dataset = to_dataset(read_quads(f))
+            graph = Graph()
+            for context in dataset.graphs():
+                graph += context
+            reports[str(f)] = run_validation(graph, context_graph(graph, lookups))
+    except UnkgError as error:
+        raise fail(error) from None
+    sys.stdout.write(RENDERERS[format.value](reports))
+    raise typer.Exit(0 if all(r.conforms for r in reports.values()) else 1)
+
+
+@app.command()
+def serve(
+    store: StoreOption = None,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    timeout: Annotated[float, typer.Option(help="Time limit of one query, in seconds.")] = 30.0,
+    allow_update: Annotated[bool, typer.Option("--allow-update", help="Enable SPARQL Update and the Graph Store "
+                                               "Protocol (needs $UNKG_UPDATE_TOKEN off loopback).")] = False,
+    allow_remote: Annotated[list[str] | None, typer.Option("--allow-remote", help="An IRI prefix that SERVICE, "
+                                                           "LOAD or FROM may name (repeatable).")] = None,
+) -> None:
+    """Serve the store: SPARQL 1.1 endpoint at /sparql, a page for every resource, the query UI at /.
+
+    Example: unkg serve --store var/store --port 8000
+    """
+    from api.server import serve as run_server
+    from api.settings import Settings
+    from loader.store import store_path
+
+    try:
+        settings = Settings.from_cli(
+            store=store_path(str(store) if store else None),
+            host=host,
+            port=port,
+            timeout=timeout,
+            allow_update=allow_update,
+            allow_remote=tuple(allow_remote or ()),
+        )
+        run_server(settings)
+    except UnkgError as error:
+        raise fail(error) from None
+
+
+@app.command()
+def query(
+    text: Annotated[str | None, typer.Argument(help="The SPARQL query.")] = None,
+    file: Annotated[Path | None, typer.Option("-f", "--file", help="Read the query from a file.")] = None,
+    store: StoreOption = None,
+    format: Annotated[TableFormat, typer.Option("--format", help="Output format.")] = TableFormat.table,
+) -> None:
+    """Run a SPARQL query against the store (read-only) and print the results.
+
+    Example: unkg query 'SELECT ?item ?title WHERE { ?item a unkg:AgendaItem ; unkg:title ?title }'
+    """
+    import pyoxigraph as ox
+
+    from loader.namespaces import PREFIXES
+    from loader.store import open_store, store_path
+
+    try:
+        if (text is None) == (file is None):
+            raise UnkgError("give a query or -f FILE (one of them)")
+        if file is not None:
+            try:
+                text = file.read_text(encoding="utf-8")
+            except OSError as error:
+                raise UnkgError(f"{file}: cannot read: {error.strerror}") from None
+        db = open_store(store_path(str(store) if store else None), read_only=True)
+        try:
+            result = db.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
+        except SyntaxError as error:
+            raise UnkgError(f"query syntax error: {error}") from None
+    except UnkgError as error:
+        raise fail(error) from None
+    if isinstance(result, ox.QueryBoolean):
+        out.print("true" if bool(result) else "false")
+    elif isinstance(result, ox.QueryTriples):
+        sys.stdout.write(ox.serialize(result, format=ox.RdfFormat.TURTLE).decode())
+    elif format is TableFormat.table:
+        table = Table(*[v.value for v in result.variables])
+        for row in result:
+            table.add_row(*[("" if row[v] is None else row[v].value) for v in result.variables])
+        out.print(table)
+    else:
+        kinds = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV,
+                 "tsv": ox.QueryResultsFormat.TSV}
+        sys.stdout.write(result.serialize(format=kinds[format.value]).decode())
+
+
+@app.command()
+def export(
+    store: StoreOption = None,
+    format: Annotated[DumpFormat, typer.Option("--format", help="Dump format.")] = DumpFormat.nquads,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")] = None,
+) -> None:
+    """Dump every graph of the store as N-Quads or TriG.
+
+    Example: unkg export --format trig -o unkg.trig
+    """
+    import pyoxigraph as ox
+
+    from loader.store import open_store, store_path
+
+    try:
+        db = open_store(store_path(str(store) if store else None), read_only=True)
+        fmt = ox.RdfFormat.N_QUADS if format is DumpFormat.nquads else ox.RdfFormat.TRIG
+        if output is None:
+            db.dump(sys.stdout.buffer, format=fmt)
+        else:
+            try:
+                db.dump(str(output), format=fmt)
+            except OSError as error:
+                raise UnkgError(f"{output}: cannot write: {error.strerror or error}") from None
+    except UnkgError as error:
+        raise fail(error) from None
+
+
+@app.command()
+def stats(store: StoreOption = None) -> None:
+    """Triples per graph, and classes with their instance counts.
+
+    Example: unkg stats --store var/store
+    """
+    from loader.store import class_counts, graph_sizes, open_store, store_path
+
+    try:
+        db = open_store(store_path(str(store) if store else None), read_only=True)
+    except UnkgError as error:
+        raise fail(error) from None
+    graphs = Table("graph", "triples")
+    sizes = graph_sizes(db)
+    for name, size in sizes.items():
+        graphs.add_row(name or "(default graph)", str(size))
+    graphs.add_row("total", str(sum(sizes.values())))
+    out.print(graphs)
+    classes = Table("class", "instances")
+    for name, count in class_counts(db).items():
+        classes.add_row(name, str(count))
+    out.print(classes)
+
+
+if __name__ == "__main__":
+    app()
