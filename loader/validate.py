@@ -23,8 +23,20 @@ from loader.errors import SourceError
 from loader.namespaces import SH
 
 ROOT = Path(__file__).resolve().parent.parent
-SHAPES_DIR = ROOT / "shapes"
-ONTOLOGY_DIR = ROOT / "ontology"
+
+
+def _data_dir(name: str) -> Path:
+    """``shapes/`` or ``ontology/`` of the checkout, or the copy shipped in the installed package."""
+    here = ROOT / name
+    if here.is_dir():
+        return here
+    from importlib.resources import files
+
+    return Path(str(files(f"unkg.{name}")))
+
+
+SHAPES_DIR = _data_dir("shapes")
+ONTOLOGY_DIR = _data_dir("ontology")
 
 TypeLookup = Callable[[list[URIRef]], Iterable[tuple[URIRef, URIRef]]]
 

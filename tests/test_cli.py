@@ -1,0 +1,232 @@
+"""The `unkg` command, run as a user runs it: a subprocess, good input and bad, exit codes and messages."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+UNKG = [sys.executable, "-m", "unkg"]
+COMMANDS = ["load", "validate", "serve", "query", "export", "stats"]
+
+
+def unkg(*args: str, store: Path | None = None, check: int | None = None, **kw) -> subprocess.CompletedProcess:
+    env = {**os.environ, "COLUMNS": "200"}
+    env.pop("UNKG_STORE", None)
+    argv = [*UNKG, *args] + (["--store", str(store)] if store else [])
+    done = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, **kw)
+    if check is not None:
+        assert done.returncode == check, f"exit {done.returncode}\nstdout:\n{done.stdout}\nstderr:\n{done.stderr}"
+    return done
+
+
+def dump(store: Path) -> list[str]:
+    """Every quad of a store, as sorted N-Quads lines (opened read-only, so it works beside a writer)."""
+    db = ox.Store.read_only(str(store))
+    return sorted(ox.serialize(db, format=ox.RdfFormat.N_QUADS).decode().splitlines())
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory) -> Path:
+    store = tmp_path_factory.mktemp("cli") / "store"
+    unkg("load", store=store, check=0)
+    return store
+
+
+@pytest.fixture()
+def copy_of(loaded, tmp_path):
+    """A private copy of the loaded store, for tests that try to change it."""
+
+    def make() -> Path:
+        target = tmp_path / "store"
+        ox.Store.read_only(str(loaded)).backup(str(target))
+        return target
+
+    return make
+
+
+# --- help and docs -------------------------------------------------------------------------------------------
+
+def test_help_lists_every_command_and_each_has_an_example():
+    top = unkg("--help", check=0).stdout
+    for command in COMMANDS:
+        assert command in top
+        assert "Example: unkg " + command in unkg(command, "--help", check=0).stdout
+
+
+# --- validate ------------------------------------------------------------------------------------------------
+
+def test_validate_bundled_data_conforms():
+    done = unkg("validate", check=0)
+    assert "does not conform" not in done.stdout
+    assert "000_53ef33334a0e60d7.txt" in done.stdout and "UNTOC.en.md" in done.stdout
+
+
+def test_validate_syntax_error_names_file_and_line(tmp_path):
+    broken = tmp_path / "broken.ttl"
+    broken.write_text('@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:a ex:b "unterminated .\n')
+    done = unkg("validate", str(broken), check=2)
+    assert f"{broken}:3:" in done.stderr
+    assert "syntax error" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_validate_missing_file_and_unknown_format(tmp_path):
+    assert "no such file" in unkg("validate", str(tmp_path / "nope.ttl"), check=2).stderr
+    odd = tmp_path / "data.xyz"
+    odd.write_text("x")
+    assert "unknown RDF format '.xyz'" in unkg("validate", str(odd), check=2).stderr
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    done = unkg("--debug", "validate", str(tmp_path / "nope.ttl"), check=2)
+    assert "Traceback" in done.stderr
+
+
+def test_validate_non_conforming_data_names_the_resource(tmp_path):
+    data = tmp_path / "meeting.ttl"
+    data.write_text(
+        "@prefix unkg: <https://w3id.org/unkg/ontology#> .\n"
+        "<https://example.org/m/1> a unkg:Meeting ; unkg:meetingNumber 1 .\n"
+    )
+    text = unkg("validate", str(data), check=1).stdout
+    assert "<https://example.org/m/1>" in text
+    assert "Violation" in text and "does not conform" in text
+    report = json.loads(unkg("validate", str(data), "--format", "json", check=1).stdout)
+    assert report["conforms"] is False
+    assert any(f["focus"] == "https://example.org/m/1" for f in report["files"][0]["findings"])
+    junit = unkg("validate", str(data), "--format", "junit", check=1).stdout
+    assert junit.startswith("<?xml") and "<failure" in junit
+
+
+def test_validate_conforming_user_file(tmp_path):
+    data = tmp_path / "ok.nt"
+    data.write_text("<https://example.org/a> <https://example.org/p> \"x\" .\n")
+    assert "conforms" in unkg("validate", str(data), check=0).stdout
+
+
+# --- load ----------------------------------------------------------------------------------------------------
+
+def test_load_is_idempotent_and_skips_unchanged_sources(loaded, copy_of):
+    store = copy_of()
+    before = dump(store)
+    done = unkg("load", store=store, check=0)
+    assert "unchanged" in done.stderr
+    assert dump(store) == before
+    unkg("load", "--force", store=store, check=0)
+    assert dump(store) == before
+
+
+def test_load_puts_each_source_in_its_own_graph(loaded):
+    graphs = {line.rsplit(" ", 2)[-2] for line in dump(loaded)}
+    assert "<https://w3id.org/unkg/graph/UNTOC-eng>" in graphs
+    assert "<https://w3id.org/unkg/graph/CTOC-COP-WG.3-2023-1-zho>" in graphs
+    assert "<https://w3id.org/unkg/graph/ontology>" in graphs
+
+
+def test_load_broken_file_leaves_the_store_as_it_was(copy_of, tmp_path):
+    store = copy_of()
+    before = dump(store)
+    good = tmp_path / "good.ttl"
+    good.write_text("<https://example.org/a> <https://example.org/p> 1 .\n")
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("<https://example.org/a> <https://example.org/p> .\n")
+    done = unkg("load", str(good), str(broken), store=store, check=2)
+    assert f"{broken}:1:" in done.stderr
+    assert dump(store) == before
+
+
+def test_load_non_conforming_file_is_refused(copy_of, tmp_path):
+    store = copy_of()
+    before = dump(store)
+    data = tmp_path / "meeting.ttl"
+    data.write_text("<https://example.org/m/1> a <https://w3id.org/unkg/ontology#Meeting> .\n")
+    done = unkg("load", str(data), store=store, check=1)
+    assert "https://example.org/m/1" in done.stderr
+    assert dump(store) == before
+
+
+def test_load_rdf_file_into_a_named_graph(copy_of, tmp_path):
+    store = copy_of()
+    data = tmp_path / "extra.ttl"
+    data.write_text("<https://example.org/a> <https://example.org/p> 1 .\n")
+    unkg("load", str(data), "--graph", "https://example.org/g", store=store, check=0)
+    assert '<https://example.org/a> <https://example.org/p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> ' \
+           '<https://example.org/g> .' in dump(store)
+
+
+def test_store_that_is_a_file_or_a_foreign_directory(tmp_path):
+    file = tmp_path / "file"
+    file.write_text("x")
+    assert "not a store directory" in unkg("stats", store=file, check=2).stderr
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "notes.txt").write_text("x")
+    assert "not an Oxigraph store" in unkg("load", store=other, check=2).stderr
+    assert "no store here yet" in unkg("stats", store=tmp_path / "empty", check=2).stderr
+
+
+def _hold(path: str, ready, release) -> None:
+    ox.Store(path)
+    ready.set()
+    release.wait(60)
+
+
+def test_store_locked_by_another_process(copy_of):
+    store = copy_of()
+    context = multiprocessing.get_context("spawn")
+    ready, release = context.Event(), context.Event()
+    holder = context.Process(target=_hold, args=(str(store), ready, release))
+    holder.start()
+    try:
+        assert ready.wait(30)
+        done = unkg("load", store=store, check=2)
+        assert "locked by another process" in done.stderr
+    finally:
+        release.set()
+        holder.join(30)
+
+
+# --- query, export, stats ------------------------------------------------------------------------------------
+
+def test_query_formats(loaded):
+    q = "SELECT ?n WHERE { ?m a unkg:Meeting ; unkg:meetingNumber ?n } ORDER BY ?n"
+    table = unkg("query", q, store=loaded, check=0).stdout
+    assert "14" in table
+    csv = unkg("query", q, "--format", "csv", store=loaded, check=0).stdout
+    assert csv.splitlines()[0] == "n" and "14" in csv.splitlines()
+    body = json.loads(unkg("query", q, "--format", "json", store=loaded, check=0).stdout)
+    assert "14" in {b["n"]["value"] for b in body["results"]["bindings"]}
+    assert unkg("query", "ASK { ?s a unkg:Meeting }", store=loaded, check=0).stdout.strip() == "true"
+
+
+def test_query_from_file_and_errors(loaded, tmp_path):
+    file = tmp_path / "q.rq"
+    file.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert "n" in unkg("query", "-f", str(file), store=loaded, check=0).stdout
+    bad = unkg("query", "SELECT * WHERE { ?s ?p }", store=loaded, check=2).stderr
+    assert "query syntax error" in bad and "1:" in bad
+    assert "one of them" in unkg("query", store=loaded, check=2).stderr
+
+
+def test_export_round_trips(loaded, tmp_path):
+    out = tmp_path / "dump.nq"
+    unkg("export", "-o", str(out), store=loaded, check=0)
+    quads = list(ox.parse(path=str(out), format=ox.RdfFormat.N_QUADS))
+    assert len(quads) == len(dump(loaded))
+    trig = unkg("export", "--format", "trig", store=loaded, check=0).stdout
+    assert len(list(ox.parse(trig.encode(), format=ox.RdfFormat.TRIG))) == len(quads)
+
+
+def test_stats_counts_graphs_and_classes(loaded):
+    text = unkg("stats", store=loaded, check=0).stdout
+    assert "https://w3id.org/unkg/graph/UNTOC-eng" in text
+    assert "https://w3id.org/unkg/ontology#Meeting" in text
+    assert "total" in text
