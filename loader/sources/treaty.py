@@ -50,13 +50,16 @@ class Passage:
 class Provision:
     """An article, paragraph, subparagraph, item or sub-item, with its own text and its parts in order.
 
-    ``path`` is the numbers from the article down (``("27", "1", "a")``); ``passages`` every line the
-    provision was read from (its number line, and for an article its heading and text lines).
+    ``path`` is the numbers from the article down (``("27", "1", "a")``) and ``levels`` their levels
+    (``("article", "paragraph", "subparagraph")``; art. 2(a) is ``("article", "subparagraph")``);
+    ``passages`` every line the provision was read from (its number line, and for an article its heading and
+    text lines).
     """
 
     level: str
     number: str
     path: tuple[str, ...]
+    levels: tuple[str, ...]
     text: str = ""
     heading: str = ""
     passages: list[Passage] = field(default_factory=list)
@@ -143,7 +146,7 @@ def _describe(provision: Provision) -> str:
     """``subparagraph b) of paragraph 1 of article 5``: how an error message names a provision."""
     names = {"article": "article {}", "paragraph": "paragraph {}", "subparagraph": "subparagraph {})",
              "item": "item ({})", "subitem": "sub-item {}."}
-    steps = [names[level].format(number) for level, number in zip(LEVELS, provision.path, strict=False)]
+    steps = [names[level].format(number) for level, number in zip(provision.levels, provision.path, strict=True)]
     return " of ".join(reversed(steps))
 
 
@@ -205,7 +208,7 @@ class _Reader:
         expected = _next_expected("article", previous)
         if number != expected:
             self.fail(passage.line, f"article {number} out of sequence: expected article {expected}")
-        article = Provision("article", number, (number,), passages=[passage])
+        article = Provision("article", number, (number,), ("article",), passages=[passage])
         self.treaty.articles.append(article)
         self.open = {"article": article}
         self.awaiting_heading = True
@@ -219,7 +222,8 @@ class _Reader:
         if number != expected:
             where = _describe(parent)
             self.fail(passage.line, f"{level} {number!r} of {where} out of sequence: expected {expected!r}")
-        provision = Provision(level, number, (*parent.path, number), text, passages=[passage])
+        provision = Provision(level, number, (*parent.path, number), (*parent.levels, level), text,
+                              passages=[passage])
         parent.parts.append(provision)
         depth = LEVELS.index(level)
         self.open = {lvl: p for lvl, p in self.open.items() if LEVELS.index(lvl) < depth}
