@@ -1,0 +1,55 @@
+"""Docs that fail when stale: the README's commands, the Makefile's targets, CI, CLI commands and doctests agree."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import re
+from pathlib import Path
+
+import pytest
+
+from unkg.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+MAKEFILE = (ROOT / "Makefile").read_text(encoding="utf-8")
+
+
+def test_readme_starts_with_the_two_commands():
+    first_block = README.split("```sh", 1)[1].split("```", 1)[0]
+    assert "make serve" in first_block and "make test" in first_block
+
+
+def test_makefile_has_the_contract_targets():
+    targets = set(re.findall(r"^([a-z]+):", MAKEFILE, re.M))
+    assert {"install", "serve", "test", "bench"} <= targets
+    # serve loads first, test lints and validates first: the README promises both
+    assert re.search(r"^serve: load$", MAKEFILE, re.M)
+    assert re.search(r"^test: lint validate$", MAKEFILE, re.M)
+
+
+def test_ci_runs_the_readme_test_command():
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_every_cli_command_is_documented():
+    names = [c.name or c.callback.__name__ for c in app.registered_commands]
+    assert names, "no commands registered"
+    for name in names:
+        assert f"`unkg {name}" in README, f"README's command table lacks unkg {name}"
+
+
+def test_every_setting_is_documented():
+    for setting in re.findall(r'environ\.get\("(UNKG_[A-Z_]+)"', _python_sources()):
+        assert setting in README, f"{setting} is read by the code but not in the README"
+
+
+def _python_sources() -> str:
+    return "\n".join(p.read_text() for d in ("loader", "api", "unkg") for p in (ROOT / d).rglob("*.py"))
+
+
+@pytest.mark.parametrize("module", ["loader.iris", "loader.namespaces"])
+def test_doctests(module):
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.attempted > 0 and result.failed == 0
