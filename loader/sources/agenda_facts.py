@@ -1,0 +1,387 @@
+"""What one paragraph of an annotated agenda states, Chinese or English, as plain records: the provisions it
+cites, the meetings it names, the Bureau's decisions, the opening time, the plenary meetings, the review
+mechanism's clusters and thresholds, publications, meetings held back to back, a constructive dialogue and its
+written summary, "no documents expected", the report to be adopted.
+
+Each recogniser takes the paragraph's text (footnote marks replaced by ``⁽n⁾`` placeholders, see
+:func:`facts`) and returns records; a phrase that looks like a fact but cannot be read raises ``ValueError``,
+which the structural parser turns into a ``SourceError`` naming the line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from loader.sources import agenda_text as t
+
+# Instruments a provision reference can point to: key, and how a title of it ends (Chinese) or reads (English).
+INSTRUMENTS: tuple[tuple[str, tuple[str, ...], re.Pattern], ...] = (
+    ("UNTOC-review-mechanism-procedures-and-rules", ("程序和规则",),
+     re.compile(r"[Pp]rocedures and rules(?: for the functioning of the [A-Z][\w ]*?Mechanism[\w ]*)?")),
+    ("UNTOC", ("公约",),
+     re.compile(r"(?:United Nations )?(?:Organized Crime )?Convention(?: against Transnational Organized Crime)?")),
+)
+
+# Words that say what kind of document a title or description names (concepts of unkg:DocumentKinds).
+DOCUMENT_KINDS = (
+    ("DigestOfCases", ("案例摘要", "digest of cases")),
+    ("BackgroundPaper", ("背景文件", "background paper")),
+    ("WrittenSummary", ("书面概要", "written summary")),
+    ("Report", ("报告", "report")),
+    ("InformationDocument", ("资料文件", "information document", "note by the secretariat")),
+)
+
+MARK = re.compile(r"⁽(\d+)⁾")
+
+
+@dataclass(frozen=True)
+class ProvisionRef:
+    """A cited provision: the instrument's key, its title as written, and the number path."""
+
+    instrument: str
+    instrument_title: str
+    article: str | None = None
+    paragraph: str | None = None
+    subparagraph: str | None = None
+
+
+@dataclass(frozen=True)
+class MeetingRef:
+    """``国际合作工作组第十四次会议``: the words before the number (they end, or begin, with a body's name)."""
+
+    body_text: str
+    number: int
+
+
+@dataclass(frozen=True)
+class Decision:
+    date: date
+    body_text: str
+    approved: str
+    procedure: str | None  # "silence" when the text says so; None when it is silent
+    meetings: tuple[MeetingRef, ...] = ()
+
+
+@dataclass(frozen=True)
+class Opening:
+    meeting: MeetingRef | None
+    day: date
+    time: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Plenary:
+    meetings: int
+    languages: int | None
+    days: int | None
+
+
+@dataclass(frozen=True)
+class Cluster:
+    number: int
+    topics: str
+    planned_start: tuple[int, int] | None = None  # (year, month)
+
+
+@dataclass(frozen=True)
+class Threshold:
+    percent: int
+    provision: ProvisionRef | None
+
+
+@dataclass(frozen=True)
+class Publication:
+    title: str
+    year: int
+    kind: str | None
+    part_of_year: str | None = None  # "end" for 年底 / "end of"
+
+
+@dataclass(frozen=True)
+class BackToBack:
+    start: date
+    end: date
+    meetings: tuple[MeetingRef, ...]
+
+
+@dataclass(frozen=True)
+class Dialogue:
+    day: date
+    after: tuple[MeetingRef, ...]
+    summary_by: str | None
+    summary_rule: ProvisionRef | None
+    published_marks: tuple[str, ...]
+    published_meetings: tuple[MeetingRef, ...]
+
+
+@dataclass(frozen=True)
+class ReportPlan:
+    drafted_by: str | None
+
+
+@dataclass
+class Facts:
+    provisions: list[ProvisionRef] = field(default_factory=list)
+    meetings: list[MeetingRef] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+    opening: Opening | None = None
+    plenary: Plenary | None = None
+    clusters: list[Cluster] = field(default_factory=list)
+    thresholds: list[Threshold] = field(default_factory=list)
+    publications: list[Publication] = field(default_factory=list)
+    back_to_back: BackToBack | None = None
+    dialogue: Dialogue | None = None
+    no_documents: bool = False
+    report: ReportPlan | None = None
+
+
+def document_kind(text: str) -> str | None:
+    lowered = text.lower()
+    for kind, words in DOCUMENT_KINDS:
+        if any(word in lowered for word in words):
+            return kind
+    return None
+
+
+def sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[。！？])|(?<=[.!?])\s+(?=[A-Z])", text) if s.strip()]
+
+
+# --- provisions --------------------------------------------------------------------------------------------
+
+def _instrument_titles(text: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, key, title) of every instrument named in the text."""
+    found = []
+    for m in re.finditer(r"《([^》]+)》", text):
+        for key, endings, _ in INSTRUMENTS:
+            if m.group(1).endswith(endings):
+                found.append((m.start(), m.end(), key, m.group(1)))
+                break
+    for key, _, pattern in INSTRUMENTS:
+        for m in pattern.finditer(text):
+            if not any(s <= m.start() < e for s, e, _, _ in found):
+                found.append((m.start(), m.end(), key, m.group()))
+    return sorted(found)
+
+
+def provisions(text: str, context: ProvisionRef | None = None) -> list[ProvisionRef]:
+    """The provisions cited, each with the instrument named nearest before it (or, in English, right after it:
+    ``article 27 of the Convention``); ``context`` stands in when the text names none.
+    """
+    titles = _instrument_titles(text)
+    refs = []
+    for cite in t.citations(text):
+        following = [x for x in titles if 0 <= x[0] - cite.start <= 60 and text[cite.start:x[0]].count(" of ")]
+        preceding = [x for x in titles if x[1] <= cite.start]
+        chosen = following[0] if following else (preceding[-1] if preceding else None)
+        if chosen is None and context is None:
+            raise ValueError(f"a provision is cited ({text[cite.start:cite.start + 20]}…) but no instrument "
+                             "is named before it")
+        key, title = (chosen[2], chosen[3]) if chosen else (context.instrument, context.instrument_title)
+        if key == "UNTOC" and cite.article is None:
+            raise ValueError(f"paragraph {cite.paragraph} is cited without an article of the Convention")
+        refs.append(ProvisionRef(key, title, cite.article, cite.paragraph, cite.subparagraph))
+    return refs
+
+
+# --- meetings ----------------------------------------------------------------------------------------------
+
+ZH_MEETING = re.compile(rf"((?:(?!第)[\u4e00-\u9fff])+)第\s*({t.CN_NUMERAL}|\d+)\s*次会议")
+_EN_NAME = r"[A-Z][\w.-]*(?:\s+(?:on|of|for|against|[A-Z][\w.-]*))*"
+EN_MEETING = re.compile(rf"\b({t.EN_ORDINAL})\s+meetings?\s+of\s+the\s+({_EN_NAME})((?:,?\s+and\s+of\s+the\s+"
+                        rf"{_EN_NAME})*)")
+
+
+def meetings(text: str) -> list[MeetingRef]:
+    found = [(m.start(), MeetingRef(m.group(1), t.chinese_number(m.group(2)))) for m in ZH_MEETING.finditer(text)]
+    for m in EN_MEETING.finditer(text):
+        try:
+            number = t.ordinal_number(m.group(1))
+        except ValueError:
+            continue
+        found.append((m.start(), MeetingRef(m.group(2), number)))
+        for other in re.findall(rf"and\s+of\s+the\s+({_EN_NAME})", m.group(3)):
+            found.append((m.start(), MeetingRef(other, number)))
+    return [ref for _, ref in sorted(found, key=lambda pair: pair[0])]
+
+
+# --- the recognisers, one per kind of statement ------------------------------------------------------------
+
+ZH_DECISION = re.compile(r"(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*，\s*([^，。]*?主席团)(以默许程序)?\s*核准了"
+                         r"([^。]+)")
+EN_DECISION = re.compile(r"On\s+(\d{1,2}\s+[A-Z][a-z]+\s+\d{4}),\s+the\s+([^,]*?[Bb]ureau(?:\s+of\s+the\s+[^,]+?)?),?"
+                         r"\s+(?:by\s+(silence)\s+procedure,?\s+)?approved,?\s+(?:by\s+(silence)\s+procedure,?\s+)?"
+                         r"(.+?)\.(?=\s|$)")
+
+
+def decisions(text: str) -> list[Decision]:
+    found = []
+    for m in ZH_DECISION.finditer(text):
+        day = t.dates_in(m.group(1))[0]
+        approved = MARK.sub("", m.group(4)).strip()
+        found.append(Decision(day, m.group(2), approved, "silence" if m.group(3) else None,
+                              tuple(meetings(approved))))
+    for m in EN_DECISION.finditer(text):
+        day = t.dates_in(m.group(1))[0]
+        approved = MARK.sub("", m.group(5)).strip()
+        procedure = "silence" if (m.group(3) or m.group(4)) else None
+        found.append(Decision(day, m.group(2), approved, procedure, tuple(meetings(approved))))
+    return found
+
+
+def opening(text: str) -> Opening | None:
+    for sentence in sentences(text):
+        if "开幕" not in sentence and not re.search(r"\bwill (?:be )?open", sentence):
+            continue
+        days, time = t.dates_in(sentence), t.time_in(sentence)
+        if days and time:
+            refs = meetings(sentence)
+            return Opening(refs[0] if refs else None, days[0], time)
+    return None
+
+
+ZH_PLENARY = re.compile(rf"(?:在\s*({t.CN_NUMERAL}|\d+)\s*天内)?举行\s*({t.CN_NUMERAL}|\d+)\s*次(?:配有[^。]*?"
+                        rf"({t.CN_NUMERAL}|\d+)\s*种正式语文口译的)?全体会议")
+EN_PLENARY = re.compile(r"\b(\w+)\s+plenary\s+meetings(?:[^.]*?\ball\s+(\w+)\s+official\s+languages)?"
+                        r"(?:[^.]*?\bover\s+(\w+)\s+days)?")
+
+
+def plenary(text: str) -> Plenary | None:
+    if m := ZH_PLENARY.search(text):
+        days, count, languages = m.groups()
+    elif m := EN_PLENARY.search(text):
+        count, languages, days = m.groups()
+    else:
+        return None
+    return Plenary(t.count_number(count), t.count_number(languages) if languages else None,
+                   t.count_number(days) if days else None)
+
+
+ZH_CLUSTER_ON = re.compile(rf"关于([^，。]+?)的第({t.CN_NUMERAL})个专题分类")
+ZH_CLUSTER_PAREN = re.compile(rf"第({t.CN_NUMERAL})个专题分类（([^）]+)）")
+ZH_PLANNED = re.compile(r"计划于\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*开始")
+EN_CLUSTER_ON = re.compile(rf"\b({t.EN_ORDINAL})\s+thematic\s+cluster,?\s+on\s+([^,.;]+(?:,\s+[^,.;]+?)*?)"
+                           r"(?=,\s+was|,\s+is|\s+was|\s+is|[.;])")
+EN_CLUSTER_PAREN = re.compile(rf"\b({t.EN_ORDINAL})\s+thematic\s+cluster\s+\(([^)]+)\)")
+EN_PLANNED = re.compile(rf"(?:scheduled|planned)\s+to\s+(?:start|begin)\s+in\s+({t._MONTH})\s+(\d{{4}})")
+
+
+def clusters(text: str) -> list[Cluster]:
+    found = []
+    for sentence in sentences(text):
+        planned = None
+        if m := ZH_PLANNED.search(sentence):
+            planned = (int(m.group(1)), int(m.group(2)))
+        elif m := EN_PLANNED.search(sentence):
+            planned = (int(m.group(2)), t.month_number(m.group(1)))
+        for pattern, number_first in ((ZH_CLUSTER_ON, False), (ZH_CLUSTER_PAREN, True), (EN_CLUSTER_ON, True),
+                                      (EN_CLUSTER_PAREN, True)):
+            for m in pattern.finditer(sentence):
+                number, topics = m.groups() if number_first else m.groups()[::-1]
+                found.append(Cluster(t.ordinal_number(number), topics.strip(), planned))
+                planned = None
+    return found
+
+
+def thresholds(text: str, context: ProvisionRef | None) -> list[Threshold]:
+    found = []
+    for sentence in sentences(text):
+        for m in re.finditer(r"(\d+)\s*(?:%|per\s+cent)", sentence):
+            cited = [p for p in provisions(sentence, context) if p.instrument != "UNTOC"]
+            found.append(Threshold(int(m.group(1)), cited[0] if cited else None))
+    return found
+
+
+ZH_PUBLICATION = re.compile(r"(\d{4})\s*年\s*(底|初)?\s*出版的《([^》]+)》")
+EN_PUBLICATION = re.compile(r"\b(?:The|the)\s+((?:[A-Z][\w-]*)(?:\s+(?:of|on|in|for|the|and|against|as|[A-Z][\w-]*))*)"
+                            r",?\s+published\s+(?:(?:at\s+)?the\s+(end)\s+of|in)\s+(\d{4})")
+
+
+def publications(text: str) -> list[Publication]:
+    found = [Publication(m.group(3), int(m.group(1)), document_kind(m.group(3)), "end" if m.group(2) == "底" else
+                         ("start" if m.group(2) else None)) for m in ZH_PUBLICATION.finditer(text)]
+    found += [Publication(m.group(1), int(m.group(3)), document_kind(m.group(1)), m.group(2))
+              for m in EN_PUBLICATION.finditer(text)]
+    return found
+
+
+def back_to_back(text: str) -> BackToBack | None:
+    for sentence in sentences(text):
+        at = max(sentence.find("衔接举行"), sentence.find("back to back"))
+        if at < 0:
+            continue
+        end = sentence.find("结束后")
+        segment = sentence[:end] if end > 0 else sentence[: at + 60]
+        span = t.date_range(segment)
+        refs = tuple(meetings(segment))
+        if span is None or len(refs) < 2:
+            raise ValueError("meetings are said to be held back to back, but their dates or the meetings are "
+                             "not written")
+        return BackToBack(span[0], span[1], refs)
+    return None
+
+
+ZH_DIALOGUE = re.compile(r"于\s*(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*(?:星期.)?\s*举行了建设性对话")
+EN_DIALOGUE = re.compile(r"constructive\s+dialogue\s+was\s+held\s+on\s+(?:[A-Z][a-z]+,\s+)?(\d{1,2}\s+[A-Z][a-z]+\s+\d{4})")
+ZH_SUMMARY = re.compile(r"书面概要由([^，。]+?)编写")
+EN_SUMMARY = re.compile(r"written\s+summary[^.]*?\bprepared\s+by\s+the\s+([A-Z][\w ]*?)(?=,|\s+and\b|\.)")
+ZH_PUBLISHED = re.compile(r"发布在([^。]+?)上")
+EN_PUBLISHED = re.compile(r"published\s+on\s+([^.]+)")
+
+
+def dialogue(text: str, context: ProvisionRef | None) -> Dialogue | None:
+    m = ZH_DIALOGUE.search(text) or EN_DIALOGUE.search(text)
+    if m is None:
+        return None
+    day = t.dates_in(m.group(1))[0]
+    sentence = next(s for s in sentences(text) if m.group(1) in s)
+    joint = back_to_back(sentence)
+    after = joint.meetings if joint and ("结束后" in sentence or re.search(r"\b[Aa]fter\b", sentence)) else ()
+    summary = ZH_SUMMARY.search(sentence) or EN_SUMMARY.search(sentence)
+    rules = [p for p in provisions(sentence, context) if p.instrument != "UNTOC"]
+    published = ZH_PUBLISHED.search(sentence) or EN_PUBLISHED.search(sentence)
+    marks = tuple(MARK.findall(published.group(1))) if published else ()
+    pages = tuple(meetings(MARK.sub("", published.group(1)))) if published else ()
+    return Dialogue(day, after, summary.group(1).strip() if summary else None, rules[0] if rules else None,
+                    marks, pages)
+
+
+ZH_NO_DOCUMENTS = re.compile(r"预期不会有任何[^。]*文件|不会有任何关于本项目的文件")
+EN_NO_DOCUMENTS = re.compile(r"\bno\s+(?:documents?|documentation)\s+(?:is|are)\s+(?:currently\s+)?expected",
+                             re.IGNORECASE)
+ZH_REPORT = re.compile(r"通过一份[^。]*?报告")
+EN_REPORT = re.compile(r"\badopt\s+a\s+report\b", re.IGNORECASE)
+ZH_DRAFTED = re.compile(r"报告草稿将由([^，。]+?)编写")
+EN_DRAFTED = re.compile(r"draft\s+of\s+which\s+will\s+be\s+prepared\s+by\s+the\s+([A-Z][\w ]*?)(?=[,.])")
+
+
+def report(text: str) -> ReportPlan | None:
+    if not (ZH_REPORT.search(text) or EN_REPORT.search(text)):
+        return None
+    drafted = ZH_DRAFTED.search(text) or EN_DRAFTED.search(text)
+    return ReportPlan(drafted.group(1).strip() if drafted else None)
+
+
+def facts(text: str, context: ProvisionRef | None = None) -> Facts:
+    """Everything one paragraph states. ``text``: footnote marks as ``⁽n⁾``; ``context``: the instrument the
+    item is about, for a bare ``article 27``.
+    """
+    plain = MARK.sub("", text)
+    cited = provisions(plain, context)
+    rule_context = next((p for p in cited if p.instrument != "UNTOC"), None)
+    return Facts(
+        provisions=cited,
+        meetings=meetings(plain),
+        decisions=decisions(text),
+        opening=opening(plain),
+        plenary=plenary(plain),
+        clusters=clusters(plain),
+        thresholds=thresholds(plain, rule_context),
+        publications=publications(plain),
+        back_to_back=back_to_back(plain),
+        dialogue=dialogue(text, rule_context),
+        no_documents=bool(ZH_NO_DOCUMENTS.search(plain) or EN_NO_DOCUMENTS.search(plain)),
+        report=report(plain),
+    )
