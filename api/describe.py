@@ -1,0 +1,192 @@
+"""One description of a resource, built once from SPARQL, whatever format it is rendered in.
+
+Each function takes ``run_select`` (see :mod:`api.terms`), so it runs through the server's query engine and, in
+tests, over a plain in-process ``pyoxigraph.Store``. Queries look inside named graphs (``GRAPH ?g``): the
+loader keeps one graph per source, and a description must not depend on whether the engine treats the
+default graph as their union.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from api import views
+from api.terms import RDF_TYPE, RunSelect, Term, expand, iri_ref, rows
+from loader.namespaces import ONTOLOGY_IRI, PREFIXES, UNKG
+
+LABEL_PROPERTIES = [
+    PREFIXES["skos"] + "prefLabel",
+    PREFIXES["rdfs"] + "label",
+    str(UNKG.title),
+    PREFIXES["dcterms"] + "title",
+    str(UNKG.heading),
+    str(UNKG.symbol),
+]
+MAX_INCOMING = 1000
+MAX_LABELLED = 400
+
+
+@dataclass
+class Passage:
+    """The source passage behind a fact: the verbatim line, its number and the file it is in."""
+
+    iri: str
+    line: int
+    verbatim: str
+    file: str | None
+
+
+@dataclass
+class Description:
+    """What the store says about one resource, and what the pages need to show it."""
+
+    iri: str
+    outgoing: list[tuple[Term, Term]] = field(default_factory=list)
+    incoming: list[tuple[Term, Term]] = field(default_factory=list)
+    incoming_truncated: bool = False
+    labels: dict[str, list[tuple[int, Term]]] = field(default_factory=dict)
+    described: set[str] = field(default_factory=set)
+    passages: list[Passage] = field(default_factory=list)
+    view: str = "generic"
+    details: dict = field(default_factory=dict)
+
+    @property
+    def exists(self) -> bool:
+        return bool(self.outgoing or self.incoming)
+
+    @property
+    def types(self) -> list[str]:
+        return [o.value for p, o in self.outgoing if p.value == RDF_TYPE and o.is_iri]
+
+    def values(self, predicate: str) -> list[Term]:
+        """The objects of one outgoing property (a full IRI or a ``prefix:name``)."""
+        full = expand(predicate)
+        return [o for p, o in self.outgoing if p.value == full]
+
+    def triples(self) -> list[tuple[Term, Term, Term]]:
+        me = Term("uri", self.iri)
+        return [(me, p, o) for p, o in self.outgoing] + [(s, p, me) for s, p in self.incoming]
+
+
+VIEWS = [  # the first type a resource has in this list picks its view
+    ("unkg:Meeting", "meeting"),
+    ("unkg:AgendaItem", "agenda-item"),
+    ("unkg:Provision", "provision"),
+    ("unkg:Article", "provision"),
+    ("unkg:Paragraph", "provision"),
+    ("unkg:Subparagraph", "provision"),
+    ("unkg:Item", "provision"),
+    ("unkg:Subitem", "provision"),
+    ("unkg:Decision", "decision"),
+    ("unkg:LegalInstrument", "document"),
+    ("unkg:Document", "document"),
+]
+
+
+def pick_view(types: Iterable[str]) -> str:
+    present = set(types)
+    for name, view in VIEWS:
+        if expand(name) in present:
+            return view
+    return "generic"
+
+
+def describe(iri: str, run_select: RunSelect) -> Description:
+    """Everything the pages show about ``iri``: its links both ways, labels of what it links to, the source
+    passages behind it, and the details of its type's view."""
+    me = iri_ref(iri)
+    description = Description(iri)
+    description.outgoing = [
+        (r["p"], r["o"]) for r in rows(run_select, f"SELECT DISTINCT ?p ?o WHERE {{ GRAPH ?g {{ {me} ?p ?o }} }}")
+    ]
+    incoming = rows(
+        run_select,
+        f"SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {me} }} }} ORDER BY ?p ?s LIMIT {MAX_INCOMING + 1}",
+    )
+    description.incoming_truncated = len(incoming) > MAX_INCOMING
+    description.incoming = [(r["s"], r["p"]) for r in incoming[:MAX_INCOMING]]
+    if not description.exists:
+        return description
+    description.passages = passages(iri, run_select)
+    description.view = pick_view(description.types)
+    description.details = views.details(description, run_select)
+    add_labels(description, run_select, mentioned(description))
+    return description
+
+
+def mentioned(description: Description) -> set[str]:
+    """Every IRI the page will show: itself, predicates, objects, subjects, and those in the view's details."""
+    found = {description.iri}
+    for p, o in description.outgoing:
+        found.add(p.value)
+        if o.is_iri:
+            found.add(o.value)
+    for s, p in description.incoming:
+        found.add(p.value)
+        if s.is_iri:
+            found.add(s.value)
+    found.update(_iris_in(description.details))
+    return found
+
+
+def _iris_in(value) -> Iterable[str]:
+    if isinstance(value, Term):
+        if value.is_iri:
+            yield value.value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _iris_in(v)
+    elif isinstance(value, list | tuple):
+        for v in value:
+            yield from _iris_in(v)
+
+
+def add_labels(description: Description, run_select: RunSelect, iris: Iterable[str]) -> None:
+    """Fetch the labels of ``iris`` (in every language) and which of them the store describes."""
+    wanted = sorted(i for i in iris if i not in description.labels)
+    ranks = {p: n for n, p in enumerate(LABEL_PROPERTIES)}
+    values_of_properties = " ".join(iri_ref(p) for p in LABEL_PROPERTIES)
+    for start in range(0, min(len(wanted), MAX_LABELLED * 4), MAX_LABELLED):
+        chunk = " ".join(iri_ref(i) for i in wanted[start:start + MAX_LABELLED])
+        query = (
+            f"SELECT DISTINCT ?x ?p ?l WHERE {{ VALUES ?x {{ {chunk} }} VALUES ?p {{ {values_of_properties} }} "
+            f"GRAPH ?g {{ ?x ?p ?l }} FILTER(isLiteral(?l)) }}"
+        )
+        for r in rows(run_select, query):
+            description.labels.setdefault(r["x"].value, []).append((ranks[r["p"].value], r["l"]))
+        query = f"SELECT DISTINCT ?x WHERE {{ VALUES ?x {{ {chunk} }} GRAPH ?g {{ ?x ?p ?o }} }}"
+        description.described.update(r["x"].value for r in rows(run_select, query))
+    for labels in description.labels.values():
+        labels.sort(key=lambda rank_label: (rank_label[0], rank_label[1].lang or "", rank_label[1].value))
+
+
+def passages(iri: str, run_select: RunSelect) -> list[Passage]:
+    """The source passages ``iri`` was derived from, in file and line order."""
+    query = f"""SELECT DISTINCT ?passage ?line ?verbatim ?file WHERE {{
+      GRAPH ?g {{
+        {iri_ref(iri)} prov:wasDerivedFrom ?passage .
+        ?passage unkg:line ?line ; unkg:verbatim ?verbatim .
+        OPTIONAL {{ ?passage dcterms:isPartOf ?expression . ?expression unkg:sourceFile ?expressionFile }}
+        OPTIONAL {{ ?g unkg:sourceFile ?graphFile }}
+      }}
+      BIND(COALESCE(?expressionFile, ?graphFile) AS ?file)
+    }}"""
+    found = [
+        Passage(r["passage"].value, int(r["line"].value), r["verbatim"].value, r["file"].value if "file" in r else None)
+        for r in rows(run_select, query)
+    ]
+    return sorted(found, key=lambda p: (p.file or "", p.line, p.iri))
+
+
+def graph_triples(graph_iri: str, run_select: RunSelect) -> list[tuple[Term, Term, Term]]:
+    """Every triple of one named graph."""
+    query = f"SELECT ?s ?p ?o WHERE {{ GRAPH {iri_ref(graph_iri)} {{ ?s ?p ?o }} }}"
+    return [(r["s"], r["p"], r["o"]) for r in rows(run_select, query)]
+
+
+def ontology_graph(run_select: RunSelect) -> str | None:
+    """The named graph that holds the ontology (the one that declares ``<ontology> a owl:Ontology``)."""
+    query = f"SELECT ?g WHERE {{ GRAPH ?g {{ {iri_ref(ONTOLOGY_IRI)} a owl:Ontology }} }} LIMIT 1"
+    found = rows(run_select, query)
+    return found[0]["g"].value if found else None

@@ -1,0 +1,140 @@
+"""RDF terms as the pages need them, and running SELECT queries through any ``run_select`` callable.
+
+``run_select(query) -> list[dict]`` runs a SPARQL SELECT and returns one dict per solution, variable name ->
+term. Terms may be pyoxigraph or rdflib terms, or SPARQL-JSON bindings (``{"type": "uri", "value": ...}``);
+:func:`term` reads all three, so the same code runs through the server's engine and over a plain store.
+
+>>> term({"type": "literal", "value": "会议", "xml:lang": "zh"})
+Term(kind='literal', value='会议', lang='zh', datatype=None)
+>>> curie("https://w3id.org/unkg/ontology#Meeting")
+'unkg:Meeting'
+>>> expand("eli-dl:consists_of")
+'http://data.europa.eu/eli/eli-draft-legislation-ontology#consists_of'
+>>> Term("literal", 'say "hi"', lang="en").sparql()
+'"say \\\\"hi\\\\""@en'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from loader.namespaces import PREFIXES
+
+RunSelect = Callable[[str], list[dict]]
+
+RDF_TYPE = PREFIXES["rdf"] + "type"
+PREFIX_LINES = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
+_NOT_IN_IRI = set('<>"{}|^`\\ \n\r\t')
+
+
+@dataclass(frozen=True)
+class Term:
+    """An RDF term: ``kind`` is ``uri``, ``literal`` or ``bnode``; a literal has a ``lang`` or a ``datatype``."""
+
+    kind: str
+    value: str
+    lang: str | None = None
+    datatype: str | None = None
+
+    @property
+    def is_iri(self) -> bool:
+        return self.kind == "uri"
+
+    @property
+    def is_literal(self) -> bool:
+        return self.kind == "literal"
+
+    def sparql(self) -> str:
+        """The term in SPARQL syntax, safe to put in a query."""
+        if self.kind == "uri":
+            return iri_ref(self.value)
+        if self.kind == "bnode":
+            raise ValueError("a blank node cannot be written into a query")
+        text = self.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+        if self.lang:
+            return f'"{text}"@{self.lang}'
+        if self.datatype:
+            return f'"{text}"^^{iri_ref(self.datatype)}'
+        return f'"{text}"'
+
+
+def iri_ref(iri: str) -> str:
+    """``<iri>`` for a query; refuses characters that would break out of the IRI.
+
+    >>> iri_ref("https://w3id.org/unkg/x> } DROP ALL {")
+    Traceback (most recent call last):
+    ...
+    ValueError: not an IRI that can be queried: 'https://w3id.org/unkg/x> } DROP ALL {'
+    """
+    if not iri or _NOT_IN_IRI & set(iri):
+        raise ValueError(f"not an IRI that can be queried: {iri!r}")
+    return f"<{iri}>"
+
+
+def term(value) -> Term | None:
+    """A :class:`Term` from a pyoxigraph term, an rdflib term or a SPARQL-JSON binding (``None`` stays None)."""
+    if value is None or isinstance(value, Term):
+        return value
+    if isinstance(value, dict):
+        kind = {"uri": "uri", "literal": "literal", "typed-literal": "literal", "bnode": "bnode"}[value["type"]]
+        return Term(kind, value["value"], value.get("xml:lang") or None, value.get("datatype") or None)
+    module = type(value).__module__.split(".")[0]
+    name = type(value).__name__
+    if module == "pyoxigraph":
+        if name == "NamedNode":
+            return Term("uri", value.value)
+        if name == "BlankNode":
+            return Term("bnode", value.value)
+        if name == "Literal":
+            lang = value.language or None
+            return Term("literal", value.value, lang, None if lang else value.datatype.value)
+    if module == "rdflib":
+        if name == "URIRef":
+            return Term("uri", str(value))
+        if name == "BNode":
+            return Term("bnode", str(value))
+        if name == "Literal":
+            lang = value.language or None
+            datatype = str(value.datatype) if value.datatype is not None and not lang else None
+            return Term("literal", str(value), lang, datatype)
+    raise TypeError(f"not an RDF term: {value!r}")
+
+
+def rows(run_select: RunSelect, query: str) -> list[dict[str, Term]]:
+    """Run a SELECT (with every known prefix declared) and read each solution into :class:`Term` values;
+    unbound variables are left out of the dict."""
+    return [{k: term(v) for k, v in row.items() if v is not None} for row in run_select(PREFIX_LINES + query)]
+
+
+def store_select(store) -> RunSelect:
+    """A ``run_select`` over an in-process ``pyoxigraph.Store`` (tests, command-line use)."""
+
+    def run(query: str) -> list[dict]:
+        solutions = store.query(query)
+        names = [v.value for v in solutions.variables]
+        return [{name: solution[name] for name in names} for solution in solutions]
+
+    return run
+
+
+def expand(name: str) -> str:
+    """``unkg:title`` -> its full IRI; a full IRI stays as it is."""
+    prefix, _, local = name.partition(":")
+    if prefix in PREFIXES and not local.startswith("//"):
+        return PREFIXES[prefix] + local
+    return name
+
+
+def curie(iri: str) -> str:
+    """The shortest ``prefix:name`` for an IRI, or the IRI itself."""
+    best = None
+    for name, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and (best is None or len(namespace) > len(PREFIXES[best])):
+            best = name
+    return f"{best}:{iri[len(PREFIXES[best]):]}" if best else iri
+
+
+def first(found: list[dict[str, Term]], name: str) -> Term | None:
+    """The value of ``name`` in the first solution, or None."""
+    return found[0].get(name) if found else None

@@ -1,0 +1,259 @@
+"""The details each kind of resource page shows beyond its plain links (see ontology/MODEL.md for the terms):
+a meeting's agenda and work programme, an agenda item's annotations, a document's language versions, a
+provision's parts and citations. Plain data (lists and dicts of :class:`api.terms.Term`), fetched by SPARQL.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+
+from api.terms import RunSelect, Term, iri_ref, rows
+
+
+def details(description, run_select: RunSelect) -> dict:
+    """The view-specific details of a described resource (``description.view`` names the view)."""
+    build = DETAILS.get(description.view)
+    return build(description.iri, run_select) if build else {}
+
+
+def _number(value: Term | None) -> Decimal:
+    """An order or number for sorting; missing or unreadable values sort last."""
+    try:
+        return Decimal(value.value) if value is not None else Decimal("Infinity")
+    except InvalidOperation:
+        return Decimal("Infinity")
+
+
+def _text(value: Term | None) -> str | None:
+    return value.value if value is not None else None
+
+
+def clock(value: Term | None) -> dict | None:
+    """A time as the timetable shows it: local ``HH:MM`` with its UTC offset, and the same instant in UTC.
+
+    >>> clock(Term("literal", "2023-09-11T10:00:00+02:00"))["utc"]
+    '08:00'
+    """
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.value)
+    except ValueError:
+        return {"iso": value.value, "local": value.value, "utc": None, "offset": None, "date": None}
+    if moment.tzinfo is None:
+        return {"iso": value.value, "local": moment.strftime("%H:%M"), "utc": None, "offset": None,
+                "date": moment.date().isoformat()}
+    utc = moment.astimezone(UTC)
+    offset = moment.strftime("%z")
+    return {
+        "iso": value.value,
+        "local": moment.strftime("%H:%M"),
+        "utc": utc.strftime("%H:%M"),
+        "utc_iso": utc.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "offset": f"{offset[:3]}:{offset[3:]}",
+        "date": moment.date().isoformat(),
+    }
+
+
+# --- meetings ---------------------------------------------------------------------------------------------
+
+def agenda_items(meeting_iri: str, run_select: RunSelect) -> list[dict]:
+    """A meeting's agenda as a tree: top-level items in order, each with its sub-items in order."""
+    query = f"""SELECT DISTINCT ?agenda ?item ?notation ?order ?parent WHERE {{ GRAPH ?g {{
+      {{ {iri_ref(meeting_iri)} unkg:hasAgenda ?agenda }} UNION {{ ?agenda unkg:agendaOf {iri_ref(meeting_iri)} }}
+      ?item unkg:inAgenda ?agenda .
+      OPTIONAL {{ ?item skos:notation ?notation }}
+      OPTIONAL {{ ?item eli-dl:activity_order ?order }}
+      OPTIONAL {{ ?item unkg:subItemOf ?parent }}
+    }} }}"""
+    items: dict[str, dict] = {}
+    for r in rows(run_select, query):
+        item = items.setdefault(r["item"].value, {"iri": r["item"], "notation": None, "order": None,
+                                                  "parent": None, "children": []})
+        item["notation"] = item["notation"] or _text(r.get("notation"))
+        item["order"] = item["order"] or r.get("order")
+        item["parent"] = item["parent"] or _text(r.get("parent"))
+    top = []
+    for item in sorted(items.values(), key=lambda i: (_number(i["order"]), i["notation"] or "", i["iri"].value)):
+        parent = items.get(item["parent"] or "")
+        (parent["children"] if parent else top).append(item)
+    return top
+
+
+def time_slots(meeting_iri: str, run_select: RunSelect) -> list[dict]:
+    """A meeting's work programme: slots in time order, each with its entries in order."""
+    query = f"""SELECT DISTINCT ?slot ?start ?end ?date ?entry ?entryOrder ?item ?continuation WHERE {{ GRAPH ?g {{
+      {{ ?slot unkg:slotOf {iri_ref(meeting_iri)} }} UNION {{ {iri_ref(meeting_iri)} unkg:hasTimeSlot ?slot }}
+      OPTIONAL {{ ?slot unkg:startTime ?start }}
+      OPTIONAL {{ ?slot unkg:endTime ?end }}
+      OPTIONAL {{ ?slot eli-dl:activity_date ?date }}
+      OPTIONAL {{ ?slot eli-dl:consists_of ?entry .
+        OPTIONAL {{ ?entry eli-dl:activity_order ?entryOrder }}
+        OPTIONAL {{ ?entry unkg:takesUp ?item }}
+        OPTIONAL {{ ?entry unkg:isContinuation ?continuation }} }}
+    }} }}"""
+    return _slots(rows(run_select, query))
+
+
+def _slots(found: list[dict[str, Term]]) -> list[dict]:
+    slots: dict[str, dict] = {}
+    for r in found:
+        slot = slots.setdefault(r["slot"].value, {
+            "iri": r["slot"], "start": clock(r.get("start")), "end": clock(r.get("end")),
+            "date": _text(r.get("date")), "entries": {},
+        })
+        if "entry" in r:
+            slot["entries"].setdefault(r["entry"].value, {
+                "iri": r["entry"], "order": r.get("entryOrder"), "item": r.get("item"),
+                "continuation": _text(r.get("continuation")) in ("true", "1"),
+            })
+    ordered = sorted(slots.values(), key=lambda s: ((s["start"] or {}).get("utc_iso") or "", s["iri"].value))
+    for slot in ordered:
+        slot["date"] = slot["date"] or (slot["start"] or {}).get("date")
+        slot["entries"] = sorted(slot["entries"].values(), key=lambda e: (_number(e["order"]), e["iri"].value))
+    return ordered
+
+
+def meeting(iri: str, run_select: RunSelect) -> dict:
+    return {"agenda": agenda_items(iri, run_select), "programme": time_slots(iri, run_select)}
+
+
+# --- agenda items -----------------------------------------------------------------------------------------
+
+def agenda_item(iri: str, run_select: RunSelect) -> dict:
+    me = iri_ref(iri)
+    annotations_of = f"{{ {me} unkg:hasAnnotation ?a }} UNION {{ ?a unkg:annotationOf {me} }}"
+    annotations: dict[str, dict] = {}
+    query = f"""SELECT DISTINCT ?a ?order ?text WHERE {{ GRAPH ?g {{ {annotations_of}
+      OPTIONAL {{ ?a unkg:order ?order }} OPTIONAL {{ ?a unkg:text ?text }} }} }}"""
+    for r in rows(run_select, query):
+        entry = annotations.setdefault(r["a"].value, {"iri": r["a"], "order": r.get("order"), "texts": [],
+                                                     "cites": [], "footnotes": []})
+        if "text" in r:
+            entry["texts"].append(r["text"])
+    query = f"""SELECT DISTINCT ?a ?p ?x WHERE {{ GRAPH ?g {{ {annotations_of} ?a ?p ?x .
+      VALUES ?p {{ unkg:citesProvision unkg:mentionsDocument unkg:mentionsDecision }} }} }} ORDER BY ?p ?x"""
+    for r in rows(run_select, query):
+        if r["a"].value in annotations:
+            annotations[r["a"].value]["cites"].append((r["p"], r["x"]))
+    query = f"""SELECT DISTINCT ?a ?f ?mark ?text ?page WHERE {{ GRAPH ?g {{ {annotations_of} ?a unkg:footnote ?f .
+      OPTIONAL {{ ?f unkg:mark ?mark }} OPTIONAL {{ ?f unkg:text ?text }} OPTIONAL {{ ?f unkg:citesWebPage ?page }}
+    }} }} ORDER BY ?mark"""
+    for r in rows(run_select, query):
+        if r["a"].value in annotations:
+            annotations[r["a"].value]["footnotes"].append(r)
+    query = f"""SELECT DISTINCT ?entry ?order ?document ?description ?hyperlink WHERE {{ GRAPH ?g {{
+      {me} unkg:hasDocumentationEntry ?entry .
+      OPTIONAL {{ ?entry unkg:order ?order }} OPTIONAL {{ ?entry unkg:refersToDocument ?document }}
+      OPTIONAL {{ ?entry unkg:description ?description }} OPTIONAL {{ ?entry unkg:hyperlink ?hyperlink }}
+    }} }}"""
+    documentation = sorted(rows(run_select, query), key=lambda r: (_number(r.get("order")), r["entry"].value))
+    query = f"""SELECT DISTINCT ?sub ?notation ?order WHERE {{ GRAPH ?g {{
+      {{ {me} eli-dl:consists_of ?sub }} UNION {{ ?sub unkg:subItemOf {me} }}
+      OPTIONAL {{ ?sub skos:notation ?notation }} OPTIONAL {{ ?sub eli-dl:activity_order ?order }} }} }}"""
+    sub_items = sorted(rows(run_select, query), key=lambda r: (_number(r.get("order")), r["sub"].value))
+    query = f"""SELECT DISTINCT ?slot ?start ?end ?date ?entry ?entryOrder ?item ?continuation WHERE {{ GRAPH ?g {{
+      ?entry unkg:takesUp {me} . ?slot eli-dl:consists_of ?entry .
+      OPTIONAL {{ ?slot unkg:startTime ?start }} OPTIONAL {{ ?slot unkg:endTime ?end }}
+      OPTIONAL {{ ?slot eli-dl:activity_date ?date }} OPTIONAL {{ ?entry eli-dl:activity_order ?entryOrder }}
+      OPTIONAL {{ ?entry unkg:isContinuation ?continuation }} BIND({me} AS ?item)
+    }} }}"""
+    slots = _slots(rows(run_select, query))
+    query = f"""SELECT ?meeting WHERE {{ GRAPH ?g {{ {me} unkg:inAgenda ?agenda .
+      {{ ?agenda unkg:agendaOf ?meeting }} UNION {{ ?meeting unkg:hasAgenda ?agenda }} }} }} LIMIT 1"""
+    found = rows(run_select, query)
+    return {
+        "annotations": sorted(annotations.values(), key=lambda a: (_number(a["order"]), a["iri"].value)),
+        "documentation": documentation,
+        "sub_items": sub_items,
+        "slots": slots,
+        "meeting": found[0]["meeting"] if found else None,
+    }
+
+
+# --- documents --------------------------------------------------------------------------------------------
+
+def document(iri: str, run_select: RunSelect) -> dict:
+    me = iri_ref(iri)
+    query = f"""SELECT DISTINCT ?expression ?language ?file WHERE {{ GRAPH ?g {{
+      {{ {me} eli:is_realized_by ?expression }} UNION {{ ?expression eli:realizes {me} }}
+      OPTIONAL {{ ?expression eli:language ?language }} OPTIONAL {{ ?expression unkg:sourceFile ?file }} }} }}
+      ORDER BY ?expression"""
+    expressions = rows(run_select, query)
+    query = f"""SELECT DISTINCT ?x ?p ?context WHERE {{ GRAPH ?g {{ ?x ?p {me} .
+      FILTER(?p NOT IN (eli:realizes, rdf:type, eli:is_part_of, unkg:instrument, rdfs:isDefinedBy))
+      OPTIONAL {{ {{ ?x unkg:annotationOf ?context }} UNION {{ ?context unkg:hasAnnotation ?x }}
+                 UNION {{ ?context unkg:hasDocumentationEntry ?x }} }} }} }} ORDER BY ?context ?x"""
+    cited = rows(run_select, query)
+    return {"expressions": expressions, "cited": cited, "parts": parts(iri, run_select, depth=1)}
+
+
+# --- provisions -------------------------------------------------------------------------------------------
+
+def parts(iri: str, run_select: RunSelect, *, depth: int | None = None) -> list[dict]:
+    """The parts of a provision or instrument as a tree, in order (``depth=1``: direct parts only)."""
+    me = iri_ref(iri)
+    path = "eli:has_part" if depth == 1 else "eli:has_part+"
+    query = f"""SELECT DISTINCT ?part ?parent ?order ?number ?text WHERE {{ GRAPH ?g {{
+      {me} {path} ?part . ?parent eli:has_part ?part .
+      OPTIONAL {{ ?part unkg:order ?order }} OPTIONAL {{ ?part unkg:number ?number }}
+      OPTIONAL {{ ?part unkg:text ?text }} }} }}"""
+    nodes: dict[str, dict] = {}
+    for r in rows(run_select, query):
+        node = nodes.setdefault(r["part"].value, {"iri": r["part"], "parent": r["parent"].value,
+                                                  "order": r.get("order"), "number": _text(r.get("number")),
+                                                  "texts": [], "children": []})
+        if "text" in r and r["text"] not in node["texts"]:
+            node["texts"].append(r["text"])
+    top = []
+    for node in sorted(nodes.values(), key=lambda n: (_number(n["order"]), n["number"] or "", n["iri"].value)):
+        parent = nodes.get(node["parent"])
+        (parent["children"] if parent else top).append(node)
+    return top
+
+
+def ancestors(iri: str, run_select: RunSelect) -> list[Term]:
+    """The provision's parents, outermost first (the instrument, the article, ...)."""
+    query = f"""SELECT DISTINCT ?child ?parent WHERE {{ GRAPH ?g {{ {iri_ref(iri)} eli:is_part_of* ?child .
+      ?child eli:is_part_of ?parent }} }}"""
+    parent_of = {r["child"].value: r["parent"] for r in rows(run_select, query)}
+    chain: list[Term] = []
+    current = parent_of.get(iri)
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = parent_of.get(current.value)
+    return list(reversed(chain))
+
+
+def provision(iri: str, run_select: RunSelect) -> dict:
+    me = iri_ref(iri)
+    query = f"""SELECT DISTINCT ?item ?cited WHERE {{ GRAPH ?g {{ {me} eli:has_part* ?cited .
+      ?item unkg:concernsProvision ?cited }} }} ORDER BY ?item"""
+    items = rows(run_select, query)
+    query = f"""SELECT DISTINCT ?annotation ?cited ?item ?text WHERE {{ GRAPH ?g {{ {me} eli:has_part* ?cited .
+      ?annotation unkg:citesProvision ?cited .
+      OPTIONAL {{ {{ ?annotation unkg:annotationOf ?item }} UNION {{ ?item unkg:hasAnnotation ?annotation }} }}
+      OPTIONAL {{ ?annotation unkg:text ?text }} }} }} ORDER BY ?item ?annotation"""
+    annotations: dict[str, dict] = {}
+    for r in rows(run_select, query):
+        entry = annotations.setdefault(r["annotation"].value, {"iri": r["annotation"], "item": r.get("item"),
+                                                               "cited": [], "texts": []})
+        if r["cited"] not in entry["cited"]:
+            entry["cited"].append(r["cited"])
+        if "text" in r and r["text"] not in entry["texts"]:
+            entry["texts"].append(r["text"])
+    return {
+        "ancestors": ancestors(iri, run_select),
+        "parts": parts(iri, run_select),
+        "items": items,
+        "annotations": list(annotations.values()),
+    }
+
+
+DETAILS = {
+    "meeting": meeting,
+    "agenda-item": agenda_item,
+    "document": document,
+    "provision": provision,
+}
