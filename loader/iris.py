@@ -18,6 +18,14 @@ and a link never breaks. ``base`` is the data base IRI (see :func:`loader.namesp
 'https://w3id.org/unkg/decision/CTOC-COP/extended-bureau/2023-04-19'
 >>> graph(B, "CTOC-COP-WG.3-2023-1-zho")
 'https://w3id.org/unkg/graph/CTOC-COP-WG.3-2023-1-zho'
+>>> footnote(expression(B, "CTOC/COP/WG.3/2023/1", "zho"), "2")
+'https://w3id.org/unkg/doc/CTOC/COP/WG.3/2023/1/zho/footnote/2'
+>>> thematic_cluster(B, "CTOC-COP/review-mechanism", 4)
+'https://w3id.org/unkg/body/CTOC-COP/review-mechanism/cluster/4'
+>>> documentation_entry(agenda_item(meeting(B, "CTOC-COP/WG.3", 14), "2"), 1)
+'https://w3id.org/unkg/meeting/CTOC-COP/WG.3/14/agenda/item/2/documentation/1'
+>>> programme_entry(time_slot(meeting(B, "CTOC-COP/WG.3", 14), "2023-09-11T10:00"), 2)
+'https://w3id.org/unkg/meeting/CTOC-COP/WG.3/14/programme/2023-09-11T1000/entry/2'
 """
 
 from __future__ import annotations
@@ -93,9 +101,29 @@ def annotation(item_iri: str, order: int) -> str:
     return f"{item_iri}/annotation/{int(order)}"
 
 
+def documentation_entry(item_iri: str, order: int) -> str:
+    """The ``order``th entry of an agenda item's documentation list."""
+    return f"{item_iri}/documentation/{int(order)}"
+
+
+def footnote(expression_iri: str, mark: str) -> str:
+    """A footnote of a language version of a document, by its mark as printed (``1``, ``2``)."""
+    return f"{expression_iri}/footnote/{_segment(mark)}"
+
+
+def thematic_cluster(base: str, mechanism_path: str, number: int) -> str:
+    """The ``number``th thematic cluster of a review mechanism (a body path such as ``CTOC-COP/review-mechanism``)."""
+    return f"{body(base, mechanism_path)}/cluster/{int(number)}"
+
+
 def time_slot(meeting_iri: str, start: str) -> str:
     """A slot of the work programme by its local start, ``2023-09-11T10:00`` -> ``.../programme/2023-09-11T1000``."""
     return f"{meeting_iri}/programme/{start.replace(':', '')}"
+
+
+def programme_entry(slot_iri: str, order: int) -> str:
+    """The ``order``th row of a work-programme slot (an agenda item taken up in it)."""
+    return f"{slot_iri}/entry/{int(order)}"
 
 
 def decision(base: str, body_path: str, date: str, ordinal: int = 1) -> str:

@@ -45,14 +45,17 @@ class ProvisionRef:
     article: str | None = None
     paragraph: str | None = None
     subparagraph: str | None = None
+    printed: str = ""  # the citation as written: "第53(h)段", "article 27, paragraph 1 (a) and (f)"
 
 
 @dataclass(frozen=True)
 class MeetingRef:
-    """``国际合作工作组第十四次会议``: the words before the number (they end, or begin, with a body's name)."""
+    """``国际合作工作组第十四次会议``: the words before the number (they end, or begin, with a body's name),
+    and the number as written (``第十四次会议``, ``fourteenth meeting``)."""
 
     body_text: str
     number: int
+    printed: str = ""
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,7 @@ class Publication:
     title: str
     year: int
     kind: str | None
-    part_of_year: str | None = None  # "end" for 年底 / "end of"
+    late_in_year: bool = False  # 年底 / "at the end of"
 
 
 @dataclass(frozen=True)
@@ -107,13 +110,22 @@ class BackToBack:
 
 
 @dataclass(frozen=True)
+class PublishedOn:
+    """One place a text was published: ``审议机制的网页²`` (owner text, footnote marks), or a meeting's page."""
+
+    owner_text: str
+    marks: tuple[str, ...]
+    meeting: MeetingRef | None
+
+
+@dataclass(frozen=True)
 class Dialogue:
     day: date
     after: tuple[MeetingRef, ...]
+    summary_text: str | None  # what the summary is called: "建设性对话讨论情况书面概要"
     summary_by: str | None
     summary_rule: ProvisionRef | None
-    published_marks: tuple[str, ...]
-    published_meetings: tuple[MeetingRef, ...]
+    published_on: tuple[PublishedOn, ...]
 
 
 @dataclass(frozen=True)
@@ -182,7 +194,7 @@ def provisions(text: str, context: ProvisionRef | None = None) -> list[Provision
         key, title = (chosen[2], chosen[3]) if chosen else (context.instrument, context.instrument_title)
         if key == "UNTOC" and cite.article is None:
             raise ValueError(f"paragraph {cite.paragraph} is cited without an article of the Convention")
-        refs.append(ProvisionRef(key, title, cite.article, cite.paragraph, cite.subparagraph))
+        refs.append(ProvisionRef(key, title, cite.article, cite.paragraph, cite.subparagraph, cite.printed))
     return refs
 
 
@@ -195,15 +207,19 @@ EN_MEETING = re.compile(rf"\b({t.EN_ORDINAL})\s+meetings?\s+of\s+the\s+({_EN_NAM
 
 
 def meetings(text: str) -> list[MeetingRef]:
-    found = [(m.start(), MeetingRef(m.group(1), t.chinese_number(m.group(2)))) for m in ZH_MEETING.finditer(text)]
+    found = []
+    for m in ZH_MEETING.finditer(text):
+        printed = t.normalise_zh(text[m.end(1):m.end()])
+        found.append((m.start(), MeetingRef(m.group(1), t.chinese_number(m.group(2)), printed)))
     for m in EN_MEETING.finditer(text):
         try:
             number = t.ordinal_number(m.group(1))
         except ValueError:
             continue
-        found.append((m.start(), MeetingRef(m.group(2), number)))
+        printed = re.sub(r"meetings\b", "meeting", f"{m.group(1)} meetings")
+        found.append((m.start(), MeetingRef(m.group(2), number, printed)))
         for other in re.findall(rf"and\s+of\s+the\s+({_EN_NAME})", m.group(3)):
-            found.append((m.start(), MeetingRef(other, number)))
+            found.append((m.start(), MeetingRef(other, number, printed)))
     return [ref for _, ref in sorted(found, key=lambda pair: pair[0])]
 
 
@@ -294,15 +310,15 @@ def thresholds(text: str, context: ProvisionRef | None) -> list[Threshold]:
     return found
 
 
-ZH_PUBLICATION = re.compile(r"(\d{4})\s*年\s*(底|初)?\s*出版的《([^》]+)》")
+ZH_PUBLICATION = re.compile(r"(\d{4})\s*年\s*(底)?\s*出版的《([^》]+)》")
 EN_PUBLICATION = re.compile(r"\b(?:The|the)\s+((?:[A-Z][\w-]*)(?:\s+(?:of|on|in|for|the|and|against|as|[A-Z][\w-]*))*)"
                             r",?\s+published\s+(?:(?:at\s+)?the\s+(end)\s+of|in)\s+(\d{4})")
 
 
 def publications(text: str) -> list[Publication]:
-    found = [Publication(m.group(3), int(m.group(1)), document_kind(m.group(3)), "end" if m.group(2) == "底" else
-                         ("start" if m.group(2) else None)) for m in ZH_PUBLICATION.finditer(text)]
-    found += [Publication(m.group(1), int(m.group(3)), document_kind(m.group(1)), m.group(2))
+    found = [Publication(m.group(3), int(m.group(1)), document_kind(m.group(3)), bool(m.group(2)))
+             for m in ZH_PUBLICATION.finditer(text)]
+    found += [Publication(m.group(1), int(m.group(3)), document_kind(m.group(1)), bool(m.group(2)))
               for m in EN_PUBLICATION.finditer(text)]
     return found
 
@@ -324,9 +340,11 @@ def back_to_back(text: str) -> BackToBack | None:
 
 
 ZH_DIALOGUE = re.compile(r"于\s*(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*(?:星期.)?\s*举行了建设性对话")
-EN_DIALOGUE = re.compile(r"constructive\s+dialogue\s+was\s+held\s+on\s+(?:[A-Z][a-z]+,\s+)?(\d{1,2}\s+[A-Z][a-z]+\s+\d{4})")
-ZH_SUMMARY = re.compile(r"书面概要由([^，。]+?)编写")
-EN_SUMMARY = re.compile(r"written\s+summary[^.]*?\bprepared\s+by\s+the\s+([A-Z][\w ]*?)(?=,|\s+and\b|\.)")
+EN_DIALOGUE = re.compile(r"constructive\s+dialogue\s+was\s+held\s+on\s+(?:[A-Z][a-z]+,\s+)?"
+                         r"(\d{1,2}\s+[A-Z][a-z]+\s+\d{4})")
+ZH_SUMMARY = re.compile(r"([^，。]*书面概要)由([^，。]+?)编写")
+EN_SUMMARY = re.compile(r"\b(?:a|the)\s+(written\s+summary[^.]*?)\s+(?:was|has\s+been)\s+prepared\s+by\s+the\s+"
+                        r"([A-Z][\w ]*?)(?=,|\s+and\b|\.)")
 ZH_PUBLISHED = re.compile(r"发布在([^。]+?)上")
 EN_PUBLISHED = re.compile(r"published\s+on\s+([^.]+)")
 
@@ -342,10 +360,12 @@ def dialogue(text: str, context: ProvisionRef | None) -> Dialogue | None:
     summary = ZH_SUMMARY.search(sentence) or EN_SUMMARY.search(sentence)
     rules = [p for p in provisions(sentence, context) if p.instrument != "UNTOC"]
     published = ZH_PUBLISHED.search(sentence) or EN_PUBLISHED.search(sentence)
-    marks = tuple(MARK.findall(published.group(1))) if published else ()
-    pages = tuple(meetings(MARK.sub("", published.group(1)))) if published else ()
-    return Dialogue(day, after, summary.group(1).strip() if summary else None, rules[0] if rules else None,
-                    marks, pages)
+    places = []
+    for part in re.split(r"和|及|\s+and\s+", published.group(1)) if published else ():
+        refs = meetings(MARK.sub("", part))
+        places.append(PublishedOn(MARK.sub("", part).strip(), tuple(MARK.findall(part)), refs[0] if refs else None))
+    return Dialogue(day, after, summary.group(1).strip() if summary else None,
+                    summary.group(2).strip() if summary else None, rules[0] if rules else None, tuple(places))
 
 
 ZH_NO_DOCUMENTS = re.compile(r"预期不会有任何[^。]*文件|不会有任何关于本项目的文件")

@@ -275,6 +275,7 @@ class Citation:
     paragraph: str | None
     subparagraph: str | None
     start: int
+    printed: str = ""
 
 
 _LETTERS = r"\(([a-z])\)((?:\s*(?:和|、|及|至|,|and|or|to)\s*\([a-z]\))*)"
@@ -304,11 +305,11 @@ def citations(text: str) -> list[Citation]:
         for m in pattern.finditer(text):
             covered.append(range(m.start(), m.end()))
             article, paragraph, first, rest = m.groups()
-            found += [Citation(article, paragraph, letter, m.start()) for letter in _letters(first, rest)]
+            found += [Citation(article, paragraph, letter, m.start(), m.group()) for letter in _letters(first, rest)]
     for pattern in (ZH_PARAGRAPH, EN_PARAGRAPH):
         for m in pattern.finditer(text):
             if any(m.start() in span for span in covered):
                 continue
             paragraph, first, rest = m.groups()
-            found += [Citation(None, paragraph, letter, m.start()) for letter in _letters(first, rest)]
+            found += [Citation(None, paragraph, letter, m.start(), m.group()) for letter in _letters(first, rest)]
     return sorted(found, key=lambda c: c.start)

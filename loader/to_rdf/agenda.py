@@ -1,0 +1,611 @@
+"""An annotated provisional agenda's records to an RDF graph, following ontology/MODEL.md. No I/O.
+
+Every resource minted here has ``prov:wasDerivedFrom`` the passage(s) of the line(s) it came from; facts the
+text does not print come from the manifest entry and carry its ``evidence``. Literals from a Chinese text are
+tagged ``@zh`` and nothing is translated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from decimal import Decimal
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+
+from loader import iris
+from loader.errors import SourceError
+from loader.manifest import SourceEntry
+from loader.namespaces import ELI, ELI_DL, ORG, SCHEMA, UNKG
+from loader.sources import agenda_facts as f
+from loader.sources.agenda import AnnotatedAgenda, DocumentationEntry, Item, Paragraph, Slot
+from loader.to_rdf import common
+
+LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
+RULES = "UNTOC-review-mechanism-procedures-and-rules"
+INSTRUMENT_KINDS = {"UNTOC": UNKG.Convention, RULES: UNKG.RulesOfProcedure}
+BODY_CLASSES = {"ConferenceOfTheParties", "WorkingGroup", "Bureau", "Secretariat", "ReviewMechanism", "Post"}
+
+
+def language_concept(code: str) -> URIRef:
+    """The EU authority's language IRI for an ISO 639-2 code (``zho`` -> ``…/language/ZHO``)."""
+    return URIRef(LANGUAGE + code.upper())
+
+
+class _Builder:
+    def __init__(self, records: AnnotatedAgenda, entry: SourceEntry, base: str) -> None:
+        self.records = records
+        self.entry = entry
+        self.base = base
+        self.graph = common.new_graph()
+        self.lang = records.language
+        symbol = entry.get("symbol") or (records.header.symbol.text if records.header.symbol else None)
+        if not symbol:
+            raise self.error("the text prints no UN symbol and the manifest entry gives none (key 'symbol')")
+        self.symbol = symbol
+        self.document = URIRef(iris.document(base, symbol))
+        self.expression = iris.expression(base, symbol, entry.language)
+        self.bodies = {b["path"]: b for b in entry.get("bodies", [])}
+        self.names = sorted(((name, b["path"]) for b in self.bodies.values()
+                             for name in (*b.get("names", []), *b.get("aliases", []))), key=lambda x: -len(x[0]))
+        self.minted_bodies: set[str] = set()
+        self.meeting = URIRef("")  # set in build()
+
+    # --- helpers -----------------------------------------------------------------------------------------
+
+    def error(self, message: str, line: int | None = None) -> SourceError:
+        return SourceError(message, path=str(self.entry.path), line=line)
+
+    def add(self, subject: URIRef, predicate: URIRef, obj) -> None:
+        self.graph.add((subject, predicate, obj))
+
+    def text(self, value: str) -> Literal:
+        return Literal(value, lang=self.lang)
+
+    def derive(self, subject: URIRef, *lines: int | None) -> None:
+        for line in lines:
+            if line:
+                common.derived_from(self.graph, subject, self.expression, line, self.records.verbatim(line))
+
+    def body_path(self, text: str, line: int) -> str:
+        """The body a printed phrase names: the longest known name it ends (Chinese) or begins (English) with."""
+        for name, path in self.names:
+            if (text.endswith(name) if self.lang == "zh" else text.startswith(name)):
+                return path
+        raise self.error(f"cannot tell which body {text!r} is: add its name to the manifest's [[source.bodies]]",
+                         line)
+
+    def body(self, path: str, line: int | None = None) -> URIRef:
+        """A body of the manifest, minted once: its type, labels as printed, structure and evidence."""
+        node = URIRef(iris.body(self.base, path))
+        if path not in self.bodies:
+            raise self.error(f"body {path!r} is not described in the manifest's [[source.bodies]]", line)
+        if path not in self.minted_bodies:
+            self.minted_bodies.add(path)
+            described = self.bodies[path]
+            kind = described.get("kind", "Body")
+            if kind not in BODY_CLASSES:
+                raise self.error(f"body {path!r} has an unknown kind {kind!r} in the manifest")
+            self.add(node, RDF.type, UNKG[kind])
+            self.add(node, UNKG.evidence, Literal(described.get("evidence", "")))
+            if described.get("unit_of"):
+                parent = self.body(described["unit_of"])
+                self.add(node, ORG.unitOf, parent)
+                self.add(parent, ORG.hasUnit, node)
+            if described.get("post_in"):
+                self.add(node, ORG.postIn, self.body(described["post_in"]))
+            printed = [name for name in described.get("names", []) if self.lines_naming(name)]
+            for name in printed:
+                self.derive(node, *self.lines_naming(name)[:3])
+            for number, name in enumerate(sorted(printed, key=len, reverse=True)):
+                self.add(node, SKOS.prefLabel if number == 0 else SKOS.altLabel, self.text(name))
+                if number == 0:
+                    self.add(node, RDFS.label, self.text(name))
+        if line:
+            self.derive(node, line)
+        return node
+
+    def lines_naming(self, name: str) -> list[int]:
+        from loader.sources.agenda_text import normalise
+
+        return [n for n, text in enumerate(self.records.lines, start=1) if name in normalise(text, self.lang)]
+
+    # --- the document and its language version -----------------------------------------------------------
+
+    def build_document(self) -> None:
+        header, doc, expr = self.records.header, self.document, URIRef(self.expression)
+        self.add(doc, RDF.type, UNKG.Document)
+        self.add(doc, UNKG.symbol, Literal(self.symbol))
+        self.add(doc, UNKG.evidence, Literal(self.entry.get("evidence", "")))
+        self.add(doc, ELI.is_realized_by, expr)
+        kind = self.entry.get("kind")
+        if kind:
+            self.add(doc, UNKG.documentKind, UNKG[kind])
+        original = header.original_language or self.entry.get("original_language")
+        if original:
+            self.add(doc, UNKG.originalLanguage, language_concept(original))
+        if header.distribution and header.distribution.text.casefold() == "general":
+            self.add(doc, UNKG.distribution, UNKG.GeneralDistribution)
+        if header.distributed:
+            self.add(doc, DCTERMS.date, Literal(header.distributed.isoformat(), datatype=XSD.date))
+        if header.title:
+            self.add(doc, DCTERMS.title, self.text(header.title.text))
+            self.add(expr, DCTERMS.title, self.text(header.title.text))
+        self.derive(doc, header.distribution and header.distribution.number, header.distributed_line,
+                    header.original_line, header.title and header.title.number)
+        self.add(expr, RDF.type, UNKG.DocumentExpression)
+        self.add(expr, ELI.realizes, doc)
+        self.add(expr, ELI.language, language_concept(self.entry.language))
+        self.add(expr, UNKG.sourceFile, Literal(_relative(self.entry)))
+        self.derive(expr, header.language_line)
+        self.add(URIRef(iris.graph(self.base, self.entry.id)), PROV.wasDerivedFrom, expr)
+
+    # --- the meeting -------------------------------------------------------------------------------------
+
+    def meeting_number(self) -> int:
+        body_path = self.entry.get("body")
+        for item in self.records.all_items():
+            for paragraph in item.paragraphs:
+                for ref in paragraph.facts.meetings:
+                    if self.body_path(ref.body_text, paragraph.line) == body_path:
+                        stated = self.entry.get("meeting_number")
+                        if stated is not None and stated != ref.number:
+                            raise self.error(f"the text names meeting {ref.number}, the manifest says {stated}",
+                                             paragraph.line)
+                        return ref.number
+        if self.entry.get("meeting_number") is None:
+            raise self.error("the text never says which meeting this is and the manifest gives no "
+                             "'meeting_number'")
+        return int(self.entry.get("meeting_number"))
+
+    def build_meeting(self) -> None:
+        records, header = self.records, self.records.header
+        body_path = self.entry.get("body")
+        if not body_path:
+            raise self.error("the manifest entry gives no 'body' (the IRI path of the body that meets)")
+        zone = self.entry.get("timezone")
+        if zone and zone != records.meeting.timezone:
+            raise self.error(f"the manifest's time zone {zone} differs from the place's {records.meeting.timezone}",
+                             records.meeting.line)
+        number = self.meeting_number()
+        meeting = self.meeting = URIRef(iris.meeting(self.base, body_path, number))
+        self.add(meeting, RDF.type, UNKG.Meeting)
+        self.add(meeting, UNKG.ofBody, self.body(body_path, header.body and header.body.number))
+        self.add(meeting, UNKG.meetingNumber, Literal(number, datatype=XSD.integer))
+        self.add(meeting, ELI_DL.activity_start_date, Literal(records.meeting.start.isoformat(), datatype=XSD.date))
+        self.add(meeting, ELI_DL.activity_end_date, Literal(records.meeting.end.isoformat(), datatype=XSD.date))
+        place = URIRef(iris.place(self.base, records.meeting.place_slug))
+        self.add(place, RDF.type, UNKG.Place)
+        self.add(place, SKOS.prefLabel, self.text(records.meeting.place))
+        self.add(place, RDFS.label, self.text(records.meeting.place))
+        self.derive(place, records.meeting.line)
+        self.add(meeting, SCHEMA.location, place)
+        self.derive(meeting, records.meeting.line)
+        self.add(self.document, UNKG.forMeeting, meeting)
+        if header.parent_body:
+            self.body(self.bodies[body_path].get("unit_of") or body_path, header.parent_body.number)
+
+    def name_in(self, text: str) -> str:
+        return next(n for n, _ in self.names if (text.endswith(n) if self.lang == "zh" else text.startswith(n)))
+
+    def other_meeting(self, ref: f.MeetingRef, line: int) -> URIRef:
+        path = self.body_path(ref.body_text, line)
+        node = URIRef(iris.meeting(self.base, path, ref.number))
+        if node != self.meeting and (node, RDF.type, UNKG.Meeting) not in self.graph:
+            self.add(node, RDF.type, UNKG.Meeting)
+            self.add(node, UNKG.ofBody, self.body(path, line))
+            self.add(node, UNKG.meetingNumber, Literal(ref.number, datatype=XSD.integer))
+        if node != self.meeting and ref.printed:
+            name = self.name_in(ref.body_text)
+            if name in self.bodies[path].get("names", []):
+                label = f"{name}{ref.printed}" if self.lang == "zh" else f"{ref.printed} of the {name}"
+                self.add(node, SKOS.prefLabel, self.text(label))
+        self.derive(node, line)
+        return node
+
+    def meeting_label(self, ref: f.MeetingRef, line: int) -> None:
+        name = self.name_in(ref.body_text)
+        label = f"{name}{ref.printed}" if self.lang == "zh" else f"the {ref.printed} of the {name}"
+        if (self.meeting, SKOS.prefLabel, None) not in self.graph:
+            self.add(self.meeting, SKOS.prefLabel, self.text(label))
+            self.add(self.meeting, RDFS.label, self.text(label))
+            self.derive(self.meeting, line)
+
+    # --- the agenda and its items ------------------------------------------------------------------------
+
+    def build_agenda(self) -> None:
+        agenda = URIRef(iris.agenda(str(self.meeting)))
+        self.add(agenda, RDF.type, UNKG.Agenda)
+        self.add(agenda, UNKG.agendaOf, self.meeting)
+        self.add(self.meeting, UNKG.hasAgenda, agenda)
+        self.add(agenda, ELI_DL.documented_by_a_realization_of, self.document)
+        self.add(agenda, RDFS.label, self.text(self.records.lines[self.records.agenda_line - 1].strip()))
+        self.derive(agenda, self.records.agenda_line)
+        for item in self.records.items:
+            node = self.build_item(item, agenda)
+            self.add(agenda, ELI_DL.consists_of, node)
+            for sub in item.subitems:
+                child = self.build_item(sub, agenda)
+                self.add(node, ELI_DL.consists_of, child)
+                self.add(child, UNKG.subItemOf, node)
+
+    def item_iri(self, item: Item) -> URIRef:
+        return URIRef(iris.agenda_item(str(self.meeting), item.number, item.sub))
+
+    def build_item(self, item: Item, agenda: URIRef) -> URIRef:
+        node = self.item_iri(item)
+        order = Decimal(item.number) + (Decimal(ord(item.sub) - ord("a") + 1) / 10 if item.sub else 0)
+        self.add(node, RDF.type, UNKG.AgendaItem)
+        self.add(node, UNKG.inAgenda, agenda)
+        self.add(node, SKOS.notation, Literal(item.notation))
+        self.add(node, ELI_DL.activity_order, Literal(order, datatype=XSD.decimal))
+        self.add(node, UNKG.title, self.text(item.title))
+        if item.heading and item.heading != item.title:
+            self.add(node, UNKG.headingTitle, self.text(item.heading))
+        for ref in item.provisions:
+            self.add(node, UNKG.concernsProvision, self.provision(ref, item.line))
+        self.derive(node, item.line, item.heading_line)
+        for order_, paragraph in enumerate(item.paragraphs, start=1):
+            self.build_annotation(item, node, order_, paragraph)
+        for entry in item.documentation:
+            self.build_documentation(node, entry)
+        return node
+
+    def build_annotation(self, item: Item, item_node: URIRef, order: int, paragraph: Paragraph) -> None:
+        node = URIRef(iris.annotation(str(item_node), order))
+        facts, line = paragraph.facts, paragraph.line
+        self.add(item_node, UNKG.hasAnnotation, node)
+        self.add(node, RDF.type, UNKG.Annotation)
+        self.add(node, UNKG.annotationOf, item_node)
+        self.add(node, UNKG.order, Literal(order, datatype=XSD.integer))
+        self.add(node, UNKG.text, self.text(paragraph.text))
+        self.derive(node, line)
+        for ref in facts.provisions:
+            self.add(node, UNKG.citesProvision, self.provision(ref, line))
+        for ref in facts.meetings:
+            target = self.meeting if self.is_this_meeting(ref, line) else self.other_meeting(ref, line)
+            self.add(node, UNKG.mentionsMeeting, target)
+        for mark in paragraph.marks:
+            self.add(node, UNKG.footnote, self.footnote(mark))
+        for decision in facts.decisions:
+            self.add(node, UNKG.mentionsDecision, self.decision(decision, line))
+        if facts.opening:
+            if facts.opening.meeting:
+                self.meeting_label(facts.opening.meeting, line)
+            at = self.records.meeting
+            start = _local(facts.opening.day, facts.opening.time, at.timezone)
+            self.add(self.meeting, UNKG.openingTime, Literal(start, datatype=XSD.dateTimeStamp))
+            self.derive(self.meeting, line)
+        if facts.plenary:
+            self.plenary(facts.plenary, line)
+        for cluster in facts.clusters:
+            self.cluster(cluster, line)
+        for threshold in facts.thresholds:
+            if threshold.provision:
+                target = self.provision(threshold.provision, line)
+                self.add(target, UNKG.completionThreshold, Literal(Decimal(threshold.percent), datatype=XSD.decimal))
+        for publication in facts.publications:
+            self.add(node, UNKG.mentionsDocument, self.publication(publication, line))
+        together = facts.back_to_back
+        if together:
+            self.back_to_back(together, line)
+        if facts.dialogue:
+            self.add(node, UNKG.mentionsDocument, self.dialogue(facts.dialogue, line))
+        if facts.no_documents:
+            self.add(item_node, UNKG.expectsNoDocuments, Literal(True))
+            self.derive(item_node, line)
+        if facts.report:
+            self.add(item_node, UNKG.outcomeDocument, self.report(facts.report, line))
+
+    def is_this_meeting(self, ref: f.MeetingRef, line: int) -> bool:
+        return iris.meeting(self.base, self.body_path(ref.body_text, line), ref.number) == str(self.meeting)
+
+    def build_documentation(self, item_node: URIRef, entry: DocumentationEntry) -> None:
+        node = URIRef(iris.documentation_entry(str(item_node), entry.order))
+        self.add(item_node, UNKG.hasDocumentationEntry, node)
+        self.add(node, RDF.type, UNKG.DocumentationEntry)
+        self.add(node, UNKG.order, Literal(entry.order, datatype=XSD.integer))
+        self.add(node, UNKG.description, self.text(entry.description))
+        if entry.hyperlink is not None:
+            self.add(node, UNKG.hyperlink, Literal(entry.hyperlink, datatype=XSD.anyURI))
+        self.derive(node, entry.line)
+        if not entry.symbols:
+            return
+        doc = URIRef(iris.document(self.base, entry.symbols[0]))
+        self.add(node, UNKG.refersToDocument, doc)
+        self.add(item_node, ELI_DL.documented_by_a_realization_of, doc)
+        self.add(doc, RDF.type, UNKG.Document)
+        for symbol in entry.symbols:
+            self.add(doc, UNKG.symbol, Literal(symbol))
+        if entry.kind:
+            self.add(doc, UNKG.documentKind, UNKG[entry.kind])
+        preparer = None
+        if entry.prepared_by:
+            preparer = self.body_path(entry.prepared_by, entry.line)
+            self.add(doc, DCTERMS.creator, self.body(preparer, entry.line))
+        for ref in entry.provisions:
+            self.add(doc, DCTERMS.subject, self.provision(ref, entry.line))
+        for path in self.bodies_named(entry.description):
+            if path != preparer:
+                self.add(doc, DCTERMS.subject, self.body(path, entry.line))
+        self.add(doc, UNKG.forMeeting, self.meeting)
+        self.derive(doc, entry.line)
+
+    def bodies_named(self, text: str) -> list[str]:
+        """Bodies whose full printed name occurs in the text (the longest name wins where names overlap)."""
+        found, taken = [], []
+        for name, path in self.names:
+            if name not in [n for b in self.bodies.values() for n in b.get("names", [])]:
+                continue
+            at = text.find(name)
+            if at >= 0 and not any(s <= at < e for s, e in taken) and path not in found:
+                found.append(path)
+                taken.append((at, at + len(name)))
+        return found
+
+    # --- provisions and instruments ----------------------------------------------------------------------
+
+    def provision(self, ref: f.ProvisionRef, line: int) -> URIRef:
+        node = URIRef(iris.provision(self.base, ref.instrument, article=ref.article, paragraph=ref.paragraph,
+                                     subparagraph=ref.subparagraph))
+        instrument = self.instrument(ref, line)
+        if ref.instrument == "UNTOC":
+            return node  # the treaty's own graph describes its provisions
+        levels = [("para", ref.paragraph, UNKG.Paragraph), ("subpara", ref.subparagraph, UNKG.Subparagraph)]
+        parent, path = instrument, {}
+        for step, value, cls in levels:
+            if value is None:
+                break
+            path["paragraph" if step == "para" else "subparagraph"] = value
+            part = URIRef(iris.provision(self.base, ref.instrument, **path))
+            self.add(part, RDF.type, cls)
+            self.add(part, UNKG.number, Literal(value))
+            self.add(part, ELI.number, Literal(value))
+            self.add(part, UNKG.instrument, instrument)
+            self.add(part, ELI.is_part_of, parent)
+            self.add(parent, ELI.has_part, part)
+            self.derive(part, line)
+            parent = part
+        if ref.printed:
+            self.add(node, SKOS.prefLabel, self.text(ref.printed))
+            self.add(node, RDFS.label, self.text(ref.printed))
+        return node
+
+    def instrument(self, ref: f.ProvisionRef, line: int) -> URIRef:
+        node = URIRef(iris.instrument(self.base, ref.instrument))
+        title = ref.instrument_title
+        if ref.instrument == RULES and (node, RDF.type, UNKG.LegalInstrument) not in self.graph:
+            self.add(node, RDF.type, UNKG.LegalInstrument)
+            self.add(node, UNKG.documentKind, INSTRUMENT_KINDS[RULES])
+        if ref.instrument != RULES and len(title) <= 2:
+            return node  # "《公约》" alone is a reference in context, not a name
+        labels = {str(o) for o in self.graph.objects(node, SKOS.prefLabel)} | {
+            str(o) for o in self.graph.objects(node, SKOS.altLabel)}
+        if title not in labels:
+            current = next(iter(self.graph.objects(node, SKOS.prefLabel)), None)
+            if current is None or len(title) > len(str(current)):
+                if current is not None:
+                    self.graph.remove((node, SKOS.prefLabel, current))
+                    self.graph.remove((node, RDFS.label, current))
+                    self.add(node, SKOS.altLabel, current)
+                self.add(node, SKOS.prefLabel, self.text(title))
+                self.add(node, RDFS.label, self.text(title))
+            else:
+                self.add(node, SKOS.altLabel, self.text(title))
+        self.derive(node, line)
+        return node
+
+    # --- decisions, events, documents named in the annotations -------------------------------------------
+
+    def decision(self, decision: f.Decision, line: int) -> URIRef:
+        path = self.body_path(decision.body_text, line)
+        node = URIRef(iris.decision(self.base, path, decision.date.isoformat()))
+        self.add(node, RDF.type, UNKG.Decision)
+        self.add(node, UNKG.decidedBy, self.body(path, line))
+        self.add(node, DCTERMS.date, Literal(decision.date.isoformat(), datatype=XSD.date))
+        self.add(node, UNKG.approved, self.text(decision.approved))
+        if decision.procedure == "silence":
+            self.add(node, ELI_DL.decision_method, UNKG.SilenceProcedure)
+        for ref in decision.meetings:
+            target = self.meeting if self.is_this_meeting(ref, line) else self.other_meeting(ref, line)
+            self.add(node, UNKG.concernsMeeting, target)
+        self.derive(node, line)
+        return node
+
+    def plenary(self, plenary: f.Plenary, line: int) -> None:
+        self.add(self.meeting, UNKG.plenaryMeetingCount, Literal(plenary.meetings, datatype=XSD.integer))
+        if plenary.languages is not None:
+            self.add(self.meeting, UNKG.interpretationLanguageCount, Literal(plenary.languages, datatype=XSD.integer))
+        if plenary.days is not None:
+            self.add(self.meeting, UNKG.plenaryDayCount, Literal(plenary.days, datatype=XSD.integer))
+        self.derive(self.meeting, line)
+
+    def mechanism_path(self, line: int) -> str:
+        paths = [b["path"] for b in self.bodies.values() if b.get("kind") == "ReviewMechanism"]
+        if not paths:
+            raise self.error("the text names a thematic cluster but the manifest describes no review mechanism",
+                             line)
+        return paths[0]
+
+    def cluster(self, cluster: f.Cluster, line: int) -> None:
+        mechanism = self.mechanism_path(line)
+        node = URIRef(iris.thematic_cluster(self.base, mechanism, cluster.number))
+        self.add(node, RDF.type, UNKG.ThematicCluster)
+        self.add(node, UNKG.clusterNumber, Literal(cluster.number, datatype=XSD.integer))
+        self.add(node, UNKG.clusterOf, self.body(mechanism, line))
+        self.add(node, SKOS.prefLabel, self.text(cluster.topics))
+        self.add(node, RDFS.label, self.text(cluster.topics))
+        if cluster.planned_start:
+            year, month = cluster.planned_start
+            self.add(node, UNKG.plannedStart, Literal(f"{year:04d}-{month:02d}", datatype=XSD.gYearMonth))
+        self.derive(node, line)
+
+    def publication(self, publication: f.Publication, line: int) -> URIRef:
+        slugs = {d["title"]: d for d in self.entry.get("documents", [])}
+        described = slugs.get(publication.title)
+        slug = described["slug"] if described else "doc-" + hashlib.sha1(publication.title.encode()).hexdigest()[:12]
+        node = URIRef(iris.document(self.base, slug))
+        self.add(node, RDF.type, UNKG.Document)
+        self.add(node, DCTERMS.title, self.text(publication.title))
+        self.add(node, DCTERMS.issued, Literal(str(publication.year), datatype=XSD.gYear))
+        if publication.late_in_year:
+            self.add(node, UNKG.issuedLateInYear, Literal(True))
+        if publication.kind:
+            self.add(node, UNKG.documentKind, UNKG[publication.kind])
+        if described:
+            self.add(node, UNKG.evidence, Literal(described.get("evidence", "")))
+        self.derive(node, line)
+        return node
+
+    def back_to_back(self, together: f.BackToBack, line: int) -> list[URIRef]:
+        nodes = [self.other_meeting(ref, line) for ref in together.meetings]
+        for node in nodes:
+            self.add(node, ELI_DL.activity_start_date, Literal(together.start.isoformat(), datatype=XSD.date))
+            self.add(node, ELI_DL.activity_end_date, Literal(together.end.isoformat(), datatype=XSD.date))
+            for other in nodes:
+                if other != node:
+                    self.add(node, UNKG.heldBackToBackWith, other)
+        return nodes
+
+    def dialogue(self, dialogue: f.Dialogue, line: int) -> URIRef:
+        mechanism = self.mechanism_path(line)
+        day = dialogue.day.isoformat()
+        event = URIRef(iris.event(self.base, f"{mechanism}/constructive-dialogue/{day}"))
+        self.add(event, RDF.type, UNKG.ConstructiveDialogue)
+        self.add(event, ELI_DL.activity_date, Literal(day, datatype=XSD.date))
+        self.add(event, SKOS.prefLabel, self.text("建设性对话" if self.lang == "zh" else "constructive dialogue"))
+        for ref in dialogue.after:
+            self.add(event, UNKG.followed, self.other_meeting(ref, line))
+        self.derive(event, line)
+        summary = URIRef(iris.document(self.base, f"{mechanism.replace('/', '-')}-constructive-dialogue-{day}-"
+                                                  "written-summary"))
+        self.add(summary, RDF.type, UNKG.Document)
+        self.add(summary, UNKG.documentKind, UNKG.WrittenSummary)
+        self.add(summary, DCTERMS.subject, event)
+        if dialogue.summary_text:
+            self.add(summary, UNKG.description, self.text(dialogue.summary_text))
+        if dialogue.summary_by:
+            self.add(summary, DCTERMS.creator, self.body(self.body_path(dialogue.summary_by, line), line))
+        if dialogue.summary_rule:
+            self.add(summary, UNKG.pursuantTo, self.provision(dialogue.summary_rule, line))
+        for place in dialogue.published_on:
+            for mark in place.marks:
+                for page in self.footnote_pages(mark):
+                    self.add(summary, UNKG.publishedAt, page)
+                    owner = next((p for n, p in self.names if n in place.owner_text), None)
+                    if owner is None:
+                        raise self.error(f"cannot tell whose web page {place.owner_text!r} is", line)
+                    self.add(self.body(owner, line), UNKG.website, page)
+            if place.meeting and self.is_this_meeting(place.meeting, line):
+                for page in self.graph.objects(self.meeting, UNKG.website):
+                    self.add(summary, UNKG.publishedAt, page)
+        self.derive(summary, line)
+        return summary
+
+    def report(self, plan: f.ReportPlan, line: int) -> URIRef:
+        body_path = self.entry.get("body")
+        number = self.graph.value(self.meeting, UNKG.meetingNumber)
+        node = URIRef(iris.document(self.base, f"{body_path.replace('/', '-')}-{number}-report"))
+        self.add(node, RDF.type, UNKG.Document)
+        self.add(node, UNKG.documentKind, UNKG.Report)
+        self.add(node, UNKG.forMeeting, self.meeting)
+        self.add(node, UNKG.adoptedBy, self.body(body_path, line))
+        if plan.drafted_by:
+            self.add(node, UNKG.draftedBy, self.body(self.body_path(plan.drafted_by, line), line))
+        self.derive(node, line)
+        return node
+
+    # --- footnotes and web pages -------------------------------------------------------------------------
+
+    def footnote(self, mark: str) -> URIRef:
+        note = self.records.footnotes[mark]
+        node = URIRef(iris.footnote(self.expression, mark))
+        if (node, RDF.type, UNKG.Footnote) in self.graph:
+            return node
+        self.add(node, RDF.type, UNKG.Footnote)
+        self.add(node, UNKG.mark, Literal(mark))
+        self.add(node, UNKG.text, self.text(note.text))
+        self.add(node, DCTERMS.isPartOf, URIRef(self.expression))
+        self.derive(node, note.line)
+        for page in self.footnote_pages(mark):
+            self.add(node, UNKG.citesWebPage, page)
+            lowered = note.text.casefold()
+            if "会议网站" in lowered or "website of the meeting" in lowered or "meeting website" in lowered:
+                self.add(self.meeting, UNKG.website, page)
+                self.derive(self.meeting, note.line)
+        return node
+
+    def footnote_pages(self, mark: str) -> list[URIRef]:
+        from loader.sources.agenda_text import web_address
+
+        note = self.records.footnotes[mark]
+        pages = []
+        for printed in note.urls:
+            page = URIRef(web_address(printed))
+            self.add(page, RDF.type, UNKG.WebPage)
+            self.add(page, UNKG.printedAddress, Literal(printed))
+            self.derive(page, note.line)
+            pages.append(page)
+        return pages
+
+    # --- the work programme ------------------------------------------------------------------------------
+
+    def build_programme(self) -> None:
+        for order, slot in enumerate(self.records.programme, start=1):
+            self.build_slot(order, slot)
+
+    def build_slot(self, order: int, slot: Slot) -> None:
+        node = URIRef(iris.time_slot(str(self.meeting), slot.start.strftime("%Y-%m-%dT%H:%M")))
+        self.add(self.meeting, UNKG.hasTimeSlot, node)
+        self.add(node, RDF.type, UNKG.TimeSlot)
+        self.add(node, UNKG.slotOf, self.meeting)
+        self.add(node, ELI_DL.activity_date, Literal(slot.day.isoformat(), datatype=XSD.date))
+        self.add(node, ELI_DL.activity_order, Literal(Decimal(order), datatype=XSD.decimal))
+        self.add(node, UNKG.startTime, Literal(slot.start.isoformat(), datatype=XSD.dateTimeStamp))
+        if slot.end:
+            self.add(node, UNKG.endTime, Literal(slot.end.isoformat(), datatype=XSD.dateTimeStamp))
+        self.derive(node, slot.day_line, slot.line)
+        for number, row in enumerate(slot.entries, start=1):
+            entry = URIRef(iris.programme_entry(str(node), number))
+            self.add(node, ELI_DL.consists_of, entry)
+            self.add(entry, RDF.type, UNKG.ProgrammeEntry)
+            self.add(entry, UNKG.takesUp, self.item_iri(row.item))
+            self.add(entry, UNKG.isContinuation, Literal(row.continuation))
+            self.add(entry, ELI_DL.activity_order, Literal(Decimal(number), datatype=XSD.decimal))
+            self.add(entry, UNKG.title, self.text(row.title))
+            self.derive(entry, row.line)
+
+    def build(self) -> Graph:
+        self.build_document()
+        self.build_meeting()
+        # footnotes first, so the meeting's website is known when a paragraph says a text is published there
+        for mark in sorted(self.records.footnotes):
+            self.footnote(mark)
+        self.build_agenda()
+        self.build_programme()
+        return self.graph
+
+
+def _local(day, time: tuple[int, int], zone: str) -> str:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime(day.year, day.month, day.day, *time, tzinfo=ZoneInfo(zone)).isoformat()
+
+
+def _relative(entry: SourceEntry) -> str:
+    from loader.build import relative_file
+
+    return relative_file(entry)
+
+
+def to_graph(records: AnnotatedAgenda, entry: SourceEntry, base: str) -> Graph:
+    """The RDF graph of one annotated agenda (records from :func:`loader.sources.agenda.parse`)."""
+    return _Builder(records, entry, base).build()
+
+
+def subjects_without_provenance(graph: Graph, keep: Iterable[URIRef] = ()) -> list[URIRef]:
+    """Subjects that have no ``prov:wasDerivedFrom`` (for tests and checks), except passages and ``keep``."""
+    skip = set(keep) | set(graph.subjects(RDF.type, UNKG.SourcePassage))
+    return sorted({s for s in graph.subjects() if s not in skip and (s, PROV.wasDerivedFrom, None) not in graph})
