@@ -246,8 +246,8 @@ def provision(iri: str, run_select: RunSelect) -> dict:
     return {
         "ancestors": ancestors(iri, run_select),
         "parts": parts(iri, run_select),
-        "items": items,
-        "annotations": list(annotations.values()),
+        "citing_items": items,
+        "citing_annotations": list(annotations.values()),
     }
 
 
@@ -257,3 +257,48 @@ DETAILS = {
     "document": document,
     "provision": provision,
 }
+
+
+# --- the ontology -----------------------------------------------------------------------------------------
+
+OWL = "http://www.w3.org/2002/07/owl#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+KINDS = [  # section name, the types that put a term in it
+    ("Classes", {OWL + "Class", RDFS + "Class"}),
+    ("Properties", {OWL + "ObjectProperty", OWL + "DatatypeProperty", OWL + "AnnotationProperty",
+                    RDF + "Property", OWL + "SymmetricProperty", OWL + "TransitiveProperty",
+                    OWL + "FunctionalProperty", OWL + "InverseFunctionalProperty"}),
+    ("Concept schemes", {SKOS + "ConceptScheme"}),
+    ("Concepts", {SKOS + "Concept"}),
+]
+NAME_PROPERTIES = {RDFS + "label", SKOS + "prefLabel"}
+DEFINITION_PROPERTIES = {SKOS + "definition", RDFS + "comment"}
+
+
+def ontology_terms(triples: list[tuple[Term, Term, Term]]) -> list[dict]:
+    """The ontology's terms by kind (classes, properties, concept schemes, concepts), each with its names,
+    definitions and every other statement (alignments, domain, range, ...), sorted by IRI."""
+    by_subject: dict[str, list[tuple[Term, Term]]] = {}
+    for s, p, o in triples:
+        if s.is_iri:
+            by_subject.setdefault(s.value, []).append((p, o))
+    sections = []
+    for title, kinds in KINDS:
+        terms = []
+        for iri, statements in sorted(by_subject.items()):
+            types = {o.value for p, o in statements if p.value == RDF + "type"}
+            if not types & kinds or any(types & other for t, other in KINDS[: KINDS.index((title, kinds))]):
+                continue
+            terms.append({
+                "iri": Term("uri", iri),
+                "anchor": iri.rpartition("#")[2] if "#" in iri else None,
+                "names": [o for p, o in statements if p.value in NAME_PROPERTIES],
+                "definitions": [o for p, o in statements if p.value in DEFINITION_PROPERTIES],
+                "statements": [(p, o) for p, o in statements
+                               if p.value not in NAME_PROPERTIES | DEFINITION_PROPERTIES],
+            })
+        if terms:
+            sections.append({"title": title, "terms": terms})
+    return sections

@@ -1,0 +1,240 @@
+"""Resource pages: every IRI under the data base answers at its own path, as HTML for people and as RDF for
+machines (``Accept``, or a ``.ttl`` / ``.jsonld`` / ``.nt`` suffix). ``/ontology`` shows the vocabulary.
+
+Include this router LAST: its catch-all route answers every GET path the other routers did not claim.
+Each page is one description (:mod:`api.describe`) built through the query engine, then rendered by name.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote, unquote
+
+import anyio.from_thread
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from api import describe as describing
+from api import render, views
+from api.errors import NotAcceptable, NotFound
+from api.render import FORMATS, Format, Page, accepted_languages, local_path, split_suffix
+from api.terms import RunSelect, iri_ref, rows
+from loader.namespaces import ONTOLOGY_IRI, data_base
+
+router = APIRouter()
+SAFE_PATH = "/.-_()~:@!$&'*+,;="  # characters kept as they are when a request path is turned back into an IRI
+MAX_SUGGESTIONS = 20
+
+
+def base_of(request: Request) -> str:
+    """The data base IRI the server was started with (``Settings.base_iri``), else the default."""
+    settings = getattr(request.app.state, "settings", None)
+    base = getattr(settings, "base_iri", None) or data_base()
+    return base if base.endswith("/") else base + "/"
+
+
+def run_select_for(request: Request) -> RunSelect:
+    """A blocking ``run_select`` that sends each query to the app's engine (worker processes with a time
+    limit); call it from a worker thread (``run_in_threadpool``), never on the event loop."""
+    engine = request.app.state.engine
+
+    def run(query: str) -> list[dict]:
+        return anyio.from_thread.run(engine.select, query)
+
+    return run
+
+
+def requested_format(request: Request, suffix: Format | None) -> Format:
+    """The format a suffix names, else the best the ``Accept`` header allows (HTML when it says nothing)."""
+    if suffix is not None:
+        return suffix
+    return negotiate_format(request.headers.get("accept"))
+
+
+def negotiate_format(accept: str | None) -> Format:
+    """The best of :data:`api.render.FORMATS` for an ``Accept`` header; HTML when it says nothing; else 406."""
+    if not accept or not accept.strip():
+        return FORMATS["html"]
+    best, best_key = None, None
+    for position, part in enumerate(accept.split(",")):
+        media, _, params = part.strip().partition(";")
+        media = media.strip().lower()
+        quality = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key.strip() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if quality <= 0:
+            continue
+        for offer in FORMATS.values():
+            kind = offer.media_type.split("/")[0]
+            specificity = 2 if media == offer.media_type else 1 if media == kind + "/*" else 0 if media == "*/*" else -1
+            if specificity < 0:
+                continue
+            key = (-quality, -specificity, position, list(FORMATS).index(offer.name))
+            if best_key is None or key < best_key:
+                best, best_key = offer, key
+    if best is None:
+        offered = ", ".join(f.media_type for f in FORMATS.values())
+        raise NotAcceptable(f"cannot answer in {accept}; this page is available as {offered}")
+    return best
+
+
+def origin_of(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+def alternates(page_url: str, *, query_style: bool = False) -> list[dict]:
+    """The same resource in every format: ``<path>.ttl`` etc., or ``?...&format=turtle`` for ``/about``."""
+    found = []
+    for f in FORMATS.values():
+        href = f"{page_url}&format={f.name}" if query_style else page_url + ("" if f.name == "html" else f.suffix)
+        found.append({"media_type": f.media_type, "href": href, "label": f.label, "name": f.name})
+    return found
+
+
+def link_header(found: list[dict]) -> str:
+    return ", ".join(f'<{a["href"]}>; rel="alternate"; type="{a["media_type"]}"' for a in found)
+
+
+def respond(request: Request, chosen: Format, description, *, page_url: str, query_style: bool = False,
+            triples=None) -> Response:
+    """One description in the chosen format, with ``Vary: Accept`` and a ``Link`` to every other format."""
+    found = alternates(page_url, query_style=query_style)
+    headers = {"Vary": "Accept, Accept-Language", "Link": link_header(found)}
+    if chosen.name == "html":
+        languages = accepted_languages(request.headers.get("accept-language"))
+        page = Page(description, base=base_of(request), origin=origin_of(request), languages=languages)
+        body = render.html(description.template if hasattr(description, "template") else "resource.html",
+                           page=page, alternates=found, origin=origin_of(request), page_language=languages[0])
+        return HTMLResponse(body, headers=headers)
+    data = render.rdf(chosen.name, triples if triples is not None else description.triples())
+    return Response(data, media_type=chosen.media_type + ("; charset=utf-8" if chosen.name != "jsonld" else ""),
+                    headers=headers)
+
+
+def iri_for_path(path: str, base: str) -> str:
+    """The IRI a request path stands for, spelled as the loader mints it (percent-encoding normalised)."""
+    return base + quote(unquote(path.lstrip("/")), safe=SAFE_PATH)
+
+
+def raw_path(request: Request) -> str:
+    raw = request.scope.get("raw_path") or request.url.path.encode()
+    return raw.decode("latin-1").split("?", 1)[0]
+
+
+@router.get("/ontology", include_in_schema=False)
+@router.get("/ontology.{suffix}", include_in_schema=False)
+async def ontology_page(request: Request, suffix: str | None = None) -> Response:
+    """The ontology: a readable page for every class, property and concept, or the ontology graph as RDF."""
+    chosen = requested_format(request, _suffix_format(suffix))
+    run_select = run_select_for(request)
+    description, triples = await run_in_threadpool(describe_ontology, run_select)
+    if not triples:
+        raise NotFound("the ontology is not loaded into this store; run `unkg load`")
+    return respond(request, chosen, description, page_url=origin_of(request) + "/ontology", triples=triples)
+
+
+def _suffix_format(suffix: str | None) -> Format | None:
+    if suffix is None:
+        return None
+    found = render.BY_SUFFIX.get("." + suffix)
+    if found is None:
+        raise NotFound(f"no format for the suffix .{suffix}; try .ttl, .jsonld, .nt or .html")
+    return found
+
+
+def describe_ontology(run_select: RunSelect):
+    """The ontology graph as triples, and a description whose details list its terms."""
+    graph_iri = describing.ontology_graph(run_select)
+    if graph_iri is None:
+        return describing.Description(ONTOLOGY_IRI), []
+    triples = describing.graph_triples(graph_iri, run_select)
+    description = describing.Description(ONTOLOGY_IRI)
+    description.outgoing = [(p, o) for s, p, o in triples if s.value == ONTOLOGY_IRI]
+    description.details = views.ontology_terms(triples)
+    description.view = "ontology"
+    describing.add_labels(description, run_select, describing.mentioned(description))
+    description.template = "ontology.html"
+    return description, triples
+
+
+@router.get("/about", include_in_schema=False)
+async def about(request: Request, iri: str = "", format: str | None = None) -> Response:
+    """A page for an IRI the store describes that is not under the base (a web page, a language)."""
+    if not iri:
+        raise NotFound("give the IRI to describe: /about?iri=…")
+    local = local_path(iri, base_of(request))
+    if local is not None and not format:
+        return Response(status_code=303, headers={"Location": origin_of(request) + local})
+    chosen = FORMATS.get(format) if format else requested_format(request, None)
+    if chosen is None:
+        raise NotAcceptable(f"unknown format {format!r}; known: {', '.join(FORMATS)}")
+    try:
+        iri_ref(iri)
+    except ValueError as error:
+        raise NotFound(str(error)) from None
+    description = await run_in_threadpool(describing.describe, iri, run_select_for(request))
+    if not description.exists:
+        return await not_found(request, chosen, iri)
+    page_url = f"{origin_of(request)}/about?iri={quote(iri, safe='')}"
+    return respond(request, chosen, description, page_url=page_url, query_style=True)
+
+
+@router.get("/{path:path}", include_in_schema=False)
+async def resource(request: Request, path: str) -> Response:
+    """Any IRI under the base, at its own path; ``.ttl``, ``.jsonld``, ``.nt``, ``.html`` pick a format."""
+    base = base_of(request)
+    stem, suffix = split_suffix(raw_path(request))
+    chosen = requested_format(request, suffix)
+    iri = iri_for_path(stem, base)
+    try:
+        iri_ref(iri)
+    except ValueError:
+        return await not_found(request, chosen, iri)
+    description = await run_in_threadpool(describing.describe, iri, run_select_for(request))
+    if not description.exists:
+        return await not_found(request, chosen, iri)
+    return respond(request, chosen, description, page_url=origin_of(request) + stem)
+
+
+async def not_found(request: Request, chosen: Format, iri: str) -> Response:
+    """404: for people a page with a search hint, nearby resources and a link to the query page."""
+    if chosen.name != "html":
+        raise NotFound(f"nothing is known about <{iri}>; the query page at / can search for it")
+    base = base_of(request)
+    suggestions = await run_in_threadpool(nearby, iri, base, run_select_for(request))
+    origin = origin_of(request)
+    local = local_path(iri, base) or iri
+    words = " ".join(w for w in re.split(r"[/_\-.]+", unquote(local)) if w and not w.isdigit())[:60]
+    search = ("SELECT DISTINCT ?resource ?label WHERE {\n  GRAPH ?g { ?resource ?p ?label }\n"
+              f"  FILTER(isLiteral(?label) && CONTAINS(LCASE(STR(?label)), LCASE({_string(words)})))\n}}\nLIMIT 50")
+    body = render.html("not_found.html", iri=iri, origin=origin, suggestions=suggestions,
+                       page=Page(describing.Description(iri), base=base, origin=origin,
+                                 languages=accepted_languages(request.headers.get("accept-language"))),
+                       search_href=f"{origin}/?query={quote(search, safe='')}", words=words)
+    return HTMLResponse(body, status_code=404, headers={"Vary": "Accept"})
+
+
+def _string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def nearby(iri: str, base: str, run_select: RunSelect) -> list[str]:
+    """IRIs the store does describe that share the longest path prefix with the missing one."""
+    if not iri.startswith(base):
+        return []
+    parts = iri[len(base):].split("/")
+    while parts:
+        parts.pop()
+        prefix = base + "/".join(parts)
+        query = (f"SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+                 f"FILTER(isIRI(?s) && STRSTARTS(STR(?s), {_string(prefix)})) }} ORDER BY ?s LIMIT {MAX_SUGGESTIONS}")
+        found = [r["s"].value for r in rows(run_select, query)]
+        if found:
+            return found
+    return []

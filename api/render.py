@@ -1,0 +1,249 @@
+"""Renderers for one description, picked by name: ``html`` (Jinja2 templates), ``turtle``, ``jsonld``,
+``ntriples``. The HTML shows labels in the reader's language, links into the local server, and escapes
+everything that comes from data (autoescaping is on for every template).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from rdflib import BNode, Graph, Literal, URIRef
+
+from api.terms import RDF_TYPE, Term, curie
+from loader.namespaces import ONTOLOGY_IRI, bind_all
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    media_type: str
+    suffix: str
+    label: str
+
+
+FORMATS = {
+    "html": Format("html", "text/html", ".html", "HTML"),
+    "turtle": Format("turtle", "text/turtle", ".ttl", "Turtle"),
+    "jsonld": Format("jsonld", "application/ld+json", ".jsonld", "JSON-LD"),
+    "ntriples": Format("ntriples", "application/n-triples", ".nt", "N-Triples"),
+}
+RDF_FORMATS = [f for f in FORMATS.values() if f.name != "html"]
+BY_SUFFIX = {f.suffix: f for f in FORMATS.values()}
+BY_MEDIA_TYPE = {f.media_type: f for f in FORMATS.values()}
+
+
+def split_suffix(path: str) -> tuple[str, Format | None]:
+    """``meeting/X/14.ttl`` -> (``meeting/X/14``, Turtle); a path without a known suffix is returned whole.
+
+    >>> stem, found = split_suffix("doc/CTOC/COP/WG.3/2023/1.jsonld")
+    >>> stem, found.media_type
+    ('doc/CTOC/COP/WG.3/2023/1', 'application/ld+json')
+    >>> split_suffix("body/CTOC-COP/WG.3")
+    ('body/CTOC-COP/WG.3', None)
+    """
+    for suffix, found in BY_SUFFIX.items():
+        if path.endswith(suffix) and len(path) > len(suffix):
+            return path[: -len(suffix)], found
+    return path, None
+
+
+# --- languages --------------------------------------------------------------------------------------------
+
+def accepted_languages(header: str | None, default: str = "en") -> list[str]:
+    """The reader's languages from ``Accept-Language``, most wanted first (``*`` and q=0 are dropped).
+
+    >>> accepted_languages("zh-CN,zh;q=0.9,en;q=0.8")
+    ['zh-cn', 'zh', 'en']
+    >>> accepted_languages(None)
+    ['en']
+    """
+    found = []
+    for position, part in enumerate((header or "").split(",")):
+        tag, _, params = part.strip().partition(";")
+        tag = tag.strip().lower()
+        quality = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if tag and tag != "*" and quality > 0:
+            found.append((-quality, position, tag))
+    tags = [tag for _, _, tag in sorted(found)]
+    return tags or [default]
+
+
+def _language_match(tag: str | None, wanted: list[str]) -> int | None:
+    if not tag:
+        return None
+    tag = tag.lower()
+    for index, want in enumerate(wanted):
+        if tag == want or tag.startswith(want + "-") or want.startswith(tag + "-"):
+            return index
+    return None
+
+
+def choose(candidates: Iterable[tuple[int, Term]], wanted: list[str]) -> Term | None:
+    """The literal to show a reader: one in a language they want (earliest first), otherwise the best that
+    exists in any language; never one that is not there. ``candidates`` are (property rank, literal).
+
+    >>> zh = Term("literal", "通过报告", lang="zh")
+    >>> choose([(0, zh)], ["en"]).value
+    '通过报告'
+    """
+    best_key, best = None, None
+    for rank, literal in candidates:
+        match = _language_match(literal.lang, wanted)
+        key = (0, match, rank, "", literal.value) if match is not None else (
+            1, 0, rank, literal.lang or "", literal.value)
+        if best_key is None or key < best_key:
+            best_key, best = key, literal
+    return best
+
+
+# --- links and labels for the HTML ------------------------------------------------------------------------
+
+class Page:
+    """What the templates need to show a description: labels in the reader's language and local links."""
+
+    def __init__(self, description, *, base: str, origin: str, languages: list[str]) -> None:
+        self.description = description
+        self.base = base
+        self.origin = origin.rstrip("/")
+        self.languages = languages
+
+    def href(self, iri: str) -> str:
+        """The link for an IRI: under the base or the ontology it points at the local server; another IRI the
+        store describes gets the local ``/about`` page; anything else links to itself."""
+        local = local_path(iri, self.base)
+        if local is not None:
+            return self.origin + local
+        if iri in self.description.described:
+            return f"{self.origin}/about?iri={quote(iri, safe='')}"
+        return iri
+
+    def label(self, iri: str) -> Term | None:
+        return choose(self.description.labels.get(iri, []), self.languages)
+
+    def name(self, iri: str) -> str:
+        """A readable name: the label if there is one, else the IRI's path under the base, else a CURIE."""
+        found = self.label(iri)
+        if found is not None:
+            return found.value
+        short = curie(iri)
+        if short != iri:
+            return short
+        local = local_path(iri, self.base)
+        return local.lstrip("/") if local and local != "/" else iri
+
+    def pick(self, literals: Iterable[Term]) -> Term | None:
+        return choose(((0, literal) for literal in literals), self.languages)
+
+    def curie(self, iri: str) -> str:
+        return curie(iri)
+
+    def foreign(self, literal: Term | None) -> bool:
+        """True when a label is in a language the reader did not ask for first (so the page says which)."""
+        if literal is None or not literal.lang:
+            return False
+        return _language_match(literal.lang, self.languages[:1]) is None
+
+    def grouped(self, pairs: list[tuple[Term, Term]], *, incoming: bool = False) -> list[tuple[Term, list[Term]]]:
+        """Links grouped by property: ``rdf:type`` first, then by the property's name."""
+        groups: dict[str, tuple[Term, list[Term]]] = {}
+        for a, b in pairs:
+            predicate, other = (b, a) if incoming else (a, b)
+            groups.setdefault(predicate.value, (predicate, []))[1].append(other)
+        ordered = sorted(groups.values(), key=lambda g: (g[0].value != RDF_TYPE, self.name(g[0].value).lower()))
+        return [(p, sorted(values, key=lambda t: (t.kind, self.name(t.value) if t.is_iri else t.value)))
+                for p, values in ordered]
+
+
+def local_path(iri: str, base: str) -> str | None:
+    """The path the local server answers ``iri`` at, or None if the IRI is not the server's to answer.
+
+    >>> local_path("https://w3id.org/unkg/meeting/CTOC-COP/WG.3/14", "https://w3id.org/unkg/")
+    '/meeting/CTOC-COP/WG.3/14'
+    >>> local_path("https://w3id.org/unkg/ontology#Meeting", "http://example.org/kg/")
+    '/ontology#Meeting'
+    >>> local_path("https://www.unodc.org/", "https://w3id.org/unkg/") is None
+    True
+    """
+    if iri == ONTOLOGY_IRI or iri.startswith(ONTOLOGY_IRI + "#"):
+        return "/ontology" + iri[len(ONTOLOGY_IRI):]
+    if iri.startswith(base):
+        return "/" + iri[len(base):]
+    return None
+
+
+def _environment() -> Environment:
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"], default_for_string=True, default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.globals["formats"] = FORMATS
+    return environment
+
+
+ENVIRONMENT = _environment()
+
+
+def html(template: str, **context) -> str:
+    """Render one template of ``api/templates`` with ``context``."""
+    return ENVIRONMENT.get_template(template).render(**context)
+
+
+# --- RDF --------------------------------------------------------------------------------------------------
+
+def _rdflib(value: Term):
+    if value.kind == "uri":
+        return URIRef(value.value)
+    if value.kind == "bnode":
+        return BNode(value.value)
+    if value.lang:
+        return Literal(value.value, lang=value.lang)
+    return Literal(value.value, datatype=URIRef(value.datatype) if value.datatype else None)
+
+
+def to_graph(triples: Iterable[tuple[Term, Term, Term]]) -> Graph:
+    graph = Graph()
+    bind_all(graph)
+    for s, p, o in triples:
+        graph.add((_rdflib(s), _rdflib(p), _rdflib(o)))
+    return graph
+
+
+def turtle(triples) -> bytes:
+    return to_graph(triples).serialize(format="turtle", encoding="utf-8")
+
+
+def ntriples(triples) -> bytes:
+    return to_graph(triples).serialize(format="nt", encoding="utf-8")
+
+
+def jsonld(triples) -> bytes:
+    graph = to_graph(triples)
+    context = {prefix: str(namespace) for prefix, namespace in graph.namespaces()
+               if any(str(t).startswith(str(namespace)) for t in graph.predicates())
+               or any(str(t).startswith(str(namespace)) for t in graph.objects())}
+    text = graph.serialize(format="json-ld", context=context, auto_compact=True, indent=2)
+    return json.dumps(json.loads(text), ensure_ascii=False, indent=2).encode("utf-8")
+
+
+RDF_RENDERERS = {"turtle": turtle, "jsonld": jsonld, "ntriples": ntriples}
+
+
+def rdf(name: str, triples) -> bytes:
+    """Serialize triples in the format called ``name`` (``turtle``, ``jsonld`` or ``ntriples``)."""
+    return RDF_RENDERERS[name](triples)

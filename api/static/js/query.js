@@ -1,0 +1,144 @@
+// The query page: CodeMirror editor, example questions, results table with links, downloads.
+// Plain DOM and fetch; data is only ever written with textContent, never as HTML.
+(function () {
+  "use strict";
+  var app = document.getElementById("query-app");
+  var endpoint = app.dataset.endpoint;
+  var origin = app.dataset.origin;
+  var base = app.dataset.base;
+  var ontology = app.dataset.ontology;
+  var textarea = document.getElementById("query");
+  var status = document.getElementById("status");
+  var results = document.getElementById("results");
+  var examples = JSON.parse(document.getElementById("examples-data").textContent);
+  var editor = window.CodeMirror
+    ? window.CodeMirror.fromTextArea(textarea, { mode: "application/sparql-query", lineNumbers: true, indentUnit: 2 })
+    : null;
+
+  function queryText() { return editor ? editor.getValue() : textarea.value; }
+
+  function localHref(iri) {
+    if (iri === ontology || iri.indexOf(ontology + "#") === 0) return origin + "/ontology" + iri.slice(ontology.length);
+    if (iri.indexOf(base) === 0) return origin + "/" + iri.slice(base.length);
+    if (/^https?:/.test(iri)) return origin + "/about?iri=" + encodeURIComponent(iri);
+    return null;
+  }
+
+  function updateDownloads() {
+    var q = encodeURIComponent(queryText());
+    document.getElementById("download-csv").href = endpoint + "?query=" + q + "&format=csv";
+    document.getElementById("download-json").href = endpoint + "?query=" + q + "&format=json";
+  }
+
+  function say(text, isError) {
+    status.textContent = text;
+    status.className = isError ? "error" : "";
+  }
+
+  function cell(binding) {
+    var td = document.createElement("td");
+    if (!binding) return td;
+    if (binding.type === "uri") {
+      var href = localHref(binding.value);
+      var a = document.createElement("a");
+      a.textContent = binding.value;
+      a.href = href || binding.value;
+      a.className = "iri";
+      td.appendChild(a);
+    } else if (binding.type === "bnode") {
+      td.textContent = "_:" + binding.value;
+    } else {
+      var span = document.createElement("span");
+      span.textContent = binding.value;
+      if (binding["xml:lang"]) span.lang = binding["xml:lang"];
+      td.appendChild(span);
+      var tag = binding["xml:lang"] || (binding.datatype && binding.datatype.split(/[#\/]/).pop());
+      if (tag && tag !== "string") {
+        var small = document.createElement("span");
+        small.className = "tag";
+        small.textContent = tag;
+        td.appendChild(document.createTextNode(" "));
+        td.appendChild(small);
+      }
+    }
+    return td;
+  }
+
+  function table(data) {
+    var vars = data.head.vars || [];
+    var rows = data.results.bindings;
+    var t = document.createElement("table");
+    t.id = "results-table";
+    var head = t.createTHead().insertRow();
+    vars.forEach(function (v) {
+      var th = document.createElement("th");
+      th.textContent = "?" + v;
+      head.appendChild(th);
+    });
+    var body = t.createTBody();
+    rows.forEach(function (row) {
+      var tr = body.insertRow();
+      vars.forEach(function (v) { tr.appendChild(cell(row[v])); });
+    });
+    return t;
+  }
+
+  function show(response) {
+    var type = (response.headers.get("content-type") || "").split(";")[0].trim();
+    if (!response.ok) {
+      return response.text().then(function (text) { say("Error " + response.status + ": " + text.trim(), true); });
+    }
+    if (type === "application/sparql-results+json" || type === "application/json") {
+      return response.json().then(function (data) {
+        results.textContent = "";
+        if (typeof data.boolean === "boolean") {
+          var p = document.createElement("p");
+          p.id = "results-boolean";
+          p.textContent = data.boolean ? "yes (true)" : "no (false)";
+          results.appendChild(p);
+          say("Done.");
+          return;
+        }
+        results.appendChild(table(data));
+        var n = data.results.bindings.length;
+        say(n + (n === 1 ? " row." : " rows."));
+      });
+    }
+    return response.text().then(function (text) {
+      results.textContent = "";
+      var pre = document.createElement("pre");
+      pre.id = "results-text";
+      pre.textContent = text;
+      results.appendChild(pre);
+      say("Done (" + type + ").");
+    });
+  }
+
+  function run(event) {
+    if (event) event.preventDefault();
+    if (editor) editor.save();
+    updateDownloads();
+    say("Running…");
+    var body = new URLSearchParams();
+    body.set("query", queryText());
+    return fetch(endpoint, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Accept": "application/sparql-results+json, text/turtle;q=0.9, */*;q=0.1"
+      },
+      body: body
+    }).then(show).catch(function (error) { say("Could not reach the endpoint: " + error, true); });
+  }
+
+  document.getElementById("query-form").addEventListener("submit", run);
+  Array.prototype.forEach.call(document.querySelectorAll("[data-example]"), function (button) {
+    button.addEventListener("click", function () {
+      var example = examples[Number(button.dataset.example)];
+      if (editor) editor.setValue(example.query); else textarea.value = example.query;
+      run();
+    });
+  });
+  if (editor) editor.on("change", updateDownloads);
+  updateDownloads();
+})();
