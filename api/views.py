@@ -83,14 +83,15 @@ def agenda_items(meeting_iri: str, run_select: RunSelect) -> list[dict]:
 
 def time_slots(meeting_iri: str, run_select: RunSelect) -> list[dict]:
     """A meeting's work programme: slots in time order, each with its entries in order."""
-    query = f"""SELECT DISTINCT ?slot ?start ?end ?date ?entry ?entryOrder ?item ?continuation WHERE {{ GRAPH ?g {{
+    query = f"""SELECT DISTINCT ?slot ?start ?end ?date ?entry ?entryOrder ?item ?notation ?continuation WHERE {{
+    GRAPH ?g {{
       {{ ?slot unkg:slotOf {iri_ref(meeting_iri)} }} UNION {{ {iri_ref(meeting_iri)} unkg:hasTimeSlot ?slot }}
       OPTIONAL {{ ?slot unkg:startTime ?start }}
       OPTIONAL {{ ?slot unkg:endTime ?end }}
       OPTIONAL {{ ?slot eli-dl:activity_date ?date }}
       OPTIONAL {{ ?slot eli-dl:consists_of ?entry .
         OPTIONAL {{ ?entry eli-dl:activity_order ?entryOrder }}
-        OPTIONAL {{ ?entry unkg:takesUp ?item }}
+        OPTIONAL {{ ?entry unkg:takesUp ?item . OPTIONAL {{ ?item skos:notation ?notation }} }}
         OPTIONAL {{ ?entry unkg:isContinuation ?continuation }} }}
     }} }}"""
     return _slots(rows(run_select, query))
@@ -106,6 +107,7 @@ def _slots(found: list[dict[str, Term]]) -> list[dict]:
         if "entry" in r:
             slot["entries"].setdefault(r["entry"].value, {
                 "iri": r["entry"], "order": r.get("entryOrder"), "item": r.get("item"),
+                "notation": _text(r.get("notation")),
                 "continuation": _text(r.get("continuation")) in ("true", "1"),
             })
     ordered = sorted(slots.values(), key=lambda s: ((s["start"] or {}).get("utc_iso") or "", s["iri"].value))

@@ -1,0 +1,325 @@
+"""Exports: a meeting's work programme as iCalendar and CSV, a VoID description of the dataset with its
+statistics, and the whole dataset as N-Quads or TriG (streamed).
+
+Include this router before :mod:`api.pages` (whose catch-all would otherwise answer these paths).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import threading
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request
+from fastapi.responses import Response, StreamingResponse
+from starlette.concurrency import run_in_threadpool
+
+from api import render, views
+from api.describe import Description, add_labels
+from api.errors import NotFound, ServiceUnavailable
+from api.pages import base_of, iri_for_path, negotiate_format, origin_of, run_select_for
+from api.render import choose
+from api.terms import RunSelect, Term, iri_ref, rows
+from loader.namespaces import PREFIXES, VOID
+
+router = APIRouter()
+CSV_COLUMNS = ["date", "start_local", "end_local", "utc_offset", "start_utc", "end_utc", "order", "item",
+               "item_iri", "title", "title_language", "continuation", "slot_iri"]
+DUMP_FORMATS = {"nq": (ox.RdfFormat.N_QUADS, "application/n-quads"), "trig": (ox.RdfFormat.TRIG, "application/trig")}
+
+
+# --- the work programme -----------------------------------------------------------------------------------
+
+def programme(meeting_iri: str, run_select: RunSelect) -> tuple[Description, list[dict]]:
+    """The meeting (with the labels of everything the programme names) and its slots in time order."""
+    meeting = Description(meeting_iri)
+    meeting.outgoing = [(r["p"], r["o"]) for r in rows(
+        run_select, f"SELECT DISTINCT ?p ?o WHERE {{ GRAPH ?g {{ {iri_ref(meeting_iri)} ?p ?o }} }}")]
+    slots = views.time_slots(meeting_iri, run_select)
+    names = {meeting_iri} | {o.value for o in meeting.values("schema:location") if o.is_iri}
+    for slot in slots:
+        for entry in slot["entries"]:
+            names.add(entry["iri"].value)
+            if entry["item"] is not None:
+                names.add(entry["item"].value)
+    add_labels(meeting, run_select, names)
+    return meeting, slots
+
+
+def _best(meeting: Description, iri: str, languages: list[str]) -> Term | None:
+    return choose(meeting.labels.get(iri, []), languages)
+
+
+def programme_rows(meeting: Description, slots: list[dict], languages: list[str]) -> list[dict]:
+    """One row per programme entry (a slot without entries still gets one row)."""
+    found = []
+    for slot in slots:
+        start, end = slot["start"] or {}, slot["end"] or {}
+        common = {
+            "date": slot["date"] or "", "start_local": start.get("local") or "", "end_local": end.get("local") or "",
+            "utc_offset": start.get("offset") or "", "start_utc": start.get("utc_iso") or "",
+            "end_utc": end.get("utc_iso") or "", "slot_iri": slot["iri"].value,
+        }
+        for entry in slot["entries"] or [None]:
+            title = _best(meeting, entry["iri"].value, languages) if entry else None
+            found.append({
+                **common,
+                "order": entry["order"].value if entry and entry["order"] is not None else "",
+                "item": (entry or {}).get("notation") or "",
+                "item_iri": entry["item"].value if entry and entry["item"] is not None else "",
+                "title": title.value if title is not None else "",
+                "title_language": (title.lang or "") if title is not None else "",
+                "continuation": "true" if entry and entry["continuation"] else ("false" if entry else ""),
+            })
+    return found
+
+
+def programme_csv(meeting: Description, slots: list[dict], languages: list[str]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(programme_rows(meeting, slots, languages))
+    return out.getvalue()
+
+
+def ical_text(value: str) -> str:
+    """Escape a TEXT value (RFC 5545, 3.3.11).
+
+    >>> ical_text("a, b; c\\\\d\\ne")
+    'a\\\\, b\\\\; c\\\\\\\\d\\\\ne'
+    """
+    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\r\n", "\\n").replace("\n", "\\n"))
+
+
+def fold(line: str) -> str:
+    """Fold a content line at 75 octets without splitting a UTF-8 character (RFC 5545, 3.1)."""
+    parts, current, size = [], "", 0
+    for char in line:
+        width = len(char.encode("utf-8"))
+        if size + width > (75 if not parts else 74):
+            parts.append(current)
+            current, size = "", 0
+        current += char
+        size += width
+    parts.append(current)
+    return "\r\n ".join(parts)
+
+
+def _ical_utc(moment: dict | None) -> str | None:
+    if not moment or not moment.get("utc_iso"):
+        return None
+    return moment["utc_iso"].replace("-", "").replace(":", "")
+
+
+def programme_ics(meeting: Description, slots: list[dict], languages: list[str], page_url: str,
+                  now: datetime | None = None) -> str:
+    """A VCALENDAR with one VEVENT per slot of the work programme; times in UTC."""
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+    meeting_name = _best(meeting, meeting.iri, languages)
+    places = [_best(meeting, o.value, languages) for o in meeting.values("schema:location") if o.is_iri]
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//unkg//work programme//EN", "CALSCALE:GREGORIAN",
+             "METHOD:PUBLISH"]
+    if meeting_name is not None:
+        lines.append(f"X-WR-CALNAME:{ical_text(meeting_name.value)}")
+    for slot in slots:
+        start, end = _ical_utc(slot["start"]), _ical_utc(slot["end"])
+        if start is None:
+            continue
+        titles = []
+        for entry in slot["entries"]:
+            title = _best(meeting, entry["iri"].value, languages)
+            label = " ".join(x for x in (entry.get("notation"), title.value if title else None) if x)
+            titles.append(label or entry["iri"].value)
+        summary = "; ".join(titles) or (meeting_name.value if meeting_name else slot["iri"].value)
+        description = "\n".join(([meeting_name.value] if meeting_name else []) + titles)
+        lines += ["BEGIN:VEVENT", f"UID:{slot['iri'].value}", f"DTSTAMP:{stamp}", f"DTSTART:{start}"]
+        if end is not None:
+            lines.append(f"DTEND:{end}")
+        lines += [f"SUMMARY:{ical_text(summary)}", f"DESCRIPTION:{ical_text(description)}"]
+        if places and places[0] is not None:
+            lines.append(f"LOCATION:{ical_text(places[0].value)}")
+        lines += [f"URL:{page_url}", "END:VEVENT"]
+    lines.append("END:VCALENDAR")
+    return "".join(fold(line) + "\r\n" for line in lines)
+
+
+async def _programme_for(request: Request, meeting: str) -> tuple[Description, list[dict]]:
+    iri = iri_for_path("meeting/" + meeting, base_of(request))
+    try:
+        iri_ref(iri)
+    except ValueError:
+        raise NotFound(f"not a meeting IRI: {iri}") from None
+    described, slots = await run_in_threadpool(programme, iri, run_select_for(request))
+    if not described.outgoing:
+        raise NotFound(f"nothing is known about the meeting <{iri}>")
+    if not slots:
+        raise NotFound(f"the meeting <{iri}> has no work programme in this store")
+    return described, slots
+
+
+def _languages(request: Request) -> list[str]:
+    return render.accepted_languages(request.headers.get("accept-language"))
+
+
+@router.get("/meeting/{meeting:path}/programme.ics", include_in_schema=False)
+async def programme_calendar(request: Request, meeting: str) -> Response:
+    described, slots = await _programme_for(request, meeting)
+    page_url = origin_of(request) + "/meeting/" + meeting
+    body = programme_ics(described, slots, _languages(request), page_url)
+    name = meeting.replace("/", "-")
+    return Response(body.encode("utf-8"), media_type="text/calendar; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}-programme.ics"'})
+
+
+@router.get("/meeting/{meeting:path}/programme.csv", include_in_schema=False)
+async def programme_table(request: Request, meeting: str) -> Response:
+    described, slots = await _programme_for(request, meeting)
+    body = programme_csv(described, slots, _languages(request))
+    name = meeting.replace("/", "-")
+    return Response(body.encode("utf-8"), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}-programme.csv"'})
+
+
+# --- VoID -------------------------------------------------------------------------------------------------
+
+def void_triples(run_select: RunSelect, *, base: str, origin: str) -> list[tuple[Term, Term, Term]]:
+    """A VoID description of the dataset: sizes overall and per source graph, class and property partitions."""
+    dataset = Term("uri", base + "dataset")
+
+    def uri(value: str) -> Term:
+        return Term("uri", value)
+
+    def integer(value) -> Term:
+        return Term("literal", str(int(value)), datatype=PREFIXES["xsd"] + "integer")
+
+    def first_row(query: str) -> dict[str, Term]:
+        found = rows(run_select, query)
+        return found[0] if found else {}
+
+    rdf_type, void = uri(PREFIXES["rdf"] + "type"), str(VOID)
+    totals = first_row("""SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects)
+      (COUNT(DISTINCT ?p) AS ?properties) (COUNT(DISTINCT ?o) AS ?objects) WHERE { GRAPH ?g { ?s ?p ?o } }""")
+    triples = [
+        (dataset, rdf_type, uri(void + "Dataset")),
+        (dataset, uri(PREFIXES["dcterms"] + "title"), Term("literal", "unkg: UN meeting documentation", lang="en")),
+        (dataset, uri(void + "sparqlEndpoint"), uri(origin + "/sparql")),
+        (dataset, uri(void + "uriSpace"), Term("literal", base)),
+        (dataset, uri(void + "dataDump"), uri(origin + "/dump.nq")),
+        (dataset, uri(void + "dataDump"), uri(origin + "/dump.trig")),
+        (dataset, uri(void + "rootResource"), uri(origin + "/")),
+        (dataset, uri(void + "vocabulary"), uri(PREFIXES["unkg"].rstrip("#"))),
+    ]
+    for name in ("triples", "properties"):
+        if name in totals:
+            triples.append((dataset, uri(void + name), integer(totals[name].value)))
+    if "subjects" in totals:
+        triples.append((dataset, uri(void + "distinctSubjects"), integer(totals["subjects"].value)))
+    if "objects" in totals:
+        triples.append((dataset, uri(void + "distinctObjects"), integer(totals["objects"].value)))
+    entities = first_row("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isIRI(?s)) }")
+    if "n" in entities:
+        triples.append((dataset, uri(void + "entities"), integer(entities["n"].value)))
+    classes = rows(run_select,
+                   "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } } GROUP BY ?c ORDER BY ?c")
+    triples.append((dataset, uri(void + "classes"), integer(len(classes))))
+    for number, r in enumerate(classes, start=1):
+        part = uri(f"{base}dataset/class/{number}")
+        triples += [(dataset, uri(void + "classPartition"), part), (part, uri(void + "class"), r["c"]),
+                    (part, uri(void + "entities"), integer(r["n"].value))]
+    properties = rows(run_select,
+                      "SELECT ?p (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?p ORDER BY ?p")
+    for number, r in enumerate(properties, start=1):
+        part = uri(f"{base}dataset/property/{number}")
+        triples += [(dataset, uri(void + "propertyPartition"), part), (part, uri(void + "property"), r["p"]),
+                    (part, uri(void + "triples"), integer(r["n"].value))]
+    graphs = rows(run_select, """SELECT ?g (COUNT(*) AS ?n) (SAMPLE(?file) AS ?source) WHERE {
+      GRAPH ?g { ?s ?p ?o OPTIONAL { ?g unkg:sourceFile ?file } } } GROUP BY ?g ORDER BY ?g""")
+    for r in graphs:
+        if not r["g"].is_iri:
+            continue
+        graph = r["g"]
+        triples += [(dataset, uri(void + "subset"), graph), (graph, rdf_type, uri(void + "Dataset")),
+                    (graph, uri(void + "triples"), integer(r["n"].value))]
+        if "source" in r:
+            triples.append((graph, uri(PREFIXES["dcterms"] + "source"), r["source"]))
+    return triples
+
+
+@router.get("/void", include_in_schema=False)
+@router.get("/.well-known/void", include_in_schema=False)
+async def void_description(request: Request) -> Response:
+    """VoID as Turtle by default (HTML readers get Turtle too: it is a machine description), or JSON-LD, N-Triples."""
+    chosen = negotiate_format(request.headers.get("accept"))
+    name = "turtle" if chosen.name == "html" else chosen.name
+    triples = await run_in_threadpool(void_triples, run_select_for(request), base=base_of(request),
+                                      origin=origin_of(request))
+    media_type = render.FORMATS[name].media_type
+    return Response(render.rdf(name, triples), media_type=media_type + "; charset=utf-8",
+                    headers={"Vary": "Accept"})
+
+
+# --- dumps ------------------------------------------------------------------------------------------------
+
+class _QueueWriter:
+    """A file-like object Oxigraph's ``dump`` writes into; chunks go to an asyncio queue, with backpressure."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, queue: asyncio.Queue, cancelled: threading.Event) -> None:
+        self.loop, self.queue, self.cancelled = loop, queue, cancelled
+
+    def write(self, data) -> int:
+        if self.cancelled.is_set():
+            raise OSError("the client went away")
+        asyncio.run_coroutine_threadsafe(self.queue.put(bytes(data)), self.loop).result()
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
+async def stream_dump(store: ox.Store, rdf_format: ox.RdfFormat) -> AsyncIterator[bytes]:
+    """The whole store, serialized in a thread from one snapshot, yielded in chunks as they are written."""
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue = asyncio.Queue(maxsize=16)
+    cancelled = threading.Event()
+    done = object()
+
+    def produce() -> None:
+        try:
+            prefixes = PREFIXES if rdf_format == ox.RdfFormat.TRIG else None
+            store.dump(_QueueWriter(loop, queue, cancelled), format=rdf_format, prefixes=prefixes)
+        except OSError:
+            pass
+        finally:
+            if not cancelled.is_set():
+                asyncio.run_coroutine_threadsafe(queue.put(done), loop).result()
+
+    task = loop.run_in_executor(None, produce)
+    try:
+        while True:
+            chunk = await queue.get()
+            if chunk is done:
+                break
+            yield chunk
+    finally:
+        cancelled.set()
+        while not queue.empty():
+            queue.get_nowait()
+        await task
+
+
+@router.get("/dump.{suffix}", include_in_schema=False)
+async def dump(request: Request, suffix: str) -> Response:
+    """Every graph of the store as N-Quads (``/dump.nq``) or TriG (``/dump.trig``), streamed."""
+    if suffix not in DUMP_FORMATS:
+        raise NotFound(f"no dump as .{suffix}; there are /dump.nq and /dump.trig")
+    store = getattr(getattr(request.app.state, "engine", None), "store", None)
+    if store is None:
+        raise ServiceUnavailable("the store is not open")
+    rdf_format, media_type = DUMP_FORMATS[suffix]
+    return StreamingResponse(stream_dump(store, rdf_format), media_type=media_type,
+                             headers={"Content-Disposition": f'attachment; filename="unkg.{suffix}"'})
