@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from api import describe as describing
 from api import render, views
 from api.errors import NotAcceptable, NotFound
+from api.negotiate import description_format, prefers_html
 from api.render import FORMATS, Format, Page, accepted_languages, local_path, split_suffix
 from api.terms import RunSelect, iri_ref, rows
 from loader.namespaces import ONTOLOGY_IRI, data_base
@@ -46,42 +47,22 @@ def run_select_for(request: Request) -> RunSelect:
 
 
 def requested_format(request: Request, suffix: Format | None) -> Format:
-    """The format a suffix names, else the best the ``Accept`` header allows (HTML when it says nothing)."""
+    """The format a suffix names, else HTML for browsers, else the RDF format ``Accept`` prefers (406 if none)."""
     if suffix is not None:
         return suffix
     return negotiate_format(request.headers.get("accept"))
 
 
 def negotiate_format(accept: str | None) -> Format:
-    """The best of :data:`api.render.FORMATS` for an ``Accept`` header; HTML when it says nothing; else 406."""
-    if not accept or not accept.strip():
+    """HTML when ``Accept`` puts a web page first; otherwise the description format it prefers (Turtle for
+    ``*/*`` or no header); none acceptable: 406 naming what there is."""
+    if prefers_html(accept):
         return FORMATS["html"]
-    best, best_key = None, None
-    for position, part in enumerate(accept.split(",")):
-        media, _, params = part.strip().partition(";")
-        media = media.strip().lower()
-        quality = 1.0
-        for param in params.split(";"):
-            key, _, value = param.strip().partition("=")
-            if key.strip() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        if quality <= 0:
-            continue
-        for offer in FORMATS.values():
-            kind = offer.media_type.split("/")[0]
-            specificity = 2 if media == offer.media_type else 1 if media == kind + "/*" else 0 if media == "*/*" else -1
-            if specificity < 0:
-                continue
-            key = (-quality, -specificity, position, list(FORMATS).index(offer.name))
-            if best_key is None or key < best_key:
-                best, best_key = offer, key
-    if best is None:
+    found = description_format(accept)
+    if found is None or found.name not in FORMATS:
         offered = ", ".join(f.media_type for f in FORMATS.values())
-        raise NotAcceptable(f"cannot answer in {accept}; this page is available as {offered}")
-    return best
+        raise NotAcceptable(f"cannot answer in {accept}; this resource is available as {offered}")
+    return FORMATS[found.name]
 
 
 def origin_of(request: Request) -> str:

@@ -1,5 +1,5 @@
 """Renderers for one description, picked by name: ``html`` (Jinja2 templates), ``turtle``, ``jsonld``,
-``ntriples``. The HTML shows labels in the reader's language, links into the local server, and escapes
+``ntriples``, ``rdfxml``. The HTML shows labels in the reader's language, links into the local server, and escapes
 everything that comes from data (autoescaping is on for every template).
 """
 
@@ -33,6 +33,7 @@ FORMATS = {
     "turtle": Format("turtle", "text/turtle", ".ttl", "Turtle"),
     "jsonld": Format("jsonld", "application/ld+json", ".jsonld", "JSON-LD"),
     "ntriples": Format("ntriples", "application/n-triples", ".nt", "N-Triples"),
+    "rdfxml": Format("rdfxml", "application/rdf+xml", ".rdf", "RDF/XML"),
 }
 RDF_FORMATS = [f for f in FORMATS.values() if f.name != "html"]
 BY_SUFFIX = {f.suffix: f for f in FORMATS.values()}
@@ -241,9 +242,13 @@ def jsonld(triples) -> bytes:
     return json.dumps(json.loads(text), ensure_ascii=False, indent=2).encode("utf-8")
 
 
-RDF_RENDERERS = {"turtle": turtle, "jsonld": jsonld, "ntriples": ntriples}
+def rdfxml(triples) -> bytes:
+    return to_graph(triples).serialize(format="pretty-xml", encoding="utf-8")
+
+
+RDF_RENDERERS = {"turtle": turtle, "jsonld": jsonld, "ntriples": ntriples, "rdfxml": rdfxml}
 
 
 def rdf(name: str, triples) -> bytes:
-    """Serialize triples in the format called ``name`` (``turtle``, ``jsonld`` or ``ntriples``)."""
+    """Serialize triples in the format called ``name`` (``turtle``, ``jsonld``, ``ntriples`` or ``rdfxml``)."""
     return RDF_RENDERERS[name](triples)

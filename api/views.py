@@ -230,13 +230,14 @@ def ancestors(iri: str, run_select: RunSelect) -> list[Term]:
 
 def provision(iri: str, run_select: RunSelect) -> dict:
     me = iri_ref(iri)
-    query = f"""SELECT DISTINCT ?item ?cited WHERE {{ GRAPH ?g {{ {me} eli:has_part* ?cited .
-      ?item unkg:concernsProvision ?cited }} }} ORDER BY ?item"""
+    # the provision and its parts are in the instrument's graph, the citations in the agendas' graphs
+    query = f"""SELECT DISTINCT ?item ?cited WHERE {{ GRAPH ?g {{ {me} eli:has_part* ?cited }}
+      GRAPH ?h {{ ?item unkg:concernsProvision ?cited }} }} ORDER BY ?item ?cited"""
     items = rows(run_select, query)
-    query = f"""SELECT DISTINCT ?annotation ?cited ?item ?text WHERE {{ GRAPH ?g {{ {me} eli:has_part* ?cited .
-      ?annotation unkg:citesProvision ?cited .
+    query = f"""SELECT DISTINCT ?annotation ?cited ?item ?text WHERE {{ GRAPH ?g {{ {me} eli:has_part* ?cited }}
+      GRAPH ?h {{ ?annotation unkg:citesProvision ?cited .
       OPTIONAL {{ {{ ?annotation unkg:annotationOf ?item }} UNION {{ ?item unkg:hasAnnotation ?annotation }} }}
-      OPTIONAL {{ ?annotation unkg:text ?text }} }} }} ORDER BY ?item ?annotation"""
+      OPTIONAL {{ ?annotation unkg:text ?text }} }} }} ORDER BY ?item ?annotation ?cited"""
     annotations: dict[str, dict] = {}
     for r in rows(run_select, query):
         entry = annotations.setdefault(r["annotation"].value, {"iri": r["annotation"], "item": r.get("item"),
