@@ -359,6 +359,7 @@ class _Builder:
                 break
             path["paragraph" if step == "para" else "subparagraph"] = value
             part = URIRef(iris.provision(self.base, ref.instrument, **path))
+            self.add(part, RDF.type, UNKG.Provision)
             self.add(part, RDF.type, cls)
             self.add(part, UNKG.number, Literal(value))
             self.add(part, ELI.number, Literal(value))
