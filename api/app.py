@@ -1,0 +1,74 @@
+"""``create_app(settings)``: the FastAPI application, wired from its parts and nothing else.
+
+The SPARQL protocol (:mod:`api.sparql`), ``/health``, and with ``allow_update`` the Graph Store protocol. The
+pages and the query UI (``api.ui``, ``api.exports``, ``api.pages``) are included when those modules exist; the
+pages' catch-all router comes last so it never hides another route.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+
+from api import errors, health, sparql
+from api.access_log import AccessLog
+from api.engine import Engine
+from api.settings import Settings
+
+STATIC = Path(__file__).resolve().parent / "static"
+OPTIONAL_ROUTERS = ("api.ui", "api.exports", "api.pages")  # in this order: pages has the catch-all
+
+
+def create_app(settings: Settings, *, store=None, announce=None) -> FastAPI:
+    """The application for ``settings``; ``store``: a writer handle already open; ``announce(app)``: called once
+    the engine has started (the server prints its start-up line there)."""
+    settings.check()
+    engine = Engine(settings, store)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        await engine.start()
+        if announce is not None:
+            announce(app)
+        try:
+            yield
+        finally:
+            await engine.stop()
+
+    app = FastAPI(
+        title="unkg",
+        summary="A knowledge graph of UN meeting documentation: SPARQL 1.1 endpoint and linked data",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    errors.install(app)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_credentials=False,
+        allow_methods=["GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS"],
+        allow_headers=["*"],
+        expose_headers=["Content-Type", "Server-Timing", "Vary"],
+    )
+    app.add_middleware(AccessLog)
+    app.include_router(health.router)
+    app.include_router(sparql.router)
+    if settings.allow_update:
+        from api import graph_store
+
+        app.include_router(graph_store.router)
+    if STATIC.is_dir():
+        app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.state.ui_available = False
+    for name in OPTIONAL_ROUTERS:
+        if importlib.util.find_spec(name) is not None:
+            app.include_router(importlib.import_module(name).router)
+            app.state.ui_available |= name == "api.ui"
+    return app

@@ -1,0 +1,375 @@
+"""The query engine: SPARQL runs in worker processes that can be killed, so a time limit really stops the work.
+
+The server process holds the store's writer handle (so ``unkg load`` on a served store gets a clear "locked"
+error) and runs updates with it. Queries go to a pool of worker processes (:mod:`api.worker`), each with its own
+read-only handle; the event loop only waits on pipes, so one slow query never delays another. A query that
+outlives its time limit has its worker killed and replaced. After an update, workers reopen their handle before the
+next query, because a read-only handle sees the store as it was when opened.
+
+The API, for the SPARQL protocol and for the pages (all coroutines; errors are :mod:`api.errors` exceptions)::
+
+    engine = Engine(settings); await engine.start()          # ... await engine.stop()
+    rows = await engine.select("SELECT ?s WHERE { GRAPH ?g { ?s a ?c } } LIMIT 5")
+    # -> SPARQL JSON bindings: [{"s": {"type": "uri", "value": "https://..."}}, ...]
+    yes = await engine.ask("ASK { GRAPH ?g { ?s ?p ?o } }")
+    turtle = await engine.construct("CONSTRUCT WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 5", "text/turtle")
+    result = await engine.execute(query, results_format=..., graph_format=...)   # streams
+    async for chunk in result: ...                                             # result.media_type, result.kind
+    await engine.update("INSERT DATA { ... }")                                 # only with allow_update
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+
+import pyoxigraph as ox
+
+from api import worker as worker_side
+from api.errors import BadRequest, HttpError, NotAcceptable, QueryTimeout, ServiceUnavailable
+from api.outbound import Unparsable, references
+from api.settings import Settings
+from api.update_dataset import DatasetConflict, with_using
+from loader.store import open_store
+
+log = logging.getLogger("unkg.engine")
+STARTUP_SECONDS = 60.0
+SMALL_MESSAGE = 16 * 1024  # a job this small is written to the worker's socket without waiting
+JSON_RESULTS = "application/sparql-results+json"
+STATUS_ERRORS: dict[int, type[HttpError]] = {400: BadRequest, 406: NotAcceptable, 503: ServiceUnavailable}
+
+
+class StreamAborted(Exception):
+    """A result that failed after its first chunk was sent: the response can only be cut off."""
+
+
+@dataclass
+class Stats:
+    triples: int
+    graphs: int
+
+
+class _Worker:
+    def __init__(self, process: subprocess.Popen, connection: Connection) -> None:
+        self.process = process
+        self.connection = connection
+
+    @property
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+
+def _start_worker(store_path: str) -> _Worker:
+    """Start one worker process and wait until its store is open (runs in a thread).
+
+    A plain ``python -m api.worker`` child with one end of a socket pair: unlike ``multiprocessing``'s spawn, it
+    never re-imports the parent's main module, whatever that is (the CLI, pytest, uvicorn).
+    """
+    parent_socket, child_socket = socket.socketpair()
+    with parent_socket, child_socket:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "api.worker", str(child_socket.fileno()), store_path],
+            pass_fds=[child_socket.fileno()],
+            stdin=subprocess.DEVNULL,
+        )
+        connection = Connection(os.dup(parent_socket.fileno()))
+    try:
+        if connection.poll(STARTUP_SECONDS) and connection.recv_bytes() == worker_side.READY:
+            return _Worker(process, connection)
+    except (EOFError, OSError):
+        pass
+    process.kill()
+    process.wait(5)
+    connection.close()
+    raise ServiceUnavailable(f"a query worker could not open the store {store_path} (exit code {process.returncode})")
+
+
+class Result:
+    """A query result on its way: ``media_type``, ``kind`` (solutions, boolean, graph) and the bytes, in chunks.
+
+    Iterate it (``async for chunk in result``) exactly once, or call :meth:`body`; an error after the first chunk
+    raises :class:`StreamAborted`.
+    """
+
+    def __init__(self, media_type: str, kind: str, first: bytes, rest: AsyncIterator[bytes],
+                 complete: bool = False) -> None:
+        self.media_type = media_type
+        self.kind = kind
+        self.first = first
+        self.rest = rest
+        self.complete = complete  # True when ``first`` is the whole result
+
+    async def __aiter__(self):
+        if self.first:
+            yield self.first
+        async for chunk in self.rest:
+            yield chunk
+
+    async def body(self) -> bytes:
+        return b"".join([chunk async for chunk in self])
+
+
+class Engine:
+    """The pool of query workers and the writer handle of one store; see the module docstring for the API."""
+
+    def __init__(self, settings: Settings, store: ox.Store | None = None) -> None:
+        self.settings = settings
+        self.store: ox.Store | None = store  # the writer handle; opened by :meth:`start` when not given
+        self.stats = Stats(0, 0)
+        self._threads = ThreadPoolExecutor(max_workers=settings.workers * 2 + 4, thread_name_prefix="unkg-engine")
+        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        self._workers: set[_Worker] = set()
+        self._tasks: set[asyncio.Task] = set()
+        self._generation = 0
+        self._update_lock = asyncio.Lock()
+        self._stopping = False
+
+    # ---- life cycle
+    async def start(self) -> None:
+        """Open the store for writing, count what it holds and start the workers."""
+        if self.store is None:
+            self.store = open_store(self.settings.store, create=False)
+        self.stats = await self._run_in_thread(self._count)
+        started = await asyncio.gather(*(self._spawn() for _ in range(self.settings.workers)))
+        for worker in started:
+            self._idle.put_nowait(worker)
+
+    async def stop(self) -> None:
+        self._stopping = True
+        for task in list(self._tasks):
+            task.cancel()
+        for worker in list(self._workers):
+            self._kill(worker)
+        await asyncio.gather(*(self._run_in_thread(w.process.wait, 5) for w in list(self._workers)))
+        self._workers.clear()
+        self._threads.shutdown(wait=False, cancel_futures=True)
+        self.store = None
+
+    @property
+    def worker_pids(self) -> list[int]:
+        """The process ids of the live workers (for tests and operators)."""
+        return [w.process.pid for w in self._workers if w.alive]
+
+    # ---- queries
+    async def execute(
+        self,
+        query: str,
+        *,
+        results_format: str | None = JSON_RESULTS,
+        graph_format: str | None = "text/turtle",
+        default_graph: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+    ) -> Result:
+        """Run ``query`` and return its result once the first chunk is ready.
+
+        ``results_format`` / ``graph_format``: the media type for SELECT/ASK and for CONSTRUCT/DESCRIBE results;
+        None means the client accepts none (406 if the query needs it). ``default_graph`` / ``named_graphs``: the
+        protocol's dataset (graph IRIs), which replaces the query's own.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.settings.timeout
+        worker = await self._acquire(deadline)
+        job = {
+            "query": query,
+            "generation": self._generation,
+            "base_iri": self.settings.base_iri,
+            "allowed": sorted(self.settings.allowed_iris),
+            "union": self.settings.union_default_graph,
+            "default_graph": default_graph,
+            "named_graphs": named_graphs,
+            "results_format": results_format,
+            "graph_format": graph_format,
+            "max_bytes": self.settings.max_result_bytes,
+        }
+        message = b""
+        try:
+            payload = json.dumps(job).encode()
+            if len(payload) < SMALL_MESSAGE:
+                worker.connection.send_bytes(payload)
+            else:
+                await self._run_in_thread(worker.connection.send_bytes, payload)
+            message = await self._next(worker, deadline)
+        finally:
+            if message[:1] not in (worker_side.ERROR, worker_side.WHOLE, worker_side.HEAD):
+                self._discard(worker)
+        tag = message[:1]
+        if tag == worker_side.ERROR:
+            self._release(worker)
+            error = json.loads(message[1:])
+            raise STATUS_ERRORS.get(error["status"], HttpError)(error["message"])
+        head, _, first = message[1:].partition(b"\n")
+        head = json.loads(head)
+        if tag == worker_side.WHOLE:
+            self._release(worker)
+            return Result(head["media_type"], head["kind"], first, _nothing(), complete=True)
+        return Result(head["media_type"], head["kind"], first, self._stream(worker, deadline))
+
+    async def _stream(self, worker: _Worker, deadline: float) -> AsyncIterator[bytes]:
+        finished = False
+        try:
+            while True:
+                try:
+                    message = await self._next(worker, deadline)
+                except HttpError as error:
+                    raise StreamAborted(error.message) from None
+                tag = message[:1]
+                if tag == worker_side.DATA:
+                    yield message[1:]
+                    continue
+                finished = True
+                self._release(worker)
+                if tag == worker_side.FINISHED:
+                    yield message[1:]
+                    return
+                raise StreamAborted(json.loads(message[1:])["message"])
+        finally:
+            if not finished:
+                self._discard(worker)
+
+    async def select(self, query: str, **dataset) -> list[dict]:
+        """The bindings of a SELECT query, as in SPARQL JSON results (``[{"var": {"type", "value", ...}}]``)."""
+        result = await self.execute(query, results_format=JSON_RESULTS, graph_format=None, **dataset)
+        return json.loads(await result.body())["results"]["bindings"]
+
+    async def ask(self, query: str, **dataset) -> bool:
+        result = await self.execute(query, results_format=JSON_RESULTS, graph_format=None, **dataset)
+        return bool(json.loads(await result.body())["boolean"])
+
+    async def construct(self, query: str, media_type: str = "text/turtle", **dataset) -> bytes:
+        """The triples of a CONSTRUCT or DESCRIBE query, serialized by Oxigraph as ``media_type``."""
+        result = await self.execute(query, results_format=None, graph_format=media_type, **dataset)
+        return await result.body()
+
+    # ---- updates
+    async def update(self, text: str, *, using: list[str] = (), using_named: list[str] = ()) -> None:
+        """Run a SPARQL update with the writer handle; SERVICE and LOAD only to allowed IRIs."""
+        try:
+            refs = await self._run_in_thread(references, text, update=True, base=self.settings.base_iri)
+            text = with_using(text, list(using), list(using_named))
+        except (Unparsable, DatasetConflict) as error:
+            raise BadRequest(str(error)) from None
+        for keyword, iris in (("SERVICE", refs.services), ("LOAD", refs.loads)):
+            for iri in iris:
+                if iri not in self.settings.allowed_iris:
+                    raise BadRequest(f"{keyword} {iri} is not allowed: this endpoint makes no requests to other "
+                                     "servers (an operator can allow an IRI)")
+        async with self._update_lock:
+            try:
+                await self._run_in_thread(self._write, text)
+            except SyntaxError as error:
+                raise BadRequest(f"syntax error: {error}") from None
+
+    async def write(self, change, *args):
+        """Run ``change(store, *args)`` with the writer handle, then let the workers see the result."""
+        async with self._update_lock:
+            return await self._run_in_thread(self._apply, change, args)
+
+    async def read(self, look, *args):
+        """Run ``look(store, *args)`` on the writer handle in a thread (for small reads that need no time limit)."""
+        if self.store is None:
+            raise ServiceUnavailable("the engine is not running")
+        return await self._run_in_thread(look, self.store, *args)
+
+    def _write(self, text: str) -> None:
+        self._apply(lambda store: store.update(text, base_iri=self.settings.base_iri), ())
+
+    def _apply(self, change, args) -> None:
+        if self.store is None:
+            raise ServiceUnavailable("the engine is not running")
+        try:
+            return change(self.store, *args)
+        finally:
+            self._generation += 1
+            self.stats = self._count()
+
+    def _count(self) -> Stats:
+        store = self.store
+        return Stats(triples=len(store), graphs=sum(1 for _ in store.named_graphs()))
+
+    # ---- the pool
+    async def _acquire(self, deadline: float) -> _Worker:
+        if self._stopping:
+            raise ServiceUnavailable("the server is stopping")
+        loop = asyncio.get_running_loop()
+        try:
+            return await asyncio.wait_for(self._idle.get(), max(deadline - loop.time(), 0))
+        except TimeoutError:
+            raise ServiceUnavailable(
+                f"all {self.settings.workers} query workers stayed busy for {self.settings.timeout:g} s; "
+                "try again later"
+            ) from None
+
+    async def _next(self, worker: _Worker, deadline: float) -> bytes:
+        """The worker's next message; the loop waits on the socket, never on a blocking read."""
+        connection = worker.connection
+        try:
+            if not connection.poll(0):
+                loop = asyncio.get_running_loop()
+                readable = loop.create_future()
+                loop.add_reader(connection.fileno(), lambda: readable.done() or readable.set_result(None))
+                try:
+                    await asyncio.wait_for(readable, max(deadline - loop.time(), 0))
+                except TimeoutError:
+                    raise QueryTimeout(
+                        f"the query ran longer than this endpoint's limit of {self.settings.timeout:g} s "
+                        "and was stopped"
+                    ) from None
+                finally:
+                    loop.remove_reader(connection.fileno())
+            return connection.recv_bytes()
+        except (EOFError, OSError):
+            raise ServiceUnavailable("the query worker stopped unexpectedly; try again") from None
+
+    def _release(self, worker: _Worker) -> None:
+        if self._stopping:
+            return
+        self._idle.put_nowait(worker)
+
+    def _discard(self, worker: _Worker) -> None:
+        """Kill a worker whose state is unknown (timed out, cut off) and start another in its place."""
+        self._kill(worker)
+        if not self._stopping:
+            task = asyncio.get_running_loop().create_task(self._replace(worker))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    def _kill(self, worker: _Worker) -> None:
+        if worker.alive:
+            worker.process.kill()
+        worker.connection.close()
+
+    async def _replace(self, old: _Worker) -> None:
+        await self._run_in_thread(old.process.wait, 5)
+        self._workers.discard(old)
+        for attempt in range(5):
+            try:
+                self._idle.put_nowait(await self._spawn())
+                return
+            except ServiceUnavailable as error:
+                log.error("cannot start a query worker (attempt %d): %s", attempt + 1, error)
+                await asyncio.sleep(1)
+
+    async def _spawn(self) -> _Worker:
+        worker = await self._run_in_thread(_start_worker, str(self.settings.store))
+        self._workers.add(worker)
+        return worker
+
+    async def _run_in_thread(self, function, *args, **kwargs):
+        loop = asyncio.get_running_loop()
+        if kwargs:
+            return await loop.run_in_executor(self._threads, lambda: function(*args, **kwargs))
+        return await loop.run_in_executor(self._threads, function, *args)
+
+
+async def _nothing() -> AsyncIterator[bytes]:
+    return
+    yield

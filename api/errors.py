@@ -1,0 +1,72 @@
+"""Named HTTP errors: each says what is wrong in one line of plain text, with the status that fits.
+
+Routes raise them; :func:`install` turns them into responses. Anything not raised as one of these is a bug and
+answers 500 through the framework, never a blanket 400.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import PlainTextResponse
+
+
+class HttpError(Exception):
+    status = 500
+
+    def __init__(self, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.headers = headers or {}
+
+
+class BadRequest(HttpError):
+    status = 400
+
+
+class Unauthorized(HttpError):
+    status = 401
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, {"WWW-Authenticate": 'Bearer realm="unkg updates"'})
+
+
+class Forbidden(HttpError):
+    status = 403
+
+
+class NotFound(HttpError):
+    status = 404
+
+
+class NotAcceptable(HttpError):
+    status = 406
+
+
+class PayloadTooLarge(HttpError):
+    status = 413
+
+
+class UnsupportedMediaType(HttpError):
+    status = 415
+
+
+class ServiceUnavailable(HttpError):
+    status = 503
+
+
+class QueryTimeout(HttpError):
+    status = 504
+
+
+def response(error: HttpError) -> PlainTextResponse:
+    headers = {"Vary": "Accept", **error.headers}
+    return PlainTextResponse(error.message + "\n", status_code=error.status, headers=headers)
+
+
+async def _handle(request: Request, error: Exception) -> PlainTextResponse:
+    assert isinstance(error, HttpError)
+    return response(error)
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(HttpError, _handle)

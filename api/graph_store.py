@@ -1,0 +1,120 @@
+"""The SPARQL 1.1 Graph Store HTTP Protocol (indirect identification), mounted only with ``allow_update``.
+
+``/rdf-graphs/service?graph=IRI`` (or ``?default``): GET reads a graph, PUT replaces it, POST adds to it, DELETE
+drops it. Writes go through the engine's writer handle, one at a time, each as one transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from api import negotiate
+from api.errors import BadRequest, NotAcceptable, NotFound, UnsupportedMediaType
+from api.sparql import read_body, require_update_rights
+from loader.store import quads_to_ntriples
+
+router = APIRouter(tags=["Graph Store"])
+PATH = "/rdf-graphs/service"
+GraphParameter = Annotated[str | None, Query(description="The graph's IRI (or give ?default)")]
+DefaultParameter = Annotated[str | None, Query(description="Present (empty) to mean the default graph")]
+
+
+def _target(graph: str | None, default: str | None) -> ox.NamedNode | ox.DefaultGraph:
+    if (graph is None) == (default is None):
+        raise BadRequest("give exactly one of ?graph=IRI or ?default")
+    if graph is None:
+        return ox.DefaultGraph()
+    try:
+        return ox.NamedNode(graph)
+    except ValueError as error:
+        raise BadRequest(f"not an IRI: {graph!r} ({error})") from None
+
+
+def _exists(store: ox.Store, target) -> bool:
+    return isinstance(target, ox.DefaultGraph) or store.contains_named_graph(target)
+
+
+def _name(target) -> str:
+    return "DEFAULT" if isinstance(target, ox.DefaultGraph) else f"GRAPH <{target.value}>"
+
+
+@router.get(PATH, summary="Read a graph")
+async def read_graph(request: Request, graph: GraphParameter = None, default: DefaultParameter = None):
+    target = _target(graph, default)
+    chosen = negotiate.graph_format(request.headers.get("accept"), request.query_params.get("format"))
+    if chosen is None:
+        raise NotAcceptable("no RDF format this endpoint writes is acceptable")
+    engine = request.app.state.engine
+
+    def serialize(store: ox.Store) -> bytes | None:
+        if not _exists(store, target):
+            return None
+        triples = (quad.triple for quad in store.quads_for_pattern(None, None, None, target))
+        return ox.serialize(triples, format=ox.RdfFormat.from_media_type(chosen.media_type))
+
+    body = await engine.read(serialize)
+    if body is None:
+        raise NotFound(f"there is no graph <{graph}> in this store")
+    return Response(body, media_type=chosen.media_type, headers={"Vary": "Accept"})
+
+
+@router.put(PATH, summary="Replace a graph with the request body", status_code=204)
+async def replace_graph(request: Request, graph: GraphParameter = None, default: DefaultParameter = None):
+    return await _write(request, _target(graph, default), replace=True)
+
+
+@router.post(PATH, summary="Add the request body to a graph", status_code=204)
+async def add_to_graph(request: Request, graph: GraphParameter = None, default: DefaultParameter = None):
+    return await _write(request, _target(graph, default), replace=False)
+
+
+@router.delete(PATH, summary="Drop a graph", status_code=204)
+async def drop_graph(request: Request, graph: GraphParameter = None, default: DefaultParameter = None):
+    require_update_rights(request)
+    target = _target(graph, default)
+
+    def drop(store: ox.Store) -> bool:
+        if not _exists(store, target):
+            return False
+        store.update(f"DROP {_name(target)}")
+        return True
+
+    if not await request.app.state.engine.write(drop):
+        raise NotFound(f"there is no graph <{graph}> in this store")
+    return Response(status_code=204)
+
+
+async def _write(request: Request, target, *, replace: bool) -> Response:
+    require_update_rights(request)
+    media_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+    try:
+        rdf_format = ox.RdfFormat.from_media_type(media_type) if media_type else None
+    except ValueError:
+        rdf_format = None
+    if rdf_format is None or not any(media_type == f.media_type for f in negotiate.GRAPHS):
+        raise UnsupportedMediaType(f"cannot read RDF of type {media_type or '(none)'}; send one of "
+                                   + ", ".join(f.media_type for f in negotiate.GRAPHS))
+    body = await read_body(request)
+    try:
+        triples = [quad.triple if isinstance(quad, ox.Quad) else quad
+                   for quad in ox.parse(body, format=rdf_format, base_iri=str(request.url))]
+    except SyntaxError as error:
+        raise BadRequest(f"the {media_type} body cannot be read: {error}") from None
+    data = quads_to_ntriples(triples)
+
+    def change(store: ox.Store) -> bool:
+        existed = _exists(store, target) and (not isinstance(target, ox.DefaultGraph) or replace)
+        name = _name(target)
+        drop = f"DROP SILENT {name} ;\n" if replace else ""
+        inside = f"GRAPH <{target.value}> {{\n{data}\n}}" if isinstance(target, ox.NamedNode) else data
+        store.update(f"{drop}INSERT DATA {{ {inside} }}")
+        if isinstance(target, ox.NamedNode) and not data:
+            store.add_graph(target)
+        return existed
+
+    existed = await request.app.state.engine.write(change)
+    return Response(status_code=204 if existed else 201)

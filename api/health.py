@@ -1,0 +1,19 @@
+"""``GET /health``: whether the server is up and what it serves, for operators and load balancers."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+router = APIRouter(tags=["operators"])
+
+
+@router.get("/health", summary="Whether the server is up, and how much the store holds")
+async def health(request: Request) -> dict:
+    engine = request.app.state.engine
+    return {
+        "ok": engine.store is not None,
+        "store": str(request.app.state.settings.store),
+        "triples": engine.stats.triples,
+        "graphs": engine.stats.graphs,
+        "workers": len(engine.worker_pids),
+    }

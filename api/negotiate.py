@@ -1,0 +1,107 @@
+"""Content negotiation, one function per kind of answer, each with its explicit list of formats.
+
+A ``format`` parameter (a short name or a media type) wins over ``Accept``. Otherwise the format with the highest
+q-value in ``Accept`` is chosen, the most specific media range deciding a format's q-value (python-mimeparse), and
+``q=0`` meaning "not this"; ties go to the first format in the list. None acceptable: ``None`` (the caller answers
+406), so that a query can be checked for its kind first. No ``Accept`` at all means ``*/*``.
+
+>>> results_format("text/csv;q=0.5, application/sparql-results+xml").name
+'xml'
+>>> graph_format("text/*;q=0.9, text/turtle;q=0", None).name
+'ntriples'
+>>> results_format("application/*", "tsv").media_type
+'text/tab-separated-values'
+>>> results_format("image/png") is None
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mimeparse
+
+from api.errors import BadRequest
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str  # the ``format`` parameter's value
+    media_type: str  # what the response's Content-Type says
+    accepts: tuple[str, ...] = ()  # other media types that ask for it
+
+
+RESULTS = (
+    Format("json", "application/sparql-results+json", ("application/json",)),
+    Format("xml", "application/sparql-results+xml", ("application/xml", "text/xml")),
+    Format("csv", "text/csv"),
+    Format("tsv", "text/tab-separated-values"),
+)
+GRAPHS = (
+    Format("turtle", "text/turtle", ("application/x-turtle",)),
+    Format("ntriples", "application/n-triples", ("text/plain",)),
+    Format("nquads", "application/n-quads"),
+    Format("trig", "application/trig"),
+    Format("jsonld", "application/ld+json", ("application/json",)),
+    Format("rdfxml", "application/rdf+xml", ("application/xml", "text/xml")),
+)
+DESCRIPTIONS = tuple(f for f in GRAPHS if f.name in ("turtle", "jsonld", "ntriples", "rdfxml"))
+# ``format=json`` or ``format=xml`` for a CONSTRUCT means the RDF format of that family
+GRAPH_ALIASES = {"json": "jsonld", "xml": "rdfxml", "ttl": "turtle", "nt": "ntriples", "nq": "nquads"}
+HTML = "text/html"
+KNOWN_NAMES = sorted({f.name for f in RESULTS + GRAPHS} | set(GRAPH_ALIASES))
+
+
+def results_format(accept: str | None, format_parameter: str | None = None) -> Format | None:
+    """The format for SELECT and ASK results."""
+    return _choose(RESULTS, accept, format_parameter, {})
+
+
+def graph_format(accept: str | None, format_parameter: str | None = None) -> Format | None:
+    """The format for CONSTRUCT and DESCRIBE results."""
+    return _choose(GRAPHS, accept, format_parameter, GRAPH_ALIASES)
+
+
+def description_format(accept: str | None) -> Format | None:
+    """The format of the service description (Turtle unless asked otherwise)."""
+    return _choose(DESCRIPTIONS, accept, None, {})
+
+
+def check_format_parameter(value: str | None) -> None:
+    """A 400 for a ``format`` value that names no format at all (not even one of the other kind)."""
+    if value is None:
+        return
+    if value in KNOWN_NAMES or any(value in (f.media_type, *f.accepts) for f in RESULTS + GRAPHS):
+        return
+    raise BadRequest(f"unknown format {value!r}; use one of {', '.join(KNOWN_NAMES)} or a media type")
+
+
+def prefers_html(accept: str | None) -> bool:
+    """Whether ``Accept`` asks for a web page before any results format (a browser)."""
+    if not accept:
+        return False
+    html = _quality(HTML, accept)
+    return html > 0 and all(_quality(t, accept) < html for f in RESULTS + GRAPHS for t in (f.media_type,))
+
+
+def _choose(formats, accept, format_parameter, aliases) -> Format | None:
+    if format_parameter is not None:
+        name = aliases.get(format_parameter, format_parameter)
+        for candidate in formats:
+            if name == candidate.name or format_parameter in (candidate.media_type, *candidate.accepts):
+                return candidate
+        return None
+    header = accept.strip() if accept and accept.strip() else "*/*"
+    best, best_quality = None, 0.0
+    for candidate in formats:
+        quality = max(_quality(t, header) for t in (candidate.media_type, *candidate.accepts))
+        if quality > best_quality:
+            best, best_quality = candidate, quality
+    return best
+
+
+def _quality(media_type: str, header: str) -> float:
+    try:
+        return mimeparse.quality(media_type, header)
+    except (mimeparse.MimeTypeParseException, ValueError) as error:
+        raise BadRequest(f"cannot read the Accept header {header!r}: {error}") from None

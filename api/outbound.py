@@ -1,0 +1,144 @@
+"""Which IRIs a query or update names in ``SERVICE``, ``LOAD`` and ``FROM``/``FROM NAMED``, found before it runs.
+
+Oxigraph follows ``SERVICE`` and ``LOAD`` over the network by itself, so the endpoint must know them first. Most
+queries never mention these words at all: a substring test settles them in microseconds. When one does appear, the
+lexer (:mod:`api.sparql_text`) finds the keyword and the IRI after it; when the lexer is unsure, or the IRI is
+written as a prefixed name, rdflib's SPARQL parser reads the whole text. Each step can only say "look closer",
+never "fine" when it is not.
+
+>>> references("SELECT * { ?s ?p ?o }").services
+[]
+>>> references("SELECT * FROM <http://g/1> { SERVICE <http://remote/sparql> { ?s ?p ?o } }")
+References(services=['http://remote/sparql'], loads=[], default_graphs=['http://g/1'], named_graphs=[])
+>>> references("PREFIX r: <http://remote/> SELECT * { SERVICE SILENT r:sparql { ?s ?p ?o } }").services
+['http://remote/sparql']
+>>> references("LOAD <http://x/data.ttl>", update=True).loads
+['http://x/data.ttl']
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from api.sparql_text import Token, Unsure, tokens
+
+MENTIONS = re.compile(r"service|load|from", re.I)
+UNICODE_ESCAPE = re.compile(r"\\[uU]")
+ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+
+
+class Unparsable(Exception):
+    """The text mentions SERVICE, LOAD or FROM and cannot be parsed well enough to say what they name."""
+
+
+@dataclass
+class References:
+    """What a request names outside its own patterns; a variable ``SERVICE ?x`` is listed as ``?x``."""
+
+    services: list[str] = field(default_factory=list)
+    loads: list[str] = field(default_factory=list)
+    default_graphs: list[str] = field(default_factory=list)
+    named_graphs: list[str] = field(default_factory=list)
+
+    @property
+    def has_dataset(self) -> bool:
+        return bool(self.default_graphs or self.named_graphs)
+
+
+def references(text: str, *, update: bool = False, base: str | None = None) -> References:
+    """The SERVICE, LOAD and FROM IRIs in a query (or update); :class:`Unparsable` when that cannot be told."""
+    escaped = bool(UNICODE_ESCAPE.search(text))
+    if not escaped and not MENTIONS.search(text):
+        return References()
+    if not escaped:
+        try:
+            return _from_tokens(tokens(text))
+        except Unsure:
+            pass
+    return _from_parse(text, update, base)
+
+
+def _from_tokens(found: list[Token]) -> References:
+    refs = References()
+    targets = {"SERVICE": refs.services, "LOAD": refs.loads}
+    for index, token in enumerate(found):
+        if token.kind != "word":
+            continue
+        keyword = token.upper
+        if keyword not in ("SERVICE", "LOAD", "FROM"):
+            if MENTIONS.search(token.text):
+                raise Unsure(f"{token.text!r} holds a keyword inside a longer word")
+            continue
+        following = found[index + 1 : index + 3]
+        skip = "NAMED" if keyword == "FROM" else "SILENT"
+        named = bool(following) and following[0].kind == "word" and following[0].upper == skip
+        if named:
+            following = following[1:]
+        if not following:
+            raise Unsure(f"nothing after {keyword}")
+        target = following[0]
+        if target.kind == "var" and keyword == "SERVICE":
+            refs.services.append(target.text)
+        elif target.kind == "iri" and ABSOLUTE_IRI.match(target.text[1:]):
+            if keyword == "FROM":
+                (refs.named_graphs if named else refs.default_graphs).append(target.text[1:-1])
+            else:
+                targets[keyword].append(target.text[1:-1])
+        else:
+            raise Unsure(f"{keyword} followed by {target.text!r}")
+    return refs
+
+
+def _from_parse(text: str, update: bool, base: str | None) -> References:
+    from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql import parser
+    from rdflib.plugins.sparql.algebra import translatePrologue
+
+    try:
+        tree = parser.parseUpdate(text) if update else parser.parseQuery(text)
+    except ParseBaseException as error:
+        raise Unparsable(f"syntax error at line {error.lineno}, column {error.col}: {error.msg}") from None
+    refs = References()
+    if update:
+        prologue = None
+        for declarations, operation in zip(tree.prologue, tree.request, strict=False):
+            prologue = translatePrologue(declarations, base, prologue=prologue)
+            _collect(operation, prologue, refs)
+    else:
+        _collect(tree[1], translatePrologue(tree[0], base), refs)
+    return refs
+
+
+def _collect(node, prologue, refs: References) -> None:
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if isinstance(node, CompValue):
+        if node.name == "ServiceGraphPattern":
+            refs.services.append(_iri(node["term"], prologue))
+        elif node.name == "DatasetClause":
+            if "default" in node:
+                refs.default_graphs.append(_iri(node["default"], prologue))
+            if "named" in node:
+                refs.named_graphs.append(_iri(node["named"], prologue))
+        elif node.name == "Load":
+            refs.loads.append(_iri(node["iri"], prologue))
+        children = node.values()
+    elif isinstance(node, (list, tuple)) or type(node).__name__ == "ParseResults":
+        children = node
+    else:
+        return
+    for child in children:
+        _collect(child, prologue, refs)
+
+
+def _iri(term, prologue) -> str:
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.term import Variable
+
+    if isinstance(term, Variable):
+        return "?" + str(term)
+    pname = isinstance(term, CompValue) and term.name == "pname"
+    if pname and prologue.namespace_manager.store.namespace(term.prefix or "") is None:
+        raise Unparsable(f"unknown prefix {term.prefix or ''}:")
+    return str(prologue.absolutize(term))

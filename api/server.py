@@ -1,0 +1,55 @@
+"""``serve(settings)``: run the application with uvicorn and say, in one line, what is being served and how.
+
+The store is opened for writing before anything else, so a store that is missing or locked by another process
+(a running ``unkg load``) is reported as a :class:`loader.errors.StoreError` the CLI prints in one line.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import uvicorn
+
+from api.app import create_app
+from api.settings import Settings
+from loader.store import open_store
+
+
+def start_up_line(settings: Settings, triples: int, graphs: int) -> str:
+    """What is served, where, and what is allowed, in one line.
+
+    >>> from pathlib import Path
+    >>> line = start_up_line(Settings(store=Path("var/store"), base_iri="https://w3id.org/unkg/"), 1200, 3)
+    >>> line.split("; ")[0]
+    'unkg: serving var/store (1,200 triples in 3 graphs) at http://127.0.0.1:8000/sparql'
+    >>> line.split("; ")[2:]
+    ['read-only', 'no outbound IRIs', 'time limit 30 s per query, 2 workers']
+    """
+    host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    if settings.allow_update:
+        updates = "updates allowed" + (" with the bearer token" if settings.update_token else " (loopback only)")
+    else:
+        updates = "read-only"
+    outbound = ("outbound IRIs allowed: " + ", ".join(sorted(settings.allowed_iris))
+                if settings.allowed_iris else "no outbound IRIs")
+    return (
+        f"unkg: serving {settings.store} ({triples:,} triples in {graphs:,} graphs) at "
+        f"http://{host}:{settings.port}/sparql; base IRI {settings.base_iri}; {updates}; {outbound}; "
+        f"time limit {settings.timeout:g} s per query, {settings.workers} workers"
+    )
+
+
+def serve(settings: Settings) -> None:
+    """Serve ``settings.store`` until interrupted."""
+    settings.check()
+    store = open_store(settings.store, create=False)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+
+    def announce(app) -> None:
+        stats = app.state.engine.stats
+        print(start_up_line(settings, stats.triples, stats.graphs), file=sys.stderr, flush=True)
+
+    app = create_app(settings, store=store, announce=announce)
+    uvicorn.run(app, host=settings.host, port=settings.port, access_log=False, log_level="warning",
+                timeout_graceful_shutdown=5)

@@ -1,0 +1,228 @@
+"""The SPARQL 1.1 Protocol at ``/sparql``: queries by GET and POST, updates by POST, the service description.
+
+Each route reads the request (at most ``max_body_bytes``), picks the formats (:mod:`api.negotiate`) and hands the
+text to the engine (:mod:`api.engine`); results stream back as Oxigraph serialized them. A browser (``Accept:
+text/html`` first) is sent to the query page with its query kept.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated
+from urllib.parse import parse_qsl, urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response, StreamingResponse
+
+from api import negotiate, service_description
+from api.errors import (
+    BadRequest,
+    Forbidden,
+    NotAcceptable,
+    PayloadTooLarge,
+    Unauthorized,
+    UnsupportedMediaType,
+)
+
+router = APIRouter(tags=["SPARQL"])
+
+FORM = "application/x-www-form-urlencoded"
+QUERY_TYPE = "application/sparql-query"
+UPDATE_TYPE = "application/sparql-update"
+VARY = {"Vary": "Accept"}
+RESULT_TYPES = {
+    "application/sparql-results+json": {},
+    "application/sparql-results+xml": {},
+    "text/csv": {},
+    "text/tab-separated-values": {},
+    "text/turtle": {},
+    "application/n-triples": {},
+    "application/n-quads": {},
+    "application/trig": {},
+    "application/ld+json": {},
+    "application/rdf+xml": {},
+}
+ANSWERS = {
+    200: {"description": "Query results, or the service description when no query is given",
+          "content": RESULT_TYPES},
+    303: {"description": "A browser is sent to the query page, with its query"},
+    400: {"description": "Syntax error (with its position), a bad parameter, or SERVICE/LOAD/FROM refused"},
+    406: {"description": "No acceptable format for this kind of result"},
+    413: {"description": "The request body is larger than the limit"},
+    415: {"description": "A POST body that is not a query, an update or a form"},
+    503: {"description": "All workers busy"},
+    504: {"description": "The query ran out of time and was stopped"},
+}
+FORMAT_HELP = "json, xml, csv, tsv, turtle, ntriples, nquads, trig, jsonld, rdfxml or a media type; overrides Accept"
+GRAPH_URIS = "Graph IRIs for the query's dataset (replace FROM / FROM NAMED); each must be in the store"
+
+
+@router.get("/sparql", summary="Query by GET, or read the service description", responses=ANSWERS)
+async def sparql_get(
+    request: Request,
+    query: Annotated[str | None, Query(description="The SPARQL query; without it, the service description")] = None,
+    default_graph_uri: Annotated[list[str] | None, Query(alias="default-graph-uri", description=GRAPH_URIS)] = None,
+    named_graph_uri: Annotated[list[str] | None, Query(alias="named-graph-uri", description=GRAPH_URIS)] = None,
+    format: Annotated[str | None, Query(description=FORMAT_HELP)] = None,
+):
+    params = request.query_params
+    if "update" in params:
+        raise BadRequest("a SPARQL update must be sent by POST (application/sparql-update or a form)")
+    queries = params.getlist("query")
+    accept = request.headers.get("accept")
+    if request.app.state.ui_available and "format" not in params and negotiate.prefers_html(accept):
+        target = "/?" + urlencode(list(params.multi_items())) if queries else "/"
+        return RedirectResponse(target, status_code=303, headers=VARY)
+    if not queries:
+        return _service_description(request)
+    return await _answer(request, _one(queries, "query"), params.getlist("default-graph-uri"),
+                         params.getlist("named-graph-uri"), params.get("format"))
+
+
+@router.post(
+    "/sparql",
+    summary="Query or update by POST: a form, application/sparql-query or application/sparql-update",
+    responses={**ANSWERS, 204: {"description": "The update was applied"},
+               401: {"description": "The update needs the bearer token"},
+               403: {"description": "Updates are not allowed on this endpoint"}},
+    openapi_extra={"requestBody": {"content": {
+        QUERY_TYPE: {"schema": {"type": "string"}},
+        UPDATE_TYPE: {"schema": {"type": "string"}},
+        FORM: {"schema": {"type": "object", "properties": {
+            "query": {"type": "string"}, "update": {"type": "string"},
+            "default-graph-uri": {"type": "array", "items": {"type": "string"}},
+            "named-graph-uri": {"type": "array", "items": {"type": "string"}},
+            "using-graph-uri": {"type": "array", "items": {"type": "string"}},
+            "using-named-graph-uri": {"type": "array", "items": {"type": "string"}},
+            "format": {"type": "string"}}}},
+    }}},
+)
+async def sparql_post(request: Request):
+    media_type, charset = _content_type(request.headers.get("content-type"))
+    body = await read_body(request)
+    params = list(request.query_params.multi_items())
+    if media_type == FORM:
+        try:
+            params += parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
+        except UnicodeDecodeError:
+            raise BadRequest("the form is not valid UTF-8") from None
+        queries = [v for k, v in params if k == "query"]
+        updates = [v for k, v in params if k == "update"]
+        if queries and updates:
+            raise BadRequest("a request carries either a query or an update, not both")
+        if not queries and not updates:
+            raise BadRequest("the form has neither a 'query' nor an 'update' field")
+        text = _one(queries or updates, "query" if queries else "update")
+        is_update = bool(updates)
+    elif media_type in (QUERY_TYPE, UPDATE_TYPE):
+        if charset not in (None, "utf-8", "utf8"):
+            raise UnsupportedMediaType(f"a SPARQL body must be UTF-8, not {charset}")
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise BadRequest("the body is not valid UTF-8") from None
+        is_update = media_type == UPDATE_TYPE
+        if any(k in ("query", "update") for k, _ in params):
+            raise BadRequest(f"a {media_type} body cannot also have a query or update in the URL")
+    else:
+        raise UnsupportedMediaType(
+            f"cannot read a POST body of type {media_type or '(none)'}: send a query as {QUERY_TYPE}, an update "
+            f"as {UPDATE_TYPE}, or either as a form ({FORM})"
+        )
+    values = {name: [v for k, v in params if k == name] for name in
+              ("default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri", "format")}
+    if is_update:
+        return await _update(request, text, values["using-graph-uri"], values["using-named-graph-uri"])
+    if values["using-graph-uri"] or values["using-named-graph-uri"]:
+        raise BadRequest("using-graph-uri and using-named-graph-uri are for updates; a query takes "
+                         "default-graph-uri and named-graph-uri")
+    formats = values["format"]
+    return await _answer(request, text, values["default-graph-uri"], values["named-graph-uri"],
+                         _one(formats, "format") if formats else None)
+
+
+async def read_body(request: Request) -> bytes:
+    """The request body, or 413 as soon as it is known to be larger than the limit."""
+    limit = request.app.state.settings.max_body_bytes
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"the request body ({declared} bytes) is larger than the limit of {limit} bytes")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise PayloadTooLarge(f"the request body is larger than the limit of {limit} bytes")
+    return bytes(body)
+
+
+async def _answer(request: Request, query: str, default_graphs: list[str], named_graphs: list[str],
+                  format_parameter: str | None) -> Response:
+    accept = request.headers.get("accept")
+    negotiate.check_format_parameter(format_parameter)
+    results = negotiate.results_format(accept, format_parameter)
+    graphs = negotiate.graph_format(accept, format_parameter)
+    if results is None and graphs is None:
+        raise NotAcceptable(_unacceptable(accept, format_parameter))
+    result = await request.app.state.engine.execute(
+        query,
+        results_format=results.media_type if results else None,
+        graph_format=graphs.media_type if graphs else None,
+        default_graph=default_graphs or None,
+        named_graphs=named_graphs or None,
+    )
+    if result.complete:
+        return Response(result.first, media_type=result.media_type, headers=VARY)
+    return StreamingResponse(result, media_type=result.media_type, headers=VARY)
+
+
+async def _update(request: Request, text: str, using: list[str], using_named: list[str]) -> Response:
+    require_update_rights(request)
+    await request.app.state.engine.update(text, using=using, using_named=using_named)
+    return Response(status_code=204)
+
+
+def require_update_rights(request: Request) -> None:
+    """403 on a read-only endpoint; 401 without the operator's bearer token when one is set."""
+    settings = request.app.state.settings
+    if not settings.allow_update:
+        raise Forbidden("this endpoint is read-only: updates are refused (the operator can start it with "
+                        "--allow-update)")
+    if settings.update_token:
+        given = request.headers.get("authorization", "")
+        if not hmac.compare_digest(given.encode(), f"Bearer {settings.update_token}".encode()):
+            raise Unauthorized("updates need the operator's token: Authorization: Bearer <UNKG_UPDATE_TOKEN>")
+
+
+def _service_description(request: Request) -> Response:
+    chosen = negotiate.description_format(request.headers.get("accept"))
+    if chosen is None:
+        raise NotAcceptable(_unacceptable(request.headers.get("accept"), None, negotiate.DESCRIPTIONS))
+    endpoint = str(request.url.replace(query=None, fragment=None))
+    body = service_description.render(endpoint, request.app.state.settings, request.app.state.engine.stats,
+                                      chosen.media_type)
+    return Response(body, media_type=chosen.media_type, headers=VARY)
+
+
+def _one(values: list[str], name: str) -> str:
+    if len(values) != 1:
+        raise BadRequest(f"give exactly one '{name}', not {len(values)}")
+    return values[0]
+
+
+def _content_type(header: str | None) -> tuple[str | None, str | None]:
+    """The media type (lower case, no parameters) and the charset of a Content-Type header."""
+    if not header:
+        return None, None
+    media_type, *parameters = (part.strip() for part in header.split(";"))
+    charset = None
+    for parameter in parameters:
+        key, _, value = parameter.partition("=")
+        if key.strip().lower() == "charset":
+            charset = value.strip().strip('"').lower()
+    return media_type.lower(), charset
+
+
+def _unacceptable(accept: str | None, format_parameter: str | None, formats=None) -> str:
+    offered = ", ".join(f.media_type for f in formats or negotiate.RESULTS + negotiate.GRAPHS)
+    asked = f"format={format_parameter}" if format_parameter else f"Accept: {accept}"
+    return f"nothing this endpoint writes matches {asked}; it offers {offered}"

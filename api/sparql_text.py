@@ -1,0 +1,98 @@
+"""A small lexer for SPARQL text, sound for the one thing it is used for: finding keywords that matter.
+
+It splits a query into significant tokens (words, variables, IRIs, strings, punctuation) and skips comments, so
+``SERVICE`` inside a string, an IRI or a comment is not mistaken for the keyword. Where SPARQL's grammar leaves a
+doubt that a lexer cannot settle (``<`` is an IRI or "less than" inside an expression), it gives up by raising
+:class:`Unsure` rather than guess, and the caller falls back on a full parser.
+
+>>> [t.text for t in tokens('SELECT * { ?s <http://x/service> "FROM" } # LOAD')]
+['SELECT', '*', '{', '?s', '<http://x/service>', '"FROM"', '}']
+>>> [t.text for t in tokens("ASK { FILTER(?a < 3 && ?b > 2) }")][4:8]
+['?a', '<', '3', '&']
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+WHITESPACE = re.compile(r"[ \t\r\n]+")
+COMMENT = re.compile(r"#[^\r\n]*")
+IRIREF = re.compile(r'<([^<>"{}|^`\\\x00-\x20]*)>')
+LONG_STRING = {
+    "'": re.compile(r"'''(?:[^'\\]|\\.|'(?!''))*'''", re.S),
+    '"': re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""', re.S),
+}
+SHORT_STRING = {"'": re.compile(r"'(?:[^'\\\r\n]|\\.)*'"), '"': re.compile(r'"(?:[^"\\\r\n]|\\.)*"')}
+VARIABLE = re.compile(r"[?$][A-Za-z0-9_\u00B7\u00C0-\U000EFFFF]*")
+WORD = re.compile(r"[A-Za-z0-9_:%\\\u00B7\u00C0-\U000EFFFF][A-Za-z0-9_\-.:%\\\u00B7\u00C0-\U000EFFFF]*")
+# after one of these, a "<" cannot be "less than": an operand must come first
+OPERAND_EXPECTED = set("(,=!&|+-*/^<")
+# in an IRI that could also be read as "less than ... greater than", these would change what follows
+AMBIGUOUS_INSIDE = re.compile(r"['#()\[\]]|service|load|from|with|using|where", re.I)
+
+
+class Unsure(Exception):
+    """The text cannot be split into tokens with certainty (or is not valid SPARQL); use a full parser."""
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # "word", "var", "iri", "string", "punct"
+    text: str
+    start: int
+    depth: int  # how many brackets ({, (, [) are open before this token
+
+    @property
+    def upper(self) -> str:
+        return self.text.upper()
+
+
+def tokens(text: str) -> list[Token]:
+    """The significant tokens of ``text``; :class:`Unsure` where a lexer cannot be sure."""
+    found: list[Token] = []
+    brackets: list[str] = []
+    position, length = 0, len(text)
+    while position < length:
+        char = text[position]
+        match = WHITESPACE.match(text, position) or COMMENT.match(text, position)
+        if match:
+            position = match.end()
+            continue
+        depth = len(brackets)
+        if char in "'\"":
+            match = LONG_STRING[char].match(text, position) or SHORT_STRING[char].match(text, position)
+            if not match:
+                raise Unsure(f"unterminated string at offset {position}")
+            found.append(Token("string", match.group(), position, depth))
+        elif char == "<" and (match := IRIREF.match(text, position)):
+            if brackets and brackets[-1] == "(" and _operand_before(found) and AMBIGUOUS_INSIDE.search(
+                match.group(1)
+            ):
+                raise Unsure(f"'<' at offset {position} may be an IRI or 'less than'")
+            found.append(Token("iri", match.group(), position, depth))
+        elif char in "?$" and (match := VARIABLE.match(text, position)) and len(match.group()) > 1:
+            found.append(Token("var", match.group(), position, depth))
+        elif match := WORD.match(text, position):
+            found.append(Token("word", match.group(), position, depth))
+        else:
+            match = None
+            if char in "({[":
+                brackets.append(char)
+            elif char in ")}]":
+                if not brackets or "({["[")}]".index(char)] != brackets.pop():
+                    raise Unsure(f"unbalanced {char!r} at offset {position}")
+                depth = len(brackets)
+            found.append(Token("punct", char, position, depth))
+            position += 1
+            continue
+        position = match.end()
+    return found
+
+
+def _operand_before(found: list[Token]) -> bool:
+    """Whether the previous token could end an operand, so that a following "<" could be "less than"."""
+    if not found:
+        return False
+    previous = found[-1]
+    return not (previous.kind == "punct" and previous.text in OPERAND_EXPECTED)

@@ -1,0 +1,178 @@
+"""The child side of the query engine: one process, one read-only store handle, one query at a time.
+
+The parent (:mod:`api.engine`) sends a job as JSON; the worker checks what the query names outside the store
+(:mod:`api.outbound`), runs it in Oxigraph and streams Oxigraph's own serialization back in chunks. The parent can
+kill the process at any moment; nothing here holds state worth keeping. Messages to the parent are bytes whose
+first byte says what they are:
+
+``R`` ready; ``W`` + JSON head (media type, result kind) + newline + the whole result, when it fits in one chunk;
+otherwise ``S`` + head + newline + the first chunk, then ``D`` + data for each further chunk and ``F`` + the last;
+``E`` + JSON ``{"status", "message"}`` an error (before ``S``, the request fails with that status; after, the
+response is cut off).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import traceback
+from multiprocessing.connection import Connection
+
+import pyoxigraph as ox
+
+from api.outbound import Unparsable, references
+
+READY, WHOLE, HEAD, DATA, FINISHED, ERROR = b"R", b"W", b"S", b"D", b"F", b"E"
+CHUNK_BYTES = 64 * 1024
+
+
+class JobError(Exception):
+    """A query that cannot be answered, with the HTTP status that says why."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+class ResultTooLarge(Exception):
+    pass
+
+
+class ChunkWriter:
+    """A binary file for Oxigraph's serializers that sends what it is given to the parent in large chunks."""
+
+    def __init__(self, connection: Connection, head: dict, limit: int) -> None:
+        self.connection = connection
+        self.head = head
+        self.limit = limit
+        self.buffer = bytearray()
+        self.total = 0
+        self.started = False
+
+    def write(self, data) -> int:
+        self.total += len(data)
+        if self.total > self.limit:
+            raise ResultTooLarge(f"the result is larger than this endpoint's limit of {self.limit} bytes")
+        self.buffer += data
+        if len(self.buffer) >= CHUNK_BYTES:
+            self._send()
+        return len(data)
+
+    def flush(self) -> None:
+        """Oxigraph flushes at the end of a document; chunks go out when full or at :meth:`finish`."""
+
+    def _send(self, last: bool = False) -> None:
+        if self.started:
+            tag = FINISHED if last else DATA
+        else:
+            tag = (WHOLE if last else HEAD) + json.dumps(self.head).encode() + b"\n"
+            self.started = True
+        self.connection.send_bytes(tag + self.buffer)
+        self.buffer.clear()
+
+    def finish(self) -> None:
+        self._send(last=True)
+
+
+def main(connection: Connection, store_path: str) -> None:
+    """Serve jobs from ``connection`` until the parent goes away."""
+    store = open_read_only(store_path)
+    generation = 0
+    connection.send_bytes(READY)
+    while True:
+        try:
+            job = json.loads(connection.recv_bytes())
+        except (EOFError, OSError):
+            return
+        if job["generation"] != generation:
+            store, generation = open_read_only(store_path), job["generation"]
+        writer = ChunkWriter(connection, {}, job["max_bytes"])
+        try:
+            run(store, job, writer)
+        except JobError as error:
+            _send_error(connection, error.status, error.message)
+        except ResultTooLarge as error:
+            _send_error(connection, 400, str(error))
+        except SyntaxError as error:
+            _send_error(connection, 400, f"syntax error: {error}")
+        except (OSError, RuntimeError) as error:  # e.g. a file the writer compacted away: reopen next time
+            generation = -1
+            _send_error(connection, 503, f"the store could not be read, try again: {error}")
+        except Exception as error:  # a bug or an Oxigraph failure: answer 500, keep serving, log the trace
+            traceback.print_exc()
+            _send_error(connection, 500, f"internal error: {type(error).__name__}: {error}")
+
+
+def open_read_only(store_path: str, attempts: int = 10) -> ox.Store:
+    """A read-only handle; retried, because the writer may be replacing files while it opens."""
+    for attempt in range(attempts):
+        try:
+            return ox.Store.read_only(store_path)
+        except (OSError, RuntimeError):
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.02 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def _send_error(connection: Connection, status: int, message: str) -> None:
+    connection.send_bytes(ERROR + json.dumps({"status": status, "message": message}).encode())
+
+
+def run(store: ox.Store, job: dict, writer: ChunkWriter) -> None:
+    """Check, run and serialize one query job into ``writer``."""
+    query = job["query"]
+    allowed = set(job["allowed"])
+    try:
+        refs = references(query, base=job["base_iri"])
+    except Unparsable as error:
+        raise JobError(400, f"the query names SERVICE, LOAD or FROM and cannot be checked: {error}") from None
+    for iri in refs.services:
+        if iri not in allowed:
+            raise JobError(400, f"SERVICE {_show(iri)} is not allowed: this endpoint makes no requests to other "
+                                "servers (an operator can allow an IRI)")
+    default_graph, named_graphs = job["default_graph"], job["named_graphs"]
+    for iri in [*refs.default_graphs, *refs.named_graphs, *(default_graph or []), *(named_graphs or [])]:
+        if iri not in allowed and not store.contains_named_graph(_named_node(iri)):
+            raise JobError(400, f"graph <{iri}> is not in this store, and this endpoint fetches nothing from "
+                                "elsewhere")
+    options: dict = {"base_iri": job["base_iri"]}
+    if default_graph is not None or named_graphs is not None:
+        options["default_graph"] = [_named_node(iri) for iri in default_graph or []]
+        if named_graphs is not None:
+            options["named_graphs"] = [_named_node(iri) for iri in named_graphs]
+    elif job["union"] and not refs.has_dataset:
+        options["use_default_graph_as_union"] = True
+    result = store.query(query, **options)
+    if isinstance(result, ox.QueryTriples):
+        media_type, kind = job["graph_format"], "graph"
+    else:
+        media_type = job["results_format"]
+        kind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
+    if media_type is None:
+        wanted = "RDF (CONSTRUCT/DESCRIBE)" if kind == "graph" else "query results (SELECT/ASK)"
+        raise JobError(406, f"none of the formats in the Accept header can carry {wanted}")
+    writer.head = {"media_type": media_type, "kind": kind}
+    if kind == "graph":
+        ox.serialize(result, writer, ox.RdfFormat.from_media_type(media_type))
+    else:
+        result.serialize(writer, ox.QueryResultsFormat.from_media_type(media_type))
+    writer.finish()
+
+
+def _named_node(iri: str) -> ox.NamedNode:
+    try:
+        return ox.NamedNode(iri)
+    except ValueError as error:
+        raise JobError(400, f"not an IRI: {iri!r} ({error})") from None
+
+
+def _show(iri: str) -> str:
+    return iri if iri.startswith("?") else f"<{iri}>"
+
+
+if __name__ == "__main__":
+    import sys
+
+    main(Connection(int(sys.argv[1])), sys.argv[2])
