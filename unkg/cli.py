@@ -184,8 +184,8 @@ def serve(
     timeout: Annotated[float, typer.Option(help="Time limit of one query, in seconds.")] = 30.0,
     allow_update: Annotated[bool, typer.Option("--allow-update", help="Enable SPARQL Update and the Graph Store "
                                                "Protocol (needs $UNKG_UPDATE_TOKEN off loopback).")] = False,
-    allow_remote: Annotated[list[str] | None, typer.Option("--allow-remote", help="An IRI prefix that SERVICE, "
-                                                           "LOAD or FROM may name (repeatable).")] = None,
+    allow_remote: Annotated[list[str] | None, typer.Option("--allow-remote", help="An IRI that SERVICE, LOAD "
+                                                           "or FROM may name (repeatable).")] = None,
 ) -> None:
     """Serve the store: SPARQL 1.1 endpoint at /sparql, a page for every resource, the query UI at /.
 
@@ -196,13 +196,13 @@ def serve(
     from loader.store import store_path
 
     try:
-        settings = Settings.from_cli(
+        settings = Settings(
             store=store_path(str(store) if store else None),
             host=host,
             port=port,
             timeout=timeout,
             allow_update=allow_update,
-            allow_remote=tuple(allow_remote or ()),
+            allowed_iris=frozenset(allow_remote or ()),
         )
         run_server(settings)
     except UnkgError as error:
