@@ -19,7 +19,8 @@ from loader.sources import agenda_text as t
 # Instruments a provision reference can point to: key, and how a title of it ends (Chinese) or reads (English).
 INSTRUMENTS: tuple[tuple[str, tuple[str, ...], re.Pattern], ...] = (
     ("UNTOC-review-mechanism-procedures-and-rules", ("程序和规则",),
-     re.compile(r"[Pp]rocedures and rules(?: for the functioning of the [A-Z][\w ]*?Mechanism[\w ]*)?")),
+     re.compile(r"[Pp]rocedures and rules(?: for the functioning of the Mechanism(?: for the Review of the "
+                r"Implementation of the [A-Z][\w ]*?(?=,|\.|;|$))?)?")),
     ("UNTOC", ("公约",),
      re.compile(r"(?:United Nations )?(?:Organized Crime )?Convention(?: against Transnational Organized Crime)?")),
 )
@@ -217,9 +218,9 @@ def meetings(text: str) -> list[MeetingRef]:
         except ValueError:
             continue
         printed = re.sub(r"meetings\b", "meeting", f"{m.group(1)} meetings")
-        found.append((m.start(), MeetingRef(m.group(2), number, printed)))
+        found.append((m.start(), MeetingRef(m.group(2).rstrip("."), number, printed)))
         for other in re.findall(rf"and\s+of\s+the\s+({_EN_NAME})", m.group(3)):
-            found.append((m.start(), MeetingRef(other, number, printed)))
+            found.append((m.start(), MeetingRef(other.rstrip("."), number, printed)))
     return [ref for _, ref in sorted(found, key=lambda pair: pair[0])]
 
 
@@ -311,8 +312,9 @@ def thresholds(text: str, context: ProvisionRef | None) -> list[Threshold]:
 
 
 ZH_PUBLICATION = re.compile(r"(\d{4})\s*年\s*(底)?\s*出版的《([^》]+)》")
-EN_PUBLICATION = re.compile(r"\b(?:The|the)\s+((?:[A-Z][\w-]*)(?:\s+(?:of|on|in|for|the|and|against|as|[A-Z][\w-]*))*)"
-                            r",?\s+published\s+(?:(?:at\s+)?the\s+(end)\s+of|in)\s+(\d{4})")
+_EN_TITLE = r"[A-Z][\w-]*(?:\s+(?:of|on|in|for|the|and|against|as|a|[A-Z][\w-]*))*"
+EN_PUBLICATION = re.compile(rf"\b(?:The|the)\s+({_EN_TITLE}),?\s+published"
+                            r"\s+(?:(?:at\s+)?the\s+(end)\s+of|in)\s+(\d{4})")
 
 
 def publications(text: str) -> list[Publication]:

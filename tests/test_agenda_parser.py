@@ -1,0 +1,342 @@
+"""The annotated-agenda parser on the real Chinese agenda, on English fixtures of the genre, and on broken input."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from loader.errors import SourceError
+from loader.sources import agenda
+from loader.sources import agenda_text as t
+from loader.sources.agenda_facts import ProvisionRef
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL = ROOT / "data" / "sources" / "000_53ef33334a0e60d7.txt"
+EN = Path(__file__).parent / "fixtures" / "agenda_en"
+ZH = Path(__file__).parent / "fixtures" / "agenda_zh"
+RULES = "UNTOC-review-mechanism-procedures-and-rules"
+
+
+@pytest.fixture(scope="module")
+def real() -> agenda.AnnotatedAgenda:
+    return agenda.parse(REAL)
+
+
+def cited(paragraph) -> list[tuple[str, str | None, str | None, str | None]]:
+    return [(p.instrument, p.article, p.paragraph, p.subparagraph) for p in paragraph.facts.provisions]
+
+
+# --- the real Chinese agenda ---------------------------------------------------------------------------------
+
+def test_header_of_the_real_agenda(real):
+    header = real.header
+    assert real.language == "zh"
+    assert header.parent_body.text == "联合国打击跨国有组织犯罪公约缔约方会议"  # the layout space is gone
+    assert real.verbatim(header.parent_body.number) == "联合国打击跨国有组织 犯罪公约缔约方会议"  # kept verbatim
+    assert header.distribution.text == "General" and header.distribution.number == 7
+    assert (header.distributed, header.distributed_line) == (date(2023, 6, 14), 8)
+    assert (header.language, header.original_language) == ("zho", "eng")
+    assert header.body.text == "国际合作工作组"
+    assert header.title.text == "临时议程说明"
+    assert header.symbol is None  # the Chinese text does not print its symbol
+
+
+def test_meeting_line(real):
+    meeting = real.meeting
+    assert (meeting.line, meeting.start, meeting.end) == (14, date(2023, 9, 11), date(2023, 9, 12))
+    assert (meeting.place, meeting.place_slug, meeting.timezone) == ("维也纳", "vienna", "Europe/Vienna")
+
+
+def test_five_items_and_the_sub_items_of_item_1(real):
+    assert [item.number for item in real.items] == ["1", "2", "3", "4", "5"]
+    assert [x.notation for x in real.all_items()] == ["1", "1(a)", "1(b)", "2", "3", "4", "5"]
+    first = real.items[0]
+    assert first.title == "组织事项"  # the final "：" is not part of the title
+    assert [(s.title, s.line) for s in first.subitems] == [("会议开幕", 21), ("通过议程和工作安排", 22)]
+    assert real.items[1].title == "《联合国打击跨国有组织犯罪公约》第27条（执法合作）的实际实施情况"
+    assert real.items[2].title.startswith("在《打击有组织犯罪公约》生效20年后")
+    title = "联合国打击跨国有组织犯罪公约"
+    assert real.items[1].provisions == [ProvisionRef("UNTOC", title, "27", None, None, "第27条")]
+    assert [item.heading_line for item in real.all_items()] == [30, 32, 38, 48, 62, 80, 84]
+
+
+def test_opening_time_and_plenary_meetings(real):
+    opening = real.find_item("1", "a").paragraphs[0].facts.opening
+    assert (opening.day, opening.time, opening.meeting.number) == (date(2023, 9, 11), (10, 0), 14)
+    plenary = real.find_item("1", "b").paragraphs[3].facts.plenary
+    assert (plenary.meetings, plenary.languages, plenary.days) == (4, 6, 2)
+
+
+def test_three_bureau_decisions_with_their_dates_and_procedures(real):
+    decisions = [d for p in real.find_item("1", "b").paragraphs for d in p.facts.decisions]
+    assert [(d.date, d.procedure) for d in decisions] == [
+        (date(2022, 8, 5), None),  # the text names no procedure for this one
+        (date(2023, 4, 19), "silence"),
+        (date(2023, 4, 21), "silence"),
+    ]
+    assert decisions[0].body_text == "联合国打击跨国有组织犯罪公约缔约方会议扩大主席团"
+    assert decisions[1].approved == "国际合作工作组第十四次会议的实质性议题"
+    assert decisions[2].approved == "缔约方会议各工作组今后会议包括国际合作工作组第十四次会议的议事方式"
+    assert all(d.meetings[-1].number == 14 for d in decisions)
+
+
+def test_cited_provisions_paragraph_by_paragraph(real):
+    item2, item3 = real.find_item("2"), real.find_item("3")
+    assert cited(item2.paragraphs[0]) == [("UNTOC", "27", None, None)]
+    assert cited(item2.paragraphs[1]) == [
+        ("UNTOC", "27", None, None),
+        ("UNTOC", "27", "1", "a"), ("UNTOC", "27", "1", "f"),  # "(a)和(f)项": two, not (a) to (f)
+        ("UNTOC", "27", "1", "b"), ("UNTOC", "27", "1", "d"), ("UNTOC", "27", "1", "e"),
+    ]
+    assert ("UNTOC", "27", "1", "c") not in [c for p in item2.paragraphs for c in cited(p)]
+    assert cited(item2.paragraphs[2]) == []
+    assert [cited(p) for p in item3.paragraphs] == [
+        [(RULES, None, "12", None)], [(RULES, None, "10", None)], [], [], [(RULES, None, "53", "h")],
+    ]
+    assert item3.paragraphs[4].facts.provisions[0].printed == "第53(h)段"
+
+
+def test_review_mechanism_clusters_threshold_and_digest(real):
+    item3 = real.find_item("3")
+    fourth = item3.paragraphs[1].facts
+    assert [(c.number, c.topics, c.planned_start) for c in fourth.clusters] == [
+        (4, "国际合作、司法协助和没收", (2022, 11))]
+    assert [(x.percent, x.provision.paragraph) for x in fourth.thresholds] == [(70, "10")]
+    first = item3.paragraphs[3].facts
+    assert [(c.number, c.topics, c.planned_start) for c in first.clusters] == [(1, "刑事定罪和管辖权", None)]
+    [digest] = item3.paragraphs[2].facts.publications
+    assert digest.title == "涉及以〈联合国打击跨国有组织犯罪公约〉为法律依据的刑事事项国际合作案例摘要"
+    assert (digest.year, digest.late_in_year, digest.kind) == (2021, True, "DigestOfCases")
+
+
+def test_back_to_back_meetings_and_the_constructive_dialogue(real):
+    facts = real.find_item("3").paragraphs[4].facts
+    together = facts.back_to_back
+    assert (together.start, together.end) == (date(2022, 5, 23), date(2022, 5, 27))
+    assert [(m.body_text[-7:], m.number) for m in together.meetings] == [("国际合作工作组", 13), ("政府专家工作组", 13)]
+    dialogue = facts.dialogue
+    assert dialogue.day == date(2022, 5, 27) and dialogue.day.weekday() == 4  # 星期五
+    assert dialogue.after == together.meetings
+    assert (dialogue.summary_text, dialogue.summary_by) == ("建设性对话讨论情况书面概要", "工作组主席")
+    assert (dialogue.summary_rule.paragraph, dialogue.summary_rule.subparagraph) == ("53", "h")
+    assert [(p.marks, p.meeting and p.meeting.number) for p in dialogue.published_on] == [(("2",), None), ((), 14)]
+
+
+def test_no_documents_for_item_4_and_the_report_of_item_5(real):
+    assert real.find_item("4").paragraphs[0].facts.no_documents is True
+    assert not any(p.facts.no_documents for x in real.all_items() if x.number != "4" for p in x.paragraphs)
+    assert real.find_item("5").paragraphs[0].facts.report.drafted_by == "秘书处"
+    assert real.find_item("4").documentation == []
+
+
+def test_documentation_lists_with_joint_symbols_and_links(real):
+    [background] = real.find_item("2").documentation
+    assert background.symbols == ["CTOC/COP/WG.3/2023/2"]
+    assert background.hyperlink == "#"  # verbatim, even though it leads nowhere
+    assert (background.kind, background.prepared_by, background.line) == ("BackgroundPaper", "秘书处", 58)
+    assert [(p.instrument, p.article) for p in background.provisions] == [("UNTOC", "27")]
+    [joint] = real.find_item("3").documentation
+    assert joint.symbols == ["CTOC/COP/WG.3/2023/3", "CTOC/COP/WG.4/2023/3", "CTOC/COP/WG.7/2023/3"]
+    assert joint.hyperlink.endswith("/constructive_dialogues/ic_2022.html")
+    assert joint.description.startswith("秘书处编写的背景文件，内容是") and "CTOC" not in joint.description
+
+
+def test_footnotes_with_their_marks_and_urls(real):
+    assert sorted(real.footnotes) == ["1", "2"]
+    first, second = real.footnotes["1"], real.footnotes["2"]
+    assert (first.line, second.line) == (60, 78)
+    assert first.urls == ["www.unodc.org/unodc/en/treaties/CTOC/working-group-on-international-cooperation-2023.html"]
+    assert second.urls == [
+        "www.unodc.org/unodc/en/organized-crime/intro/review-mechanism-untoc/constructive_dialogues/ic_2022.html"]
+    marked = [(x.notation, p.line, p.marks) for x in real.all_items() for p in x.paragraphs if p.marks]
+    assert marked == [("1(b)", 46, ["1"]), ("3", 72, ["2"])]
+    assert "¹" not in real.find_item("1", "b").paragraphs[3].text
+
+
+def test_work_programme_slots_times_and_continuations(real):
+    slots = real.programme
+    vienna = timedelta(hours=2)
+    assert [(s.start.isoformat(), s.end.isoformat()) for s in slots] == [
+        ("2023-09-11T10:00:00+02:00", "2023-09-11T13:00:00+02:00"),
+        ("2023-09-11T15:00:00+02:00", "2023-09-11T18:00:00+02:00"),
+        ("2023-09-12T10:00:00+02:00", "2023-09-12T13:00:00+02:00"),
+        ("2023-09-12T15:00:00+02:00", "2023-09-12T18:00:00+02:00"),
+    ]
+    assert all(s.start.utcoffset() == vienna for s in slots)
+    rows = [[(e.item.notation, e.continuation, e.line) for e in s.entries] for s in slots]
+    assert rows == [
+        [("1(a)", False, 94), ("1(b)", False, 95)],  # the row with an empty time belongs to the slot above
+        [("2", False, 96), ("2", True, 97), ("3", False, 98)],
+        [("3", True, 100)],
+        [("4", False, 101), ("5", False, 102)],
+    ]
+    assert slots[1].entries[1].title == slots[1].entries[0].title  # "（续）" is not part of the title
+    assert [(s.day_line, s.line) for s in slots] == [(93, 94), (93, 96), (99, 100), (99, 101)]
+
+
+def test_every_record_line_points_at_its_verbatim_text(real):
+    assert real.verbatim(34).startswith("国际合作工作组第十四次会议")
+    for x in real.all_items():
+        for paragraph in x.paragraphs:
+            assert t.normalise_zh(t.footnote_marks(real.verbatim(paragraph.line))[0]) == paragraph.text
+
+
+# --- English fixtures of the genre ---------------------------------------------------------------------------
+
+def test_english_agenda_with_programme():
+    parsed = agenda.parse(EN / "organization.txt")
+    assert parsed.language == "en"
+    assert parsed.header.symbol.text == "CTOC/COP/WG.3/2023/1"
+    assert parsed.header.parent_body.text.startswith("Conference of the Parties")
+    assert (parsed.header.distributed, parsed.header.original_language) == (date(2023, 6, 14), "eng")
+    assert (parsed.meeting.place, parsed.meeting.start, parsed.meeting.end) == (
+        "Vienna", date(2023, 9, 11), date(2023, 9, 12))
+    assert [x.notation for x in parsed.all_items()] == ["1", "1(a)", "1(b)", "2", "3", "4"]
+    assert parsed.find_item("1", "b").title == "Adoption of the agenda and organization of work"
+    opening = parsed.find_item("1", "a").paragraphs[0].facts.opening
+    assert (opening.day, opening.time, opening.meeting.number) == (date(2023, 9, 11), (10, 0), 14)
+    [decision] = parsed.find_item("1", "b").paragraphs[0].facts.decisions
+    assert (decision.date, decision.procedure, decision.body_text) == (date(2023, 4, 19), "silence", "extended Bureau")
+    assert decision.approved.startswith("the substantive topics for the fourteenth meeting")
+    plenary = parsed.find_item("1", "b").paragraphs[1].facts.plenary
+    assert (plenary.meetings, plenary.languages, plenary.days) == (4, 6, 2)
+    item2 = parsed.find_item("2")
+    assert [(p.article, p.paragraph, p.subparagraph) for p in item2.provisions] == [("27", None, None)]
+    assert cited(item2.paragraphs[0]) == [("UNTOC", "27", "1", "a"), ("UNTOC", "27", "1", "f"),
+                                          ("UNTOC", "27", "1", "d")]
+    facts = item2.paragraphs[1].facts
+    assert [(c.number, c.planned_start) for c in facts.clusters] == [(4, (2022, 11))]
+    assert [(x.percent, x.provision.instrument, x.provision.paragraph) for x in facts.thresholds] == [(70, RULES, "10")]
+    [entry] = item2.documentation
+    assert (entry.symbols, entry.hyperlink, entry.kind, entry.prepared_by) == (
+        ["CTOC/COP/WG.3/2023/2"], "#", "BackgroundPaper", "Secretariat")
+    assert parsed.find_item("3").paragraphs[0].facts.no_documents
+    assert parsed.find_item("4").paragraphs[0].facts.report.drafted_by == "Secretariat"
+    assert parsed.footnotes["1"].urls[0].endswith("international-cooperation-2023.html")  # no final "."
+    slots = parsed.programme
+    assert [s.start.isoformat() for s in slots] == ["2023-09-11T10:00:00+02:00", "2023-09-11T15:00:00+02:00",
+                                                    "2023-09-12T10:00:00+02:00", "2023-09-12T15:00:00+02:00"]
+    assert slots[1].end == datetime.fromisoformat("2023-09-11T18:00:00+02:00")  # "3–6 p.m.": both afternoon
+    assert [(e.item.notation, e.continuation) for e in slots[2].entries] == [("2", True)]
+
+
+def test_english_agenda_with_back_to_back_meetings():
+    parsed = agenda.parse(EN / "back-to-back.txt")
+    assert (parsed.meeting.place, parsed.meeting.start) == ("Vienna", date(2023, 9, 11))  # "dates, Vienna" order
+    assert parsed.header.symbol is None and parsed.programme == []
+    paragraphs = parsed.items[0].paragraphs
+    assert cited(paragraphs[0]) == [(RULES, None, "12", None)]
+    [digest] = paragraphs[1].facts.publications
+    assert digest.title.startswith("Digest of Cases of International Cooperation")
+    assert (digest.year, digest.late_in_year, digest.kind) == (2021, True, "DigestOfCases")
+    assert [(c.number, c.topics) for c in paragraphs[2].facts.clusters] == [(1, "criminalization and jurisdiction")]
+    facts = paragraphs[3].facts
+    assert [(m.body_text, m.number) for m in facts.back_to_back.meetings] == [
+        ("Working Group on International Cooperation", 13),
+        ("Working Group of Government Experts on Technical Assistance", 13)]
+    assert (facts.back_to_back.start, facts.back_to_back.end) == (date(2022, 5, 23), date(2022, 5, 27))
+    dialogue = facts.dialogue
+    assert (dialogue.day, dialogue.summary_by) == (date(2022, 5, 27), "Chair of the Working Group")
+    assert (dialogue.summary_rule.paragraph, dialogue.summary_rule.subparagraph) == ("53", "h")
+    assert [p.marks for p in dialogue.published_on] == [("2",), ()]
+    assert paragraphs[3].marks == ["2"] and parsed.footnotes["2"].line == 31
+
+
+# --- edge and broken input -----------------------------------------------------------------------------------
+
+def test_minimal_chinese_variant_with_spaced_dates_and_afternoon_times():
+    parsed = agenda.parse(ZH / "minimal.txt")
+    assert parsed.header.parent_body.text == "联合国打击跨国有组织犯罪公约缔约方会议"
+    assert (parsed.meeting.start, parsed.meeting.end) == (date(2024, 5, 6), date(2024, 5, 8))  # "6 日至 8 日"
+    assert parsed.find_item("1", "a").paragraphs[0].facts.opening.time == (15, 0)  # 下午 3 时
+    [decision] = parsed.find_item("1", "b").paragraphs[0].facts.decisions
+    assert (decision.date, decision.procedure) == (date(2024, 2, 1), None)
+    assert [(s.start.isoformat(), s.end.isoformat()) for s in parsed.programme] == [
+        ("2024-05-06T15:00:00+02:00", "2024-05-06T18:00:00+02:00"),
+        ("2024-05-07T10:00:00+02:00", "2024-05-07T13:00:00+02:00")]
+    assert [(e.item.notation, e.continuation) for e in parsed.programme[1].entries] == [("2", False), ("2", True)]
+
+
+@pytest.mark.parametrize(("name", "line", "words"), [
+    ("no-agenda.txt", None, "no provisional agenda found"),
+    ("item-out-of-order.txt", 19, "expected 2, found 3"),
+    ("programme-unknown-item.txt", 47, "names item 7, which the agenda lacks"),
+    ("programme-bad-date.txt", 45, "not a calendar date: 2024-5-32"),
+    ("programme-wrong-weekday.txt", 45, "2024-05-07 is a Tuesday"),
+    ("programme-row-without-slot.txt", 43, "no date or time above it"),
+    ("meeting-bad-date.txt", 10, "not a calendar date: 2024-2-30"),
+    ("footnote-missing.txt", 27, "footnote mark 1 has no footnote text"),
+    ("citation-without-instrument.txt", 35, "no instrument is named before it"),
+])
+def test_broken_input_names_the_file_and_line(name, line, words):
+    with pytest.raises(SourceError) as caught:
+        agenda.parse(ZH / name)
+    error = caught.value
+    assert error.line == line
+    assert words in error.message
+    assert str(error).startswith(str(ZH / name) + (f":{line}: " if line else ": "))
+
+
+def test_missing_file_and_non_utf8_file(tmp_path):
+    with pytest.raises(SourceError, match="cannot read the file"):
+        agenda.parse(tmp_path / "absent.txt")
+    latin = tmp_path / "latin1.txt"
+    latin.write_bytes("临时议程".encode("gb18030"))
+    with pytest.raises(SourceError, match="not UTF-8 text"):
+        agenda.parse(latin)
+
+
+def test_no_meeting_line_and_a_stray_annotation(tmp_path):
+    text = (ZH / "minimal.txt").read_text(encoding="utf-8")
+    no_meeting = tmp_path / "no-meeting.txt"
+    no_meeting.write_text(text.replace("2024 年 5 月 6 日至 8 日，维也纳", "日期待定"), encoding="utf-8")
+    with pytest.raises(SourceError, match="no line with the meeting's dates and place") as caught:
+        agenda.parse(no_meeting)
+    assert caught.value.line == 14
+    stray = tmp_path / "stray.txt"
+    stray_text = text.replace("说明\n\n1. 组织事项\n", "说明\n\n一段没有标题的文字。\n\n1. 组织事项\n")
+    stray.write_text(stray_text, encoding="utf-8")
+    with pytest.raises(SourceError, match="text before the first item's annotations") as caught:
+        agenda.parse(stray)
+    assert caught.value.line == 23
+
+
+# --- the text recognisers ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("第27条第1款(a)和(f)项", [("27", "1", "a"), ("27", "1", "f")]),
+    ("第 27 条", [("27", None, None)]),
+    ("第27条第1款(b)项", [("27", "1", "b")]),
+    ("第 12 段", [(None, "12", None)]),
+    ("第 53(h)段", [(None, "53", "h")]),
+    ("第27条第1款(a)至(c)项", [("27", "1", "a"), ("27", "1", "b"), ("27", "1", "c")]),
+    ("article 27, paragraph 1 (a) and (f)", [("27", "1", "a"), ("27", "1", "f")]),
+    ("paragraph 53 (h)", [(None, "53", "h")]),
+    ("议程项目 2", []),
+])
+def test_citations(text, expected):
+    assert [(c.article, c.paragraph, c.subparagraph) for c in t.citations(text)] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("上午 10 时", ((10, 0), None)),
+    ("下午3时至6时", ((15, 0), (18, 0))),
+    ("上午 10 时至下午 1 时", ((10, 0), (13, 0))),
+    ("10 a.m.", ((10, 0), None)),
+    ("10 a.m.–1 p.m.", ((10, 0), (13, 0))),
+    ("3–6 p.m.", ((15, 0), (18, 0))),
+    ("星期一", None),
+])
+def test_time_cells(text, expected):
+    assert t.time_range(text) == expected
+
+
+def test_dates_in_both_languages_and_a_bad_one():
+    assert t.dates_in("2023年9月11日 和 2023 年 9 月 12 日") == [date(2023, 9, 11), date(2023, 9, 12)]
+    assert t.dates_in("on 11 September 2023") == [date(2023, 9, 11)]
+    assert t.month_day("Monday, 11 September", 2023) == date(2023, 9, 11)
+    assert t.month_day("上午 10 时", 2023) is None
+    with pytest.raises(ValueError, match="not a calendar date"):
+        t.dates_in("2023年2月29日")
