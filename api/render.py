@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+import pyoxigraph as ox
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from rdflib import BNode, Graph, Literal, URIRef
 
 from api.terms import RDF_TYPE, Term, curie
-from loader.namespaces import ONTOLOGY_IRI, bind_all
+from loader.namespaces import ONTOLOGY_IRI, PREFIXES, bind_all
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -225,25 +226,48 @@ def to_graph(triples: Iterable[tuple[Term, Term, Term]]) -> Graph:
     return graph
 
 
+def _oxigraph(value: Term):
+    if value.kind == "uri":
+        return ox.NamedNode(value.value)
+    if value.kind == "bnode":
+        return ox.BlankNode(value.value)
+    if value.lang:
+        return ox.Literal(value.value, language=value.lang)
+    return ox.Literal(value.value, datatype=ox.NamedNode(value.datatype) if value.datatype else None)
+
+
+def _oxigraph_serialize(triples, rdf_format: ox.RdfFormat) -> bytes:
+    """Turtle, N-Triples and RDF/XML by Oxigraph, which keeps every literal's datatype as it is (rdflib's
+    Turtle writes ``"1"^^xsd:decimal`` as ``1``, which reads back as an integer)."""
+    found = [ox.Triple(_oxigraph(s), _oxigraph(p), _oxigraph(o)) for s, p, o in triples]
+    used = {t.value for triple in triples for t in triple if t.kind == "uri"}
+    used |= {t.datatype for triple in triples for t in triple if t.datatype}
+    prefixes = {name: iri for name, iri in PREFIXES.items() if any(u.startswith(iri) for u in used)}
+    if rdf_format == ox.RdfFormat.N_TRIPLES:
+        return ox.serialize(found, format=rdf_format)
+    return ox.serialize(found, format=rdf_format, prefixes=prefixes)
+
+
 def turtle(triples) -> bytes:
-    return to_graph(triples).serialize(format="turtle", encoding="utf-8")
+    return _oxigraph_serialize(list(triples), ox.RdfFormat.TURTLE)
 
 
 def ntriples(triples) -> bytes:
-    return to_graph(triples).serialize(format="nt", encoding="utf-8")
-
-
-def jsonld(triples) -> bytes:
-    graph = to_graph(triples)
-    context = {prefix: str(namespace) for prefix, namespace in graph.namespaces()
-               if any(str(t).startswith(str(namespace)) for t in graph.predicates())
-               or any(str(t).startswith(str(namespace)) for t in graph.objects())}
-    text = graph.serialize(format="json-ld", context=context, auto_compact=True, indent=2)
-    return json.dumps(json.loads(text), ensure_ascii=False, indent=2).encode("utf-8")
+    return _oxigraph_serialize(list(triples), ox.RdfFormat.N_TRIPLES)
 
 
 def rdfxml(triples) -> bytes:
-    return to_graph(triples).serialize(format="pretty-xml", encoding="utf-8")
+    return _oxigraph_serialize(list(triples), ox.RdfFormat.RDF_XML)
+
+
+def jsonld(triples) -> bytes:
+    """JSON-LD compacted with the prefixes the triples use (rdflib), so it reads like the Turtle."""
+    graph = to_graph(triples)
+    used = {str(t) for triple in graph for t in triple}
+    context = {prefix: str(namespace) for prefix, namespace in graph.namespaces()
+               if any(u.startswith(str(namespace)) for u in used)}
+    text = graph.serialize(format="json-ld", context=context, auto_compact=True, indent=2)
+    return json.dumps(json.loads(text), ensure_ascii=False, indent=2).encode("utf-8")
 
 
 RDF_RENDERERS = {"turtle": turtle, "jsonld": jsonld, "ntriples": ntriples, "rdfxml": rdfxml}

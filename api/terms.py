@@ -26,6 +26,7 @@ RunSelect = Callable[[str], list[dict]]
 RDF_TYPE = PREFIXES["rdf"] + "type"
 PREFIX_LINES = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
 _NOT_IN_IRI = set('<>"{}|^`\\ \n\r\t')
+XSD_STRING = PREFIXES["xsd"] + "string"  # RDF 1.1: a simple literal is an xsd:string; kept without a datatype
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,10 @@ class Term:
     value: str
     lang: str | None = None
     datatype: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.datatype == XSD_STRING:
+            object.__setattr__(self, "datatype", None)
 
     @property
     def is_iri(self) -> bool:

@@ -1,0 +1,258 @@
+"""Resource pages through a real server (create_app + uvicorn on loopback) over the real bundled data: one page
+per kind of resource shows its facts, every IRI answers in every RDF format, labels follow the reader's
+language, and nothing from the data is ever sent as markup."""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import quote
+
+import httpx
+import pytest
+import rdflib
+
+from api.terms import store_select
+from loader.manifest import DATA_DIR
+from loader.namespaces import data_base
+
+B = data_base()
+MEETING = "meeting/CTOC-COP/WG.3/14"
+AGENDA_FILE = DATA_DIR / "sources" / "000_53ef33334a0e60d7.txt"
+RDF_FORMATS = {  # media type -> (suffix, rdflib parser)
+    "text/turtle": (".ttl", "turtle"),
+    "application/ld+json": (".jsonld", "json-ld"),
+    "application/n-triples": (".nt", "nt"),
+    "application/rdf+xml": (".rdf", "xml"),
+}
+
+
+def get(origin: str, path: str, accept: str = "text/html", **headers) -> httpx.Response:
+    return httpx.get(origin + path, headers={"accept": accept, **headers}, timeout=30)
+
+
+def text_of(page: str) -> str:
+    """The page's visible text, tags removed and entities decoded, spaces collapsed."""
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
+
+
+def hrefs(page: str) -> list[str]:
+    return [html.unescape(h) for h in re.findall(r'href="([^"]*)"', page)]
+
+
+@pytest.fixture(scope="module")
+def meeting_page(real_server):
+    response = get(real_server, "/" + MEETING)
+    assert response.status_code == 200
+    return response
+
+
+# --- each kind of page shows its facts --------------------------------------------------------------------
+
+def test_meeting_page_shows_body_dates_place_agenda_and_programme(real_server, meeting_page):
+    page = meeting_page.text
+    text = text_of(page)
+    assert "国际合作工作组第十四次会议" in text
+    assert f'<code id="canonical-iri">{B}{MEETING}</code>' in page  # the canonical IRI is shown ...
+    assert f"{real_server}/body/CTOC-COP/WG.3" in hrefs(page)  # ... but links stay on this server
+    assert "2023-09-11" in text and "2023-09-12" in text and "维也纳" in text
+    agenda = page.split('id="agenda"')[1].split("</section>")[0]
+    notations = re.findall(r'<span class="notation">([^<]*)</span>', agenda)
+    assert notations == ["1", "1(a)", "1(b)", "2", "3", "4", "5"]
+    programme = text_of(page.split('id="programme"')[1].split("</section>")[0])
+    assert "10:00–13:00" in programme and "08:00–11:00 UTC" in programme  # local time, UTC beside
+    assert "15:00–18:00" in programme and "13:00–16:00 UTC" in programme
+    assert f"{real_server}/{MEETING}/programme.ics" in hrefs(page)
+
+
+def test_agenda_item_page_shows_annotations_provisions_documents_and_slots(real_server):
+    page = get(real_server, f"/{MEETING}/agenda/item/2").text
+    annotations = page.split('id="annotations"')[1].split("</section>")[0]
+    paragraphs = re.findall(r'<p class="paragraph">(.*?)</p>', annotations, flags=re.S)
+    assert len(paragraphs) == 3
+    assert "执法合作" in text_of(paragraphs[0]) and 'lang="zh"' in paragraphs[0]
+    assert f"{real_server}/instrument/UNTOC/art/27/para/1/subpara/f" in hrefs(annotations)
+    assert f"{real_server}/instrument/UNTOC/art/27/para/1/subpara/c" not in hrefs(annotations)
+    assert f"{real_server}/doc/CTOC/COP/WG.3/2023/2" in hrefs(page)
+    slots = page.split('id="slots"')[1].split("</section>")[0]
+    assert f"{real_server}/{MEETING}/programme/2023-09-11T1500" in hrefs(slots)
+    assert "15:00–18:00" in text_of(slots) and "13:00–16:00 UTC" in text_of(slots)
+
+
+def test_document_page_shows_symbols_versions_and_where_cited(real_server):
+    page = get(real_server, "/doc/CTOC/COP/WG.3/2023/1").text
+    text = text_of(page)
+    assert '<code class="symbol">CTOC/COP/WG.3/2023/1</code>' in page
+    versions = page.split('id="versions"')[1].split("</section>")[0]
+    assert f"{real_server}/doc/CTOC/COP/WG.3/2023/1/zho" in hrefs(versions)
+    assert "data/sources/000_53ef33334a0e60d7.txt" in text_of(versions)
+    assert "2023-06-14" in text  # distributed 14 June 2023
+    assert f"{real_server}/{MEETING}/agenda" in hrefs(page.split('id="cited"')[1])
+
+
+def test_provision_page_shows_text_parts_parent_and_citations(real_server):
+    page = get(real_server, "/instrument/UNTOC/art/27/para/1").text
+    text = text_of(page)
+    assert "States Parties shall cooperate closely with one another" in text
+    breadcrumb = page.split('class="breadcrumb"')[1].split("</nav>")[0]
+    assert hrefs(breadcrumb) == [f"{real_server}/instrument/UNTOC", f"{real_server}/instrument/UNTOC/art/27"]
+    parts = page.split('id="parts"')[1].split("</section>")[0]
+    assert [f"{real_server}/instrument/UNTOC/art/27/para/1/subpara/{x}" for x in "abcdef"] == [
+        h for h in hrefs(parts) if "/item/" not in h]
+    cited_by = page.split('id="cited-by"')[1].split("</section>")[0]
+    assert f"{real_server}/{MEETING}/agenda/item/2/annotation/2" in hrefs(cited_by)
+
+
+def test_decision_page_says_who_what_when_how_and_for_which_meeting(real_server):
+    text = text_of(get(real_server, "/decision/CTOC-COP/extended-bureau/2023-04-19").text)
+    view = text.split("Decided by", 1)[1].split("Properties", 1)[0]
+    assert "2023-04-19" in view and "国际合作工作组第十四次会议的实质性议题" in view
+    assert "not stated in the source" not in view
+    silent = text_of(get(real_server, "/decision/CTOC-COP/extended-bureau/2022-08-05").text)
+    procedure = silent.split("Procedure", 1)[1].split("For meeting", 1)[0]
+    assert "not stated in the source" in procedure
+
+
+def test_generic_page_lists_links_both_ways(real_server):
+    page = get(real_server, "/place/vienna").text
+    assert 'id="properties"' in page and 'id="incoming"' in page
+    assert f"{real_server}/{MEETING}" in hrefs(page.split('id="incoming"')[1])
+
+
+def test_pages_show_the_source_lines_behind_the_facts(real_server, meeting_page):
+    provenance = meeting_page.text.split('id="provenance"')[1].split("</section>")[0]
+    lines = AGENDA_FILE.read_text(encoding="utf-8").splitlines()
+    found = re.findall(r'line (\d+)</a>\s*<blockquote class="verbatim">(.*?)</blockquote>', provenance, re.S)
+    assert found, "the meeting page names no source line"
+    for number, verbatim in found:
+        assert html.unescape(verbatim) == lines[int(number) - 1]
+    assert "data/sources/000_53ef33334a0e60d7.txt" in provenance
+
+
+def test_ontology_page_has_every_class_and_property(real_server, real_store):
+    page = get(real_server, "/ontology").text
+    terms = [r["t"].value for r in store_select(real_store)(
+        "SELECT DISTINCT ?t WHERE { GRAPH ?g { ?t a ?k } "
+        "VALUES ?k { <http://www.w3.org/2002/07/owl#Class> <http://www.w3.org/2002/07/owl#ObjectProperty> "
+        "<http://www.w3.org/2002/07/owl#DatatypeProperty> } "
+        "FILTER(STRSTARTS(STR(?t), 'https://w3id.org/unkg/ontology#')) }")]
+    assert len(terms) > 30
+    for iri in terms:
+        assert f'id="{iri.split("#")[1]}"' in page, f"no section for {iri}"
+    meeting = page.split('id="Meeting"')[1].split("</article>")[0]
+    assert 'lang="en"' in meeting and 'lang="zh"' in meeting and 'class="definition"' in meeting
+    assert "http://data.europa.eu/eli/eli-draft-legislation-ontology#ForeseenActivity" in meeting  # alignment
+    types = get(real_server, "/" + MEETING).text.split('class="types"')[1].split("</p>")[0]
+    assert f"{real_server}/ontology#Meeting" in hrefs(types)
+
+
+def test_about_page_describes_iris_outside_the_base(real_server):
+    iri = "http://publications.europa.eu/resource/authority/language/ZHO"
+    response = get(real_server, "/about?iri=" + quote(iri, safe=""))
+    assert response.status_code == 200 and iri in response.text
+    turtle = get(real_server, "/about?iri=" + quote(iri, safe="") + "&format=turtle")
+    assert (rdflib.URIRef(iri), None, None) in rdflib.Graph().parse(data=turtle.text, format="turtle")
+    inside = httpx.get(f"{real_server}/about?iri=" + quote(B + MEETING, safe=""), timeout=30)
+    assert inside.status_code == 303 and inside.headers["location"] == f"{real_server}/{MEETING}"
+
+
+# --- content negotiation ----------------------------------------------------------------------------------
+
+def store_triples(real_store, iri: str) -> set:
+    found = set()
+    for row in store_select(real_store)(f"SELECT ?p ?o WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }}"):
+        o = row["o"]
+        if type(o).__name__ == "NamedNode":
+            obj = rdflib.URIRef(o.value)
+        elif o.language:
+            obj = rdflib.Literal(o.value, lang=o.language)
+        elif o.datatype.value.endswith("#string"):
+            obj = rdflib.Literal(o.value)  # a simple literal
+        else:
+            obj = rdflib.Literal(o.value, datatype=rdflib.URIRef(o.datatype.value))
+        found.add((rdflib.URIRef(iri), rdflib.URIRef(row["p"].value), obj))
+    return found
+
+
+@pytest.mark.parametrize("media_type", list(RDF_FORMATS))
+@pytest.mark.parametrize("path", [MEETING, f"{MEETING}/agenda/item/1/b", "doc/CTOC/COP/WG.3/2023/1",
+                                  "instrument/UNTOC/art/27/para/1/subpara/a"])
+def test_every_format_by_accept_and_by_suffix_has_the_resources_triples(real_server, real_store, path,
+                                                                           media_type):
+    suffix, parser = RDF_FORMATS[media_type]
+    expected = store_triples(real_store, B + path)
+    assert expected
+    for response in (get(real_server, "/" + path, accept=media_type), get(real_server, "/" + path + suffix)):
+        assert response.status_code == 200
+        assert response.headers["content-type"].split(";")[0] == media_type
+        graph = rdflib.Graph().parse(data=response.content, format=parser)
+        missing = {t for t in expected if t not in graph}
+        assert not missing, f"{len(missing)} triples missing, e.g. {next(iter(missing))}"
+
+
+def test_headers_vary_and_link_to_every_format(real_server, meeting_page):
+    for response in (meeting_page, get(real_server, "/" + MEETING, accept="text/turtle")):
+        assert "Accept" in response.headers["vary"]
+        links = response.headers["link"]
+        for media_type, (suffix, _) in RDF_FORMATS.items():
+            assert f'<{real_server}/{MEETING}{suffix}>; rel="alternate"; type="{media_type}"' in links
+    assert f'<link rel="alternate" type="text/turtle" href="{real_server}/{MEETING}.ttl">' in meeting_page.text
+
+
+def test_machines_get_turtle_and_unknown_formats_get_406(real_server):
+    assert get(real_server, "/" + MEETING, accept="*/*").headers["content-type"].startswith("text/turtle")
+    refused = get(real_server, "/" + MEETING, accept="image/png")
+    assert refused.status_code == 406 and "text/turtle" in refused.text
+
+
+# --- not found --------------------------------------------------------------------------------------------
+
+def test_unknown_path_gets_a_helpful_404(real_server):
+    response = get(real_server, "/meeting/CTOC-COP/WG.3/99")
+    assert response.status_code == 404 and response.headers["content-type"].startswith("text/html")
+    page = response.text
+    assert f"{B}meeting/CTOC-COP/WG.3/99" in text_of(page)
+    assert f"{real_server}/" in hrefs(page)  # the query page
+    search = [h for h in hrefs(page) if h.startswith(f"{real_server}/?query=")]
+    assert search and "CONTAINS" in httpx.URL(search[0]).params["query"]
+    nearby = page.split('class="suggestions"')[1]
+    assert f"{real_server}/{MEETING}" in hrefs(nearby)  # the meeting that does exist
+    machine = get(real_server, "/meeting/CTOC-COP/WG.3/99", accept="text/turtle")
+    assert machine.status_code == 404 and "nothing is known" in machine.text
+
+
+# --- languages and escaping (a small store made for it) ---------------------------------------------------
+
+def test_labels_follow_accept_language_and_never_invent_one(tiny_server):
+    english = get(tiny_server, "/body/x-two-languages", **{"accept-language": "en-GB,en;q=0.9"}).text
+    chinese = get(tiny_server, "/body/x-two-languages", **{"accept-language": "zh-CN,zh;q=0.9,en;q=0.5"}).text
+    assert re.search(r"<h1[^>]*>English name", english)
+    assert re.search(r'<h1 lang="zh">中文名称', chinese)
+    only_chinese = get(tiny_server, "/body/x-only-chinese", **{"accept-language": "en"}).text
+    assert re.search(r'<h1 lang="zh">只有中文的名称 <span class="tag">zh</span>', only_chinese)
+
+
+def test_everything_from_data_is_escaped(tiny_server):
+    page = get(tiny_server, "/body/x-evil").text
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "a &amp; b &lt; c &#34;quoted&#34; &#39;single&#39;" in page
+    linked_from = get(tiny_server, "/body/x-only-chinese").text
+    assert "<script>" not in linked_from and "&lt;script&gt;" in linked_from  # as a link label too
+    reflected = get(tiny_server, "/?query=" + quote("</textarea><script>alert(2)</script>"))
+    assert "<script>alert(2)" not in reflected.text and "&lt;/textarea&gt;&lt;script&gt;alert(2)" in reflected.text
+    missing = get(tiny_server, "/body/" + quote("<img src=x onerror=alert(3)>"))
+    assert missing.status_code == 404 and "<img" not in missing.text
+
+
+# --- the query page ---------------------------------------------------------------------------------------
+
+def test_query_page_is_self_contained(real_server):
+    page = get(real_server, "/").text
+    assets = re.findall(r'(?:src|href)="([^"]+\.(?:js|css))"', page)
+    assert {a.rsplit("/", 1)[1] for a in assets} >= {"codemirror.js", "codemirror.css", "sparql.js", "query.js"}
+    for asset in assets:
+        assert asset.startswith(real_server + "/static/"), f"{asset} is not served by this server"
+        assert httpx.get(asset, timeout=30).status_code == 200
+    assert 'data-endpoint="' + real_server + '/sparql"' in page
