@@ -8,7 +8,6 @@ tagged ``@zh`` and nothing is translated.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
 from decimal import Decimal
 
 from rdflib import Graph, Literal, URIRef
@@ -605,8 +604,3 @@ def to_graph(records: AnnotatedAgenda, entry: SourceEntry, base: str) -> Graph:
     """The RDF graph of one annotated agenda (records from :func:`loader.sources.agenda.parse`)."""
     return _Builder(records, entry, base).build()
 
-
-def subjects_without_provenance(graph: Graph, keep: Iterable[URIRef] = ()) -> list[URIRef]:
-    """Subjects that have no ``prov:wasDerivedFrom`` (for tests and checks), except passages and ``keep``."""
-    skip = set(keep) | set(graph.subjects(RDF.type, UNKG.SourcePassage))
-    return sorted({s for s in graph.subjects() if s not in skip and (s, PROV.wasDerivedFrom, None) not in graph})

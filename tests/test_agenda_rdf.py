@@ -1,0 +1,343 @@
+"""The annotated agenda as RDF: key triples of the real Chinese agenda, provenance of everything minted, no blank
+nodes, IRIs that meet the treaty graph's, and the English fixture through the same converter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
+
+from loader import iris
+from loader.build import build_graph
+from loader.errors import SourceError
+from loader.manifest import SourceEntry, read_manifest
+from loader.namespaces import ELI_DL, ORG, UNKG, sparql_prefixes
+from loader.sources import agenda
+from loader.to_rdf import agenda as agenda_rdf
+
+B = "https://w3id.org/unkg/"
+EN = Path(__file__).parent / "fixtures" / "agenda_en"
+MEETING = URIRef(iris.meeting(B, "CTOC-COP/WG.3", 14))
+DOC = URIRef(iris.document(B, "CTOC/COP/WG.3/2023/1"))
+EXPRESSION = iris.expression(B, "CTOC/COP/WG.3/2023/1", "zho")
+RULES = "UNTOC-review-mechanism-procedures-and-rules"
+
+
+def entry_of(genre: str) -> SourceEntry:
+    return next(e for e in read_manifest() if e.genre == genre)
+
+
+@pytest.fixture(scope="module")
+def entry() -> SourceEntry:
+    return entry_of("annotated-agenda")
+
+
+@pytest.fixture(scope="module")
+def graph(entry) -> Graph:
+    return build_graph(entry, B)
+
+
+def item(number: str, sub: str | None = None) -> URIRef:
+    return URIRef(iris.agenda_item(str(MEETING), number, sub))
+
+
+def provision(key: str, **path: str) -> URIRef:
+    return URIRef(iris.provision(B, key, **path))
+
+
+def ask(graph: Graph, query: str) -> list:
+    return list(graph.query(sparql_prefixes() + query))
+
+
+def test_no_blank_nodes(graph):
+    assert not [t for t in graph if any(isinstance(x, BNode) for x in t)]
+
+
+def test_every_minted_subject_has_provenance_from_a_real_line(graph, entry):
+    lines = entry.path.read_text(encoding="utf-8").split("\n")
+    passages = set(graph.subjects(RDF.type, UNKG.SourcePassage))
+    assert len(passages) > 40
+    for passage in passages:
+        line = graph.value(passage, UNKG.line).toPython()
+        assert graph.value(passage, UNKG.verbatim) == Literal(lines[line - 1])
+        assert str(passage) == iris.passage(EXPRESSION, line)
+        assert graph.value(passage, DCTERMS.isPartOf) == URIRef(EXPRESSION)
+    missing = {s for s in graph.subjects() if s not in passages and (s, PROV.wasDerivedFrom, None) not in graph}
+    assert missing == set()
+    for target in graph.objects(None, PROV.wasDerivedFrom):
+        assert target in passages or target == URIRef(EXPRESSION)
+
+
+def test_the_document_its_expression_and_manifest_evidence(graph, entry):
+    assert (DOC, RDF.type, UNKG.Document) in graph
+    assert (DOC, UNKG.symbol, Literal("CTOC/COP/WG.3/2023/1")) in graph
+    assert (DOC, UNKG.documentKind, UNKG.AnnotatedProvisionalAgenda) in graph
+    english = URIRef("http://publications.europa.eu/resource/authority/language/ENG")
+    assert (DOC, UNKG.originalLanguage, english) in graph
+    assert (DOC, UNKG.distribution, UNKG.GeneralDistribution) in graph
+    assert (DOC, DCTERMS.date, Literal("2023-06-14", datatype=XSD.date)) in graph
+    assert (DOC, DCTERMS.title, Literal("临时议程说明", lang="zh")) in graph
+    assert (DOC, UNKG.evidence, Literal(entry.get("evidence"))) in graph
+    assert (DOC, UNKG.forMeeting, MEETING) in graph
+    expression = URIRef(EXPRESSION)
+    assert (DOC, URIRef("http://data.europa.eu/eli/ontology#is_realized_by"), expression) in graph
+    assert graph.value(expression, UNKG.sourceFile) == Literal("data/sources/000_53ef33334a0e60d7.txt")
+    graph_node = URIRef(iris.graph(B, entry.id))
+    assert (graph_node, PROV.wasDerivedFrom, expression) in graph
+
+
+def test_the_meeting(graph):
+    assert (MEETING, RDF.type, UNKG.Meeting) in graph
+    assert graph.value(MEETING, UNKG.meetingNumber) == Literal(14, datatype=XSD.integer)
+    assert graph.value(MEETING, UNKG.ofBody) == URIRef(iris.body(B, "CTOC-COP/WG.3"))
+    assert graph.value(MEETING, ELI_DL.activity_start_date) == Literal("2023-09-11", datatype=XSD.date)
+    assert graph.value(MEETING, ELI_DL.activity_end_date) == Literal("2023-09-12", datatype=XSD.date)
+    assert graph.value(MEETING, UNKG.openingTime) == Literal("2023-09-11T10:00:00+02:00", datatype=XSD.dateTimeStamp)
+    assert graph.value(MEETING, SKOS.prefLabel) == Literal("国际合作工作组第十四次会议", lang="zh")
+    counts = [graph.value(MEETING, p).toPython() for p in (
+        UNKG.plenaryMeetingCount, UNKG.interpretationLanguageCount, UNKG.plenaryDayCount)]
+    assert counts == [4, 6, 2]
+    vienna = URIRef(iris.place(B, "vienna"))
+    assert graph.value(vienna, SKOS.prefLabel) == Literal("维也纳", lang="zh")
+    assert graph.value(MEETING, URIRef("https://schema.org/location")) == vienna
+    assert graph.value(MEETING, UNKG.website) == URIRef(
+        "https://www.unodc.org/unodc/en/treaties/CTOC/working-group-on-international-cooperation-2023.html")
+
+
+def test_agenda_items_titles_order_and_sub_items(graph):
+    agenda_node = URIRef(iris.agenda(str(MEETING)))
+    assert (MEETING, UNKG.hasAgenda, agenda_node) in graph and (agenda_node, UNKG.agendaOf, MEETING) in graph
+    top = sorted(str(x) for x in graph.objects(agenda_node, ELI_DL.consists_of))
+    assert top == sorted(str(item(n)) for n in "12345")
+    rows = ask(graph, """SELECT ?n ?order ?title WHERE { ?i unkg:inAgenda ?a ; skos:notation ?n ;
+                          eli-dl:activity_order ?order ; unkg:title ?title } ORDER BY ?order""")
+    assert [(str(n), str(o)) for n, o, _ in rows] == [
+        ("1", "1"), ("1(a)", "1.1"), ("1(b)", "1.2"), ("2", "2"), ("3", "3"), ("4", "4"), ("5", "5")]
+    assert all(r[2].language == "zh" for r in rows)
+    assert (item("1", "b"), UNKG.subItemOf, item("1")) in graph
+    assert set(graph.objects(item("1"), ELI_DL.consists_of)) == {item("1", "a"), item("1", "b")}
+    assert graph.value(item("2"), UNKG.concernsProvision) == provision("UNTOC", article="27")
+    assert (item("4"), UNKG.expectsNoDocuments, Literal(True)) in graph
+    assert list(graph.subjects(UNKG.expectsNoDocuments, None)) == [item("4")]
+
+
+def test_annotations_cite_exactly_the_provisions_the_text_names(graph):
+    second = URIRef(iris.annotation(str(item("2")), 2))
+    assert set(graph.objects(second, UNKG.citesProvision)) == {
+        provision("UNTOC", article="27"),
+        *(provision("UNTOC", article="27", paragraph="1", subparagraph=x) for x in "abdef"),
+    }
+    c = provision("UNTOC", article="27", paragraph="1", subparagraph="c")
+    assert (None, None, c) not in graph and (c, None, None) not in graph
+    third = [URIRef(iris.annotation(str(item("3")), n)) for n in (1, 2, 5)]
+    assert [set(graph.objects(a, UNKG.citesProvision)) for a in third] == [
+        {provision(RULES, paragraph="12")}, {provision(RULES, paragraph="10")},
+        {provision(RULES, paragraph="53", subparagraph="h")}]
+    text = graph.value(URIRef(iris.annotation(str(item("1", "b")), 4)), UNKG.text)
+    assert text.language == "zh" and "¹" not in text and text.endswith("全体会议。")
+
+
+def test_cited_convention_provisions_exist_in_the_treaty_graph(graph):
+    treaty = build_graph(entry_of("treaty"), B)
+    cited = {o for o in graph.objects(None, UNKG.citesProvision) if str(o).startswith(iris.instrument(B, "UNTOC/"))}
+    cited |= set(graph.objects(None, UNKG.concernsProvision)) | {
+        o for o in graph.objects(None, DCTERMS.subject) if "/instrument/UNTOC/" in str(o)}
+    assert len(cited) == 6
+    for iri in cited:
+        assert (iri, RDF.type, UNKG.Provision) in treaty, iri
+
+
+def test_rules_of_the_review_mechanism_minted_with_chinese_labels_only(graph):
+    rules = URIRef(iris.instrument(B, RULES))
+    assert (rules, RDF.type, UNKG.LegalInstrument) in graph
+    title = "打击有组织犯罪公约及其各项议定书实施情况审议机制运作程序和规则"
+    assert graph.value(rules, SKOS.prefLabel) == Literal(title, lang="zh")
+    assert (rules, SKOS.altLabel, Literal("审议机制运作程序和规则", lang="zh")) in graph
+    h = provision(RULES, paragraph="53", subparagraph="h")
+    para53 = provision(RULES, paragraph="53")
+    assert {(h, RDF.type, UNKG.Subparagraph), (h, UNKG.instrument, rules), (h, URIRef(
+        "http://data.europa.eu/eli/ontology#is_part_of"), para53)} <= set(graph)
+    assert graph.value(h, SKOS.prefLabel) == Literal("第53(h)段", lang="zh")
+    assert graph.value(provision(RULES, paragraph="10"), UNKG.completionThreshold) == Literal(
+        "70", datatype=XSD.decimal)
+    labels = [o for s in (rules, h, para53) for o in graph.objects(s, SKOS.prefLabel)]
+    assert labels and all(label.language == "zh" for label in labels)
+
+
+def test_three_decisions_and_the_one_without_a_procedure(graph):
+    bureau = URIRef(iris.body(B, "CTOC-COP/extended-bureau"))
+    decisions = {d: graph.value(d, DCTERMS.date) for d in graph.subjects(RDF.type, UNKG.Decision)}
+    assert sorted(str(v) for v in decisions.values()) == ["2022-08-05", "2023-04-19", "2023-04-21"]
+    for day in ("2022-08-05", "2023-04-19", "2023-04-21"):
+        node = URIRef(iris.decision(B, "CTOC-COP/extended-bureau", day))
+        assert graph.value(node, UNKG.decidedBy) == bureau
+        assert graph.value(node, UNKG.concernsMeeting) == MEETING
+    silent = URIRef(iris.decision(B, "CTOC-COP/extended-bureau", "2022-08-05"))
+    assert graph.value(silent, ELI_DL.decision_method) is None
+    for day in ("2023-04-19", "2023-04-21"):
+        node = URIRef(iris.decision(B, "CTOC-COP/extended-bureau", day))
+        assert graph.value(node, ELI_DL.decision_method) == UNKG.SilenceProcedure
+    assert graph.value(URIRef(iris.decision(B, "CTOC-COP/extended-bureau", "2023-04-19")), UNKG.approved) == Literal(
+        "国际合作工作组第十四次会议的实质性议题", lang="zh")
+
+
+def test_bodies_labels_and_structure(graph):
+    cop = URIRef(iris.body(B, "CTOC-COP"))
+    wg3 = URIRef(iris.body(B, "CTOC-COP/WG.3"))
+    chair = URIRef(iris.body(B, "CTOC-COP/WG.3/chair"))
+    assert (cop, RDF.type, UNKG.ConferenceOfTheParties) in graph
+    assert graph.value(cop, SKOS.prefLabel) == Literal("联合国打击跨国有组织犯罪公约缔约方会议", lang="zh")
+    assert (wg3, ORG.unitOf, cop) in graph and (cop, ORG.hasUnit, wg3) in graph
+    assert (chair, RDF.type, UNKG.Post) in graph and (chair, ORG.postIn, wg3) in graph
+    mechanism = URIRef(iris.body(B, "CTOC-COP/review-mechanism"))
+    assert graph.value(mechanism, UNKG.website) == URIRef(
+        "https://www.unodc.org/unodc/en/organized-crime/intro/review-mechanism-untoc/constructive_dialogues/ic_2022.html")
+    for body in graph.subjects(ORG.unitOf, None):
+        assert graph.value(body, UNKG.evidence) is not None
+    english = [o for o in graph.objects() if isinstance(o, Literal) and o.language and o.language != "zh"]
+    assert english == []  # the agenda is Chinese: nothing is translated
+
+
+def test_documents_named_by_the_agenda(graph):
+    joint = URIRef(iris.document(B, "CTOC/COP/WG.3/2023/3"))
+    assert {str(s) for s in graph.objects(joint, UNKG.symbol)} == {
+        "CTOC/COP/WG.3/2023/3", "CTOC/COP/WG.4/2023/3", "CTOC/COP/WG.7/2023/3"}
+    assert graph.value(joint, DCTERMS.creator) == URIRef(iris.body(B, "CTOC-COP/secretariat"))
+    assert graph.value(joint, DCTERMS.subject) == URIRef(iris.body(B, "CTOC-COP/review-mechanism"))
+    entry = URIRef(iris.documentation_entry(str(item("2")), 1))
+    assert graph.value(entry, UNKG.hyperlink) == Literal("#", datatype=XSD.anyURI)
+    assert graph.value(entry, UNKG.refersToDocument) == URIRef(iris.document(B, "CTOC/COP/WG.3/2023/2"))
+    digest = URIRef(iris.document(B, "UNTOC-digest-of-cases-international-cooperation"))
+    assert graph.value(digest, DCTERMS.issued) == Literal("2021", datatype=XSD.gYear)
+    assert (digest, UNKG.issuedLateInYear, Literal(True)) in graph
+    assert graph.value(digest, UNKG.documentKind) == UNKG.DigestOfCases
+    report = graph.value(item("5"), UNKG.outcomeDocument)
+    assert graph.value(report, UNKG.documentKind) == UNKG.Report
+    assert graph.value(report, UNKG.draftedBy) == URIRef(iris.body(B, "CTOC-COP/secretariat"))
+    assert graph.value(report, UNKG.adoptedBy) == URIRef(iris.body(B, "CTOC-COP/WG.3"))
+
+
+def test_back_to_back_meetings_and_the_constructive_dialogue(graph):
+    wg3 = URIRef(iris.meeting(B, "CTOC-COP/WG.3", 13))
+    tech = URIRef(iris.meeting(B, "CTOC-COP/technical-assistance-working-group", 13))
+    assert (wg3, UNKG.heldBackToBackWith, tech) in graph and (tech, UNKG.heldBackToBackWith, wg3) in graph
+    for node in (wg3, tech):
+        assert graph.value(node, ELI_DL.activity_start_date) == Literal("2022-05-23", datatype=XSD.date)
+        assert graph.value(node, ELI_DL.activity_end_date) == Literal("2022-05-27", datatype=XSD.date)
+    event = URIRef(iris.event(B, "CTOC-COP/review-mechanism/constructive-dialogue/2022-05-27"))
+    assert (event, RDF.type, UNKG.ConstructiveDialogue) in graph
+    assert set(graph.objects(event, UNKG.followed)) == {wg3, tech}
+    assert graph.value(event, UNKG.organizedBy) is None  # the text does not say who organized it
+    [summary] = graph.subjects(DCTERMS.subject, event)
+    assert graph.value(summary, DCTERMS.creator) == URIRef(iris.body(B, "CTOC-COP/WG.3/chair"))
+    assert graph.value(summary, UNKG.pursuantTo) == provision(RULES, paragraph="53", subparagraph="h")
+    assert len(set(graph.objects(summary, UNKG.publishedAt))) == 2
+
+
+def test_thematic_clusters(graph):
+    fourth = URIRef(iris.thematic_cluster(B, "CTOC-COP/review-mechanism", 4))
+    first = URIRef(iris.thematic_cluster(B, "CTOC-COP/review-mechanism", 1))
+    assert graph.value(fourth, SKOS.prefLabel) == Literal("国际合作、司法协助和没收", lang="zh")
+    assert graph.value(fourth, UNKG.plannedStart) == Literal("2022-11", datatype=XSD.gYearMonth)
+    assert graph.value(first, SKOS.prefLabel) == Literal("刑事定罪和管辖权", lang="zh")
+    assert graph.value(first, UNKG.plannedStart) is None
+
+
+def test_work_programme_slots_in_local_time_and_utc(graph):
+    """On Oxigraph, the store the endpoint serves: TZ() shows Vienna's +02:00 and ADJUST() gives UTC."""
+    store = ox.Store()
+    store.load(graph.serialize(format="nt").encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    rows = store.query(sparql_prefixes() + """
+        SELECT ?start (TZ(?start) AS ?tz) (ADJUST(?start, "PT0S"^^xsd:dayTimeDuration) AS ?utc) ?n ?cont WHERE {
+        ?meeting unkg:hasTimeSlot ?slot . ?slot unkg:startTime ?start ; eli-dl:consists_of ?e .
+        ?e unkg:takesUp ?i ; unkg:isContinuation ?cont ; eli-dl:activity_order ?o . ?i skos:notation ?n }
+        ORDER BY ?start ?o""")
+    assert [(r["start"].value[:16], r["tz"].value, r["utc"].value, r["n"].value, r["cont"].value) for r in rows] == [
+        ("2023-09-11T10:00", "+02:00", "2023-09-11T08:00:00Z", "1(a)", "false"),
+        ("2023-09-11T10:00", "+02:00", "2023-09-11T08:00:00Z", "1(b)", "false"),
+        ("2023-09-11T15:00", "+02:00", "2023-09-11T13:00:00Z", "2", "false"),
+        ("2023-09-11T15:00", "+02:00", "2023-09-11T13:00:00Z", "2", "true"),
+        ("2023-09-11T15:00", "+02:00", "2023-09-11T13:00:00Z", "3", "false"),
+        ("2023-09-12T10:00", "+02:00", "2023-09-12T08:00:00Z", "3", "true"),
+        ("2023-09-12T15:00", "+02:00", "2023-09-12T13:00:00Z", "4", "false"),
+        ("2023-09-12T15:00", "+02:00", "2023-09-12T13:00:00Z", "5", "false"),
+    ]
+    slot = URIRef(iris.time_slot(str(MEETING), "2023-09-11T15:00"))
+    assert graph.value(slot, UNKG.endTime) == Literal("2023-09-11T18:00:00+02:00", datatype=XSD.dateTimeStamp)
+    assert graph.value(slot, ELI_DL.activity_date) == Literal("2023-09-11", datatype=XSD.date)
+
+
+def test_the_build_is_deterministic_and_follows_the_base(entry):
+    records = agenda.parse(entry.path)
+    once, twice = agenda_rdf.to_graph(records, entry, B), agenda_rdf.to_graph(agenda.parse(entry.path), entry, B)
+    assert set(once) == set(twice)
+    other = agenda_rdf.to_graph(records, entry, "http://example.org/kg/")
+    minted = {s for s in other.subjects() if isinstance(s, URIRef)}
+    outside = {s for s in minted if not str(s).startswith("http://example.org/kg/")}
+    assert {str(s).split("/")[2] for s in outside} <= {"www.unodc.org"}
+    assert len(other) == len(once)
+
+
+def test_a_body_the_manifest_does_not_describe_is_a_clear_error(entry):
+    bodies = [b for b in entry.get("bodies") if b["path"] != "CTOC-COP/extended-bureau"]
+    lacking = replace(entry, facts={**entry.facts, "bodies": bodies})
+    phrase = "联合国打击跨国有组织犯罪公约缔约方会议扩大主席团"
+    with pytest.raises(SourceError, match=f"cannot tell which body '{phrase}' is") as caught:
+        agenda_rdf.to_graph(agenda.parse(entry.path), lacking, B)
+    assert caught.value.line == 40  # the first decision of the Bureau
+
+
+def test_a_manifest_meeting_number_the_text_contradicts(entry):
+    wrong = replace(entry, facts={**entry.facts, "meeting_number": 15})
+    with pytest.raises(SourceError, match="the text names meeting 14, the manifest says 15") as caught:
+        agenda_rdf.to_graph(agenda.parse(entry.path), wrong, B)
+    assert caught.value.line == 34
+
+
+def english_entry(path: Path) -> SourceEntry:
+    def body(path_, kind, names, **extra):
+        return {"path": path_, "kind": kind, "names": names, "evidence": "test fixture", **extra}
+
+    return SourceEntry("fixture-en", path, "annotated-agenda", "eng", {
+        "symbol": "CTOC/COP/WG.3/2023/1", "kind": "AnnotatedProvisionalAgenda", "body": "CTOC-COP/WG.3",
+        "evidence": "test fixture",
+        "bodies": [
+            body("CTOC-COP", "ConferenceOfTheParties", [
+                "Conference of the Parties to the United Nations Convention against Transnational Organized Crime"]),
+            body("CTOC-COP/WG.3", "WorkingGroup", ["Working Group on International Cooperation"],
+                 aliases=["Working Group"], unit_of="CTOC-COP"),
+            body("CTOC-COP/technical-assistance-working-group", "WorkingGroup",
+                 ["Working Group of Government Experts on Technical Assistance"], unit_of="CTOC-COP"),
+            body("CTOC-COP/extended-bureau", "Bureau", ["extended Bureau"], unit_of="CTOC-COP"),
+            body("CTOC-COP/secretariat", "Secretariat", ["Secretariat"], unit_of="CTOC-COP"),
+            body("CTOC-COP/review-mechanism", "ReviewMechanism", ["Review Mechanism"], unit_of="CTOC-COP"),
+            body("CTOC-COP/WG.3/chair", "Post", ["Chair of the Working Group"], post_in="CTOC-COP/WG.3"),
+        ]})
+
+
+def test_the_english_fixture_through_the_same_converter():
+    graph = agenda_rdf.to_graph(agenda.parse(EN / "organization.txt"),
+                                english_entry(EN / "organization.txt"), B)
+    assert not [t for t in graph if any(isinstance(x, BNode) for x in t)]
+    assert graph.value(MEETING, SKOS.prefLabel) == Literal(
+        "the fourteenth meeting of the Working Group on International Cooperation", lang="en")
+    assert graph.value(item("1", "a"), UNKG.title) == Literal("Opening of the meeting", lang="en")
+    decision = URIRef(iris.decision(B, "CTOC-COP/extended-bureau", "2023-04-19"))
+    assert graph.value(decision, ELI_DL.decision_method) == UNKG.SilenceProcedure
+    annotation = URIRef(iris.annotation(str(item("2")), 1))
+    assert set(graph.objects(annotation, UNKG.citesProvision)) == {
+        provision("UNTOC", article="27", paragraph="1", subparagraph=x) for x in "adf"}
+    threshold = graph.value(provision(RULES, paragraph="10"), UNKG.completionThreshold)
+    assert threshold == Literal("70", datatype=XSD.decimal)
+    assert {o.language for o in graph.objects() if isinstance(o, Literal) and o.language} == {"en"}
+    assert graph.value(MEETING, UNKG.website) is not None
+    back = agenda_rdf.to_graph(agenda.parse(EN / "back-to-back.txt"), english_entry(EN / "back-to-back.txt"), B)
+    event = URIRef(iris.event(B, "CTOC-COP/review-mechanism/constructive-dialogue/2022-05-27"))
+    [summary] = back.subjects(DCTERMS.subject, event)
+    assert back.value(summary, DCTERMS.creator) == URIRef(iris.body(B, "CTOC-COP/WG.3/chair"))
+    assert back.value(URIRef(iris.body(B, "CTOC-COP/review-mechanism")), UNKG.website) is not None
