@@ -2,12 +2,13 @@
 
 A ``format`` parameter (a short name or a media type) wins over ``Accept``. Otherwise the format with the highest
 q-value in ``Accept`` is chosen, the most specific media range deciding a format's q-value (python-mimeparse), and
-``q=0`` meaning "not this"; ties go to the first format in the list. None acceptable: ``None`` (the caller answers
-406), so that a query can be checked for its kind first. No ``Accept`` at all means ``*/*``.
+``q=0`` meaning "not this"; ties go to the first format in the list. Aliases (``application/json`` for SPARQL JSON
+results) count only when named exactly, never through a wildcard such as ``text/*``. None acceptable: ``None``
+(the caller answers 406), so that a query can be checked for its kind first. No ``Accept`` means ``*/*``.
 
 >>> results_format("text/csv;q=0.5, application/sparql-results+xml").name
 'xml'
->>> graph_format("text/*;q=0.9, text/turtle;q=0", None).name
+>>> graph_format("text/*;q=0.9, text/turtle;q=0, application/n-triples;q=0.5", None).name
 'ntriples'
 >>> results_format("application/*", "tsv").media_type
 'text/tab-separated-values'
@@ -94,10 +95,27 @@ def _choose(formats, accept, format_parameter, aliases) -> Format | None:
     header = accept.strip() if accept and accept.strip() else "*/*"
     best, best_quality = None, 0.0
     for candidate in formats:
-        quality = max(_quality(t, header) for t in (candidate.media_type, *candidate.accepts))
+        quality = max([_quality(candidate.media_type, header),
+                       *(_named_quality(alias, header) for alias in candidate.accepts)])
         if quality > best_quality:
             best, best_quality = candidate, quality
     return best
+
+
+def _named_quality(media_type: str, header: str) -> float:
+    """The q-value of ``media_type`` when ``header`` names it exactly (an alias never matches a wildcard)."""
+    for media_range in header.split(","):
+        kind, subtype, parameters = _parse(media_range, header)
+        if f"{kind}/{subtype}" == media_type:
+            return _quality(media_type, media_range)
+    return 0.0
+
+
+def _parse(media_range: str, header: str):
+    try:
+        return mimeparse.parse_media_range(media_range)
+    except (mimeparse.MimeTypeParseException, ValueError) as error:
+        raise BadRequest(f"cannot read the Accept header {header!r}: {error}") from None
 
 
 def _quality(media_type: str, header: str) -> float:

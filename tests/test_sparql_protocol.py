@@ -1,0 +1,307 @@
+"""The /sparql endpoint on a live read-only server: every result format parsed, negotiation, errors, the service
+description, operators' routes, and SPARQLWrapper as a real client."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+
+import httpx
+import pytest
+import rdflib
+from conftest import W3C_GRAPH
+from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
+
+DATA1 = W3C_GRAPH.format(1)
+FOAF_DOCUMENT = "http://xmlns.com/foaf/0.1/Document"
+SELECT = f"SELECT ?s ?g WHERE {{ GRAPH ?g {{ ?s a <{FOAF_DOCUMENT}> }} }} ORDER BY ?s"
+CONSTRUCT = f"CONSTRUCT {{ ?s a <{FOAF_DOCUMENT}> }} WHERE {{ GRAPH <{DATA1}> {{ ?s a ?type }} }}"
+EXPECTED_SUBJECTS = [W3C_GRAPH.format(n) for n in (1, 2, 3)]
+SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+
+
+@pytest.fixture(scope="module")
+def server(read_only_server):
+    return read_only_server
+
+
+def get(server, query: str | None = None, **kwargs) -> httpx.Response:
+    params = kwargs.pop("params", {})
+    if query is not None:
+        params = {"query": query, **params}
+    return httpx.get(server.sparql, params=params, timeout=30, **kwargs)
+
+
+# ---- results formats, each parsed
+
+
+def subjects_from(media_type: str, body: bytes) -> list[str]:
+    if media_type == "application/sparql-results+json":
+        return [row["s"]["value"] for row in json.loads(body)["results"]["bindings"]]
+    if media_type == "application/sparql-results+xml":
+        ns = "{http://www.w3.org/2005/sparql-results#}"
+        return [b.find(ns + "uri").text for b in ET.fromstring(body).iter(ns + "binding") if b.get("name") == "s"]
+    if media_type == "text/csv":
+        return [row["s"] for row in csv.DictReader(io.StringIO(body.decode()))]
+    if media_type == "text/tab-separated-values":
+        lines = body.decode().splitlines()
+        column = lines[0].split("\t").index("?s")
+        return [line.split("\t")[column].strip("<>") for line in lines[1:]]
+    raise AssertionError(media_type)
+
+
+@pytest.mark.parametrize("media_type", ["application/sparql-results+json", "application/sparql-results+xml",
+                                        "text/csv", "text/tab-separated-values"])
+def test_select_in_every_results_format(server, media_type):
+    response = get(server, SELECT, headers={"Accept": media_type})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].split(";")[0] == media_type
+    assert "Accept" in response.headers["vary"]
+    assert subjects_from(media_type, response.content) == EXPECTED_SUBJECTS
+
+
+@pytest.mark.parametrize(("media_type", "rdflib_format"), [
+    ("text/turtle", "turtle"), ("application/n-triples", "nt"), ("application/n-quads", "nquads"),
+    ("application/trig", "trig"), ("application/ld+json", "json-ld"), ("application/rdf+xml", "xml"),
+])
+def test_construct_in_every_rdf_format(server, media_type, rdflib_format):
+    response = get(server, CONSTRUCT, headers={"Accept": media_type})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].split(";")[0] == media_type
+    graph = rdflib.Dataset() if rdflib_format in ("nquads", "trig") else rdflib.Graph()
+    graph.parse(data=response.content, format=rdflib_format)
+    triples = {(str(s), str(p), str(o)) for s, p, o, *_ in (graph.quads() if isinstance(graph, rdflib.Dataset)
+                                                          else graph)}
+    assert triples == {(DATA1, str(rdflib.RDF.type), FOAF_DOCUMENT)}
+
+
+@pytest.mark.parametrize(("name", "media_type"), [
+    ("json", "application/sparql-results+json"), ("xml", "application/sparql-results+xml"), ("csv", "text/csv"),
+    ("tsv", "text/tab-separated-values"), ("text/csv", "text/csv"),
+])
+def test_format_parameter_overrides_accept_for_results(server, name, media_type):
+    response = get(server, SELECT, params={"format": name}, headers={"Accept": "application/sparql-results+xml;q=1"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].split(";")[0] == media_type
+    assert subjects_from(media_type, response.content) == EXPECTED_SUBJECTS
+
+
+@pytest.mark.parametrize(("name", "media_type"), [
+    ("turtle", "text/turtle"), ("ntriples", "application/n-triples"), ("nquads", "application/n-quads"),
+    ("trig", "application/trig"), ("jsonld", "application/ld+json"), ("rdfxml", "application/rdf+xml"),
+    ("json", "application/ld+json"), ("xml", "application/rdf+xml"),
+])
+def test_format_parameter_for_graphs(server, name, media_type):
+    response = get(server, CONSTRUCT, params={"format": name})
+    assert response.status_code == 200
+    assert response.headers["content-type"].split(";")[0] == media_type
+
+
+def test_unknown_format_parameter_is_a_bad_request(server):
+    response = get(server, SELECT, params={"format": "yaml"})
+    assert response.status_code == 400
+    assert "yaml" in response.text and "turtle" in response.text
+
+
+def test_format_parameter_of_the_wrong_kind_is_not_acceptable(server):
+    response = get(server, SELECT, params={"format": "turtle"})
+    assert response.status_code == 406
+    assert "SELECT" in response.text
+
+
+def test_defaults_without_accept(server):
+    select = httpx.get(server.sparql, params={"query": SELECT}, headers={"Accept": ""})
+    construct = httpx.get(server.sparql, params={"query": CONSTRUCT}, headers={"Accept": ""})
+    assert select.headers["content-type"] == "application/sparql-results+json"
+    assert construct.headers["content-type"].startswith("text/turtle")
+
+
+# ---- negotiation: q-values, q=0, 406
+
+
+@pytest.mark.parametrize(("accept", "expected"), [
+    ("application/sparql-results+json;q=0.5, text/csv", "text/csv"),
+    ("text/csv;q=0, */*;q=0.1", "application/sparql-results+json"),
+    ("text/*;q=0.9, text/csv;q=0.2", "text/tab-separated-values"),
+    ("application/xml", "application/sparql-results+xml"),
+    ("application/json", "application/sparql-results+json"),
+])
+def test_accept_q_values_choose_the_format(server, accept, expected):
+    response = get(server, SELECT, headers={"Accept": accept})
+    assert response.headers["content-type"].split(";")[0] == expected
+
+
+@pytest.mark.parametrize("accept", ["image/png", "*/*;q=0", "text/turtle"])
+def test_nothing_acceptable_for_select_is_406(server, accept):
+    response = get(server, SELECT, headers={"Accept": accept})
+    assert response.status_code == 406
+    assert "Accept" in response.headers["vary"].split(", ")
+
+
+def test_construct_with_only_results_formats_acceptable_is_406(server):
+    response = get(server, CONSTRUCT, headers={"Accept": "application/sparql-results+json, text/csv"})
+    assert response.status_code == 406
+    assert "CONSTRUCT" in response.text
+
+
+def test_malformed_accept_is_a_bad_request(server):
+    response = get(server, SELECT, headers={"Accept": "garbage"})
+    assert response.status_code == 400
+    assert "Accept" in response.text
+
+
+# ---- queries by POST, datasets, errors
+
+
+def test_post_form_and_direct_give_the_same_answer(server):
+    form = httpx.post(server.sparql, data={"query": SELECT})
+    direct = httpx.post(server.sparql, content=SELECT, headers={"Content-Type": "application/sparql-query"})
+    assert form.status_code == direct.status_code == 200
+    assert form.json() == direct.json() == get(server, SELECT).json()
+
+
+def test_dataset_parameters_replace_the_query_dataset(server):
+    query = "SELECT ?s WHERE { ?s ?p ?o }"
+    response = get(server, query, params={"default-graph-uri": W3C_GRAPH.format(2)})
+    assert [row["s"]["value"] for row in response.json()["results"]["bindings"]] == [W3C_GRAPH.format(2)]
+
+
+def test_default_graph_is_the_union_of_the_named_graphs(server):
+    rows = get(server, "SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s").json()["results"]["bindings"]
+    assert [row["s"]["value"] for row in rows] == EXPECTED_SUBJECTS
+
+
+def test_syntax_error_says_where(server):
+    response = get(server, "SELECT * WHERE { ?s ?p }")
+    assert response.status_code == 400
+    assert "syntax error" in response.text and "1:" in response.text
+    assert "Traceback" not in response.text
+
+
+def test_syntax_error_in_a_query_read_by_the_full_parser_says_where(server):
+    # a prefixed name after FROM sends the text to rdflib's parser, which reports the error first
+    response = get(server, "PREFIX ex: <http://example.org/>\nSELECT * FROM ex:g WHERE { ?s ?p }")
+    assert response.status_code == 400
+    assert "line 2, column" in response.text
+
+
+@pytest.mark.parametrize("content_type", [None, "text/plain", "application/json", "application/sparql-query; "
+                                                                                 "charset=UTF-16"])
+def test_wrong_content_type_is_415(server, content_type):
+    headers = {"Content-Type": content_type} if content_type else {}
+    response = httpx.post(server.sparql, content=b"ASK {}", headers=headers)
+    assert response.status_code == 415
+    assert "application/sparql-query" in response.text or "UTF-8" in response.text
+
+
+def test_two_queries_are_a_bad_request(server):
+    response = httpx.get(server.sparql + "?query=ASK%7B%7D&query=ASK%7B%7D")
+    assert response.status_code == 400
+
+
+def test_a_large_result_streams_complete(server):
+    values = " ".join(str(n) for n in range(60))
+    query = f"SELECT ?a ?b ?c WHERE {{ VALUES ?a {{ {values} }} VALUES ?b {{ {values} }} VALUES ?c {{ 1 2 3 }} }}"
+    response = get(server, query, headers={"Accept": "text/csv"})
+    assert response.status_code == 200
+    assert "content-length" not in response.headers  # streamed in chunks
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert len(rows) == 60 * 60 * 3
+    assert {(r["a"], r["b"], r["c"]) for r in rows} == {(str(a), str(b), str(c)) for a in range(60)
+                                                       for b in range(60) for c in (1, 2, 3)}
+
+
+# ---- service description
+
+
+def description(server, accept: str) -> rdflib.Graph:
+    response = httpx.get(server.sparql, headers={"Accept": accept})
+    assert response.status_code == 200, response.text
+    assert "Accept" in response.headers["vary"].split(", ")
+    kind = {"text/turtle": "turtle", "application/ld+json": "json-ld"}[accept]
+    assert response.headers["content-type"].split(";")[0] == accept
+    return rdflib.Graph().parse(data=response.content, format=kind)
+
+
+@pytest.mark.parametrize("accept", ["text/turtle", "application/ld+json"])
+def test_service_description(server, accept):
+    graph = description(server, accept)
+    service = next(graph.subjects(rdflib.RDF.type, SD.Service))
+    assert graph.value(service, SD.endpoint) == rdflib.URIRef(server.sparql)
+    assert set(graph.objects(service, SD.supportedLanguage)) == {SD.SPARQL11Query}
+    formats = {str(f).rsplit("/", 1)[1] for f in graph.objects(service, SD.resultFormat)}
+    assert {"SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV", "Turtle",
+            "JSON-LD", "RDF_XML", "N-Triples"} <= formats
+    assert SD.UnionDefaultGraph in set(graph.objects(service, SD.feature))
+
+
+def test_service_description_endpoint_follows_the_requested_host(server):
+    port = server.origin.rsplit(":", 1)[1]
+    response = httpx.get(f"http://localhost:{port}/sparql", headers={"Accept": "text/turtle"})
+    graph = rdflib.Graph().parse(data=response.content, format="turtle")
+    assert rdflib.URIRef(f"http://localhost:{port}/sparql") in set(graph.objects(None, SD.endpoint))
+
+
+def test_service_description_lists_update_when_allowed(w3c_server):
+    graph = description(w3c_server, "text/turtle")
+    assert SD.SPARQL11Update in set(graph.objects(None, SD.supportedLanguage))
+
+
+def test_browser_is_sent_to_the_query_page(server):
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    response = get(server, "ASK {}", headers={"Accept": browser}, follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/?query=ASK+%7B%7D"
+    assert httpx.get(server.sparql, headers={"Accept": browser}).status_code in (200, 303)
+
+
+# ---- operators
+
+
+def test_health(server):
+    health = httpx.get(server.origin + "/health").json()
+    assert health == {"ok": True, "store": str(server.settings.store), "triples": 3, "graphs": 3, "workers": 2}
+
+
+def test_openapi_docs(server):
+    assert httpx.get(server.origin + "/docs").status_code == 200
+    paths = httpx.get(server.origin + "/openapi.json").json()["paths"]
+    assert {"get", "post"} <= set(paths["/sparql"])
+
+
+def test_cors_allows_any_origin_without_credentials(server):
+    simple = get(server, "ASK {}", headers={"Origin": "https://elsewhere.example"})
+    assert simple.headers["access-control-allow-origin"] == "*"
+    assert "access-control-allow-credentials" not in simple.headers
+    preflight = httpx.options(server.sparql, headers={
+        "Origin": "https://elsewhere.example", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type"})
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] == "*"
+    assert "access-control-allow-credentials" not in preflight.headers
+
+
+def test_responses_carry_their_time(server):
+    assert get(server, "ASK {}").headers["server-timing"].startswith("app;dur=")
+
+
+# ---- a real client
+
+
+def test_sparqlwrapper_select(server):
+    client = SPARQLWrapper(server.sparql)
+    client.setQuery(SELECT)
+    client.setReturnFormat(JSON)
+    rows = client.query().convert()["results"]["bindings"]
+    assert [row["s"]["value"] for row in rows] == EXPECTED_SUBJECTS
+    assert [row["g"]["value"] for row in rows] == EXPECTED_SUBJECTS
+
+
+def test_sparqlwrapper_construct(server):
+    client = SPARQLWrapper(server.sparql)
+    client.setQuery(CONSTRUCT)
+    client.setReturnFormat(TURTLE)
+    graph = rdflib.Graph().parse(data=client.query().convert(), format="turtle")
+    assert set(graph) == {(rdflib.URIRef(DATA1), rdflib.RDF.type, rdflib.URIRef(FOAF_DOCUMENT))}
