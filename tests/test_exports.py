@@ -1,0 +1,135 @@
+"""Exports through a real server over the real data: the work programme as iCalendar (read back by the
+``icalendar`` parser) and CSV, the VoID description with its statistics, and the full dumps."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+
+import httpx
+import icalendar
+import pyoxigraph as ox
+import pytest
+import rdflib
+
+from api.exports import fold, ical_text
+from loader.namespaces import VOID, data_base
+
+B = data_base()
+MEETING = "meeting/CTOC-COP/WG.3/14"
+SLOTS_UTC = [  # the annex's slots, Vienna summer time (+02:00), in UTC
+    (datetime(2023, 9, 11, 8, tzinfo=UTC), datetime(2023, 9, 11, 11, tzinfo=UTC)),
+    (datetime(2023, 9, 11, 13, tzinfo=UTC), datetime(2023, 9, 11, 16, tzinfo=UTC)),
+    (datetime(2023, 9, 12, 8, tzinfo=UTC), datetime(2023, 9, 12, 11, tzinfo=UTC)),
+    (datetime(2023, 9, 12, 13, tzinfo=UTC), datetime(2023, 9, 12, 16, tzinfo=UTC)),
+]
+
+
+def get(origin: str, path: str, accept: str = "*/*") -> httpx.Response:
+    return httpx.get(origin + path, headers={"accept": accept}, timeout=60)
+
+
+def test_programme_as_icalendar(real_server):
+    response = get(real_server, f"/{MEETING}/programme.ics")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/calendar")
+    raw = response.content
+    assert raw.startswith(b"BEGIN:VCALENDAR\r\n") and raw.endswith(b"END:VCALENDAR\r\n")
+    assert all(len(line) <= 75 for line in raw.split(b"\r\n")), "a content line is longer than 75 octets"
+    assert b"\n" not in raw.replace(b"\r\n", b"")  # every line ends in CRLF
+    calendar = icalendar.Calendar.from_ical(raw)
+    assert calendar["VERSION"] == "2.0" and calendar["PRODID"]
+    events = list(calendar.walk("VEVENT"))
+    assert [(e["DTSTART"].dt, e["DTEND"].dt) for e in events] == SLOTS_UTC
+    assert len({str(e["UID"]) for e in events}) == 4 and all(e.get("DTSTAMP") for e in events)
+    assert str(events[0]["SUMMARY"]) == "1(a) 会议开幕; 1(b) 通过议程和工作安排"
+    assert str(events[0]["LOCATION"]) == "维也纳"
+    assert str(events[3]["SUMMARY"]) == "4 其他事项; 5 通过报告"
+    assert str(events[0]["URL"]) == f"{real_server}/{MEETING}"
+
+
+def test_programme_as_csv(real_server):
+    response = get(real_server, f"/{MEETING}/programme.csv")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
+    assert [(r["date"], r["start_local"], r["item"]) for r in rows] == [
+        ("2023-09-11", "10:00", "1(a)"), ("2023-09-11", "10:00", "1(b)"),
+        ("2023-09-11", "15:00", "2"), ("2023-09-11", "15:00", "2"), ("2023-09-11", "15:00", "3"),
+        ("2023-09-12", "10:00", "3"), ("2023-09-12", "15:00", "4"), ("2023-09-12", "15:00", "5"),
+    ]
+    assert [r["continuation"] for r in rows] == ["false", "false", "false", "true", "false", "true", "false", "false"]
+    first = rows[0]
+    assert first["utc_offset"] == "+02:00" and first["start_utc"] == "2023-09-11T08:00:00Z"
+    assert first["end_utc"] == "2023-09-11T11:00:00Z" and first["title"] == "会议开幕"
+    assert first["title_language"] == "zh" and first["item_iri"] == f"{B}{MEETING}/agenda/item/1/a"
+
+
+@pytest.mark.parametrize("path", ["/meeting/CTOC-COP/WG.3/99/programme.ics",
+                                  "/meeting/CTOC-COP/WG.3/99/programme.csv"])
+def test_programme_of_an_unknown_meeting_is_404(real_server, path):
+    response = get(real_server, path)
+    assert response.status_code == 404 and "meeting/CTOC-COP/WG.3/99" in response.text
+
+
+def test_programme_of_something_without_one_is_404(real_server):
+    response = get(real_server, f"/{MEETING}/agenda/programme.ics")
+    assert response.status_code == 404 and "no work programme" in response.text
+
+
+def named_graph_triples(store: ox.Store) -> int:
+    return sum(1 for quad in store if not isinstance(quad.graph_name, ox.DefaultGraph))
+
+
+@pytest.mark.parametrize("path", ["/void", "/.well-known/void"])
+def test_void_describes_the_dataset_with_statistics(real_server, real_store, path):
+    response = get(real_server, path, accept="text/turtle")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/turtle")
+    graph = rdflib.Graph().parse(data=response.text, format="turtle")
+    dataset = rdflib.URIRef(B + "dataset")
+    assert (dataset, rdflib.RDF.type, VOID.Dataset) in graph
+    assert int(graph.value(dataset, VOID.triples)) == named_graph_triples(real_store)
+    assert graph.value(dataset, VOID.sparqlEndpoint) == rdflib.URIRef(real_server + "/sparql")
+    assert set(graph.objects(dataset, VOID.dataDump)) == {rdflib.URIRef(real_server + "/dump.nq"),
+                                                          rdflib.URIRef(real_server + "/dump.trig")}
+    subsets = set(graph.objects(dataset, VOID.subset))
+    assert subsets == {rdflib.URIRef(g.value) for g in real_store.named_graphs()}
+    assert sum(int(graph.value(s, VOID.triples)) for s in subsets) == named_graph_triples(real_store)
+    meetings = [p for p in graph.objects(dataset, VOID.classPartition)
+                if graph.value(p, VOID["class"]) == rdflib.URIRef("https://w3id.org/unkg/ontology#Meeting")]
+    in_store = {q.subject for q in real_store.quads_for_pattern(
+        None, ox.NamedNode(str(rdflib.RDF.type)), ox.NamedNode("https://w3id.org/unkg/ontology#Meeting"))}
+    assert len(meetings) == 1 and int(graph.value(meetings[0], VOID.entities)) == len(in_store) > 0
+
+
+def test_void_in_json_ld(real_server):
+    response = get(real_server, "/void", accept="application/ld+json")
+    assert response.headers["content-type"].startswith("application/ld+json")
+    graph = rdflib.Graph().parse(data=response.text, format="json-ld")
+    assert (rdflib.URIRef(B + "dataset"), rdflib.RDF.type, VOID.Dataset) in graph
+
+
+@pytest.mark.parametrize("suffix, rdf_format", [("nq", ox.RdfFormat.N_QUADS), ("trig", ox.RdfFormat.TRIG)])
+def test_dumps_hold_every_quad_and_are_streamed(real_server, real_store, suffix, rdf_format):
+    with httpx.stream("GET", f"{real_server}/dump.{suffix}", timeout=60) as response:
+        assert response.status_code == 200
+        assert "content-length" not in response.headers  # streamed, not built in memory first
+        assert response.headers["content-disposition"] == f'attachment; filename="unkg.{suffix}"'
+        body = b"".join(response.iter_bytes())
+    dumped = set(ox.parse(body, format=rdf_format))
+    assert dumped == set(real_store)
+
+
+def test_unknown_dump_format_is_404(real_server):
+    response = get(real_server, "/dump.xml")
+    assert response.status_code == 404 and "/dump.nq" in response.text
+
+
+def test_ical_text_and_folding():
+    assert ical_text("a, b; c\\d\ne") == "a\\, b\\; c\\\\d\\ne"
+    line = "SUMMARY:" + "国际合作工作组" * 10
+    folded = fold(line)
+    parts = folded.split("\r\n ")
+    assert "".join(parts) == line
+    assert all(len(p.encode("utf-8")) <= 75 for p in parts[:1]) and all(len(p.encode()) <= 74 for p in parts[1:])
+    assert fold("short") == "short"
