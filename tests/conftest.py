@@ -117,14 +117,6 @@ def read_only_server(tmp_path_factory) -> Iterator[LiveServer]:
 # --- pages, query UI and exports (api/pages.py, api/ui.py, api/exports.py): a real server over real data ---
 # Appended by the pages engineer; fixtures above this line belong to the endpoint engineer.
 
-import contextlib as _pages_contextlib  # noqa: E402
-import gc as _pages_gc  # noqa: E402
-import socket as _pages_socket  # noqa: E402
-import threading as _pages_threading  # noqa: E402
-import time as _pages_time  # noqa: E402
-
-import pytest as _pages_pytest  # noqa: E402
-
 
 def pages_load_real_data(store) -> None:
     """The bundled sources and the ontology, loaded as ``unkg load`` does (validation has its own tests: if the
@@ -152,45 +144,7 @@ def pages_load_real_data(store) -> None:
                    to_graph=ox.NamedNode(graph_iri))
 
 
-def _pages_free_port() -> int:
-    with _pages_socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@_pages_contextlib.contextmanager
-def pages_serve(store_dir):
-    """A real unkg server (create_app under uvicorn, in a thread) on a loopback port; stopped on exit."""
-    import httpx
-    import uvicorn
-
-    from api.app import create_app
-    from api.settings import Settings
-
-    port = _pages_free_port()
-    app = create_app(Settings(store=store_dir, host="127.0.0.1", port=port, workers=2, timeout=20.0))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
-    thread = _pages_threading.Thread(target=server.run, name="unkg-test-server", daemon=True)
-    thread.start()
-    origin = f"http://127.0.0.1:{port}"
-    deadline = _pages_time.monotonic() + 60
-    try:
-        while True:
-            if not thread.is_alive():
-                raise RuntimeError("the test server stopped while starting")
-            with _pages_contextlib.suppress(httpx.HTTPError):
-                if httpx.get(origin + "/health", timeout=2).status_code == 200:
-                    break
-            if _pages_time.monotonic() > deadline:
-                raise RuntimeError("the test server did not answer /health within 60 s")
-            _pages_time.sleep(0.1)
-        yield origin
-    finally:
-        server.should_exit = True
-        thread.join(30)
-
-
-def _pages_store_dir(tmp_path_factory, name, fill):
+def _pages_store_dir(tmp_path_factory, name: str, fill) -> Path:
     from loader.store import open_store
 
     path = tmp_path_factory.mktemp(name) / "store"
@@ -198,11 +152,11 @@ def _pages_store_dir(tmp_path_factory, name, fill):
     fill(store)
     store.flush()
     del store
-    _pages_gc.collect()
+    gc.collect()
     return path
 
 
-@_pages_pytest.fixture(scope="session")
+@pytest.fixture(scope="session")
 def real_store():
     """The bundled data in an in-memory store (for the describe layer, without a server)."""
     import pyoxigraph as ox
@@ -212,12 +166,12 @@ def real_store():
     return store
 
 
-@_pages_pytest.fixture(scope="session")
-def real_server(tmp_path_factory):
+@pytest.fixture(scope="session")
+def real_server(tmp_path_factory) -> Iterator[str]:
     """The origin (``http://127.0.0.1:PORT``) of a real server over the bundled data."""
     path = _pages_store_dir(tmp_path_factory, "real-store", pages_load_real_data)
-    with pages_serve(path) as origin:
-        yield origin
+    with live_server(settings_for(path, timeout=20.0)) as server:
+        yield server.origin
 
 
 PAGES_TINY_DATA = """
@@ -244,9 +198,9 @@ def _pages_fill_tiny(store) -> None:
                to_graph=ox.NamedNode("https://w3id.org/unkg/graph/tiny"))
 
 
-@_pages_pytest.fixture(scope="session")
-def tiny_server(tmp_path_factory):
+@pytest.fixture(scope="session")
+def tiny_server(tmp_path_factory) -> Iterator[str]:
     """A real server over a few hand-made triples with hostile and one-language labels."""
     path = _pages_store_dir(tmp_path_factory, "tiny-store", _pages_fill_tiny)
-    with pages_serve(path) as origin:
-        yield origin
+    with live_server(settings_for(path)) as server:
+        yield server.origin
