@@ -191,14 +191,28 @@ async def not_found(request: Request, chosen: Format, iri: str) -> Response:
     suggestions = await run_in_threadpool(nearby, iri, base, run_select_for(request))
     origin = origin_of(request)
     local = local_path(iri, base) or iri
-    words = " ".join(w for w in re.split(r"[/_\-.]+", unquote(local)) if w and not w.isdigit())[:60]
-    search = ("SELECT DISTINCT ?resource ?label WHERE {\n  GRAPH ?g { ?resource ?p ?label }\n"
-              f"  FILTER(isLiteral(?label) && CONTAINS(LCASE(STR(?label)), LCASE({_string(words)})))\n}}\nLIMIT 50")
+    words = search_words(local)
+    search = ("SELECT ?resource (SAMPLE(?text) AS ?label) WHERE {\n  GRAPH ?g { ?resource ?p ?text }\n"
+              f"  FILTER(isLiteral(?text) && (CONTAINS(LCASE(STR(?text)), LCASE({_string(words)}))\n"
+              f"         || CONTAINS(LCASE(STR(?resource)), LCASE({_string(words)}))))\n}}\n"
+              "GROUP BY ?resource\nORDER BY ?resource\nLIMIT 50")
     body = render.html("not_found.html", iri=iri, origin=origin, suggestions=suggestions,
                        page=Page(describing.Description(iri), base=base, origin=origin,
                                  languages=accepted_languages(request.headers.get("accept-language"))),
                        search_href=f"{origin}/?query={quote(search, safe='')}", words=words)
     return HTMLResponse(body, status_code=404, headers={"Vary": "Accept"})
+
+
+def search_words(path: str) -> str:
+    """What to search for when a path names nothing: its last segment that is not a number.
+
+    >>> search_words("/place/new-york")
+    'new york'
+    >>> search_words("/meeting/CTOC-COP/WG.3/99")
+    'WG.3'
+    """
+    segments = [s for s in unquote(path).strip("/").split("/") if s and not s.isdigit()]
+    return re.sub(r"[-_]+", " ", segments[-1])[:60].strip() if segments else ""
 
 
 def _string(text: str) -> str:
@@ -214,7 +228,8 @@ def nearby(iri: str, base: str, run_select: RunSelect) -> list[str]:
         parts.pop()
         prefix = base + "/".join(parts)
         query = (f"SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
-                 f"FILTER(isIRI(?s) && STRSTARTS(STR(?s), {_string(prefix)})) }} ORDER BY ?s LIMIT {MAX_SUGGESTIONS}")
+                 f"FILTER(isIRI(?s) && STRSTARTS(STR(?s), {_string(prefix)})) }} "
+                 f"ORDER BY STRLEN(STR(?s)) ?s LIMIT {MAX_SUGGESTIONS}")
         found = [r["s"].value for r in rows(run_select, query)]
         if found:
             return found

@@ -46,8 +46,9 @@ def read_example(path: Path) -> Example:
     return Example(path.stem, " ".join(q for q in question if q), text)
 
 
-def examples(directory: Path = EXAMPLES_DIR) -> list[Example]:
+def examples(directory: Path | None = None) -> list[Example]:
     """The competency questions in file-name order; a file without a question is left out, not guessed."""
+    directory = directory or EXAMPLES_DIR
     found = []
     for path in sorted(directory.glob("*.rq")) if directory.is_dir() else []:
         try:

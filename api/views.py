@@ -264,6 +264,7 @@ DETAILS = {
 
 # --- the ontology -----------------------------------------------------------------------------------------
 
+OWN = "https://w3id.org/unkg/ontology#"  # the ontology's own terms come first, then the ones it aligns to
 OWL = "http://www.w3.org/2002/07/owl#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -282,7 +283,7 @@ DEFINITION_PROPERTIES = {SKOS + "definition", RDFS + "comment"}
 
 def ontology_terms(triples: list[tuple[Term, Term, Term]]) -> list[dict]:
     """The ontology's terms by kind (classes, properties, concept schemes, concepts), each with its names,
-    definitions and every other statement (alignments, domain, range, ...), sorted by IRI."""
+    definitions and every other statement (alignments, domain, range, ...); its own terms first, by IRI."""
     by_subject: dict[str, list[tuple[Term, Term]]] = {}
     for s, p, o in triples:
         if s.is_iri:
@@ -290,7 +291,7 @@ def ontology_terms(triples: list[tuple[Term, Term, Term]]) -> list[dict]:
     sections = []
     for title, kinds in KINDS:
         terms = []
-        for iri, statements in sorted(by_subject.items()):
+        for iri, statements in sorted(by_subject.items(), key=lambda kv: (not kv[0].startswith(OWN), kv[0])):
             types = {o.value for p, o in statements if p.value == RDF + "type"}
             if not types & kinds or any(types & other for t, other in KINDS[: KINDS.index((title, kinds))]):
                 continue

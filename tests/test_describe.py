@@ -178,7 +178,7 @@ def test_terms_read_the_same_from_every_source():
         term(42)
 
 
-@pytest.mark.parametrize("module", ["api.terms", "api.views", "api.render", "api.exports"])
+@pytest.mark.parametrize("module", ["api.terms", "api.views", "api.render", "api.exports", "api.pages"])
 def test_doctests(module):
     result = doctest.testmod(importlib.import_module(module))
     assert result.attempted > 0 and result.failed == 0

@@ -1,0 +1,118 @@
+"""The query page in a real headless Chromium (Debian's chromium + chromedriver, driven by selenium) against a
+real server on loopback: the vendored editor loads, an example question runs, the results table is read and a
+link in it leads to the resource's page.
+
+Without chromium, chromedriver or selenium this test is skipped, saying how to enable it; with
+``UNKG_REQUIRE_BROWSER=1`` (CI sets it) it fails instead, so a missing browser can never pass unnoticed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+HOW = ("apt-get install chromium chromium-driver (Debian) and pip install 'selenium>=4.20,<5'; "
+       "set UNKG_REQUIRE_BROWSER=1 to make a missing browser fail instead of skip")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+         "--window-size=1280,1000"]
+WAIT_SECONDS = 30
+
+
+def missing_browser() -> str | None:
+    """What is missing to drive a browser, or None."""
+    for path in (CHROMIUM, CHROMEDRIVER):
+        if not (os.path.isfile(path) and os.access(path, os.X_OK)):
+            return f"{path} is not installed"
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        return "the selenium package is not installed"
+    return None
+
+
+@pytest.fixture
+def browser(tmp_path):
+    problem = missing_browser()
+    if problem:
+        if os.environ.get("UNKG_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"UNKG_REQUIRE_BROWSER=1 but {problem}: {HOW}")
+        pytest.skip(f"no headless browser ({problem}); to run this test: {HOW}")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in FLAGS + [f"--user-data-dir={tmp_path / 'profile'}"]:
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(WAIT_SECONDS)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(tmp_path / "profile", ignore_errors=True)
+
+
+def wait_for(driver, condition, what: str):
+    """Poll ``condition(driver)`` until it returns something truthy, for at most WAIT_SECONDS."""
+    from selenium.common.exceptions import StaleElementReferenceException
+
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        try:
+            found = condition(driver)
+        except StaleElementReferenceException:
+            found = None
+        if found:
+            return found
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {WAIT_SECONDS} s waiting for {what}; status: "
+                         f"{driver.find_element('id', 'status').text!r}")
+
+
+def test_query_page_runs_an_example_and_links_to_pages(real_server, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get(real_server + "/")
+    wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".CodeMirror .cm-keyword"),
+             "the SPARQL editor with highlighted keywords (vendored CodeMirror)")
+    examples = browser.find_elements(By.CSS_SELECTOR, "#examples button[data-example]")
+    assert examples, "the query page lists no example questions (tests/cq/*.rq)"
+
+    links = []
+    for button in examples:  # the first example whose answer links to a resource page
+        browser.execute_script("document.getElementById('results').textContent = '';")
+        button.click()
+        wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#results table, #results p, #results pre")
+                 or "error" in d.find_element(By.ID, "status").get_attribute("class"),
+                 f"the answer to {button.text!r}")
+        assert "error" not in browser.find_element(By.ID, "status").get_attribute("class"), \
+            f"example {button.text!r} failed: {browser.find_element(By.ID, 'status').text}"
+        links = [a for a in browser.find_elements(By.CSS_SELECTOR, "#results-table td a.iri")
+                 if a.get_attribute("href").startswith(real_server + "/")
+                 and "/about?" not in a.get_attribute("href")]
+        if links:
+            break
+    assert links, "no example question's answer links to a resource page"
+
+    header = [th.text for th in browser.find_elements(By.CSS_SELECTOR, "#results-table thead th")]
+    rows = browser.find_elements(By.CSS_SELECTOR, "#results-table tbody tr")
+    assert header and all(h.startswith("?") for h in header) and rows
+    assert all(len(row.find_elements(By.TAG_NAME, "td")) == len(header) for row in rows)
+    csv_link = browser.find_element(By.ID, "download-csv").get_attribute("href")
+    assert csv_link.startswith(real_server + "/sparql?query=") and csv_link.endswith("&format=csv")
+
+    iri = links[0].text
+    links[0].click()
+    canonical = wait_for(browser, lambda d: d.find_elements(By.ID, "canonical-iri"), "the resource page")
+    assert canonical[0].text == iri
+    assert browser.current_url.startswith(real_server + "/")
+    assert browser.find_elements(By.CSS_SELECTOR, "#properties table tr"), "the page lists no properties"
