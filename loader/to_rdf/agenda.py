@@ -198,8 +198,9 @@ class _Builder:
         if node != self.meeting and ref.printed:
             name = self.name_in(ref.body_text)
             if name in self.bodies[path].get("names", []):
-                label = f"{name}{ref.printed}" if self.lang == "zh" else f"{ref.printed} of the {name}"
+                label = f"{name}{ref.printed}" if self.lang == "zh" else f"the {ref.printed} of the {name}"
                 self.add(node, SKOS.prefLabel, self.text(label))
+                self.add(node, RDFS.label, self.text(label))
         self.derive(node, line)
         return node
 
@@ -362,6 +363,7 @@ class _Builder:
             self.add(part, RDF.type, cls)
             self.add(part, UNKG.number, Literal(value))
             self.add(part, ELI.number, Literal(value))
+            self.add(part, UNKG.order, Literal(_order(value), datatype=XSD.decimal))
             self.add(part, UNKG.instrument, instrument)
             self.add(part, ELI.is_part_of, parent)
             self.add(parent, ELI.has_part, part)
@@ -386,11 +388,13 @@ class _Builder:
             current = next(iter(self.graph.objects(node, SKOS.prefLabel)), None)
             if current is None or len(title) > len(str(current)):
                 if current is not None:
-                    self.graph.remove((node, SKOS.prefLabel, current))
-                    self.graph.remove((node, RDFS.label, current))
+                    for predicate in (SKOS.prefLabel, RDFS.label, DCTERMS.title):
+                        self.graph.remove((node, predicate, current))
                     self.add(node, SKOS.altLabel, current)
                 self.add(node, SKOS.prefLabel, self.text(title))
                 self.add(node, RDFS.label, self.text(title))
+                if ref.instrument == RULES:  # the treaty's own graph titles the Convention
+                    self.add(node, DCTERMS.title, self.text(title))
             else:
                 self.add(node, SKOS.altLabel, self.text(title))
         self.derive(node, line)
@@ -585,6 +589,11 @@ class _Builder:
         self.build_agenda()
         self.build_programme()
         return self.graph
+
+
+def _order(number: str) -> Decimal:
+    """A provision's order among its siblings, from its own number: "53" -> 53, "h" -> 8."""
+    return Decimal(number) if number.isdigit() else Decimal(ord(number) - ord("a") + 1)
 
 
 def _local(day, time: tuple[int, int], zone: str) -> str:
