@@ -68,7 +68,7 @@ class _Worker:
         return self.process.poll() is None
 
 
-def _start_worker(store_path: str) -> _Worker:
+def _start_worker(store_path: str, register) -> _Worker:
     """Start one worker process and wait until its store is open (runs in a thread).
 
     A plain ``python -m api.worker`` child with one end of a socket pair: unlike ``multiprocessing``'s spawn, it
@@ -82,9 +82,11 @@ def _start_worker(store_path: str) -> _Worker:
             stdin=subprocess.DEVNULL,
         )
         connection = Connection(os.dup(parent_socket.fileno()))
+    worker = _Worker(process, connection)
+    register(worker)
     try:
         if connection.poll(STARTUP_SECONDS) and connection.recv_bytes() == worker_side.READY:
-            return _Worker(process, connection)
+            return worker
     except (EOFError, OSError):
         pass
     process.kill()
@@ -127,7 +129,8 @@ class Engine:
         self.stats = Stats(0, 0)
         self._threads = ThreadPoolExecutor(max_workers=settings.workers * 2 + 4, thread_name_prefix="unkg-engine")
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
-        self._workers: set[_Worker] = set()
+        self._workers: set[_Worker] = set()  # started and not discarded
+        self._processes: set[_Worker] = set()  # every process started and not yet reaped, for stop()
         self._tasks: set[asyncio.Task] = set()
         self._generation = 0
         self._update_lock = asyncio.Lock()
@@ -144,14 +147,19 @@ class Engine:
             self._idle.put_nowait(worker)
 
     async def stop(self) -> None:
+        """Kill every worker, including any still starting, and wait for them to exit."""
         self._stopping = True
         for task in list(self._tasks):
             task.cancel()
-        for worker in list(self._workers):
+        for worker in list(self._processes):
             self._kill(worker)
-        await asyncio.gather(*(self._run_in_thread(w.process.wait, 5) for w in list(self._workers)))
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, self._threads.shutdown, True)  # workers still starting finish starting
+        for worker in list(self._processes):
+            self._kill(worker)
+            await loop.run_in_executor(None, worker.process.wait, 5)
+        self._processes.clear()
         self._workers.clear()
-        self._threads.shutdown(wait=False, cancel_futures=True)
         self.store = None
 
     @property
@@ -168,15 +176,18 @@ class Engine:
         graph_format: str | None = "text/turtle",
         default_graph: list[str] | None = None,
         named_graphs: list[str] | None = None,
+        timeout: float | None = None,
     ) -> Result:
         """Run ``query`` and return its result once the first chunk is ready.
 
         ``results_format`` / ``graph_format``: the media type for SELECT/ASK and for CONSTRUCT/DESCRIBE results;
         None means the client accepts none (406 if the query needs it). ``default_graph`` / ``named_graphs``: the
-        protocol's dataset (graph IRIs), which replaces the query's own.
+        protocol's dataset (graph IRIs), which replaces the query's own. ``timeout``: a shorter limit in seconds
+        than the operator's (waiting for a free worker counts).
         """
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.settings.timeout
+        limit = min(timeout, self.settings.timeout) if timeout else self.settings.timeout
+        deadline = loop.time() + limit
         worker = await self._acquire(deadline)
         job = {
             "query": query,
@@ -197,7 +208,7 @@ class Engine:
                 worker.connection.send_bytes(payload)
             else:
                 await self._run_in_thread(worker.connection.send_bytes, payload)
-            message = await self._next(worker, deadline)
+            message = await self._next(worker, deadline, limit)
         finally:
             if message[:1] not in (worker_side.ERROR, worker_side.WHOLE, worker_side.HEAD):
                 self._discard(worker)
@@ -211,14 +222,14 @@ class Engine:
         if tag == worker_side.WHOLE:
             self._release(worker)
             return Result(head["media_type"], head["kind"], first, _nothing(), complete=True)
-        return Result(head["media_type"], head["kind"], first, self._stream(worker, deadline))
+        return Result(head["media_type"], head["kind"], first, self._stream(worker, deadline, limit))
 
-    async def _stream(self, worker: _Worker, deadline: float) -> AsyncIterator[bytes]:
+    async def _stream(self, worker: _Worker, deadline: float, limit: float) -> AsyncIterator[bytes]:
         finished = False
         try:
             while True:
                 try:
-                    message = await self._next(worker, deadline)
+                    message = await self._next(worker, deadline, limit)
                 except HttpError as error:
                     raise StreamAborted(error.message) from None
                 tag = message[:1]
@@ -235,18 +246,21 @@ class Engine:
             if not finished:
                 self._discard(worker)
 
-    async def select(self, query: str, **dataset) -> list[dict]:
-        """The bindings of a SELECT query, as in SPARQL JSON results (``[{"var": {"type", "value", ...}}]``)."""
-        result = await self.execute(query, results_format=JSON_RESULTS, graph_format=None, **dataset)
+    async def select(self, query: str, **options) -> list[dict]:
+        """The bindings of a SELECT query, as in SPARQL JSON results (``[{"var": {"type", "value", ...}}]``).
+
+        ``options`` as for :meth:`execute`: ``default_graph``, ``named_graphs``, ``timeout``.
+        """
+        result = await self.execute(query, results_format=JSON_RESULTS, graph_format=None, **options)
         return json.loads(await result.body())["results"]["bindings"]
 
-    async def ask(self, query: str, **dataset) -> bool:
-        result = await self.execute(query, results_format=JSON_RESULTS, graph_format=None, **dataset)
+    async def ask(self, query: str, **options) -> bool:
+        result = await self.execute(query, results_format=JSON_RESULTS, graph_format=None, **options)
         return bool(json.loads(await result.body())["boolean"])
 
-    async def construct(self, query: str, media_type: str = "text/turtle", **dataset) -> bytes:
+    async def construct(self, query: str, media_type: str = "text/turtle", **options) -> bytes:
         """The triples of a CONSTRUCT or DESCRIBE query, serialized by Oxigraph as ``media_type``."""
-        result = await self.execute(query, results_format=None, graph_format=media_type, **dataset)
+        result = await self.execute(query, results_format=None, graph_format=media_type, **options)
         return await result.body()
 
     # ---- updates
@@ -304,11 +318,10 @@ class Engine:
             return await asyncio.wait_for(self._idle.get(), max(deadline - loop.time(), 0))
         except TimeoutError:
             raise ServiceUnavailable(
-                f"all {self.settings.workers} query workers stayed busy for {self.settings.timeout:g} s; "
-                "try again later"
+                f"all {self.settings.workers} query workers stayed busy until the time limit; try again later"
             ) from None
 
-    async def _next(self, worker: _Worker, deadline: float) -> bytes:
+    async def _next(self, worker: _Worker, deadline: float, limit: float) -> bytes:
         """The worker's next message; the loop waits on the socket, never on a blocking read."""
         connection = worker.connection
         try:
@@ -319,10 +332,8 @@ class Engine:
                 try:
                     await asyncio.wait_for(readable, max(deadline - loop.time(), 0))
                 except TimeoutError:
-                    raise QueryTimeout(
-                        f"the query ran longer than this endpoint's limit of {self.settings.timeout:g} s "
-                        "and was stopped"
-                    ) from None
+                    raise QueryTimeout(f"the query ran longer than its time limit of {limit:g} s and was stopped") \
+                        from None
                 finally:
                     loop.remove_reader(connection.fileno())
             return connection.recv_bytes()
@@ -336,6 +347,7 @@ class Engine:
 
     def _discard(self, worker: _Worker) -> None:
         """Kill a worker whose state is unknown (timed out, cut off) and start another in its place."""
+        self._workers.discard(worker)
         self._kill(worker)
         if not self._stopping:
             task = asyncio.get_running_loop().create_task(self._replace(worker))
@@ -349,7 +361,7 @@ class Engine:
 
     async def _replace(self, old: _Worker) -> None:
         await self._run_in_thread(old.process.wait, 5)
-        self._workers.discard(old)
+        self._processes.discard(old)
         for attempt in range(5):
             try:
                 self._idle.put_nowait(await self._spawn())
@@ -359,7 +371,10 @@ class Engine:
                 await asyncio.sleep(1)
 
     async def _spawn(self) -> _Worker:
-        worker = await self._run_in_thread(_start_worker, str(self.settings.store))
+        worker = await self._run_in_thread(_start_worker, str(self.settings.store), self._processes.add)
+        if self._stopping:
+            self._kill(worker)
+            raise ServiceUnavailable("the server is stopping")
         self._workers.add(worker)
         return worker
 

@@ -14,6 +14,8 @@ response is cut off).
 from __future__ import annotations
 
 import json
+import re
+import threading
 import time
 import traceback
 from multiprocessing.connection import Connection
@@ -24,6 +26,7 @@ from api.outbound import Unparsable, references
 
 READY, WHOLE, HEAD, DATA, FINISHED, ERROR = b"R", b"W", b"S", b"D", b"F", b"E"
 CHUNK_BYTES = 64 * 1024
+STORE_CHANGED = re.compile(r"Corruption|No such file|IO error", re.I)
 
 
 class JobError(Exception):
@@ -80,6 +83,8 @@ def main(connection: Connection, store_path: str) -> None:
     store = open_read_only(store_path)
     generation = 0
     connection.send_bytes(READY)
+    # rdflib's SPARQL grammar takes a second to build; build it now, not in the first query that needs it
+    threading.Thread(target=_preload_parser, name="preload-sparql-parser", daemon=True).start()
     while True:
         try:
             job = json.loads(connection.recv_bytes())
@@ -96,12 +101,19 @@ def main(connection: Connection, store_path: str) -> None:
             _send_error(connection, 400, str(error))
         except SyntaxError as error:
             _send_error(connection, 400, f"syntax error: {error}")
-        except (OSError, RuntimeError) as error:  # e.g. a file the writer compacted away: reopen next time
-            generation = -1
-            _send_error(connection, 503, f"the store could not be read, try again: {error}")
+        except (OSError, RuntimeError) as error:
+            if STORE_CHANGED.search(str(error)):  # a file the writer compacted away: reopen before the next job
+                generation = -1
+                _send_error(connection, 503, f"the store changed while it was read; try again ({error})")
+            else:
+                _send_error(connection, 500, f"the query failed: {error}")
         except Exception as error:  # a bug or an Oxigraph failure: answer 500, keep serving, log the trace
             traceback.print_exc()
             _send_error(connection, 500, f"internal error: {type(error).__name__}: {error}")
+
+
+def _preload_parser() -> None:
+    import rdflib.plugins.sparql.parser  # noqa: F401
 
 
 def open_read_only(store_path: str, attempts: int = 10) -> ox.Store:

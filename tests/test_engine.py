@@ -1,0 +1,178 @@
+"""The query engine on its own (no HTTP): the API the pages use, time limits, streaming, updates seen by workers."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import pytest
+import rdflib
+from conftest import W3C_GRAPH, make_store, settings_for, w3c_graphs
+
+from api.engine import Engine, StreamAborted
+from api.errors import BadRequest, NotAcceptable, QueryTimeout, ServiceUnavailable
+from loader.errors import StoreError
+
+DOCUMENT = "http://xmlns.com/foaf/0.1/Document"
+
+
+@pytest.fixture
+def store(tmp_path) -> Path:
+    return make_store(tmp_path / "store", w3c_graphs())
+
+
+def run(store: Path, scenario, **options):
+    """Start an engine over ``store``, run ``scenario(engine)``, always stop the engine."""
+
+    async def main():
+        engine = Engine(settings_for(store, **options))
+        await engine.start()
+        try:
+            return await scenario(engine)
+        finally:
+            await engine.stop()
+
+    return asyncio.run(main())
+
+
+def test_select_ask_construct(store):
+    async def scenario(engine: Engine):
+        rows = await engine.select("SELECT ?s WHERE { GRAPH ?g { ?s a ?c } } ORDER BY ?s")
+        yes = await engine.ask(f"ASK {{ GRAPH ?g {{ ?s a <{DOCUMENT}> }} }}")
+        no = await engine.ask("ASK { GRAPH ?g { ?s a <http://example.org/Nothing> } }")
+        turtle = await engine.construct(f"CONSTRUCT {{ ?s a <{DOCUMENT}> }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}")
+        ntriples = await engine.construct("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }",
+                                          "application/n-triples")
+        return rows, yes, no, turtle, ntriples
+
+    rows, yes, no, turtle, ntriples = run(store, scenario)
+    assert rows == [{"s": {"type": "uri", "value": W3C_GRAPH.format(n)}} for n in (1, 2, 3)]
+    assert (yes, no) == (True, False)
+    documents = {str(s) for s in rdflib.Graph().parse(data=turtle, format="turtle").subjects()}
+    assert documents == {W3C_GRAPH.format(n) for n in (1, 2, 3)}
+    assert sorted(ntriples.decode().splitlines()) == sorted(
+        f"<{W3C_GRAPH.format(n)}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{DOCUMENT}> ." for n in (1, 2, 3))
+
+
+def test_a_query_of_the_wrong_kind_for_the_formats_is_not_acceptable(store):
+    async def scenario(engine: Engine):
+        with pytest.raises(NotAcceptable, match="CONSTRUCT"):
+            await engine.select("CONSTRUCT WHERE { ?s ?p ?o }")
+        with pytest.raises(NotAcceptable, match="SELECT"):
+            await engine.construct("SELECT * WHERE { ?s ?p ?o }")
+        return await engine.ask("ASK {}")  # the worker is still usable
+
+    assert run(store, scenario) is True
+
+
+def test_syntax_errors_name_the_position(store):
+    async def scenario(engine: Engine):
+        with pytest.raises(BadRequest, match=r"syntax error: error at 2:\d+"):
+            await engine.select("SELECT *\nWHERE { ?s ?p }")
+
+    run(store, scenario)
+
+
+def test_dataset_parameters(store):
+    async def scenario(engine: Engine):
+        default = await engine.select("SELECT ?s WHERE { ?s ?p ?o }", default_graph=[W3C_GRAPH.format(3)])
+        named = await engine.select("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+                                    named_graphs=[W3C_GRAPH.format(1)])
+        with pytest.raises(BadRequest, match="not in this store"):
+            await engine.select("SELECT * WHERE { ?s ?p ?o }", default_graph=["http://example.org/absent"])
+        return default, named
+
+    default, named = run(store, scenario)
+    assert [row["s"]["value"] for row in default] == [W3C_GRAPH.format(3)]
+    assert [row["g"]["value"] for row in named] == [W3C_GRAPH.format(1)]
+
+
+def test_a_large_result_arrives_in_chunks(store):
+    values = " ".join(str(n) for n in range(100))
+    query = f"SELECT ?a ?b WHERE {{ VALUES ?a {{ {values} }} VALUES ?b {{ {values} }} }}"
+
+    async def scenario(engine: Engine):
+        result = await engine.execute(query, results_format="application/sparql-results+json")
+        chunks = [chunk async for chunk in result]
+        return result, chunks
+
+    result, chunks = run(store, scenario)
+    assert result.kind == "solutions" and not result.complete
+    assert len(chunks) > 1
+    assert len(json.loads(b"".join(chunks))["results"]["bindings"]) == 100 * 100
+
+
+def test_a_timed_out_query_is_killed_and_its_worker_replaced(store):
+    values = " ".join(str(n) for n in range(400))
+    product = f"WHERE {{ VALUES ?a {{ {values} }} VALUES ?b {{ {values} }} VALUES ?c {{ {values} }} }}"
+    runaway, endless = f"SELECT (COUNT(*) AS ?n) {product}", f"SELECT * {product}"
+
+    async def scenario(engine: Engine):
+        before = set(engine.worker_pids)
+        with pytest.raises(QueryTimeout, match="time limit of 1 s"):
+            await engine.select(runaway)
+        # a result that is still streaming when the time is up is cut off
+        result = await engine.execute(endless, results_format="text/csv")
+        with pytest.raises(StreamAborted, match="time limit of 1 s"):
+            async for _ in result:
+                await asyncio.sleep(0.01)
+        for _ in range(400):
+            if len(engine.worker_pids) == 2 and not before & set(engine.worker_pids):
+                break
+            await asyncio.sleep(0.05)
+        return before, set(engine.worker_pids), await engine.ask("ASK {}")
+
+    before, after, answer = run(store, scenario, timeout=1.0)
+    assert len(after) == 2 and not before & after, "both timed-out workers were replaced"
+    assert answer is True
+
+
+def test_no_free_worker_within_the_time_limit_is_503(store):
+    values = " ".join(str(n) for n in range(300))
+    big = f"SELECT * WHERE {{ VALUES ?a {{ {values} }} VALUES ?b {{ {values} }} }}"
+
+    async def scenario(engine: Engine):
+        holding = await engine.execute(big, results_format="text/csv")  # not read yet: its worker stays busy
+        with pytest.raises(ServiceUnavailable, match="busy"):
+            await engine.ask("ASK {}", timeout=0.3)
+        rest = [chunk async for chunk in holding]
+        return rest, await engine.ask("ASK {}")
+
+    rest, answer = run(store, scenario, timeout=1.5, workers=1)
+    assert rest and answer is True
+
+
+def test_workers_see_an_update(store):
+    graph = "http://example.org/added"
+
+    async def scenario(engine: Engine):
+        before = await engine.ask(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        await engine.update(f"INSERT DATA {{ GRAPH <{graph}> {{ <http://example.org/a> <http://example.org/b> 1 }} }}")
+        after = [await engine.ask(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}") for _ in range(4)]
+        return before, after, engine.stats
+
+    before, after, stats = run(store, scenario, allow_update=True)
+    assert before is False and after == [True] * 4
+    assert (stats.triples, stats.graphs) == (4, 4)
+
+
+def test_update_errors(store):
+    async def scenario(engine: Engine):
+        with pytest.raises(BadRequest, match="syntax error"):
+            await engine.update("INSERT DATA { <http://a> }")
+        with pytest.raises(BadRequest, match="LOAD"):
+            await engine.update("LOAD <http://127.0.0.1:9/data.ttl>")
+        with pytest.raises(BadRequest, match="own WITH clause"):
+            await engine.update("WITH <http://g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", using=["http://g"])
+        return engine.stats
+
+    assert run(store, scenario, allow_update=True).triples == 3
+
+
+def test_a_missing_store_is_a_clear_error(tmp_path):
+    async def scenario():
+        await Engine(settings_for(tmp_path / "nothing")).start()
+
+    with pytest.raises(StoreError, match="run `unkg load` first"):
+        asyncio.run(scenario())

@@ -1,0 +1,284 @@
+"""What the endpoint must never do: call out on a client's behalf, run past its time limit, change a read-only
+store, accept an oversized body, or take updates without the operator's token."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+from conftest import W3C_GRAPH, live_server, make_store, settings_for, w3c_graphs
+
+from api.settings import Settings, SettingsError
+
+
+class Trap:
+    """An HTTP listener on loopback that records every request it gets."""
+
+    def __init__(self) -> None:
+        self.requests: list[str] = []
+        trap = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (the name http.server calls)
+                trap.requests.append(f"GET {self.path}")
+                self.send_response(200)
+                self.send_header("Content-Type", "application/n-triples")
+                self.end_headers()
+
+            do_POST = do_GET  # noqa: N815
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/sparql"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def trap():
+    listener = Trap()
+    yield listener
+    listener.close()
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory):
+    """A read-only server and one that allows updates, over the W3C data."""
+    read_only = make_store(tmp_path_factory.mktemp("ro") / "store", w3c_graphs())
+    writable = make_store(tmp_path_factory.mktemp("rw") / "store", w3c_graphs())
+    with live_server(settings_for(read_only)) as ro, live_server(settings_for(writable, allow_update=True)) as rw:
+        yield ro, rw
+
+
+def test_the_trap_catches_what_oxigraph_alone_would_send(trap):
+    """The threat is real: Oxigraph by itself follows SERVICE to the trap. The endpoint must stop it first."""
+    trap.requests.clear()
+    with pytest.raises(RuntimeError, match="Content-Type returned by service"):
+        list(ox.Store().query(f"SELECT * WHERE {{ SERVICE <{trap.url}> {{ ?s ?p ?o }} }}"))
+    assert trap.requests, "the trap heard nothing, so the tests below could not fail"
+    trap.requests.clear()
+
+
+QUERIES = {
+    "service": "SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+    "service silent": "SELECT * WHERE {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }}",
+    "service by prefixed name": "PREFIX t: <{base}> SELECT * WHERE {{ SERVICE t:sparql {{ ?s ?p ?o }} }}",
+    "service in lower case after a comment": "SELECT * WHERE {{ # a comment\nservice <{url}> {{ ?s ?p ?o }} }}",
+    "service by unicode escape": "SELECT * WHERE {{ \\u0053ERVICE <{url}> {{ ?s ?p ?o }} }}",
+    "service with a relative IRI": "BASE <{base}> SELECT * WHERE {{ SERVICE <sparql> {{ ?s ?p ?o }} }}",
+    "service in a filter": "ASK {{ FILTER EXISTS {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
+    "service in a subquery": "SELECT * WHERE {{ {{ SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} }}",
+    "service with a variable": "SELECT * WHERE {{ BIND(<{url}> AS ?x) SERVICE ?x {{ ?s ?p ?o }} }}",
+    "from": "SELECT * FROM <{url}> WHERE {{ ?s ?p ?o }}",
+    "from named": "SELECT * FROM NAMED <{url}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+}
+
+
+@pytest.mark.parametrize("name", list(QUERIES))
+def test_no_outbound_request_from_a_query(servers, trap, name):
+    read_only, _ = servers
+    trap.requests.clear()
+    query = QUERIES[name].format(url=trap.url, base=trap.url.removesuffix("sparql"))
+    for response in (httpx.get(read_only.sparql, params={"query": query}),
+                     httpx.post(read_only.sparql, content=query, headers={"Content-Type": "application/sparql-query"})):
+        assert response.status_code == 400, response.text
+        assert "SERVICE" in response.text or "graph" in response.text
+    assert trap.requests == []
+
+
+@pytest.mark.parametrize("parameter", ["default-graph-uri", "named-graph-uri"])
+def test_no_outbound_request_from_dataset_parameters(servers, trap, parameter):
+    read_only, _ = servers
+    trap.requests.clear()
+    response = httpx.get(read_only.sparql, params={"query": "ASK { ?s ?p ?o }", parameter: trap.url})
+    assert response.status_code == 400
+    assert "not in this store" in response.text
+    assert trap.requests == []
+
+
+@pytest.mark.parametrize("update", [
+    "LOAD <{url}>",
+    "LOAD SILENT <{url}> INTO GRAPH <http://example.org/g>",
+    "PREFIX t: <{base}> LOAD t:sparql",
+    "INSERT {{ ?s ?p ?o }} WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+])
+def test_no_outbound_request_from_an_update(servers, trap, update):
+    read_only, writable = servers
+    trap.requests.clear()
+    text = update.format(url=trap.url, base=trap.url.removesuffix("sparql"))
+    refused = httpx.post(read_only.sparql, content=text, headers={"Content-Type": "application/sparql-update"})
+    assert refused.status_code == 403
+    checked = httpx.post(writable.sparql, data={"update": text})
+    assert checked.status_code == 400, checked.text
+    assert trap.requests == []
+
+
+def test_the_allow_list_lets_an_operator_allow_a_service(tmp_path, trap):
+    store = make_store(tmp_path / "store", w3c_graphs())
+    trap.requests.clear()
+    with live_server(settings_for(store, allowed_iris=frozenset({trap.url}))) as server:
+        query = f"SELECT * WHERE {{ SERVICE SILENT <{trap.url}> {{ ?s ?p ?o }} }}"
+        response = httpx.get(server.sparql, params={"query": query})
+        assert response.status_code == 200, response.text
+        other = httpx.get(server.sparql, params={"query": query.replace(trap.url, trap.url + "-other")})
+        assert other.status_code == 400
+    assert len(trap.requests) == 1
+
+
+# ---- the time limit
+
+
+def _runaway_store(path: Path) -> Path:
+    triples = "".join(f"<http://example.org/n{i}> <http://example.org/p> \"{i}\" .\n" for i in range(3000))
+    return make_store(path, {"http://example.org/g": triples})
+
+
+def test_a_runaway_query_is_stopped_and_its_worker_killed(tmp_path):
+    runaway = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?x . ?b ?q ?y . ?c ?r ?z "
+               "FILTER(STR(?x) != STR(?y) && STR(?y) != STR(?z)) }")
+    with live_server(settings_for(_runaway_store(tmp_path / "store"), timeout=2.0, workers=2)) as server:
+        before = set(server.engine.worker_pids)
+        assert len(before) == 2
+        with ThreadPoolExecutor(1) as pool:
+            started = time.monotonic()
+            slow = pool.submit(httpx.get, server.sparql, params={"query": runaway}, timeout=30)
+            time.sleep(0.5)
+            cheap_started = time.monotonic()
+            cheap = httpx.get(server.sparql, params={"query": "ASK { ?s ?p ?o }"}, timeout=30)
+            cheap_seconds = time.monotonic() - cheap_started
+            answer = slow.result()
+            slow_seconds = time.monotonic() - started
+        assert cheap.status_code == 200 and cheap.json()["boolean"] is True
+        assert cheap_seconds < 1.0, "a cheap query waited behind the runaway one"
+        assert answer.status_code == 504, answer.text
+        assert "time limit of 2 s" in answer.text
+        assert 2.0 <= slow_seconds < 4.0
+        deadline = time.monotonic() + 20
+        while (len(server.engine.worker_pids) < 2 or set(server.engine.worker_pids) == before) \
+                and time.monotonic() < deadline:
+            time.sleep(0.05)
+        after = set(server.engine.worker_pids)
+        killed = before - after
+        assert len(killed) == 1 and len(after) == 2
+        (pid,) = killed
+        assert not Path(f"/proc/{pid}").exists(), "the killed worker's process is still there"
+        assert httpx.get(server.sparql, params={"query": "ASK { ?s ?p ?o }"}).json()["boolean"] is True
+
+
+# ---- updates on a read-only server
+
+
+def count(server) -> int:
+    query = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    return int(httpx.get(server.sparql, params={"query": query}).json()["results"]["bindings"][0]["n"]["value"])
+
+
+@pytest.mark.parametrize("how", ["direct", "form"])
+def test_updates_are_refused_on_a_read_only_server(servers, how):
+    read_only, _ = servers
+    before = count(read_only)
+    update = "DROP ALL"
+    if how == "direct":
+        response = httpx.post(read_only.sparql, content=update, headers={"Content-Type": "application/sparql-update"})
+    else:
+        response = httpx.post(read_only.sparql, data={"update": update})
+    assert response.status_code == 403
+    assert "read-only" in response.text
+    assert count(read_only) == before == 3
+
+
+def test_the_graph_store_protocol_is_absent_on_a_read_only_server(servers):
+    read_only, _ = servers
+    response = httpx.put(read_only.origin + "/rdf-graphs/service", params={"graph": W3C_GRAPH.format(1)},
+                         content=b"", headers={"Content-Type": "application/n-triples"})
+    assert response.status_code in (404, 405)
+    assert count(read_only) == 3
+
+
+# ---- body size
+
+
+def test_oversized_bodies_are_refused(tmp_path):
+    store = make_store(tmp_path / "store", w3c_graphs())
+    with live_server(settings_for(store, max_body_bytes=1000)) as server:
+        small = "ASK { ?s ?p ?o }"
+        big = "ASK { ?s ?p ?o }" + " " * 1000
+        ok = httpx.post(server.sparql, content=small, headers={"Content-Type": "application/sparql-query"})
+        assert ok.status_code == 200
+        declared = httpx.post(server.sparql, content=big, headers={"Content-Type": "application/sparql-query"})
+        assert declared.status_code == 413
+        assert "1000 bytes" in declared.text
+
+        def chunks():
+            yield big[:600].encode()
+            yield big[600:].encode()
+
+        streamed = httpx.post(server.sparql, content=chunks(), headers={"Content-Type": "application/sparql-query"})
+        assert "content-length" not in streamed.request.headers
+        assert streamed.status_code == 413
+        form = httpx.post(server.sparql, data={"query": big})
+        assert form.status_code == 413
+
+
+def test_results_larger_than_the_limit_are_refused(tmp_path):
+    store = make_store(tmp_path / "store", w3c_graphs())
+    with live_server(settings_for(store, max_result_bytes=2000)) as server:
+        values = " ".join(str(n) for n in range(200))
+        response = httpx.get(server.sparql, params={"query": f"SELECT ?n WHERE {{ VALUES ?n {{ {values} }} }}"})
+        assert response.status_code == 400
+        assert "limit of 2000 bytes" in response.text
+        assert httpx.get(server.sparql, params={"query": "ASK {}"}).status_code == 200
+
+
+# ---- the update token
+
+
+def test_updates_on_a_public_interface_need_a_token():
+    with pytest.raises(SettingsError, match="UNKG_UPDATE_TOKEN"):
+        Settings(store=Path("s"), host="0.0.0.0", allow_update=True, update_token=None).check()
+    Settings(store=Path("s"), host="0.0.0.0", allow_update=True, update_token="secret").check()
+    Settings(store=Path("s"), host="::1", allow_update=True, update_token=None).check()
+
+
+def test_the_token_comes_from_the_environment(monkeypatch):
+    monkeypatch.setenv("UNKG_UPDATE_TOKEN", "from-env")
+    assert Settings(store=Path("s")).update_token == "from-env"
+    assert "from-env" not in repr(Settings(store=Path("s")))
+
+
+def test_updates_need_the_token_when_one_is_set(tmp_path):
+    store = make_store(tmp_path / "store", w3c_graphs())
+    update = "INSERT DATA { GRAPH <http://example.org/new> { <http://example.org/a> <http://example.org/b> 1 } }"
+    headers = {"Content-Type": "application/sparql-update"}
+    with live_server(settings_for(store, allow_update=True, update_token="s3cret")) as server:
+        missing = httpx.post(server.sparql, content=update, headers=headers)
+        wrong = httpx.post(server.sparql, content=update, headers={**headers, "Authorization": "Bearer nope"})
+        assert missing.status_code == wrong.status_code == 401
+        assert count(server) == 3
+        right = httpx.post(server.sparql, content=update, headers={**headers, "Authorization": "Bearer s3cret"})
+        assert right.status_code == 204
+        assert count(server) == 4
+
+
+def test_the_server_process_holds_the_store_so_a_loader_gets_locked(servers):
+    from loader.errors import StoreError
+    from loader.store import open_store
+
+    read_only, _ = servers
+    with pytest.raises(StoreError, match="locked"):
+        open_store(read_only.settings.store)
+    assert os.path.isdir(read_only.settings.store)
