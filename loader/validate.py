@@ -117,8 +117,13 @@ def graph_type_lookup(graph: Graph) -> TypeLookup:
 
 
 def validate(data: Graph, context: Graph | None = None) -> Report:
-    """Validate ``data`` (plus ``context``) against shapes/; warnings do not break conformance."""
-    target = data if context is None or len(context) == 0 else data + context
+    """Validate ``data`` (plus ``context``) against shapes/; warnings do not break conformance.
+
+    The context and the ontology are only there to be referred to: findings about resources they describe and
+    ``data`` does not (a cited provision known only by its type, a concept of the ontology) are not reported.
+    """
+    context = context if context is not None else Graph()
+    target = data + context if len(context) else data
     _, results_graph, _ = pyshacl.validate(
         target,
         shacl_graph=shapes_graph(),
@@ -127,8 +132,10 @@ def validate(data: Graph, context: Graph | None = None) -> Report:
         advanced=True,
         allow_warnings=True,
     )
+    described = set(data.subjects())
+    elsewhere = {str(s) for s in (set(context.subjects()) | set(ontology_graph().subjects())) - described}
     order = lambda f: (f.severity != "Violation", f.focus, f.path or "")  # noqa: E731
-    findings = tuple(sorted(_findings(results_graph), key=order))
+    findings = tuple(sorted((f for f in _findings(results_graph) if f.focus not in elsewhere), key=order))
     return Report(conforms=not any(f.severity == "Violation" for f in findings), findings=findings)
 
 
