@@ -1,0 +1,83 @@
+"""The Graph Store HTTP Protocol (indirect identification) on a live server with updates allowed."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+import rdflib
+from conftest import W3C_GRAPH
+
+NEW = "http://example.org/graph-store/new"
+A = "<http://example.org/a> <http://example.org/p> \"one\" .\n"
+B = "<http://example.org/b> <http://example.org/p> \"two\"@en .\n"
+
+
+@pytest.fixture(scope="module")
+def store_url(w3c_server):
+    return w3c_server.origin + "/rdf-graphs/service"
+
+
+def read(store_url, **params) -> set[tuple[str, str, str]]:
+    response = httpx.get(store_url, params=params, headers={"Accept": "text/turtle"})
+    assert response.status_code == 200, response.text
+    graph = rdflib.Graph().parse(data=response.content, format="turtle")
+    return {(str(s), str(p), str(o)) for s, p, o in graph}
+
+
+def test_get_a_graph(store_url):
+    assert read(store_url, graph=W3C_GRAPH.format(1)) == {
+        (W3C_GRAPH.format(1), str(rdflib.RDF.type), "http://xmlns.com/foaf/0.1/Document")}
+
+
+def test_get_in_another_format(store_url):
+    response = httpx.get(store_url, params={"graph": W3C_GRAPH.format(2), "format": "jsonld"})
+    assert response.headers["content-type"] == "application/ld+json"
+    assert len(rdflib.Graph().parse(data=response.content, format="json-ld")) == 1
+
+
+def test_missing_graph_and_missing_parameters(store_url):
+    assert httpx.get(store_url, params={"graph": "http://example.org/none"}).status_code == 404
+    assert httpx.get(store_url).status_code == 400
+    assert httpx.get(store_url, params={"graph": "not an iri"}).status_code == 400
+
+
+def test_put_post_delete_cycle(store_url):
+    ntriples = {"Content-Type": "application/n-triples"}
+    created = httpx.put(store_url, params={"graph": NEW}, content=A, headers=ntriples)
+    assert created.status_code == 201
+    assert read(store_url, graph=NEW) == {("http://example.org/a", "http://example.org/p", "one")}
+    replaced = httpx.put(store_url, params={"graph": NEW}, content=B, headers=ntriples)
+    assert replaced.status_code == 204
+    assert read(store_url, graph=NEW) == {("http://example.org/b", "http://example.org/p", "two")}
+    added = httpx.post(store_url, params={"graph": NEW}, content=A, headers=ntriples)
+    assert added.status_code == 204
+    assert len(read(store_url, graph=NEW)) == 2
+    assert httpx.delete(store_url, params={"graph": NEW}).status_code == 204
+    assert httpx.get(store_url, params={"graph": NEW}).status_code == 404
+    assert httpx.delete(store_url, params={"graph": NEW}).status_code == 404
+
+
+def test_queries_see_what_the_graph_store_wrote(w3c_server, store_url):
+    httpx.put(store_url, params={"graph": NEW}, content=A, headers={"Content-Type": "application/n-triples"})
+    query = f"SELECT ?o WHERE {{ GRAPH <{NEW}> {{ ?s ?p ?o }} }}"
+    rows = httpx.get(w3c_server.sparql, params={"query": query}).json()["results"]["bindings"]
+    assert [row["o"]["value"] for row in rows] == ["one"]
+    httpx.delete(store_url, params={"graph": NEW})
+
+
+def test_bad_bodies(store_url):
+    wrong_type = httpx.put(store_url, params={"graph": NEW}, content=A, headers={"Content-Type": "text/csv"})
+    assert wrong_type.status_code == 415
+    broken = httpx.put(store_url, params={"graph": NEW}, content="<http://a> <http://b> .",
+                       headers={"Content-Type": "text/turtle"})
+    assert broken.status_code == 400
+    assert "cannot be read" in broken.text
+    assert httpx.get(store_url, params={"graph": NEW}).status_code == 404
+
+
+def test_the_default_graph(store_url):
+    turtle = {"Content-Type": "text/turtle"}
+    assert httpx.put(store_url, params={"default": ""}, content=A, headers=turtle).status_code == 204
+    assert read(store_url, default="") == {("http://example.org/a", "http://example.org/p", "one")}
+    assert httpx.delete(store_url, params={"default": ""}).status_code == 204
+    assert read(store_url, default="") == set()

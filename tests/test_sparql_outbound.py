@@ -1,0 +1,107 @@
+"""Finding SERVICE, LOAD and FROM before a query runs (api.outbound, api.sparql_text), the protocol's USING
+parameters (api.update_dataset), and the doctests of the endpoint's modules."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+
+import pytest
+
+from api.outbound import References, Unparsable, references
+from api.sparql_text import Unsure, tokens
+from api.update_dataset import DatasetConflict, with_using
+
+TRAP = "http://127.0.0.1:9/sparql"
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE { ?s ?p ?o }",
+    'SELECT * WHERE { ?s ?p "SERVICE <http://127.0.0.1:9/sparql> {}" }',
+    "SELECT * WHERE { ?s ?p '''multi\nline FROM <x> LOAD''' }",
+    "SELECT * WHERE { ?s <http://example.org/service/from/load> ?o }",
+    "SELECT * WHERE { ?s ?p ?o } # SERVICE <http://127.0.0.1:9/sparql> { }",
+    "SELECT ?from ?service ?load WHERE { ?from ?service ?load }",
+    "PREFIX sd: <http://www.w3.org/ns/sparql-service-description#> SELECT * WHERE { ?s a sd:Service }",
+])
+def test_queries_that_only_mention_the_words_name_nothing(query):
+    assert references(query) == References()
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    (f"SELECT * WHERE {{ SERVICE <{TRAP}> {{ ?s ?p ?o }} }}", References(services=[TRAP])),
+    (f"select * where {{ service silent <{TRAP}> {{ ?s ?p ?o }} }}", References(services=[TRAP])),
+    ("PREFIX t: <http://127.0.0.1:9/> SELECT * WHERE { SERVICE t:sparql { ?s ?p ?o } }", References(services=[TRAP])),
+    ("SELECT * WHERE { SERVICE ?endpoint { ?s ?p ?o } }", References(services=["?endpoint"])),
+    (f"SELECT * FROM <{TRAP}> FROM NAMED <{TRAP}/2> {{ }}",
+     References(default_graphs=[TRAP], named_graphs=[TRAP + "/2"])),
+    (f"SELECT * WHERE {{ \\u0053ERVICE <{TRAP}> {{ ?s ?p ?o }} }}", References(services=[TRAP])),
+    ("BASE <http://127.0.0.1:9/> SELECT * WHERE { SERVICE <sparql> { ?s ?p ?o } }", References(services=[TRAP])),
+])
+def test_what_a_query_names(query, expected):
+    assert references(query, base="http://example.org/") == expected
+
+
+def test_where_the_lexer_is_unsure_the_parser_finds_the_service():
+    # "<1#x>" looks like an IRI, but Oxigraph reads "less than 1" and a comment, so the SERVICE on the next line is
+    # real (Oxigraph would call it) and the quotes must not be taken for a string that hides it
+    query = "SELECT * WHERE { ?s ?p ?o FILTER(?o<1#x>'''\n) SERVICE <" + TRAP + "> { ?s ?p ?o } }\n#'''"
+    with pytest.raises(Unsure):
+        tokens(query)
+    assert references(query).services == [TRAP]
+
+
+def test_the_keyword_inside_a_longer_name_is_checked_by_the_parser():
+    with pytest.raises(Unsure):
+        from api.outbound import _from_tokens
+
+        _from_tokens(tokens("SELECT * WHERE { ?s ex:loadFactor ?o }"))
+    assert references("PREFIX ex: <http://e/> SELECT * WHERE { ?s ex:loadFactor ?o }") == References()
+
+
+def test_what_an_update_names():
+    update = f"LOAD SILENT <{TRAP}> INTO GRAPH <http://g> ; INSERT {{ ?s ?p ?o }} WHERE {{ SERVICE <{TRAP}> {{}} }}"
+    assert references(update, update=True) == References(services=[TRAP], loads=[TRAP])
+
+
+def test_unparsable_text_that_names_a_keyword_is_refused_with_the_position():
+    with pytest.raises(Unparsable, match="line 2, column"):
+        references("PREFIX t: <http://x/>\nSELECT * FROM t:g WHERE { ?s ?p }")
+    with pytest.raises(Unparsable, match="unknown prefix"):
+        references("SELECT * FROM nope:g WHERE { ?s ?p ?o }")
+
+
+@pytest.mark.parametrize("text", ["ASK { 'unterminated }", "ASK { ?s ?p ?o ) }", 'ASK { "line\nbreak" }'])
+def test_the_lexer_gives_up_rather_than_guess(text):
+    with pytest.raises(Unsure):
+        tokens(text)
+
+
+def test_tokens_track_bracket_depth():
+    found = tokens("INSERT { ?s ?p ?o } WHERE { FILTER(?o < 3) }")
+    assert [(t.text, t.depth) for t in found if t.text in ("INSERT", "WHERE", "?o", "<")] == [
+        ("INSERT", 0), ("?o", 1), ("WHERE", 0), ("?o", 2), ("<", 2)]
+
+
+def test_using_parameters_go_before_each_where():
+    update = "INSERT { ?s a <http://t> } WHERE { ?s ?p ?o } ; DELETE WHERE { ?a ?b ?c } ; INSERT DATA { <a> <b> <c> }"
+    rewritten = with_using(update, ["http://g/1"], ["http://g/2"])
+    assert rewritten == ("INSERT { ?s a <http://t> } USING <http://g/1> USING NAMED <http://g/2> WHERE { ?s ?p ?o }"
+                         " ; DELETE WHERE { ?a ?b ?c } ; INSERT DATA { <a> <b> <c> }")
+
+
+@pytest.mark.parametrize(("update", "using", "message"), [
+    ("WITH <http://g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", ["http://g/1"], "own WITH"),
+    ("DELETE { ?s ?p ?o } USING <http://g> WHERE { ?s ?p ?o }", ["http://g/1"], "own USING"),
+    ("INSERT { ?s ?p ?o } WHERE { ?s ?p ?o }", ["http://g> } ; DROP ALL ; #"], "not an IRI"),
+])
+def test_using_parameters_that_cannot_apply(update, using, message):
+    with pytest.raises(DatasetConflict, match=message):
+        with_using(update, using, [])
+
+
+@pytest.mark.parametrize("module", ["api.sparql_text", "api.outbound", "api.update_dataset", "api.negotiate",
+                                    "api.settings", "api.service_description", "api.server"])
+def test_doctests(module):
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.attempted > 0 and result.failed == 0
