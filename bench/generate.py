@@ -211,8 +211,8 @@ class _Doc:
         self.add(m.iri, UNKG.plenaryMeetingCount, integer(4))
         self.add(m.iri, UNKG.interpretationLanguageCount, integer(6))
         self.add(m.iri, UNKG.hasAgenda, iris.agenda(m.iri))
-        if m.body_number % 2 == 1:  # WG.1 with WG.2, WG.3 with WG.4, … meet back to back
-            partner = iris.meeting(self.base, f"CTOC-COP/WG.{m.body_number + 1}", m.number)
+        if m.body_number % 2 == 0:  # WG.2 meets back to back with WG.1 (an earlier document), WG.4 with WG.3…
+            partner = iris.meeting(self.base, f"CTOC-COP/WG.{m.body_number - 1}", m.number)
             self.add(m.iri, UNKG.heldBackToBackWith, partner)
         self.passage(m.iri, f"{name}将于 {m.year} 年 {self.month} 月 {self.day} 日上午 10 时开幕。")
 
@@ -251,6 +251,7 @@ class _Doc:
                 self.add(report, UNKG.documentKind, UNKG.Report)
                 self.add(report, UNKG.forMeeting, m.iri)
                 self.add(item, UNKG.outcomeDocument, report)
+                self.passage(report, title)
         return items
 
     def article_title(self, article) -> str:
@@ -317,6 +318,7 @@ class _Doc:
         self.add(item, UNKG.hasDocumentationEntry, entry)
         self.add(item, ELI_DL.documented_by_a_realization_of, paper)
         self.passage(entry, f"{description}（[{'-'.join(symbols)}]({URL})）。")
+        self.passage(paper, f"{description}（[{'-'.join(symbols)}]({URL})）。")
 
     def programme(self, items: list[tuple[str, str, str]]) -> None:
         """Two days, morning and afternoon: the items taken up in order, long ones continued."""
@@ -334,6 +336,8 @@ class _Doc:
             self.add(slot, UNKG.endTime, timestamp(f"{when}T{end_hour}:00:00+02:00"))
             self.add(slot, ELI_DL.activity_date, date(when))
             self.add(m.iri, UNKG.hasTimeSlot, slot)
+            self.passage(slot, f"上午 {start_hour} 时至下午 {end_hour - 12} 时" if start_hour < 12
+                         else f"下午 {start_hour - 12} 时至 {end_hour - 12} 时")
             chunk = taken[slot_index * per_slot : (slot_index + 1) * per_slot] or [taken[-1]]
             for order, (item, notation, title) in enumerate(chunk, start=1):
                 entry = f"{slot}/entry/{order}"
@@ -390,19 +394,34 @@ class Corpus:
         return [meeting(i, self.base) for i in range(self.documents)]
 
 
-def generate(path: Path, triples: int, seed: int = 0, base: str = DEFAULT_BASE) -> Corpus:
-    """Write a corpus of at least ``triples`` triples (whole documents) to ``path`` as N-Quads."""
+def document_files(directory: Path) -> list[Path]:
+    """The per-document files :func:`generate` wrote, in load order (UNTOC first)."""
+    return sorted(directory.glob("*.nq"))
+
+
+def generate(path: Path, triples: int, seed: int = 0, base: str = DEFAULT_BASE,
+             documents_dir: Path | None = None) -> Corpus:
+    """Write a corpus of at least ``triples`` triples (whole documents) to ``path`` as N-Quads; with
+    ``documents_dir``, also each document to a file of its own there (``00000-UNTOC.nq``, ``00001.nq``, …)."""
     if triples < 1:
         raise ValueError(f"--triples must be positive, not {triples}")
     path.parent.mkdir(parents=True, exist_ok=True)
+    if documents_dir is not None:
+        documents_dir.mkdir(parents=True, exist_ok=True)
+        for old in document_files(documents_dir):
+            old.unlink()
     untoc = instrument_quads(base)
     written, documents = untoc.count("\n"), 0
     with path.open("w", encoding="utf-8") as out:
         out.write(untoc)
+        if documents_dir is not None:
+            (documents_dir / "00000-UNTOC.nq").write_text(untoc, encoding="utf-8")
         while written < triples:
-            quads = meeting_document(documents, seed, base)
-            out.write(quads.text())
-            written += len(quads)
+            text = meeting_document(documents, seed, base).text()
+            out.write(text)
+            if documents_dir is not None:
+                (documents_dir / f"{documents + 1:05}.nq").write_text(text, encoding="utf-8")
+            written += text.count("\n")
             documents += 1
     return Corpus(path, written, documents, seed, base)
 

@@ -1,0 +1,66 @@
+"""Load throughput: unkg's pipeline (parse, validate each graph against shapes/, replace it) against
+pyoxigraph's bulk load of the same N-Quads; and the cost of one more document in a store of a given size.
+"""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from bench.generate import Corpus, meeting_document
+from loader import pipeline
+from loader.store import open_store
+
+
+def bulk_load(nquads: Path, store_dir: Path, *, optimize: bool = True) -> float:
+    """Seconds for pyoxigraph's bulk load of ``nquads`` into a new store at ``store_dir`` (then optimized,
+    untimed, so every server reads the same compacted store)."""
+    shutil.rmtree(store_dir, ignore_errors=True)
+    store_dir.mkdir(parents=True)
+    started = time.perf_counter()
+    store = ox.Store(str(store_dir))
+    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    store.flush()
+    seconds = time.perf_counter() - started
+    if optimize:
+        store.optimize()
+    del store
+    return seconds
+
+
+def pipeline_load(documents: list[Path], store_dir: Path, base: str) -> float:
+    """Seconds for unkg's pipeline to load every document file into a new store, one after another, as
+    sources are loaded: parsed, validated against shapes/ (with the store so far as context), then written
+    as one atomic graph replacement each."""
+    shutil.rmtree(store_dir, ignore_errors=True)
+    started = time.perf_counter()
+    store = open_store(store_dir)
+    for path in documents:
+        pipeline.write(store, pipeline.plan_rdf_file(store, path, base, None))
+    store.flush()
+    seconds = time.perf_counter() - started
+    del store
+    return seconds
+
+
+def one_more_document(store_dir: Path, corpus: Corpus, work: Path, repeats: int = 3) -> float:
+    """Median seconds to validate and load one more meeting document into the store at ``store_dir`` (which
+    holds ``corpus``) through unkg's pipeline; each repeat adds a different new document."""
+    store = open_store(store_dir)
+    times = []
+    for offset in range(repeats):
+        quads = meeting_document(corpus.documents + offset, corpus.seed, corpus.base)
+        path = work / f"one-more-{corpus.documents + offset}.nq"
+        path.write_text(quads.text(), encoding="utf-8")
+        started = time.perf_counter()
+        planned = pipeline.plan_rdf_file(store, path, corpus.base, None)
+        pipeline.write(store, planned)
+        store.flush()
+        times.append(time.perf_counter() - started)
+        path.unlink()
+    del store
+    return statistics.median(times)
