@@ -19,6 +19,7 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import mimeparse
 
@@ -50,19 +51,23 @@ DESCRIPTIONS = tuple(f for f in GRAPHS if f.name in ("turtle", "jsonld", "ntripl
 # ``format=json`` or ``format=xml`` for a CONSTRUCT means the RDF format of that family
 GRAPH_ALIASES = {"json": "jsonld", "xml": "rdfxml", "ttl": "turtle", "nt": "ntriples", "nq": "nquads"}
 HTML = "text/html"
+CACHE_SIZE = 512  # clients send few distinct Accept headers; parsing one costs far more than a look-up
 KNOWN_NAMES = sorted({f.name for f in RESULTS + GRAPHS} | set(GRAPH_ALIASES))
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def results_format(accept: str | None, format_parameter: str | None = None) -> Format | None:
     """The format for SELECT and ASK results."""
     return _choose(RESULTS, accept, format_parameter, {})
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def graph_format(accept: str | None, format_parameter: str | None = None) -> Format | None:
     """The format for CONSTRUCT and DESCRIBE results."""
     return _choose(GRAPHS, accept, format_parameter, GRAPH_ALIASES)
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def description_format(accept: str | None) -> Format | None:
     """The format of the service description (Turtle unless asked otherwise)."""
     return _choose(DESCRIPTIONS, accept, None, {})
@@ -77,6 +82,7 @@ def check_format_parameter(value: str | None) -> None:
     raise BadRequest(f"unknown format {value!r}; use one of {', '.join(KNOWN_NAMES)} or a media type")
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def prefers_html(accept: str | None) -> bool:
     """Whether ``Accept`` asks for a web page before any results format (a browser)."""
     if not accept:

@@ -8,10 +8,9 @@ text/html`` first) is sent to the query page with its query kept.
 from __future__ import annotations
 
 import hmac
-from typing import Annotated
 from urllib.parse import parse_qsl, urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 
 from api import negotiate, service_description
@@ -57,14 +56,22 @@ FORMAT_HELP = "json, xml, csv, tsv, turtle, ntriples, nquads, trig, jsonld, rdfx
 GRAPH_URIS = "Graph IRIs for the query's dataset (replace FROM / FROM NAMED); each must be in the store"
 
 
-@router.get("/sparql", summary="Query by GET, or read the service description", responses=ANSWERS)
-async def sparql_get(
-    request: Request,
-    query: Annotated[str | None, Query(description="The SPARQL query; without it, the service description")] = None,
-    default_graph_uri: Annotated[list[str] | None, Query(alias="default-graph-uri", description=GRAPH_URIS)] = None,
-    named_graph_uri: Annotated[list[str] | None, Query(alias="named-graph-uri", description=GRAPH_URIS)] = None,
-    format: Annotated[str | None, Query(description=FORMAT_HELP)] = None,
-):
+# The parameters are read from the request itself (repeated ones too), not by FastAPI: this is the hot path,
+# and the protocol's rules (exactly one query, graph IRIs repeated) are checked here. They are documented here.
+GET_PARAMETERS = [
+    {"name": "query", "in": "query", "required": False, "schema": {"type": "string"},
+     "description": "The SPARQL query; without it, the service description"},
+    {"name": "default-graph-uri", "in": "query", "required": False, "description": GRAPH_URIS,
+     "schema": {"type": "array", "items": {"type": "string"}}},
+    {"name": "named-graph-uri", "in": "query", "required": False, "description": GRAPH_URIS,
+     "schema": {"type": "array", "items": {"type": "string"}}},
+    {"name": "format", "in": "query", "required": False, "schema": {"type": "string"}, "description": FORMAT_HELP},
+]
+
+
+@router.get("/sparql", summary="Query by GET, or read the service description", responses=ANSWERS,
+            openapi_extra={"parameters": GET_PARAMETERS})
+async def sparql_get(request: Request):
     params = request.query_params
     if "update" in params:
         raise BadRequest("a SPARQL update must be sent by POST (application/sparql-update or a form)")
