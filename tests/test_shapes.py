@@ -1,0 +1,261 @@
+"""The shapes in shapes/: each one fires on its invalid example, exactly as that example's expected results say,
+and stays silent on its valid example; the bundled data conforms, and loses conformance when a required fact
+goes missing.
+
+``tests/shapes/<ShapeName>/invalid.ttl`` holds the data and, like the W3C data-shapes tests, the expected
+``sh:ValidationResult``s (focus node, path, source shape, constraint component, severity, and for SPARQL-based
+constraints the constraint that fired). The expected results are taken out before the data is validated.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pyshacl
+import pytest
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import RDF, RDFS, SKOS
+
+from loader import validate
+from loader.build import build_graph
+from loader.manifest import read_manifest
+from loader.namespaces import ELI_DL, SH, UNKG, data_base
+
+HERE = Path(__file__).resolve().parent
+CASES = HERE / "shapes"
+SHAPES = "https://w3id.org/unkg/shapes#"
+RESULT_KEYS = (SH.focusNode, SH.resultPath, SH.sourceShape, SH.sourceConstraintComponent, SH.resultSeverity,
+               SH.sourceConstraint, SH.value)
+
+
+def result_row(graph: Graph, result) -> tuple:
+    """A result as a comparable tuple. An alternative path (a blank node) becomes ``("or", p1, p2)``; the
+    source constraint and the value are kept only for SPARQL-based constraints, whose value says which
+    resource the problem is about."""
+    row = [graph.value(result, key) for key in RESULT_KEYS]
+    if isinstance(row[1], BNode):
+        row[1] = ("or", *Collection(graph, graph.value(row[1], SH.alternativePath)))
+    if row[3] != SH.SPARQLConstraintComponent:
+        row[5] = row[6] = None
+    return tuple(row)
+
+
+def split_expected(path: Path) -> tuple[Graph, set[tuple]]:
+    """The data of a test file and the results it expects, as comparable tuples."""
+    graph = Graph().parse(path, format="turtle")
+    expected = set()
+    for result in list(graph.subjects(RDF.type, SH.ValidationResult)):
+        expected.add(result_row(graph, result))
+        path_node = graph.value(result, SH.resultPath)
+        graph.remove((result, None, None))
+        if isinstance(path_node, BNode):
+            alternatives = graph.value(path_node, SH.alternativePath)
+            Collection(graph, alternatives).clear()
+            graph.remove((path_node, None, None))
+    return graph, expected
+
+
+def actual_results(data: Graph) -> set[tuple]:
+    """Validate as ``loader.validate.validate`` does, keeping each result's source constraint for the test.
+
+    Results nested as ``sh:detail`` of another (why an ``sh:node`` constraint failed) are left out: the outer
+    result is the one that names the shape."""
+    _, report, _ = pyshacl.validate(data, shacl_graph=validate.shapes_graph(), ont_graph=validate.ontology_graph(),
+                                    inference="none", advanced=True, allow_warnings=True)
+    details = set(report.objects(None, SH.detail))
+    return {result_row(report, result) for result in set(report.subjects(RDF.type, SH.ValidationResult)) - details}
+
+
+def node_shapes_with_targets() -> list[str]:
+    shapes = validate.shapes_graph()
+    names = {str(s) for s in shapes.subjects(SH.target, None)} | {str(s) for s in shapes.subjects(SH.targetClass, None)}
+    return sorted(name.removeprefix(SHAPES) for name in names)
+
+
+def case_names() -> list[str]:
+    """One directory per targeted node shape, plus one per recommended property shape tested on its own."""
+    return sorted(p.name for p in CASES.iterdir() if p.is_dir())
+
+
+def test_every_targeted_shape_has_a_valid_and_an_invalid_example():
+    shapes = validate.shapes_graph()
+    targeted = node_shapes_with_targets()
+    assert len(targeted) >= 27
+    assert set(targeted) <= set(case_names())
+    for name in case_names():
+        assert (URIRef(SHAPES + name), RDF.type, None) in shapes, f"tests/shapes/{name} names no shape"
+        assert (CASES / name / "valid.ttl").is_file(), name
+        assert (CASES / name / "invalid.ttl").is_file(), name
+
+
+@pytest.mark.parametrize("shape", case_names())
+def test_valid_example_has_no_findings(shape):
+    data, expected = split_expected(CASES / shape / "valid.ttl")
+    assert expected == set()
+    assert actual_results(data) == set()
+
+
+@pytest.mark.parametrize("shape", case_names())
+def test_invalid_example_reports_exactly_the_expected_results(shape):
+    data, expected = split_expected(CASES / shape / "invalid.ttl")
+    assert expected, "an invalid example must expect at least one result"
+    own = URIRef(SHAPES + shape)
+    properties = set(validate.shapes_graph().objects(own, SH.property)) | {own}
+    assert {row[2] for row in expected} & properties, "the example must exercise its own shape"
+    found = actual_results(data)
+    assert found - expected == set(), "unexpected results"
+    assert expected - found == set(), "expected results not reported"
+    report = validate.validate(data)
+    assert report.conforms == all(row[4] == SH.Warning for row in expected)
+
+
+def test_every_property_shape_and_sparql_constraint_fires_in_some_invalid_example():
+    fired = set()
+    for case in CASES.iterdir():
+        _, expected = split_expected(case / "invalid.ttl")
+        fired |= {row[2] for row in expected} | {row[5] for row in expected if row[5] is not None}
+    shapes = validate.shapes_graph()
+    declared = set(shapes.subjects(RDF.type, SH.PropertyShape)) | set(shapes.subjects(RDF.type, SH.SPARQLConstraint))
+    assert {str(s).removeprefix(SHAPES) for s in declared - fired} == set()
+
+
+def test_every_shape_has_a_message_and_every_sparql_message_names_the_focus():
+    shapes = validate.shapes_graph()
+    for shape in set(shapes.subjects(RDF.type, SH.PropertyShape)) | set(shapes.subjects(RDF.type, SH.SPARQLConstraint)):
+        message = shapes.value(shape, SH.message)
+        assert isinstance(message, Literal) and message.language == "en", shape
+    for constraint in shapes.subjects(RDF.type, SH.SPARQLConstraint):
+        assert "{$this}" in str(shapes.value(constraint, SH.message)), constraint
+    for shape in shapes.subjects(RDF.type, SH.NodeShape):
+        if isinstance(shape, URIRef):
+            assert shapes.value(shape, RDFS.label) is not None, shape
+
+
+def test_sparql_messages_name_the_focus_resource():
+    data, _ = split_expected(CASES / "MeetingShape" / "invalid.ttl")
+    report = validate.validate(data)
+    ends = [f for f in report.findings
+            if f.path == str(ELI_DL.activity_end_date) and f.component == "SPARQLConstraintComponent"]
+    assert [f.message for f in ends] == [
+        "Meeting https://w3id.org/unkg/meeting/CTOC-COP/WG.3/14 ends (2023-09-11) before it starts."]
+
+
+def test_a_reference_to_a_provision_of_another_graph_is_checked_against_the_context():
+    """The agenda's graph cites UNTOC provisions that the treaty's graph describes: the validator passes their
+    types as context; a citation of a provision the context does not have is reported."""
+    data, _ = split_expected(CASES / "AnnotationShape" / "valid.ttl")
+    cited = URIRef("https://w3id.org/unkg/instrument/UNTOC/art/27/para/1/subpara/f")
+    data.remove((cited, None, None))
+    assert not validate.validate(data).conforms
+    context = Graph()
+    context.add((cited, RDF.type, UNKG.Subparagraph))
+    context.add((cited, RDF.type, UNKG.Provision))
+    report = validate.validate(data, context)
+    assert report.conforms, report.findings
+
+
+# --- the bundled data ---
+
+@pytest.fixture(scope="module")
+def built() -> Graph:
+    """Every source of data/ built and merged, as ``unkg load`` builds them."""
+    graph = Graph()
+    for entry in read_manifest():
+        graph += build_graph(entry, data_base({}))
+    return graph
+
+
+def test_the_bundled_data_conforms(built):
+    report = validate.validate(built)
+    assert report.violations == [], validate.as_text({"data/": report})
+
+
+def test_removing_a_meeting_start_date_fails_naming_the_meeting(built):
+    meetings = list(built.subjects(ELI_DL.activity_start_date, None))
+    if not meetings:
+        pytest.fail("no meeting with a start date in the bundled data: the agenda source is not loaded yet")
+    meeting = URIRef(f"{data_base({})}meeting/CTOC-COP/WG.3/14")
+    broken = Graph()
+    broken += built
+    broken.remove((meeting, ELI_DL.activity_start_date, None))
+    report = validate.validate(broken)
+    assert not report.conforms
+    text = validate.as_text({"data/": report})
+    assert f"<{meeting}> activity_start_date: A meeting has exactly one start date" in text
+
+
+def test_removing_a_document_symbol_fails_naming_the_document(built):
+    document = URIRef(f"{data_base({})}doc/CTOC/COP/WG.3/2023/1")
+    if (document, UNKG.symbol, None) not in built:
+        pytest.fail("the agenda document has no symbol in the bundled data: the agenda source is not loaded yet")
+    broken = Graph()
+    broken += built
+    broken.remove((document, UNKG.symbol, None))
+    report = validate.validate(broken)
+    assert not report.conforms
+    messages = [f.message for f in report.violations if f.focus == str(document)]
+    assert messages == [f"Document {document} has an IRI minted from the UN symbol CTOC/COP/WG.3/2023/1 but does "
+                        f"not carry that symbol (unkg:symbol)."]
+
+
+def test_removing_a_provision_number_fails(built):
+    provision = URIRef(f"{data_base({})}instrument/UNTOC/art/27/para/1/subpara/a")
+    broken = Graph()
+    broken += built
+    broken.remove((provision, UNKG.number, None))
+    report = validate.validate(broken)
+    assert [(f.focus, f.shape.rsplit("#", 1)[-1]) for f in report.violations] == [
+        (str(provision), "Provision-number")]
+
+
+# --- every term the shapes use exists ---
+
+def used_terms() -> set[URIRef]:
+    shapes = validate.shapes_graph()
+    terms = set()
+    for _, p, o in shapes:
+        for term in (p, o):
+            if isinstance(term, URIRef):
+                terms.add(term)
+    for text in shapes.objects(None, SH.select):
+        for prefix, local in re.findall(r"\b(unkg|eli_dl|eli|dcterms|skos|prov):([A-Za-z_]+)", str(text)):
+            namespace = {"unkg": str(UNKG), "eli_dl": str(ELI_DL), "eli": "http://data.europa.eu/eli/ontology#",
+                         "dcterms": "http://purl.org/dc/terms/", "skos": "http://www.w3.org/2004/02/skos/core#",
+                         "prov": "http://www.w3.org/ns/prov#"}[prefix]
+            terms.add(URIRef(namespace + local))
+    return terms
+
+
+def test_every_unkg_term_in_the_shapes_is_defined_in_the_ontology():
+    ontology = validate.ontology_graph()
+    if len(ontology) == 0:
+        pytest.fail("ontology/*.ttl is missing")
+    missing = sorted(str(t) for t in used_terms() if str(t).startswith(str(UNKG)) and (t, None, None) not in ontology)
+    assert missing == []
+
+
+def test_every_external_property_in_the_shapes_is_named_in_the_ontology():
+    """eli:, eli-dl:, dcterms:, org:, schema:, prov: properties the shapes check are declared or aligned in the
+    ontology (RDF, RDFS and SKOS are the ontology's own language and need no declaration)."""
+    ontology = validate.ontology_graph()
+    shapes = validate.shapes_graph()
+    core = (str(RDF), str(RDFS), str(SKOS))
+    paths = {o for o in shapes.objects(None, SH.path)
+             if isinstance(o, URIRef) and not str(o).startswith((str(UNKG), SHAPES, *core))}
+    assert len(paths) > 10
+    missing = sorted(str(p) for p in paths if (p, None, None) not in ontology and (None, None, p) not in ontology)
+    assert missing == []
+
+
+@pytest.mark.parametrize(("shape", "scheme"), [
+    ("Document-documentKind", "DocumentKinds"),
+    ("Document-distribution", "Distributions"),
+    ("Decision-method", "DecisionProcedures"),
+])
+def test_the_allowed_concepts_are_the_concepts_of_the_ontology_scheme(shape, scheme):
+    shapes = validate.shapes_graph()
+    listed = set(Collection(shapes, shapes.value(URIRef(SHAPES + shape), SH["in"])))
+    ontology = validate.ontology_graph()
+    assert listed == set(ontology.subjects(SKOS.inScheme, UNKG[scheme]))
