@@ -26,7 +26,7 @@ def run(store: Path, scenario, **options):
     """Start an engine over ``store``, run ``scenario(engine)``, always stop the engine."""
 
     async def main():
-        engine = Engine(settings_for(store, **options))
+        engine = Engine(settings_for(store, **{"workers": 1, **options}))
         await engine.start()
         try:
             return await scenario(engine)
@@ -123,7 +123,7 @@ def test_a_timed_out_query_is_killed_and_its_worker_replaced(store):
             await asyncio.sleep(0.05)
         return before, set(engine.worker_pids), await engine.ask("ASK {}")
 
-    before, after, answer = run(store, scenario, timeout=1.0)
+    before, after, answer = run(store, scenario, timeout=1.0, workers=2)
     assert len(after) == 2 and not before & after, "both timed-out workers were replaced"
     assert answer is True
 
@@ -152,7 +152,7 @@ def test_workers_see_an_update(store):
         after = [await engine.ask(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}") for _ in range(4)]
         return before, after, engine.stats
 
-    before, after, stats = run(store, scenario, allow_update=True)
+    before, after, stats = run(store, scenario, allow_update=True, workers=2)
     assert before is False and after == [True] * 4
     assert (stats.triples, stats.graphs) == (4, 4)
 

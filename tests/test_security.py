@@ -64,6 +64,16 @@ def servers(tmp_path_factory):
         yield ro, rw
 
 
+@pytest.fixture(scope="module")
+def strict(tmp_path_factory, trap):
+    """A server with updates behind a token, small body and result limits, and the trap on its allow-list."""
+    store = make_store(tmp_path_factory.mktemp("strict") / "store", w3c_graphs())
+    settings = settings_for(store, allow_update=True, update_token="s3cret", max_body_bytes=1000,
+                            max_result_bytes=2000, allowed_iris=frozenset({trap.url}))
+    with live_server(settings) as server:
+        yield server
+
+
 def test_the_trap_catches_what_oxigraph_alone_would_send(trap):
     """The threat is real: Oxigraph by itself follows SERVICE to the trap. The endpoint must stop it first."""
     trap.requests.clear()
@@ -127,15 +137,13 @@ def test_no_outbound_request_from_an_update(servers, trap, update):
     assert trap.requests == []
 
 
-def test_the_allow_list_lets_an_operator_allow_a_service(tmp_path, trap):
-    store = make_store(tmp_path / "store", w3c_graphs())
+def test_the_allow_list_lets_an_operator_allow_a_service(strict, trap):
     trap.requests.clear()
-    with live_server(settings_for(store, allowed_iris=frozenset({trap.url}))) as server:
-        query = f"SELECT * WHERE {{ SERVICE SILENT <{trap.url}> {{ ?s ?p ?o }} }}"
-        response = httpx.get(server.sparql, params={"query": query})
-        assert response.status_code == 200, response.text
-        other = httpx.get(server.sparql, params={"query": query.replace(trap.url, trap.url + "-other")})
-        assert other.status_code == 400
+    query = f"SELECT * WHERE {{ SERVICE SILENT <{trap.url}> {{ ?s ?p ?o }} }}"
+    response = httpx.get(strict.sparql, params={"query": query})
+    assert response.status_code == 200, response.text
+    other = httpx.get(strict.sparql, params={"query": query.replace(trap.url, trap.url + "-other")})
+    assert other.status_code == 400
     assert len(trap.requests) == 1
 
 
@@ -212,36 +220,32 @@ def test_the_graph_store_protocol_is_absent_on_a_read_only_server(servers):
 # ---- body size
 
 
-def test_oversized_bodies_are_refused(tmp_path):
-    store = make_store(tmp_path / "store", w3c_graphs())
-    with live_server(settings_for(store, max_body_bytes=1000)) as server:
-        small = "ASK { ?s ?p ?o }"
-        big = "ASK { ?s ?p ?o }" + " " * 1000
-        ok = httpx.post(server.sparql, content=small, headers={"Content-Type": "application/sparql-query"})
-        assert ok.status_code == 200
-        declared = httpx.post(server.sparql, content=big, headers={"Content-Type": "application/sparql-query"})
-        assert declared.status_code == 413
-        assert "1000 bytes" in declared.text
+def test_oversized_bodies_are_refused(strict):
+    small = "ASK { ?s ?p ?o }"
+    big = "ASK { ?s ?p ?o }" + " " * 1000
+    ok = httpx.post(strict.sparql, content=small, headers={"Content-Type": "application/sparql-query"})
+    assert ok.status_code == 200
+    declared = httpx.post(strict.sparql, content=big, headers={"Content-Type": "application/sparql-query"})
+    assert declared.status_code == 413
+    assert "1000 bytes" in declared.text
 
-        def chunks():
-            yield big[:600].encode()
-            yield big[600:].encode()
+    def chunks():
+        yield big[:600].encode()
+        yield big[600:].encode()
 
-        streamed = httpx.post(server.sparql, content=chunks(), headers={"Content-Type": "application/sparql-query"})
-        assert "content-length" not in streamed.request.headers
-        assert streamed.status_code == 413
-        form = httpx.post(server.sparql, data={"query": big})
-        assert form.status_code == 413
+    streamed = httpx.post(strict.sparql, content=chunks(), headers={"Content-Type": "application/sparql-query"})
+    assert "content-length" not in streamed.request.headers
+    assert streamed.status_code == 413
+    form = httpx.post(strict.sparql, data={"query": big})
+    assert form.status_code == 413
 
 
-def test_results_larger_than_the_limit_are_refused(tmp_path):
-    store = make_store(tmp_path / "store", w3c_graphs())
-    with live_server(settings_for(store, max_result_bytes=2000)) as server:
-        values = " ".join(str(n) for n in range(200))
-        response = httpx.get(server.sparql, params={"query": f"SELECT ?n WHERE {{ VALUES ?n {{ {values} }} }}"})
-        assert response.status_code == 400
-        assert "limit of 2000 bytes" in response.text
-        assert httpx.get(server.sparql, params={"query": "ASK {}"}).status_code == 200
+def test_results_larger_than_the_limit_are_refused(strict):
+    values = " ".join(str(n) for n in range(200))
+    response = httpx.get(strict.sparql, params={"query": f"SELECT ?n WHERE {{ VALUES ?n {{ {values} }} }}"})
+    assert response.status_code == 400
+    assert "limit of 2000 bytes" in response.text
+    assert httpx.get(strict.sparql, params={"query": "ASK {}"}).status_code == 200
 
 
 # ---- the update token
@@ -260,18 +264,16 @@ def test_the_token_comes_from_the_environment(monkeypatch):
     assert "from-env" not in repr(Settings(store=Path("s")))
 
 
-def test_updates_need_the_token_when_one_is_set(tmp_path):
-    store = make_store(tmp_path / "store", w3c_graphs())
+def test_updates_need_the_token_when_one_is_set(strict):
     update = "INSERT DATA { GRAPH <http://example.org/new> { <http://example.org/a> <http://example.org/b> 1 } }"
     headers = {"Content-Type": "application/sparql-update"}
-    with live_server(settings_for(store, allow_update=True, update_token="s3cret")) as server:
-        missing = httpx.post(server.sparql, content=update, headers=headers)
-        wrong = httpx.post(server.sparql, content=update, headers={**headers, "Authorization": "Bearer nope"})
-        assert missing.status_code == wrong.status_code == 401
-        assert count(server) == 3
-        right = httpx.post(server.sparql, content=update, headers={**headers, "Authorization": "Bearer s3cret"})
-        assert right.status_code == 204
-        assert count(server) == 4
+    missing = httpx.post(strict.sparql, content=update, headers=headers)
+    wrong = httpx.post(strict.sparql, content=update, headers={**headers, "Authorization": "Bearer nope"})
+    assert missing.status_code == wrong.status_code == 401
+    assert count(strict) == 3
+    right = httpx.post(strict.sparql, content=update, headers={**headers, "Authorization": "Bearer s3cret"})
+    assert right.status_code == 204
+    assert count(strict) == 4
 
 
 def test_the_server_process_holds_the_store_so_a_loader_gets_locked(servers):
