@@ -14,6 +14,7 @@ response is cut off).
 from __future__ import annotations
 
 import json
+import os
 import re
 import threading
 import time
@@ -81,6 +82,7 @@ class ChunkWriter:
 
 def main(connection: Connection, store_path: str) -> None:
     """Serve jobs from ``connection`` until the parent goes away."""
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="watch-parent", daemon=True).start()
     store = open_read_only(store_path)
     generation = 0
     connection.send_bytes(READY)
@@ -114,6 +116,13 @@ def main(connection: Connection, store_path: str) -> None:
         except Exception as error:  # a bug or an Oxigraph failure: answer 500, keep serving, log the trace
             traceback.print_exc()
             _send_error(connection, 500, f"internal error: {type(error).__name__}: {error}")
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this process when the server is gone, even in the middle of a query nobody will read."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
 
 
 def _preload_parser() -> None:
