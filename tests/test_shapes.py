@@ -16,7 +16,7 @@ import pyshacl
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from loader import validate
 from loader.build import build_graph
@@ -82,7 +82,7 @@ def case_names() -> list[str]:
 def test_every_targeted_shape_has_a_valid_and_an_invalid_example():
     shapes = validate.shapes_graph()
     targeted = node_shapes_with_targets()
-    assert len(targeted) >= 27
+    assert len(targeted) >= 26
     assert set(targeted) <= set(case_names())
     for name in case_names():
         assert (URIRef(SHAPES + name), RDF.type, None) in shapes, f"tests/shapes/{name} names no shape"
@@ -109,6 +109,16 @@ def test_invalid_example_reports_exactly_the_expected_results(shape):
     assert expected - found == set(), "expected results not reported"
     report = validate.validate(data)
     assert report.conforms == all(row[4] == SH.Warning for row in expected)
+
+
+def test_every_class_of_the_ontology_is_targeted_by_a_shape_directly_or_through_a_superclass():
+    shapes = validate.shapes_graph()
+    ontology = validate.ontology_graph()
+    targeted = set(shapes.objects(None, URIRef(SHAPES + "class")))
+    classes = {c for c in ontology.subjects(RDF.type, OWL.Class) if str(c).startswith(str(UNKG))}
+    assert len(classes) > 20
+    untargeted = [c for c in classes if not set(ontology.transitive_objects(c, RDFS.subClassOf)) & targeted]
+    assert sorted(str(c) for c in untargeted) == []
 
 
 def test_every_property_shape_and_sparql_constraint_fires_in_some_invalid_example():
