@@ -174,9 +174,10 @@ def test_store_that_is_a_file_or_a_foreign_directory(tmp_path):
 
 
 def _hold(path: str, ready, release) -> None:
-    ox.Store(path)
+    store = ox.Store(path)  # held (and locked) until released
     ready.set()
     release.wait(60)
+    del store
 
 
 def test_store_locked_by_another_process(copy_of):
