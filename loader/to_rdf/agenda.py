@@ -2,29 +2,29 @@
 
 Every resource minted here has ``prov:wasDerivedFrom`` the passage(s) of the line(s) it came from; facts the
 text does not print come from the manifest entry and carry its ``evidence``. Literals from a Chinese text are
-tagged ``@zh`` and nothing is translated.
+tagged ``@zh`` and nothing is translated. Shared resources (bodies, provisions, footnotes…) are minted by
+:class:`loader.to_rdf.agenda_context.Context`; this module builds the document, the meeting, the agenda with its
+annotations, and the work programme.
 """
 
 from __future__ import annotations
 
 import hashlib
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from loader import iris
-from loader.errors import SourceError
-from loader.manifest import SourceEntry
-from loader.namespaces import ELI, ELI_DL, ORG, SCHEMA, UNKG
+from loader.manifest import DATA_DIR, SourceEntry
+from loader.namespaces import ELI, ELI_DL, SCHEMA, UNKG
 from loader.sources import agenda_facts as f
 from loader.sources.agenda import AnnotatedAgenda, DocumentationEntry, Item, Paragraph, Slot
-from loader.to_rdf import common
+from loader.to_rdf.agenda_context import Context
 
 LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
-RULES = "UNTOC-review-mechanism-procedures-and-rules"
-INSTRUMENT_KINDS = {"UNTOC": UNKG.Convention, RULES: UNKG.RulesOfProcedure}
-BODY_CLASSES = {"ConferenceOfTheParties", "WorkingGroup", "Bureau", "Secretariat", "ReviewMechanism", "Post"}
 
 
 def language_concept(code: str) -> URIRef:
@@ -32,85 +32,8 @@ def language_concept(code: str) -> URIRef:
     return URIRef(LANGUAGE + code.upper())
 
 
-class _Builder:
-    def __init__(self, records: AnnotatedAgenda, entry: SourceEntry, base: str) -> None:
-        self.records = records
-        self.entry = entry
-        self.base = base
-        self.graph = common.new_graph()
-        self.lang = records.language
-        symbol = entry.get("symbol") or (records.header.symbol.text if records.header.symbol else None)
-        if not symbol:
-            raise self.error("the text prints no UN symbol and the manifest entry gives none (key 'symbol')")
-        self.symbol = symbol
-        self.document = URIRef(iris.document(base, symbol))
-        self.expression = iris.expression(base, symbol, entry.language)
-        self.bodies = {b["path"]: b for b in entry.get("bodies", [])}
-        self.names = sorted(((name, b["path"]) for b in self.bodies.values()
-                             for name in (*b.get("names", []), *b.get("aliases", []))), key=lambda x: -len(x[0]))
-        self.minted_bodies: set[str] = set()
-        self.meeting = URIRef("")  # set in build()
-
-    # --- helpers -----------------------------------------------------------------------------------------
-
-    def error(self, message: str, line: int | None = None) -> SourceError:
-        return SourceError(message, path=str(self.entry.path), line=line)
-
-    def add(self, subject: URIRef, predicate: URIRef, obj) -> None:
-        self.graph.add((subject, predicate, obj))
-
-    def text(self, value: str) -> Literal:
-        return Literal(value, lang=self.lang)
-
-    def derive(self, subject: URIRef, *lines: int | None) -> None:
-        for line in lines:
-            if line:
-                common.derived_from(self.graph, subject, self.expression, line, self.records.verbatim(line))
-
-    def body_path(self, text: str, line: int) -> str:
-        """The body a printed phrase names: the longest known name it ends (Chinese) or begins (English) with."""
-        for name, path in self.names:
-            if (text.endswith(name) if self.lang == "zh" else text.startswith(name)):
-                return path
-        raise self.error(f"cannot tell which body {text!r} is: add its name to the manifest's [[source.bodies]]",
-                         line)
-
-    def body(self, path: str, line: int | None = None) -> URIRef:
-        """A body of the manifest, minted once: its type, labels as printed, structure and evidence."""
-        node = URIRef(iris.body(self.base, path))
-        if path not in self.bodies:
-            raise self.error(f"body {path!r} is not described in the manifest's [[source.bodies]]", line)
-        if path not in self.minted_bodies:
-            self.minted_bodies.add(path)
-            described = self.bodies[path]
-            kind = described.get("kind", "Body")
-            if kind not in BODY_CLASSES:
-                raise self.error(f"body {path!r} has an unknown kind {kind!r} in the manifest")
-            self.add(node, RDF.type, UNKG[kind])
-            self.add(node, UNKG.evidence, Literal(described.get("evidence", "")))
-            if described.get("unit_of"):
-                parent = self.body(described["unit_of"])
-                self.add(node, ORG.unitOf, parent)
-                self.add(parent, ORG.hasUnit, node)
-            if described.get("post_in"):
-                self.add(node, ORG.postIn, self.body(described["post_in"]))
-            printed = [name for name in described.get("names", []) if self.lines_naming(name)]
-            for name in printed:
-                self.derive(node, *self.lines_naming(name)[:3])
-            for number, name in enumerate(sorted(printed, key=len, reverse=True)):
-                self.add(node, SKOS.prefLabel if number == 0 else SKOS.altLabel, self.text(name))
-                if number == 0:
-                    self.add(node, RDFS.label, self.text(name))
-        if line:
-            self.derive(node, line)
-        return node
-
-    def lines_naming(self, name: str) -> list[int]:
-        from loader.sources.agenda_text import normalise
-
-        return [n for n, text in enumerate(self.records.lines, start=1) if name in normalise(text, self.lang)]
-
-    # --- the document and its language version -----------------------------------------------------------
+class _Builder(Context):
+    """The agenda graph, built in order: document, meeting, footnotes, agenda, programme."""
 
     def build_document(self) -> None:
         header, doc, expr = self.records.header, self.document, URIRef(self.expression)
@@ -139,8 +62,6 @@ class _Builder:
         self.add(expr, UNKG.sourceFile, Literal(_relative(self.entry)))
         self.derive(expr, header.language_line)
         self.add(URIRef(iris.graph(self.base, self.entry.id)), PROV.wasDerivedFrom, expr)
-
-    # --- the meeting -------------------------------------------------------------------------------------
 
     def meeting_number(self) -> int:
         body_path = self.entry.get("body")
@@ -185,25 +106,6 @@ class _Builder:
         if header.parent_body:
             self.body(self.bodies[body_path].get("unit_of") or body_path, header.parent_body.number)
 
-    def name_in(self, text: str) -> str:
-        return next(n for n, _ in self.names if (text.endswith(n) if self.lang == "zh" else text.startswith(n)))
-
-    def other_meeting(self, ref: f.MeetingRef, line: int) -> URIRef:
-        path = self.body_path(ref.body_text, line)
-        node = URIRef(iris.meeting(self.base, path, ref.number))
-        if node != self.meeting and (node, RDF.type, UNKG.Meeting) not in self.graph:
-            self.add(node, RDF.type, UNKG.Meeting)
-            self.add(node, UNKG.ofBody, self.body(path, line))
-            self.add(node, UNKG.meetingNumber, Literal(ref.number, datatype=XSD.integer))
-        if node != self.meeting and ref.printed:
-            name = self.name_in(ref.body_text)
-            if name in self.bodies[path].get("names", []):
-                label = f"{name}{ref.printed}" if self.lang == "zh" else f"the {ref.printed} of the {name}"
-                self.add(node, SKOS.prefLabel, self.text(label))
-                self.add(node, RDFS.label, self.text(label))
-        self.derive(node, line)
-        return node
-
     def meeting_label(self, ref: f.MeetingRef, line: int) -> None:
         name = self.name_in(ref.body_text)
         label = f"{name}{ref.printed}" if self.lang == "zh" else f"the {ref.printed} of the {name}"
@@ -211,8 +113,6 @@ class _Builder:
             self.add(self.meeting, SKOS.prefLabel, self.text(label))
             self.add(self.meeting, RDFS.label, self.text(label))
             self.derive(self.meeting, line)
-
-    # --- the agenda and its items ------------------------------------------------------------------------
 
     def build_agenda(self) -> None:
         agenda = URIRef(iris.agenda(str(self.meeting)))
@@ -298,9 +198,6 @@ class _Builder:
         if facts.report:
             self.add(item_node, UNKG.outcomeDocument, self.report(facts.report, line))
 
-    def is_this_meeting(self, ref: f.MeetingRef, line: int) -> bool:
-        return iris.meeting(self.base, self.body_path(ref.body_text, line), ref.number) == str(self.meeting)
-
     def build_documentation(self, item_node: URIRef, entry: DocumentationEntry) -> None:
         node = URIRef(iris.documentation_entry(str(item_node), entry.order))
         self.add(item_node, UNKG.hasDocumentationEntry, node)
@@ -332,76 +229,6 @@ class _Builder:
         self.add(doc, UNKG.forMeeting, self.meeting)
         self.derive(doc, entry.line)
 
-    def bodies_named(self, text: str) -> list[str]:
-        """Bodies whose full printed name occurs in the text (the longest name wins where names overlap)."""
-        found, taken = [], []
-        for name, path in self.names:
-            if name not in [n for b in self.bodies.values() for n in b.get("names", [])]:
-                continue
-            at = text.find(name)
-            if at >= 0 and not any(s <= at < e for s, e in taken) and path not in found:
-                found.append(path)
-                taken.append((at, at + len(name)))
-        return found
-
-    # --- provisions and instruments ----------------------------------------------------------------------
-
-    def provision(self, ref: f.ProvisionRef, line: int) -> URIRef:
-        node = URIRef(iris.provision(self.base, ref.instrument, article=ref.article, paragraph=ref.paragraph,
-                                     subparagraph=ref.subparagraph))
-        instrument = self.instrument(ref, line)
-        if ref.instrument == "UNTOC":
-            return node  # the treaty's own graph describes its provisions
-        levels = [("para", ref.paragraph, UNKG.Paragraph), ("subpara", ref.subparagraph, UNKG.Subparagraph)]
-        parent, path = instrument, {}
-        for step, value, cls in levels:
-            if value is None:
-                break
-            path["paragraph" if step == "para" else "subparagraph"] = value
-            part = URIRef(iris.provision(self.base, ref.instrument, **path))
-            self.add(part, RDF.type, UNKG.Provision)
-            self.add(part, RDF.type, cls)
-            self.add(part, UNKG.number, Literal(value))
-            self.add(part, ELI.number, Literal(value))
-            self.add(part, UNKG.order, Literal(_order(value), datatype=XSD.decimal))
-            self.add(part, UNKG.instrument, instrument)
-            self.add(part, ELI.is_part_of, parent)
-            self.add(parent, ELI.has_part, part)
-            self.derive(part, line)
-            parent = part
-        if ref.printed:
-            self.add(node, SKOS.prefLabel, self.text(ref.printed))
-            self.add(node, RDFS.label, self.text(ref.printed))
-        return node
-
-    def instrument(self, ref: f.ProvisionRef, line: int) -> URIRef:
-        node = URIRef(iris.instrument(self.base, ref.instrument))
-        title = ref.instrument_title
-        if ref.instrument == RULES and (node, RDF.type, UNKG.LegalInstrument) not in self.graph:
-            self.add(node, RDF.type, UNKG.LegalInstrument)
-            self.add(node, UNKG.documentKind, INSTRUMENT_KINDS[RULES])
-        if ref.instrument != RULES and len(title) <= 2:
-            return node  # "《公约》" alone is a reference in context, not a name
-        labels = {str(o) for o in self.graph.objects(node, SKOS.prefLabel)} | {
-            str(o) for o in self.graph.objects(node, SKOS.altLabel)}
-        if title not in labels:
-            current = next(iter(self.graph.objects(node, SKOS.prefLabel)), None)
-            if current is None or len(title) > len(str(current)):
-                if current is not None:
-                    for predicate in (SKOS.prefLabel, RDFS.label, DCTERMS.title):
-                        self.graph.remove((node, predicate, current))
-                    self.add(node, SKOS.altLabel, current)
-                self.add(node, SKOS.prefLabel, self.text(title))
-                self.add(node, RDFS.label, self.text(title))
-                if ref.instrument == RULES:  # the treaty's own graph titles the Convention
-                    self.add(node, DCTERMS.title, self.text(title))
-            else:
-                self.add(node, SKOS.altLabel, self.text(title))
-        self.derive(node, line)
-        return node
-
-    # --- decisions, events, documents named in the annotations -------------------------------------------
-
     def decision(self, decision: f.Decision, line: int) -> URIRef:
         path = self.body_path(decision.body_text, line)
         node = URIRef(iris.decision(self.base, path, decision.date.isoformat()))
@@ -424,13 +251,6 @@ class _Builder:
         if plenary.days is not None:
             self.add(self.meeting, UNKG.plenaryDayCount, Literal(plenary.days, datatype=XSD.integer))
         self.derive(self.meeting, line)
-
-    def mechanism_path(self, line: int) -> str:
-        paths = [b["path"] for b in self.bodies.values() if b.get("kind") == "ReviewMechanism"]
-        if not paths:
-            raise self.error("the text names a thematic cluster but the manifest describes no review mechanism",
-                             line)
-        return paths[0]
 
     def cluster(self, cluster: f.Cluster, line: int) -> None:
         mechanism = self.mechanism_path(line)
@@ -520,41 +340,6 @@ class _Builder:
         self.derive(node, line)
         return node
 
-    # --- footnotes and web pages -------------------------------------------------------------------------
-
-    def footnote(self, mark: str) -> URIRef:
-        note = self.records.footnotes[mark]
-        node = URIRef(iris.footnote(self.expression, mark))
-        if (node, RDF.type, UNKG.Footnote) in self.graph:
-            return node
-        self.add(node, RDF.type, UNKG.Footnote)
-        self.add(node, UNKG.mark, Literal(mark))
-        self.add(node, UNKG.text, self.text(note.text))
-        self.add(node, DCTERMS.isPartOf, URIRef(self.expression))
-        self.derive(node, note.line)
-        for page in self.footnote_pages(mark):
-            self.add(node, UNKG.citesWebPage, page)
-            lowered = note.text.casefold()
-            if "会议网站" in lowered or "website of the meeting" in lowered or "meeting website" in lowered:
-                self.add(self.meeting, UNKG.website, page)
-                self.derive(self.meeting, note.line)
-        return node
-
-    def footnote_pages(self, mark: str) -> list[URIRef]:
-        from loader.sources.agenda_text import web_address
-
-        note = self.records.footnotes[mark]
-        pages = []
-        for printed in note.urls:
-            page = URIRef(web_address(printed))
-            self.add(page, RDF.type, UNKG.WebPage)
-            self.add(page, UNKG.printedAddress, Literal(printed))
-            self.derive(page, note.line)
-            pages.append(page)
-        return pages
-
-    # --- the work programme ------------------------------------------------------------------------------
-
     def build_programme(self) -> None:
         for order, slot in enumerate(self.records.programme, start=1):
             self.build_slot(order, slot)
@@ -591,25 +376,18 @@ class _Builder:
         return self.graph
 
 
-def _order(number: str) -> Decimal:
-    """A provision's order among its siblings, from its own number: "53" -> 53, "h" -> 8."""
-    return Decimal(number) if number.isdigit() else Decimal(ord(number) - ord("a") + 1)
-
-
-def _local(day, time: tuple[int, int], zone: str) -> str:
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
+def _local(day: date, time: tuple[int, int], zone: str) -> str:
     return datetime(day.year, day.month, day.day, *time, tzinfo=ZoneInfo(zone)).isoformat()
 
 
 def _relative(entry: SourceEntry) -> str:
-    from loader.build import relative_file
-
-    return relative_file(entry)
+    """The source's path as ``data/…`` when it lies in the data folder (fixtures elsewhere keep their path)."""
+    try:
+        return "data/" + entry.path.relative_to(DATA_DIR).as_posix()
+    except ValueError:
+        return entry.path.as_posix()
 
 
 def to_graph(records: AnnotatedAgenda, entry: SourceEntry, base: str) -> Graph:
     """The RDF graph of one annotated agenda (records from :func:`loader.sources.agenda.parse`)."""
     return _Builder(records, entry, base).build()
-
