@@ -68,9 +68,9 @@ def graph_format(accept: str | None, format_parameter: str | None = None) -> For
 
 
 @lru_cache(maxsize=CACHE_SIZE)
-def description_format(accept: str | None) -> Format | None:
-    """The format of the service description (Turtle unless asked otherwise)."""
-    return _choose(DESCRIPTIONS, accept, None, {})
+def description_format(accept: str | None, format_parameter: str | None = None) -> Format | None:
+    """The format of a description (of the service, of a resource): Turtle unless asked otherwise."""
+    return _choose(DESCRIPTIONS, accept, format_parameter, GRAPH_ALIASES)
 
 
 def check_format_parameter(value: str | None) -> None:

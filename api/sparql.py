@@ -201,9 +201,11 @@ def require_update_rights(request: Request) -> None:
 
 
 def _service_description(request: Request) -> Response:
-    chosen = negotiate.description_format(request.headers.get("accept"))
+    format_parameter = request.query_params.get("format")
+    negotiate.check_format_parameter(format_parameter)
+    chosen = negotiate.description_format(request.headers.get("accept"), format_parameter)
     if chosen is None:
-        raise NotAcceptable(_unacceptable(request.headers.get("accept"), None, negotiate.DESCRIPTIONS))
+        raise NotAcceptable(_unacceptable(request.headers.get("accept"), format_parameter, negotiate.DESCRIPTIONS))
     endpoint = str(request.url.replace(query=None, fragment=None))
     body = service_description.render(endpoint, request.app.state.settings, request.app.state.engine.stats,
                                       chosen.media_type)

@@ -237,6 +237,21 @@ def test_service_description(server, accept):
     assert SD.UnionDefaultGraph in set(graph.objects(service, SD.feature))
 
 
+@pytest.mark.parametrize(("name", "media_type"), [
+    ("jsonld", "application/ld+json"), ("ntriples", "application/n-triples"), ("rdfxml", "application/rdf+xml")])
+def test_service_description_by_format_parameter(server, name, media_type):
+    response = httpx.get(server.sparql, params={"format": name}, headers={"Accept": "text/turtle"})
+    assert response.headers["content-type"] == media_type
+    kind = {"jsonld": "json-ld", "ntriples": "nt", "rdfxml": "xml"}[name]
+    graph = rdflib.Graph().parse(data=response.content, format=kind)
+    assert set(graph.objects(None, SD.endpoint)) == {rdflib.URIRef(server.sparql)}
+
+
+def test_service_description_not_acceptable(server):
+    response = httpx.get(server.sparql, headers={"Accept": "application/sparql-results+json"})
+    assert response.status_code == 406
+
+
 def test_service_description_endpoint_follows_the_requested_host(server):
     port = server.origin.rsplit(":", 1)[1]
     response = httpx.get(f"http://localhost:{port}/sparql", headers={"Accept": "text/turtle"})
