@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -340,3 +341,8 @@ def test_dates_in_both_languages_and_a_bad_one():
     assert t.month_day("上午 10 时", 2023) is None
     with pytest.raises(ValueError, match="not a calendar date"):
         t.dates_in("2023年2月29日")
+
+
+def test_the_recognisers_doctests():
+    result = doctest.testmod(t)
+    assert result.attempted > 5 and result.failed == 0
