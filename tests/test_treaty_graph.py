@@ -46,6 +46,9 @@ def test_instrument_title_from_the_first_line_and_its_english_expression(graph):
     assert (ENG, ELI.realizes, UNTOC) in graph
     assert graph.value(ENG, UNKG.sourceFile) == Literal("data/sources/untoc/UNTOC.en.md")
     assert graph.value(ENG, ELI.language) == URIRef("http://publications.europa.eu/resource/authority/language/ENG")
+    source_graph = URIRef(iris.graph(B, "UNTOC-eng"))
+    assert (source_graph, RDF.type, UNKG.SourceGraph) in graph
+    assert graph.value(source_graph, PROV.wasDerivedFrom) == ENG
 
 
 def test_article_27_1_a_text_label_order_and_parents(graph):

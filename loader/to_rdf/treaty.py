@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from loader import iris
 from loader.build import relative_file
@@ -74,6 +74,7 @@ def to_graph(records: Treaty, entry: SourceEntry, base: str) -> Graph:
     graph.add((expression, ELI.language, URIRef(LANGUAGE_AUTHORITY + entry.language.upper())))
     graph.add((expression, DCTERMS.title, title))
     graph.add((expression, UNKG.sourceFile, Literal(relative_file(entry))))
+    graph.add((URIRef(iris.graph(base, entry.id)), PROV.wasDerivedFrom, expression))
 
     for order, article in enumerate(records.articles, start=1):
         _add_provision(graph, article, instrument, order, base, key, str(expression), tag)
