@@ -416,7 +416,7 @@ def generate(path: Path, triples: int, seed: int = 0, base: str = DEFAULT_BASE,
         out.write(untoc)
         if documents_dir is not None:
             (documents_dir / "00000-UNTOC.nq").write_text(untoc, encoding="utf-8")
-        while written < triples:
+        while written < triples or documents == 0:  # at least one meeting, whatever the size
             text = meeting_document(documents, seed, base).text()
             out.write(text)
             if documents_dir is not None:
