@@ -341,3 +341,19 @@ def test_the_english_fixture_through_the_same_converter():
     [summary] = back.subjects(DCTERMS.subject, event)
     assert back.value(summary, DCTERMS.creator) == URIRef(iris.body(B, "CTOC-COP/WG.3/chair"))
     assert back.value(URIRef(iris.body(B, "CTOC-COP/review-mechanism")), UNKG.website) is not None
+
+
+def test_the_meeting_that_opens_is_this_meeting_even_when_another_is_named_first(entry, tmp_path):
+    text = (Path(__file__).parent / "fixtures" / "agenda_zh" / "minimal.txt").read_text(encoding="utf-8")
+    opening = "国际合作工作组第十五次会议将于 2024 年 5 月 6 日星期一下午 3 时开幕。"
+    earlier = "国际合作工作组第十四次会议的报告已印发。"
+    assert opening in text
+    swapped = tmp_path / "swapped.txt"
+    swapped.write_text(text.replace(opening, earlier).replace(
+        "2024年2月1日，扩大主席团核准了国际合作工作组第十五次会议的会期。", opening), encoding="utf-8")
+    facts = {k: v for k, v in entry.facts.items() if k != "meeting_number"}
+    graph = agenda_rdf.to_graph(agenda.parse(swapped), replace(entry, path=swapped, facts=facts), B)
+    fifteenth = URIRef(iris.meeting(B, "CTOC-COP/WG.3", 15))
+    assert graph.value(fifteenth, UNKG.openingTime) == Literal("2024-05-06T15:00:00+02:00", datatype=XSD.dateTimeStamp)
+    assert (URIRef(iris.meeting(B, "CTOC-COP/WG.3", 14)), RDF.type, UNKG.Meeting) in graph  # named, not this one
+    assert graph.value(fifteenth, UNKG.hasAgenda) is not None

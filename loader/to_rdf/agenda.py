@@ -64,17 +64,20 @@ class _Builder(Context):
         self.add(URIRef(iris.graph(self.base, self.entry.id)), PROV.wasDerivedFrom, expr)
 
     def meeting_number(self) -> int:
-        body_path = self.entry.get("body")
-        for item in self.records.all_items():
-            for paragraph in item.paragraphs:
-                for ref in paragraph.facts.meetings:
-                    if self.body_path(ref.body_text, paragraph.line) == body_path:
-                        stated = self.entry.get("meeting_number")
-                        if stated is not None and stated != ref.number:
-                            raise self.error(f"the text names meeting {ref.number}, the manifest says {stated}",
-                                             paragraph.line)
-                        return ref.number
-        if self.entry.get("meeting_number") is None:
+        """The number of the meeting this agenda is for: the one that opens (1(a)), failing that the first
+        meeting of the manifest's body the text names, failing that the manifest's; they must agree."""
+        body_path, stated = self.entry.get("body"), self.entry.get("meeting_number")
+        paragraphs = [p for item in self.records.all_items() for p in item.paragraphs]
+        opening = [(p, [p.facts.opening.meeting]) for p in paragraphs if p.facts.opening and p.facts.opening.meeting]
+        for paragraph, refs in opening + [(p, p.facts.meetings) for p in paragraphs]:
+            for ref in refs:
+                if self.body_path(ref.body_text, paragraph.line) != body_path:
+                    continue
+                if stated is not None and stated != ref.number:
+                    raise self.error(f"the text names meeting {ref.number}, the manifest says {stated}",
+                                     paragraph.line)
+                return ref.number
+        if stated is None:
             raise self.error("the text never says which meeting this is and the manifest gives no "
                              "'meeting_number'")
         return int(self.entry.get("meeting_number"))
