@@ -243,6 +243,9 @@ def test_english_agenda_with_back_to_back_meetings():
     assert (dialogue.summary_rule.paragraph, dialogue.summary_rule.subparagraph) == ("53", "h")
     assert [p.marks for p in dialogue.published_on] == [("2",), ()]
     assert paragraphs[3].marks == ["2"] and parsed.footnotes["2"].line == 31
+    # "2. No documents are expected…" is a numbered paragraph of item 2, not a second heading for it
+    [numbered] = parsed.items[1].paragraphs
+    assert numbered.line == 35 and numbered.facts.no_documents and parsed.items[1].heading_line == 33
 
 
 # --- edge and broken input -----------------------------------------------------------------------------------
@@ -270,6 +273,7 @@ def test_minimal_chinese_variant_with_spaced_dates_and_afternoon_times():
     ("meeting-bad-date.txt", 10, "not a calendar date: 2024-2-30"),
     ("footnote-missing.txt", 27, "footnote mark 1 has no footnote text"),
     ("citation-without-instrument.txt", 35, "no instrument is named before it"),
+    ("annotation-unknown-item.txt", 33, "annotations headed for item 6, which the agenda lacks"),
 ])
 def test_broken_input_names_the_file_and_line(name, line, words):
     with pytest.raises(SourceError) as caught:

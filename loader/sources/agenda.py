@@ -287,15 +287,18 @@ class _Parser:
                 if note.mark in footnotes:
                     raise self.error(f"footnote {note.mark} appears twice", line.number)
                 footnotes[note.mark] = note
-            elif heading and any(x.number == heading.group(1) for x in items):
+            elif heading and self.is_heading(heading.group(2), items, heading.group(1)):
                 number = heading.group(1)
+                if not any(x.number == number for x in items):
+                    raise self.error(f"annotations headed for item {number}, which the agenda lacks", line.number)
                 if top is not None and int(number) <= int(top.number):
                     raise self.error(f"annotations for item {number} come after those for item {top.number}",
                                      line.number)
                 top = current = next(x for x in items if x.number == number)
                 self.set_heading(current, heading.group(2), line.number)
                 in_documentation = False
-            elif sub and top is not None and any(x.sub == sub.group(1) for x in top.subitems):
+            elif sub and top is not None and any(x.sub == sub.group(1) for x in top.subitems) and self.is_heading(
+                    sub.group(2), top.subitems, sub.group(1)):
                 current = next(x for x in top.subitems if x.sub == sub.group(1))
                 self.set_heading(current, sub.group(2), line.number)
                 in_documentation = False
@@ -317,6 +320,16 @@ class _Parser:
                         if mark not in footnotes:
                             raise self.error(f"footnote mark {mark} has no footnote text", paragraph.line)
         return footnotes
+
+    def is_heading(self, text: str, candidates: list[Item], key: str) -> bool:
+        """``N. words`` is an item's heading when it repeats the item's title, or reads like a heading (short, no
+        closing sentence punctuation); otherwise it is a numbered paragraph (English annotations number them)."""
+        title = t.strip_final_punctuation(self.norm(text))
+        listed = next((x.title for x in candidates if (x.sub or x.number) == key), None)
+        if title == listed:
+            return True
+        closed = text.rstrip().endswith(("。", ".", "；", ";", "：", ":"))
+        return not closed and len(title) <= 2 * len(listed or "") + 40
 
     def set_heading(self, item: Item, heading: str, line: int) -> None:
         item.heading = t.strip_final_punctuation(self.norm(heading))
