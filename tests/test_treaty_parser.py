@@ -172,5 +172,20 @@ def test_missing_and_non_utf8_files(tmp_path):
     assert caught.value.path == str(latin)
 
 
+def test_a_byte_order_mark_and_windows_line_ends_are_read(tmp_path):
+    path = tmp_path / "bom.md"
+    path.write_bytes("\ufeff####A Convention\r\n\r\n### Article  1\r\n\r\n####First\r\n\r\n1.   One.\r\n".encode())
+    parsed = treaty.parse(path)
+    assert parsed.title == "A Convention"
+    assert parsed.articles[0].parts[0].text == "One."
+    assert parsed.articles[0].parts[0].line == 7
+
+
+def test_a_directory_is_not_a_treaty(tmp_path):
+    with pytest.raises(SourceError, match="cannot read the treaty text") as caught:
+        treaty.parse(tmp_path)
+    assert caught.value.path == str(tmp_path)
+
+
 def test_roman_numerals_round_trip():
     assert [treaty.roman_value(treaty._roman(n)) for n in range(1, 40)] == list(range(1, 40))

@@ -97,7 +97,7 @@ def parse(path: str | Path) -> Treaty:
     """Read a treaty file; a :class:`SourceError` naming the file (and line) if it cannot be read."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a byte-order mark is not part of the title
     except OSError as error:
         raise SourceError(f"cannot read the treaty text: {error.strerror}", path=str(path)) from None
     except UnicodeDecodeError as error:
