@@ -23,14 +23,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import socket
+import struct
 import subprocess
 import sys
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 
 import pyoxigraph as ox
 
@@ -43,7 +42,6 @@ from loader.store import open_store
 
 log = logging.getLogger("unkg.engine")
 STARTUP_SECONDS = 60.0
-SMALL_MESSAGE = 16 * 1024  # a job this small is written to the worker's socket without waiting
 JSON_RESULTS = "application/sparql-results+json"
 STATUS_ERRORS: dict[int, type[HttpError]] = {400: BadRequest, 406: NotAcceptable, 503: ServiceUnavailable}
 
@@ -59,40 +57,47 @@ class Stats:
 
 
 class _Worker:
-    def __init__(self, process: subprocess.Popen, connection: Connection) -> None:
+    """One worker process and the parent's end of its socket, read and written by the event loop."""
+
+    def __init__(self, process: subprocess.Popen, reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
         self.process = process
-        self.connection = connection
+        self.reader = reader
+        self.writer = writer
 
     @property
     def alive(self) -> bool:
         return self.process.poll() is None
 
+    def send(self, payload: bytes) -> None:
+        """Queue a message, framed as ``multiprocessing.connection`` frames it (the worker reads it with that)."""
+        self.writer.write(_frame(payload))
 
-def _start_worker(store_path: str, register) -> _Worker:
-    """Start one worker process and wait until its store is open (runs in a thread).
+    async def receive(self) -> bytes:
+        """The next message; EOF (the process is gone) raises :class:`asyncio.IncompleteReadError`."""
+        (size,) = struct.unpack("!i", await self.reader.readexactly(4))
+        if size == -1:
+            (size,) = struct.unpack("!Q", await self.reader.readexactly(8))
+        return await self.reader.readexactly(size)
 
-    A plain ``python -m api.worker`` child with one end of a socket pair: unlike ``multiprocessing``'s spawn, it
-    never re-imports the parent's main module, whatever that is (the CLI, pytest, uvicorn).
-    """
+
+def _frame(payload: bytes) -> bytes:
+    if len(payload) > 0x7FFFFFFF:
+        return struct.pack("!i", -1) + struct.pack("!Q", len(payload)) + payload
+    return struct.pack("!i", len(payload)) + payload
+
+
+def _start_process(store_path: str, register) -> tuple[subprocess.Popen, socket.socket]:
+    """A plain ``python -m api.worker`` child with one end of a socket pair (runs in a thread): unlike
+    ``multiprocessing``'s spawn, it never re-imports the parent's main module (the CLI, pytest, uvicorn)."""
     parent_socket, child_socket = socket.socketpair()
-    with parent_socket, child_socket:
+    with child_socket:
         process = subprocess.Popen(
             [sys.executable, "-m", "api.worker", str(child_socket.fileno()), store_path],
             pass_fds=[child_socket.fileno()],
             stdin=subprocess.DEVNULL,
         )
-        connection = Connection(os.dup(parent_socket.fileno()))
-    worker = _Worker(process, connection)
-    register(worker)
-    try:
-        if connection.poll(STARTUP_SECONDS) and connection.recv_bytes() == worker_side.READY:
-            return worker
-    except (EOFError, OSError):
-        pass
-    process.kill()
-    process.wait(5)
-    connection.close()
-    raise ServiceUnavailable(f"a query worker could not open the store {store_path} (exit code {process.returncode})")
+    register(process)
+    return process, parent_socket
 
 
 class Result:
@@ -130,7 +135,7 @@ class Engine:
         self._threads = ThreadPoolExecutor(max_workers=settings.workers * 2 + 4, thread_name_prefix="unkg-engine")
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._workers: set[_Worker] = set()  # started and not discarded
-        self._processes: set[_Worker] = set()  # every process started and not yet reaped, for stop()
+        self._processes: set[subprocess.Popen] = set()  # every process started and not yet reaped, for stop()
         self._tasks: set[asyncio.Task] = set()
         self._generation = 0
         self._update_lock = asyncio.Lock()
@@ -151,13 +156,14 @@ class Engine:
         self._stopping = True
         for task in list(self._tasks):
             task.cancel()
-        for worker in list(self._processes):
+        for worker in list(self._workers):
             self._kill(worker)
         loop = asyncio.get_running_loop()
-        await loop.run_in_executor(None, self._threads.shutdown, True)  # workers still starting finish starting
-        for worker in list(self._processes):
-            self._kill(worker)
-            await loop.run_in_executor(None, worker.process.wait, 5)
+        await loop.run_in_executor(None, self._threads.shutdown, True)  # a process being started is registered
+        for process in list(self._processes):
+            if process.poll() is None:
+                process.kill()
+            await loop.run_in_executor(None, process.wait, 5)
         self._processes.clear()
         self._workers.clear()
         self.store = None
@@ -203,11 +209,7 @@ class Engine:
         }
         message = b""
         try:
-            payload = json.dumps(job).encode()
-            if len(payload) < SMALL_MESSAGE:
-                worker.connection.send_bytes(payload)
-            else:
-                await self._run_in_thread(worker.connection.send_bytes, payload)
+            worker.send(json.dumps(job).encode())
             message = await self._next(worker, deadline, limit)
         finally:
             if message[:1] not in (worker_side.ERROR, worker_side.WHOLE, worker_side.HEAD):
@@ -322,22 +324,14 @@ class Engine:
             ) from None
 
     async def _next(self, worker: _Worker, deadline: float, limit: float) -> bytes:
-        """The worker's next message; the loop waits on the socket, never on a blocking read."""
-        connection = worker.connection
+        """The worker's next message, read by the event loop without blocking; a timeout past the deadline."""
+        loop = asyncio.get_running_loop()
         try:
-            if not connection.poll(0):
-                loop = asyncio.get_running_loop()
-                readable = loop.create_future()
-                loop.add_reader(connection.fileno(), lambda: readable.done() or readable.set_result(None))
-                try:
-                    await asyncio.wait_for(readable, max(deadline - loop.time(), 0))
-                except TimeoutError:
-                    raise QueryTimeout(f"the query ran longer than its time limit of {limit:g} s and was stopped") \
-                        from None
-                finally:
-                    loop.remove_reader(connection.fileno())
-            return connection.recv_bytes()
-        except (EOFError, OSError):
+            await asyncio.wait_for(worker.writer.drain(), max(deadline - loop.time(), 0))
+            return await asyncio.wait_for(worker.receive(), max(deadline - loop.time(), 0))
+        except TimeoutError:
+            raise QueryTimeout(f"the query ran longer than its time limit of {limit:g} s and was stopped") from None
+        except (asyncio.IncompleteReadError, ConnectionError, OSError):
             raise ServiceUnavailable("the query worker stopped unexpectedly; try again") from None
 
     def _release(self, worker: _Worker) -> None:
@@ -357,11 +351,11 @@ class Engine:
     def _kill(self, worker: _Worker) -> None:
         if worker.alive:
             worker.process.kill()
-        worker.connection.close()
+        worker.writer.close()
 
     async def _replace(self, old: _Worker) -> None:
         await self._run_in_thread(old.process.wait, 5)
-        self._processes.discard(old)
+        self._processes.discard(old.process)
         for attempt in range(5):
             try:
                 self._idle.put_nowait(await self._spawn())
@@ -371,10 +365,21 @@ class Engine:
                 await asyncio.sleep(1)
 
     async def _spawn(self) -> _Worker:
-        worker = await self._run_in_thread(_start_worker, str(self.settings.store), self._processes.add)
-        if self._stopping:
+        """Start a worker and wait until its store is open."""
+        process, parent_socket = await self._run_in_thread(_start_process, str(self.settings.store),
+                                                           self._processes.add)
+        reader, writer = await asyncio.open_connection(sock=parent_socket)
+        worker = _Worker(process, reader, writer)
+        try:
+            ready = await asyncio.wait_for(worker.receive(), STARTUP_SECONDS)
+        except (TimeoutError, asyncio.IncompleteReadError, ConnectionError, OSError):
+            ready = None
+        if ready != worker_side.READY or self._stopping:
             self._kill(worker)
-            raise ServiceUnavailable("the server is stopping")
+            await self._run_in_thread(process.wait, 5)
+            self._processes.discard(process)
+            raise ServiceUnavailable(
+                f"a query worker could not open the store {self.settings.store} (exit code {process.returncode})")
         self._workers.add(worker)
         return worker
 
