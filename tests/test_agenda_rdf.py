@@ -357,3 +357,16 @@ def test_the_meeting_that_opens_is_this_meeting_even_when_another_is_named_first
     assert graph.value(fifteenth, UNKG.openingTime) == Literal("2024-05-06T15:00:00+02:00", datatype=XSD.dateTimeStamp)
     assert (URIRef(iris.meeting(B, "CTOC-COP/WG.3", 14)), RDF.type, UNKG.Meeting) in graph  # named, not this one
     assert graph.value(fifteenth, UNKG.hasAgenda) is not None
+
+
+def test_the_manifest_cannot_contradict_what_the_text_prints(entry):
+    path = EN / "organization.txt"
+    records = agenda.parse(path)
+    other_symbol = replace(english_entry(path), facts={**english_entry(path).facts, "symbol": "CTOC/COP/WG.3/2023/9"})
+    with pytest.raises(SourceError, match="prints the symbol CTOC/COP/WG.3/2023/1, the manifest says") as caught:
+        agenda_rdf.to_graph(records, other_symbol, B)
+    assert caught.value.line == 1
+    french = replace(entry, facts={**entry.facts, "original_language": "fra"})
+    with pytest.raises(SourceError, match="the original is eng, the manifest says fra") as caught:
+        agenda_rdf.to_graph(agenda.parse(entry.path), french, B)
+    assert caught.value.line == 10

@@ -45,6 +45,10 @@ class _Builder(Context):
         if kind:
             self.add(doc, UNKG.documentKind, UNKG[kind])
         original = header.original_language or self.entry.get("original_language")
+        stated = self.entry.get("original_language")
+        if header.original_language and stated and stated != header.original_language:
+            raise self.error(f"the text says the original is {header.original_language}, the manifest says {stated}",
+                             header.original_line)
         if original:
             self.add(doc, UNKG.originalLanguage, language_concept(original))
         if header.distribution and header.distribution.text.casefold() == "general":

@@ -38,7 +38,10 @@ class Context:
         self.base = base
         self.graph = common.new_graph()
         self.lang = records.language
-        symbol = entry.get("symbol") or (records.header.symbol.text if records.header.symbol else None)
+        printed = records.header.symbol
+        symbol = entry.get("symbol") or (printed.text if printed else None)
+        if printed and printed.text != symbol:
+            raise self.error(f"the text prints the symbol {printed.text}, the manifest says {symbol}", printed.number)
         if not symbol:
             raise self.error("the text prints no UN symbol and the manifest entry gives none (key 'symbol')")
         self.symbol = symbol
