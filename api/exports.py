@@ -166,7 +166,7 @@ def _languages(request: Request) -> list[str]:
     return render.accepted_languages(request.headers.get("accept-language"))
 
 
-@router.get("/meeting/{meeting:path}/programme.ics", include_in_schema=False)
+@router.api_route("/meeting/{meeting:path}/programme.ics", methods=["GET", "HEAD"], include_in_schema=False)
 async def programme_calendar(request: Request, meeting: str) -> Response:
     described, slots = await _programme_for(request, meeting)
     page_url = origin_of(request) + "/meeting/" + meeting
@@ -176,7 +176,7 @@ async def programme_calendar(request: Request, meeting: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{name}-programme.ics"'})
 
 
-@router.get("/meeting/{meeting:path}/programme.csv", include_in_schema=False)
+@router.api_route("/meeting/{meeting:path}/programme.csv", methods=["GET", "HEAD"], include_in_schema=False)
 async def programme_table(request: Request, meeting: str) -> Response:
     described, slots = await _programme_for(request, meeting)
     body = programme_csv(described, slots, _languages(request))
@@ -250,8 +250,8 @@ def void_triples(run_select: RunSelect, *, base: str, origin: str) -> list[tuple
     return triples
 
 
-@router.get("/void", include_in_schema=False)
-@router.get("/.well-known/void", include_in_schema=False)
+@router.api_route("/void", methods=["GET", "HEAD"], include_in_schema=False)
+@router.api_route("/.well-known/void", methods=["GET", "HEAD"], include_in_schema=False)
 async def void_description(request: Request) -> Response:
     """VoID as Turtle by default (HTML readers get Turtle too: it is a machine description), or JSON-LD, N-Triples."""
     chosen = negotiate_format(request.headers.get("accept"))
@@ -312,7 +312,7 @@ async def stream_dump(store: ox.Store, rdf_format: ox.RdfFormat) -> AsyncIterato
         await task
 
 
-@router.get("/dump.{suffix}", include_in_schema=False)
+@router.api_route("/dump.{suffix}", methods=["GET", "HEAD"], include_in_schema=False)
 async def dump(request: Request, suffix: str) -> Response:
     """Every graph of the store as N-Quads (``/dump.nq``) or TriG (``/dump.trig``), streamed."""
     if suffix not in DUMP_FORMATS:

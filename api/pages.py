@@ -83,15 +83,15 @@ def link_header(found: list[dict]) -> str:
 
 
 def respond(request: Request, chosen: Format, description, *, page_url: str, query_style: bool = False,
-            triples=None) -> Response:
+            triples=None, template: str = "resource.html") -> Response:
     """One description in the chosen format, with ``Vary: Accept`` and a ``Link`` to every other format."""
     found = alternates(page_url, query_style=query_style)
     headers = {"Vary": "Accept, Accept-Language", "Link": link_header(found)}
     if chosen.name == "html":
         languages = accepted_languages(request.headers.get("accept-language"))
         page = Page(description, base=base_of(request), origin=origin_of(request), languages=languages)
-        body = render.html(description.template if hasattr(description, "template") else "resource.html",
-                           page=page, alternates=found, origin=origin_of(request), page_language=languages[0])
+        body = render.html(template, page=page, alternates=found, origin=origin_of(request),
+                           page_language=languages[0])
         return HTMLResponse(body, headers=headers)
     data = render.rdf(chosen.name, triples if triples is not None else description.triples())
     return Response(data, media_type=chosen.media_type + ("; charset=utf-8" if chosen.name != "jsonld" else ""),
@@ -108,8 +108,8 @@ def raw_path(request: Request) -> str:
     return raw.decode("latin-1").split("?", 1)[0]
 
 
-@router.get("/ontology", include_in_schema=False)
-@router.get("/ontology.{suffix}", include_in_schema=False)
+@router.api_route("/ontology", methods=["GET", "HEAD"], include_in_schema=False)
+@router.api_route("/ontology.{suffix}", methods=["GET", "HEAD"], include_in_schema=False)
 async def ontology_page(request: Request, suffix: str | None = None) -> Response:
     """The ontology: a readable page for every class, property and concept, or the ontology graph as RDF."""
     chosen = requested_format(request, _suffix_format(suffix))
@@ -117,7 +117,8 @@ async def ontology_page(request: Request, suffix: str | None = None) -> Response
     description, triples = await run_in_threadpool(describe_ontology, run_select)
     if not triples:
         raise NotFound("the ontology is not loaded into this store; run `unkg load`")
-    return respond(request, chosen, description, page_url=origin_of(request) + "/ontology", triples=triples)
+    return respond(request, chosen, description, page_url=origin_of(request) + "/ontology", triples=triples,
+                   template="ontology.html")
 
 
 def _suffix_format(suffix: str | None) -> Format | None:
@@ -140,11 +141,10 @@ def describe_ontology(run_select: RunSelect):
     description.details = views.ontology_terms(triples)
     description.view = "ontology"
     describing.add_labels(description, run_select, describing.mentioned(description))
-    description.template = "ontology.html"
     return description, triples
 
 
-@router.get("/about", include_in_schema=False)
+@router.api_route("/about", methods=["GET", "HEAD"], include_in_schema=False)
 async def about(request: Request, iri: str = "", format: str | None = None) -> Response:
     """A page for an IRI the store describes that is not under the base (a web page, a language)."""
     if not iri:
@@ -166,7 +166,7 @@ async def about(request: Request, iri: str = "", format: str | None = None) -> R
     return respond(request, chosen, description, page_url=page_url, query_style=True)
 
 
-@router.get("/{path:path}", include_in_schema=False)
+@router.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
 async def resource(request: Request, path: str) -> Response:
     """Any IRI under the base, at its own path; ``.ttl``, ``.jsonld``, ``.nt``, ``.html`` pick a format."""
     base = base_of(request)

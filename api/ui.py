@@ -58,7 +58,7 @@ def examples(directory: Path | None = None) -> list[Example]:
     return found
 
 
-@router.get("/", include_in_schema=False)
+@router.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
 async def query_page(request: Request, query: str | None = None) -> HTMLResponse:
     """The query page; ``?query=`` puts a query in the editor."""
     listed = examples()

@@ -256,3 +256,10 @@ def test_query_page_is_self_contained(real_server):
         assert asset.startswith(real_server + "/static/"), f"{asset} is not served by this server"
         assert httpx.get(asset, timeout=30).status_code == 200
     assert 'data-endpoint="' + real_server + '/sparql"' in page
+
+
+def test_head_answers_like_get_without_a_body(real_server):
+    head = httpx.head(f"{real_server}/{MEETING}", headers={"accept": "text/turtle"}, timeout=30)
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["content-type"].startswith("text/turtle") and "Accept" in head.headers["vary"]
+    assert httpx.head(f"{real_server}/meeting/CTOC-COP/WG.3/99", timeout=30).status_code == 404
