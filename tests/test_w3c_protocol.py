@@ -140,3 +140,53 @@ def read_boolean(media_type: str, body: bytes) -> bool:
         return json.loads(body)["boolean"]
     text = ET.fromstring(body).find(RESULTS_NS + "boolean").text
     return {"true": True, "false": False}[text]
+
+
+# ---- the W3C service description tests (tests/w3c/service-description__manifest.ttl: names only)
+
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+SD_MANIFEST = W3C / "service-description__manifest.ttl"
+LANGUAGES = {SD.SPARQL10Query, SD.SPARQL11Query, SD.SPARQL11Update}
+FEATURES = {SD.DereferencesURIs, SD.UnionDefaultGraph, SD.RequiresDataset, SD.EmptyGraphs, SD.BasicFederatedQuery}
+
+
+def _returns_rdf(response: httpx.Response, endpoint: str) -> None:
+    assert response.status_code == 200
+    media_type = response.headers["content-type"].split(";")[0]
+    assert len(rdflib.Graph().parse(data=response.content, format=RDF_TYPES[media_type])) > 0
+
+
+def _has_endpoint_triple(response: httpx.Response, endpoint: str) -> None:
+    graph = rdflib.Graph().parse(data=response.content, format="turtle")
+    assert (None, SD.endpoint, rdflib.URIRef(endpoint)) in graph
+
+
+def _conforms_to_schema(response: httpx.Response, endpoint: str) -> None:
+    graph = rdflib.Graph().parse(data=response.content, format="turtle")
+    services = list(graph.subjects(RDF.type, SD.Service))
+    assert len(services) == 1
+    service = services[0]
+    assert all(isinstance(e, rdflib.URIRef) for e in graph.objects(service, SD.endpoint))
+    assert set(graph.objects(service, SD.supportedLanguage)) <= LANGUAGES
+    assert set(graph.objects(service, SD.feature)) <= FEATURES
+    assert all(str(f).startswith("http://www.w3.org/ns/formats/") for f in graph.objects(service, SD.resultFormat))
+    dataset = graph.value(service, SD.defaultDataset)
+    assert (dataset, RDF.type, SD.Dataset) in graph
+    assert (graph.value(dataset, SD.defaultGraph), RDF.type, SD.Graph) in graph
+
+
+SD_CHECKS = {"returns-rdf": _returns_rdf, "has-endpoint-triple": _has_endpoint_triple,
+             "conforms-to-schema": _conforms_to_schema}
+
+
+def _sd_entries() -> list[str]:
+    graph = rdflib.Graph().parse(SD_MANIFEST, format="turtle")
+    manifest = next(graph.subjects(RDF.type, MF.Manifest))
+    return [entry.split("#")[-1] for entry in Collection(graph, graph.value(manifest, MF.entries))]
+
+
+@pytest.mark.parametrize("name", _sd_entries())
+def test_service_description(name, w3c_server):
+    assert name in SD_CHECKS, f"no check written for the manifest's {name}"
+    response = httpx.get(w3c_server.sparql, headers={"Accept": "text/turtle"})
+    SD_CHECKS[name](response, w3c_server.sparql)
