@@ -24,7 +24,7 @@ from api.terms import RunSelect, iri_ref, rows
 from loader.namespaces import ONTOLOGY_IRI, data_base
 
 router = APIRouter()
-SAFE_PATH = "/.-_()~:@!$&'*+,;="  # characters kept as they are when a request path is turned back into an IRI
+SAFE_PATH = "/.-_()"  # kept unencoded in a path segment, as loader/iris.py mints IRIs; all else is %-encoded
 MAX_SUGGESTIONS = 20
 
 
@@ -99,8 +99,29 @@ def respond(request: Request, chosen: Format, description, *, page_url: str, que
 
 
 def iri_for_path(path: str, base: str) -> str:
-    """The IRI a request path stands for, spelled as the loader mints it (percent-encoding normalised)."""
+    """The IRI a request path stands for, spelled as the loader mints it (percent-encoding normalised).
+
+    >>> iri_for_path("/doc/%e4%b8%ad-x", "https://w3id.org/unkg/")
+    'https://w3id.org/unkg/doc/%E4%B8%AD-x'
+    >>> iri_for_path("/doc/中-x", "https://w3id.org/unkg/")
+    'https://w3id.org/unkg/doc/%E4%B8%AD-x'
+    """
     return base + quote(unquote(path.lstrip("/")), safe=SAFE_PATH)
+
+
+def candidate_iris(path: str, base: str) -> list[str]:
+    """The IRIs a request path may stand for: as the loader mints them, then exactly as requested (for IRIs
+    loaded from users' RDF files, which may keep characters the loader would encode)."""
+    found = [iri_for_path(path, base), base + path.lstrip("/")]
+    return [iri for n, iri in enumerate(found) if iri not in found[:n] and _queryable(iri)]
+
+
+def _queryable(iri: str) -> bool:
+    try:
+        iri_ref(iri)
+    except ValueError:
+        return False
+    return True
 
 
 def raw_path(request: Request) -> str:
@@ -172,14 +193,13 @@ async def resource(request: Request, path: str) -> Response:
     base = base_of(request)
     stem, suffix = split_suffix(raw_path(request))
     chosen = requested_format(request, suffix)
-    iri = iri_for_path(stem, base)
-    try:
-        iri_ref(iri)
-    except ValueError:
-        return await not_found(request, chosen, iri)
-    description = await run_in_threadpool(describing.describe, iri, run_select_for(request))
-    if not description.exists:
-        return await not_found(request, chosen, iri)
+    candidates = candidate_iris(stem, base)
+    for iri in candidates:
+        description = await run_in_threadpool(describing.describe, iri, run_select_for(request))
+        if description.exists:
+            break
+    else:
+        return await not_found(request, chosen, candidates[0] if candidates else iri_for_path(stem, base))
     return respond(request, chosen, description, page_url=origin_of(request) + stem)
 
 

@@ -188,6 +188,8 @@ PAGES_TINY_DATA = """
     org:unitOf <https://w3id.org/unkg/body/x-evil> .
 <https://w3id.org/unkg/body/x-two-languages> a unkg:Body ;
     skos:prefLabel "English name"@en, "中文名称"@zh .
+<https://w3id.org/unkg/doc/%E4%B8%AD%E6%96%87-slug> rdfs:label "minted with a percent-encoded segment"@en .
+<https://w3id.org/unkg/file/a,b:c> rdfs:label "loaded as written, with a comma and a colon"@en .
 """
 
 

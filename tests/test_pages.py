@@ -263,3 +263,50 @@ def test_head_answers_like_get_without_a_body(real_server):
     assert head.status_code == 200 and head.content == b""
     assert head.headers["content-type"].startswith("text/turtle") and "Accept" in head.headers["vary"]
     assert httpx.head(f"{real_server}/meeting/CTOC-COP/WG.3/99", timeout=30).status_code == 404
+
+
+def test_every_competency_question_is_an_example_on_the_query_page(real_server, tmp_path):
+    from api.ui import EXAMPLES_DIR, examples
+
+    files = sorted(EXAMPLES_DIR.glob("*.rq"))
+    listed = examples()
+    assert [e.name for e in listed] == [f.stem for f in files] and files
+    first_lines = files[0].read_text(encoding="utf-8").splitlines()
+    question = " ".join(line.split(":", 1)[1].strip() for line in first_lines if line.startswith("# question:"))
+    assert listed[0].question == question
+    page = get(real_server, "/").text
+    shown = text_of(page)
+    for example in listed:
+        assert example.question in shown
+    editor = page.split('<textarea id="query"')[1].split(">", 1)[1].split("</textarea>")[0]
+    assert html.unescape(editor) == listed[0].query  # the first question is in the editor
+
+
+def test_a_file_without_a_question_is_named_in_the_error(tmp_path):
+    from api.ui import examples, read_example
+    from loader.errors import SourceError
+
+    (tmp_path / "good.rq").write_text("# question: How many?\n# question: Really?\nSELECT * {}\n", encoding="utf-8")
+    (tmp_path / "bad.rq").write_text("SELECT * {}\n# question: too late\n", encoding="utf-8")
+    with pytest.raises(SourceError, match=r"bad\.rq:1: does not begin with a '# question: \.\.\.' line"):
+        read_example(tmp_path / "bad.rq")
+    assert [(e.name, e.question) for e in examples(tmp_path)] == [("good", "How many? Really?")]
+
+
+@pytest.mark.parametrize("name, media_type", [("csv", "text/csv"), ("json", "application/sparql-results+json")])
+def test_downloads_the_query_page_offers(real_server, name, media_type):
+    query = "SELECT ?meeting WHERE { ?meeting a <https://w3id.org/unkg/ontology#Meeting> }"
+    response = httpx.get(f"{real_server}/sparql?query={quote(query)}&format={name}", timeout=30)
+    assert response.status_code == 200 and response.headers["content-type"].startswith(media_type)
+    assert f"{B}{MEETING}" in response.text
+
+
+@pytest.mark.parametrize("path, label", [
+    ("/doc/中文-slug", "minted with a percent-encoded segment"),
+    ("/doc/%E4%B8%AD%E6%96%87-slug", "minted with a percent-encoded segment"),
+    ("/doc/%e4%b8%ad%e6%96%87-slug.ttl", "minted with a percent-encoded segment"),
+    ("/file/a,b:c", "loaded as written, with a comma and a colon"),
+])
+def test_paths_find_their_iri_however_the_client_encodes_them(tiny_server, path, label):
+    response = get(tiny_server, path)
+    assert response.status_code == 200 and label in response.text
