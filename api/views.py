@@ -131,9 +131,14 @@ def agenda_item(iri: str, run_select: RunSelect) -> dict:
       OPTIONAL {{ ?a unkg:order ?order }} OPTIONAL {{ ?a unkg:text ?text }} }} }}"""
     for r in rows(run_select, query):
         entry = annotations.setdefault(r["a"].value, {"iri": r["a"], "order": r.get("order"), "texts": [],
-                                                     "cites": [], "footnotes": []})
+                                                     "cites": [], "footnotes": [], "lines": []})
         if "text" in r:
             entry["texts"].append(r["text"])
+    query = f"""SELECT DISTINCT ?a ?passage ?line WHERE {{ GRAPH ?g {{ {annotations_of}
+      ?a prov:wasDerivedFrom ?passage . ?passage unkg:line ?line }} }} ORDER BY ?line"""
+    for r in rows(run_select, query):
+        if r["a"].value in annotations:
+            annotations[r["a"].value]["lines"].append((int(r["line"].value), r["passage"]))
     query = f"""SELECT DISTINCT ?a ?p ?x WHERE {{ GRAPH ?g {{ {annotations_of} ?a ?p ?x .
       VALUES ?p {{ unkg:citesProvision unkg:mentionsDocument unkg:mentionsDecision }} }} }} ORDER BY ?p ?x"""
     for r in rows(run_select, query):

@@ -66,6 +66,10 @@ def test_agenda_item_annotations_citations_and_slots(run):
     assert f"{ARTICLE_27}/para/1/subpara/c" not in cited  # the paragraph never names 27(1)(c)
     every_text = "".join(t.value for a in annotations for t in a["texts"])
     assert "第27条第1款(a)和(f)项" in every_text.replace(" ", "")
+    for annotation in annotations:  # each paragraph names the line it was read from
+        assert annotation["lines"], f"{annotation['iri'].value} names no source line"
+        text = annotation["texts"][0].value
+        assert any(text[:12] in source_line(number) for number, passage in annotation["lines"])
     assert [s["iri"].value for s in description.details["slots"]] == [MEETING + "/programme/2023-09-11T1500"]
     documents = [r["document"].value for r in description.details["documentation"]]
     assert documents == [B + "doc/CTOC/COP/WG.3/2023/2"]
