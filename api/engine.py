@@ -96,7 +96,7 @@ def _start_process(store_path: str, register) -> tuple[subprocess.Popen, socket.
             pass_fds=[child_socket.fileno()],
             stdin=subprocess.DEVNULL,
         )
-    register(process)
+    register(process, parent_socket)
     return process, parent_socket
 
 
@@ -136,6 +136,7 @@ class Engine:
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._workers: set[_Worker] = set()  # started and not discarded
         self._processes: set[subprocess.Popen] = set()  # every process started and not yet reaped, for stop()
+        self._sockets: dict[subprocess.Popen, socket.socket] = {}  # sockets of processes not yet streamed
         self._tasks: set[asyncio.Task] = set()
         self._generation = 0
         self._update_lock = asyncio.Lock()
@@ -164,6 +165,9 @@ class Engine:
             if process.poll() is None:
                 process.kill()
             await loop.run_in_executor(None, process.wait, 5)
+        for leftover in self._sockets.values():
+            leftover.close()
+        self._sockets.clear()
         self._processes.clear()
         self._workers.clear()
         self.store = None
@@ -364,16 +368,24 @@ class Engine:
                 log.error("cannot start a query worker (attempt %d): %s", attempt + 1, error)
                 await asyncio.sleep(1)
 
+    def _register(self, process: subprocess.Popen, parent_socket: socket.socket) -> None:
+        """Remember a process from the moment it exists (called in a thread), so stop() can always reap it."""
+        self._processes.add(process)
+        self._sockets[process] = parent_socket
+
     async def _spawn(self) -> _Worker:
         """Start a worker and wait until its store is open."""
-        process, parent_socket = await self._run_in_thread(_start_process, str(self.settings.store),
-                                                           self._processes.add)
+        process, parent_socket = await self._run_in_thread(_start_process, str(self.settings.store), self._register)
         reader, writer = await asyncio.open_connection(sock=parent_socket)
+        self._sockets.pop(process, None)  # the stream owns it now
         worker = _Worker(process, reader, writer)
         try:
             ready = await asyncio.wait_for(worker.receive(), STARTUP_SECONDS)
         except (TimeoutError, asyncio.IncompleteReadError, ConnectionError, OSError):
             ready = None
+        except BaseException:  # cancelled (the server is stopping): stop() reaps the process
+            self._kill(worker)
+            raise
         if ready != worker_side.READY or self._stopping:
             self._kill(worker)
             await self._run_in_thread(process.wait, 5)

@@ -8,12 +8,14 @@ text/html`` first) is sent to the query page with its query kept.
 from __future__ import annotations
 
 import hmac
+import logging
 from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 
 from api import negotiate, service_description
+from api.engine import StreamAborted
 from api.errors import (
     BadRequest,
     Forbidden,
@@ -24,6 +26,22 @@ from api.errors import (
 )
 
 router = APIRouter(tags=["SPARQL"])
+log = logging.getLogger("unkg.sparql")
+
+
+class ResultStream(StreamingResponse):
+    """A streamed result that, failing after its first chunk (time limit, result limit), ends the connection
+    without the final chunk, so the client sees an incomplete response rather than a short one taken as whole."""
+
+    async def stream_response(self, send) -> None:
+        await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
+        try:
+            async for chunk in self.body_iterator:
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        except StreamAborted as error:
+            log.warning("result cut off after it started: %s", error)
+            return
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 FORM = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
@@ -179,7 +197,7 @@ async def _answer(request: Request, query: str, default_graphs: list[str], named
     )
     if result.complete:
         return Response(result.first, media_type=result.media_type, headers=VARY)
-    return StreamingResponse(result, media_type=result.media_type, headers=VARY)
+    return ResultStream(result, media_type=result.media_type, headers=VARY)
 
 
 async def _update(request: Request, text: str, using: list[str], using_named: list[str]) -> Response:

@@ -186,6 +186,18 @@ def test_a_runaway_query_is_stopped_and_its_worker_killed(tmp_path):
         assert not Path(f"/proc/{pid}").exists(), "the killed worker's process is still there"
         assert httpx.get(server.sparql, params={"query": "ASK { ?s ?p ?o }"}).json()["boolean"] is True
 
+        # a result already streaming when the time is up is cut off: the client sees it incomplete, not short
+        values = " ".join(str(n) for n in range(400))
+        endless = f"SELECT * WHERE {{ VALUES ?a {{ {values} }} VALUES ?b {{ {values} }} VALUES ?c {{ {values} }} }}"
+        received = 0
+        with (pytest.raises(httpx.RemoteProtocolError),
+              httpx.stream("GET", server.sparql, params={"query": endless}, headers={"Accept": "text/csv"},
+                           timeout=30) as response):
+            assert response.status_code == 200
+            for chunk in response.iter_bytes():
+                received += len(chunk)
+        assert received > 0
+
 
 # ---- updates on a read-only server
 

@@ -276,6 +276,7 @@ def test_browser_is_sent_to_the_query_page(server):
 
 
 def test_health(server):
+    assert httpx.head(server.origin + "/health").status_code == 200
     health = httpx.get(server.origin + "/health").json()
     assert health == {"ok": True, "store": str(server.settings.store), "triples": 3, "graphs": 3, "workers": 2}
 
