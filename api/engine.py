@@ -24,9 +24,7 @@ import asyncio
 import json
 import logging
 import socket
-import struct
 import subprocess
-import sys
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -38,6 +36,7 @@ from api.errors import BadRequest, HttpError, NotAcceptable, QueryTimeout, Servi
 from api.outbound import Unparsable, references
 from api.settings import Settings
 from api.update_dataset import DatasetConflict, with_using
+from api.worker_handle import WorkerHandle, start_process
 from loader.store import open_store
 
 log = logging.getLogger("unkg.engine")
@@ -54,50 +53,6 @@ class StreamAborted(Exception):
 class Stats:
     triples: int
     graphs: int
-
-
-class _Worker:
-    """One worker process and the parent's end of its socket, read and written by the event loop."""
-
-    def __init__(self, process: subprocess.Popen, reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
-        self.process = process
-        self.reader = reader
-        self.writer = writer
-
-    @property
-    def alive(self) -> bool:
-        return self.process.poll() is None
-
-    def send(self, payload: bytes) -> None:
-        """Queue a message, framed as ``multiprocessing.connection`` frames it (the worker reads it with that)."""
-        self.writer.write(_frame(payload))
-
-    async def receive(self) -> bytes:
-        """The next message; EOF (the process is gone) raises :class:`asyncio.IncompleteReadError`."""
-        (size,) = struct.unpack("!i", await self.reader.readexactly(4))
-        if size == -1:
-            (size,) = struct.unpack("!Q", await self.reader.readexactly(8))
-        return await self.reader.readexactly(size)
-
-
-def _frame(payload: bytes) -> bytes:
-    if len(payload) > 0x7FFFFFFF:
-        return struct.pack("!i", -1) + struct.pack("!Q", len(payload)) + payload
-    return struct.pack("!i", len(payload)) + payload
-
-
-def _start_process(store_path: str, register) -> tuple[subprocess.Popen, socket.socket]:
-    """A plain ``python -m api.worker`` child with one end of a socket pair (runs in a thread): unlike
-    ``multiprocessing``'s spawn, it never re-imports the parent's main module (the CLI, pytest, uvicorn)."""
-    parent_socket, child_socket = socket.socketpair()
-    with child_socket:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "api.worker", str(child_socket.fileno()), store_path],
-            pass_fds=[child_socket.fileno()],
-            stdin=subprocess.DEVNULL,
-        )
-    register(process, parent_socket)
-    return process, parent_socket
 
 
 class Result:
@@ -133,8 +88,8 @@ class Engine:
         self.store: ox.Store | None = store  # the writer handle; opened by :meth:`start` when not given
         self.stats = Stats(0, 0)
         self._threads = ThreadPoolExecutor(max_workers=settings.workers * 2 + 4, thread_name_prefix="unkg-engine")
-        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
-        self._workers: set[_Worker] = set()  # started and not discarded
+        self._idle: asyncio.Queue[WorkerHandle] = asyncio.Queue()
+        self._workers: set[WorkerHandle] = set()  # started and not discarded
         self._processes: set[subprocess.Popen] = set()  # every process started and not yet reaped, for stop()
         self._sockets: dict[subprocess.Popen, socket.socket] = {}  # sockets of processes not yet streamed
         self._tasks: set[asyncio.Task] = set()
@@ -230,7 +185,7 @@ class Engine:
             return Result(head["media_type"], head["kind"], first, _nothing(), complete=True)
         return Result(head["media_type"], head["kind"], first, self._stream(worker, deadline, limit))
 
-    async def _stream(self, worker: _Worker, deadline: float, limit: float) -> AsyncIterator[bytes]:
+    async def _stream(self, worker: WorkerHandle, deadline: float, limit: float) -> AsyncIterator[bytes]:
         finished = False
         try:
             while True:
@@ -316,7 +271,7 @@ class Engine:
         return Stats(triples=len(store), graphs=sum(1 for _ in store.named_graphs()))
 
     # ---- the pool
-    async def _acquire(self, deadline: float) -> _Worker:
+    async def _acquire(self, deadline: float) -> WorkerHandle:
         if self._stopping:
             raise ServiceUnavailable("the server is stopping")
         loop = asyncio.get_running_loop()
@@ -327,7 +282,7 @@ class Engine:
                 f"all {self.settings.workers} query workers stayed busy until the time limit; try again later"
             ) from None
 
-    async def _next(self, worker: _Worker, deadline: float, limit: float) -> bytes:
+    async def _next(self, worker: WorkerHandle, deadline: float, limit: float) -> bytes:
         """The worker's next message, read by the event loop without blocking; a timeout past the deadline."""
         loop = asyncio.get_running_loop()
         try:
@@ -338,12 +293,12 @@ class Engine:
         except (asyncio.IncompleteReadError, ConnectionError, OSError):
             raise ServiceUnavailable("the query worker stopped unexpectedly; try again") from None
 
-    def _release(self, worker: _Worker) -> None:
+    def _release(self, worker: WorkerHandle) -> None:
         if self._stopping:
             return
         self._idle.put_nowait(worker)
 
-    def _discard(self, worker: _Worker) -> None:
+    def _discard(self, worker: WorkerHandle) -> None:
         """Kill a worker whose state is unknown (timed out, cut off) and start another in its place."""
         self._workers.discard(worker)
         self._kill(worker)
@@ -352,12 +307,12 @@ class Engine:
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
 
-    def _kill(self, worker: _Worker) -> None:
+    def _kill(self, worker: WorkerHandle) -> None:
         if worker.alive:
             worker.process.kill()
         worker.writer.close()
 
-    async def _replace(self, old: _Worker) -> None:
+    async def _replace(self, old: WorkerHandle) -> None:
         await self._run_in_thread(old.process.wait, 5)
         self._processes.discard(old.process)
         for attempt in range(5):
@@ -373,12 +328,12 @@ class Engine:
         self._processes.add(process)
         self._sockets[process] = parent_socket
 
-    async def _spawn(self) -> _Worker:
+    async def _spawn(self) -> WorkerHandle:
         """Start a worker and wait until its store is open."""
-        process, parent_socket = await self._run_in_thread(_start_process, str(self.settings.store), self._register)
+        process, parent_socket = await self._run_in_thread(start_process, str(self.settings.store), self._register)
         reader, writer = await asyncio.open_connection(sock=parent_socket)
         self._sockets.pop(process, None)  # the stream owns it now
-        worker = _Worker(process, reader, writer)
+        worker = WorkerHandle(process, reader, writer)
         try:
             ready = await asyncio.wait_for(worker.receive(), STARTUP_SECONDS)
         except (TimeoutError, asyncio.IncompleteReadError, ConnectionError, OSError):
