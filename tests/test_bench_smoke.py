@@ -117,3 +117,21 @@ def test_targets_say_which_are_missed():
     assert verdicts["load throughput"] == (0.25, False)
     assert verdicts["one more document"] == (1.5, True)
     assert verdicts["peak RSS"] == (1.0, True)
+
+
+def test_generate_command_names_a_bad_size(tmp_path, capsys):
+    from bench.generate import main
+
+    assert main([str(tmp_path / "out.nq"), "--triples", "0"]) == 2
+    assert "--triples must be positive" in capsys.readouterr().err
+    assert not (tmp_path / "out.nq").exists()
+
+
+@pytest.mark.parametrize("module", ["bench.nquads", "bench.generate", "bench.queries", "bench.compare",
+                                    "bench.client", "bench.plan", "bench.report"])
+def test_bench_doctests(module):
+    import doctest
+    import importlib
+
+    failed, attempted = doctest.testmod(importlib.import_module(module))
+    assert attempted > 0 and failed == 0
