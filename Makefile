@@ -31,7 +31,12 @@ validate: install
 test: lint validate
 	$(BIN)/pytest
 
-bench: install
+$(VENV)/.bench-installed: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	@touch $@
+
+# Not part of `make test`: benchmarks against oxigraph serve and rdflib-endpoint (QUICK=1: under 5 minutes)
+bench: $(VENV)/.bench-installed
 	$(BIN)/python -m bench $(if $(QUICK),--quick,)
 
 clean:
