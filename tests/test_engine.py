@@ -176,3 +176,21 @@ def test_a_missing_store_is_a_clear_error(tmp_path):
 
     with pytest.raises(StoreError, match="run `unkg load` first"):
         asyncio.run(scenario())
+
+
+def test_the_round_trip_to_a_worker_is_cheap(store):
+    """A trivial query through the engine costs little more than Oxigraph itself: no process start, no
+    conversion of terms; the bound is generous because the test machine may be busy."""
+    import statistics
+    import time
+
+    async def scenario(engine: Engine):
+        timings = []
+        for _ in range(200):
+            started = time.perf_counter()
+            await engine.select("SELECT ?s WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1")
+            timings.append(time.perf_counter() - started)
+        return statistics.median(timings)
+
+    median = run(store, scenario)
+    assert median < 0.025, f"median round trip {median * 1000:.1f} ms"
