@@ -14,11 +14,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pyoxigraph as ox
 import pyshacl
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
 from loader import validate
 from loader.build import build_graph
@@ -246,6 +247,17 @@ def test_each_source_conforms_as_loaded(sources):
     for source_id, graph in sources.items():
         report = as_loaded(sources, source_id, graph)
         assert report.violations == [], validate.as_text({source_id: report})
+
+
+def test_the_agenda_still_conforms_after_a_round_trip_through_the_store(sources):
+    """Oxigraph stores an xsd:dateTimeStamp as an xsd:dateTime (with its offset): a dump read back conforms."""
+    store = ox.Store()
+    store.load(sources[AGENDA].serialize(format="nt").encode(), format=ox.RdfFormat.N_TRIPLES)
+    back = Graph().parse(data=ox.serialize(store, format=ox.RdfFormat.N_TRIPLES).decode(), format="nt")
+    opening = back.value(URIRef(f"{data_base({})}meeting/CTOC-COP/WG.3/14"), UNKG.openingTime)
+    assert opening.datatype == XSD.dateTime
+    report = as_loaded(sources, AGENDA, back)
+    assert report.violations == [], validate.as_text({"round trip": report})
 
 
 def test_removing_a_meeting_start_date_fails_naming_the_meeting(sources):
