@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from api import views
-from api.terms import RDF_TYPE, RunSelect, Term, expand, iri_ref, rows
+from api.terms import DERIVED_FROM, RDF_TYPE, RunSelect, Term, expand, iri_ref, rows
 from loader.namespaces import ONTOLOGY_IRI, PREFIXES, UNKG
 
 LABEL_PROPERTIES = [
@@ -165,7 +165,7 @@ def passages(iri: str, run_select: RunSelect) -> list[Passage]:
     """The source passages ``iri`` was derived from, in file and line order."""
     query = f"""SELECT DISTINCT ?passage ?line ?verbatim ?file WHERE {{
       GRAPH ?g {{
-        {iri_ref(iri)} prov:wasDerivedFrom ?passage .
+        {iri_ref(iri)} {DERIVED_FROM} ?passage .
         ?passage unkg:line ?line ; unkg:verbatim ?verbatim .
         OPTIONAL {{ ?passage dcterms:isPartOf ?expression . ?expression unkg:sourceFile ?expressionFile }}
         OPTIONAL {{ ?g unkg:sourceFile ?graphFile }}

@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api import describe as describing
 from api import render, views
-from api.errors import NotAcceptable, NotFound
+from api.errors import HttpError, NotAcceptable, NotFound
 from api.negotiate import description_format, prefers_html
 from api.render import FORMATS, Format, Page, accepted_languages, local_path, split_suffix
 from api.terms import RunSelect, iri_ref, rows
@@ -240,17 +240,21 @@ def _string(text: str) -> str:
 
 
 def nearby(iri: str, base: str, run_select: RunSelect) -> list[str]:
-    """IRIs the store does describe that share the longest path prefix with the missing one."""
+    """IRIs the store does describe that share the longest path prefix with the missing one (at least its first
+    segment: ``meeting/...``); none when the search itself fails or runs out of time, since the page still helps."""
     if not iri.startswith(base):
         return []
     parts = iri[len(base):].split("/")
-    while parts:
+    while len(parts) > 1:
         parts.pop()
-        prefix = base + "/".join(parts)
+        prefix = base + "/".join(parts) + "/"
         query = (f"SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
                  f"FILTER(isIRI(?s) && STRSTARTS(STR(?s), {_string(prefix)})) }} "
                  f"ORDER BY STRLEN(STR(?s)) ?s LIMIT {MAX_SUGGESTIONS}")
-        found = [r["s"].value for r in rows(run_select, query)]
+        try:
+            found = [r["s"].value for r in rows(run_select, query)]
+        except HttpError:
+            return []
         if found:
             return found
     return []

@@ -26,6 +26,9 @@ RunSelect = Callable[[str], list[dict]]
 RDF_TYPE = PREFIXES["rdf"] + "type"
 PREFIX_LINES = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
 _NOT_IN_IRI = set('<>"{}|^`\\ \n\r\t')
+# prov:wasDerivedFrom in full: as a prefixed name its "From" looks like a FROM clause to the endpoint's outbound
+# check, which then parses the whole query with rdflib (slow, and slower still in a fresh worker)
+DERIVED_FROM = "<http://www.w3.org/ns/prov#wasDerivedFrom>"
 XSD_STRING = PREFIXES["xsd"] + "string"  # RDF 1.1: a simple literal is an xsd:string; kept without a datatype
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
-from api.terms import RunSelect, Term, iri_ref, rows
+from api.terms import DERIVED_FROM, RunSelect, Term, iri_ref, rows
 
 
 def details(description, run_select: RunSelect) -> dict:
@@ -135,7 +135,7 @@ def agenda_item(iri: str, run_select: RunSelect) -> dict:
         if "text" in r:
             entry["texts"].append(r["text"])
     query = f"""SELECT DISTINCT ?a ?passage ?line WHERE {{ GRAPH ?g {{ {annotations_of}
-      ?a prov:wasDerivedFrom ?passage . ?passage unkg:line ?line }} }} ORDER BY ?line"""
+      ?a {DERIVED_FROM} ?passage . ?passage unkg:line ?line }} }} ORDER BY ?line"""
     for r in rows(run_select, query):
         if r["a"].value in annotations:
             annotations[r["a"].value]["lines"].append((int(r["line"].value), r["passage"]))
