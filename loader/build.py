@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Callable
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import PROV, RDF
+from rdflib.namespace import RDF
 
 from loader import iris
 from loader.errors import SourceError
@@ -61,7 +61,4 @@ def describe_source_graph(graph: Graph, entry: SourceEntry, base: str) -> URIRef
     graph.add((node, RDF.type, UNKG.SourceGraph))
     graph.add((node, UNKG.sha256, Literal(sha256(entry))))
     graph.add((node, UNKG.sourceFile, Literal(relative_file(entry))))
-    expression = entry.get("expression_iri")
-    if expression:
-        graph.add((node, PROV.wasDerivedFrom, URIRef(expression)))
-    return node
+    return node  # each genre's converter says which expression the graph was derived from

@@ -123,11 +123,12 @@ def validate(data: Graph, context: Graph | None = None) -> Report:
     ``data`` does not (a cited provision known only by its type, a concept of the ontology) are not reported.
     """
     context = context if context is not None else Graph()
-    target = data + context if len(context) else data
+    # the ontology is mixed into the data itself: pySHACL's ont_graph brings in only class and property axioms,
+    # and the shapes also read what the ontology says about its concepts (skos:inScheme)
+    target = data + context + ontology_graph()
     _, results_graph, _ = pyshacl.validate(
         target,
         shacl_graph=shapes_graph(),
-        ont_graph=ontology_graph(),
         inference="none",
         advanced=True,
         allow_warnings=True,
