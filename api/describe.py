@@ -79,6 +79,7 @@ VIEWS = [  # the first type a resource has in this list picks its view
     ("unkg:Item", "provision"),
     ("unkg:Subitem", "provision"),
     ("unkg:Decision", "decision"),
+    ("unkg:TimeSlot", "slot"),
     ("unkg:LegalInstrument", "document"),
     ("unkg:Document", "document"),
 ]

@@ -100,10 +100,11 @@ def time_slots(meeting_iri: str, run_select: RunSelect) -> list[dict]:
 def _slots(found: list[dict[str, Term]]) -> list[dict]:
     slots: dict[str, dict] = {}
     for r in found:
-        slot = slots.setdefault(r["slot"].value, {
-            "iri": r["slot"], "start": clock(r.get("start")), "end": clock(r.get("end")),
-            "date": _text(r.get("date")), "entries": {},
-        })
+        slot = slots.setdefault(r["slot"].value, {"iri": r["slot"], "start": None, "end": None, "date": None,
+                                                  "entries": {}})
+        slot["start"] = slot["start"] or clock(r.get("start"))
+        slot["end"] = slot["end"] or clock(r.get("end"))
+        slot["date"] = slot["date"] or _text(r.get("date"))
         if "entry" in r:
             slot["entries"].setdefault(r["entry"].value, {
                 "iri": r["entry"], "order": r.get("entryOrder"), "item": r.get("item"),
@@ -259,8 +260,28 @@ def provision(iri: str, run_select: RunSelect) -> dict:
     }
 
 
+def slot(iri: str, run_select: RunSelect) -> dict:
+    """One slot of a work programme: its times (local and UTC), its entries in order, and its meeting."""
+    me = iri_ref(iri)
+    query = f"""SELECT DISTINCT ?slot ?start ?end ?date ?entry ?entryOrder ?item ?notation ?continuation ?meeting
+    WHERE {{ VALUES ?slot {{ {me} }} GRAPH ?g {{ ?slot a unkg:TimeSlot .
+      OPTIONAL {{ ?slot unkg:slotOf ?meeting }}
+      OPTIONAL {{ ?slot unkg:startTime ?start }} OPTIONAL {{ ?slot unkg:endTime ?end }}
+      OPTIONAL {{ ?slot eli-dl:activity_date ?date }}
+      OPTIONAL {{ ?slot eli-dl:consists_of ?entry .
+        OPTIONAL {{ ?entry eli-dl:activity_order ?entryOrder }}
+        OPTIONAL {{ ?entry unkg:takesUp ?item . OPTIONAL {{ ?item skos:notation ?notation }} }}
+        OPTIONAL {{ ?entry unkg:isContinuation ?continuation }} }}
+    }} }}"""
+    found = rows(run_select, query)
+    slots = _slots(found)
+    meetings = [r["meeting"] for r in found if "meeting" in r]
+    return {"slot": slots[0] if slots else None, "meeting": meetings[0] if meetings else None}
+
+
 DETAILS = {
     "meeting": meeting,
+    "slot": slot,
     "agenda-item": agenda_item,
     "document": document,
     "provision": provision,

@@ -186,3 +186,11 @@ def test_terms_read_the_same_from_every_source():
 def test_doctests(module):
     result = doctest.testmod(importlib.import_module(module))
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_slot_view_has_its_times_entries_and_meeting(run):
+    description = describe(MEETING + "/programme/2023-09-12T1000", run)
+    assert description.view == "slot" and description.details["meeting"] == Term("uri", MEETING)
+    slot = description.details["slot"]
+    assert (slot["start"]["local"], slot["start"]["utc"], slot["end"]["local"]) == ("10:00", "08:00", "13:00")
+    assert [(e["notation"], e["continuation"]) for e in slot["entries"]] == [("3", True)]

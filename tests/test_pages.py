@@ -310,3 +310,22 @@ def test_downloads_the_query_page_offers(real_server, name, media_type):
 def test_paths_find_their_iri_however_the_client_encodes_them(tiny_server, path, label):
     response = get(tiny_server, path)
     assert response.status_code == 200 and label in response.text
+
+
+@pytest.mark.parametrize("how", [{"path": "/ontology", "accept": "text/turtle"}, {"path": "/ontology.ttl"}])
+def test_the_ontology_as_rdf(real_server, how):
+    response = get(real_server, how["path"], accept=how.get("accept", "text/html"))
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/turtle")
+    graph = rdflib.Graph().parse(data=response.text, format="turtle")
+    unkg = rdflib.Namespace("https://w3id.org/unkg/ontology#")
+    assert (rdflib.URIRef("https://w3id.org/unkg/ontology"), rdflib.RDF.type, rdflib.OWL.Ontology) in graph
+    assert (unkg.Meeting, rdflib.RDF.type, rdflib.OWL.Class) in graph
+    assert rdflib.Literal("meeting", lang="en") in set(graph.objects(unkg.Meeting, rdflib.RDFS.label))
+
+
+def test_slot_page_shows_local_time_utc_and_what_is_taken_up(real_server):
+    page = get(real_server, f"/{MEETING}/programme/2023-09-11T1000").text
+    view = page.split('id="slot"')[1].split("</section>")[0]
+    assert "10:00–13:00" in text_of(view) and "08:00–11:00 UTC" in text_of(view)
+    assert [h for h in hrefs(view) if "/agenda/item/" in h and "/entry/" not in h] == [
+        f"{real_server}/{MEETING}/agenda/item/1/a", f"{real_server}/{MEETING}/agenda/item/1/b"]
