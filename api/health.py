@@ -7,7 +7,8 @@ from fastapi import APIRouter, Request
 router = APIRouter(tags=["operators"])
 
 
-@router.api_route("/health", methods=["GET", "HEAD"], summary="Whether the server is up, and how much the store holds")
+@router.head("/health", include_in_schema=False)
+@router.get("/health", summary="Whether the server is up, and how much the store holds")
 async def health(request: Request) -> dict:
     engine = request.app.state.engine
     return {
