@@ -189,7 +189,7 @@ async def programme_table(request: Request, meeting: str) -> Response:
 
 def void_triples(run_select: RunSelect, *, base: str, origin: str) -> list[tuple[Term, Term, Term]]:
     """A VoID description of the dataset: sizes overall and per source graph, class and property partitions."""
-    dataset = Term("uri", base + "dataset")
+    dataset = Term("uri", base + "void#dataset")  # the VoID document's own IRI: it dereferences to /void
 
     def uri(value: str) -> Term:
         return Term("uri", value)
@@ -211,7 +211,6 @@ def void_triples(run_select: RunSelect, *, base: str, origin: str) -> list[tuple
         (dataset, uri(void + "uriSpace"), Term("literal", base)),
         (dataset, uri(void + "dataDump"), uri(origin + "/dump.nq")),
         (dataset, uri(void + "dataDump"), uri(origin + "/dump.trig")),
-        (dataset, uri(void + "rootResource"), uri(origin + "/")),
         (dataset, uri(void + "vocabulary"), uri(PREFIXES["unkg"].rstrip("#"))),
     ]
     for name in ("triples", "properties"):
@@ -221,6 +220,9 @@ def void_triples(run_select: RunSelect, *, base: str, origin: str) -> list[tuple
         triples.append((dataset, uri(void + "distinctSubjects"), integer(totals["subjects"].value)))
     if "objects" in totals:
         triples.append((dataset, uri(void + "distinctObjects"), integer(totals["objects"].value)))
+    example = first_row("SELECT ?m WHERE { GRAPH ?g { ?m a unkg:Meeting } } ORDER BY ?m LIMIT 1")
+    if "m" in example:
+        triples.append((dataset, uri(void + "exampleResource"), example["m"]))
     entities = first_row("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isIRI(?s)) }")
     if "n" in entities:
         triples.append((dataset, uri(void + "entities"), integer(entities["n"].value)))
@@ -228,13 +230,13 @@ def void_triples(run_select: RunSelect, *, base: str, origin: str) -> list[tuple
                    "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } } GROUP BY ?c ORDER BY ?c")
     triples.append((dataset, uri(void + "classes"), integer(len(classes))))
     for number, r in enumerate(classes, start=1):
-        part = uri(f"{base}dataset/class/{number}")
+        part = uri(f"{base}void#class-{number}")
         triples += [(dataset, uri(void + "classPartition"), part), (part, uri(void + "class"), r["c"]),
                     (part, uri(void + "entities"), integer(r["n"].value))]
     properties = rows(run_select,
                       "SELECT ?p (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?p ORDER BY ?p")
     for number, r in enumerate(properties, start=1):
-        part = uri(f"{base}dataset/property/{number}")
+        part = uri(f"{base}void#property-{number}")
         triples += [(dataset, uri(void + "propertyPartition"), part), (part, uri(void + "property"), r["p"]),
                     (part, uri(void + "triples"), integer(r["n"].value))]
     graphs = rows(run_select, """SELECT ?g (COUNT(*) AS ?n) (SAMPLE(?file) AS ?source) WHERE {

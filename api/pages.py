@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api import describe as describing
 from api import render, views
-from api.errors import HttpError, NotAcceptable, NotFound
+from api.errors import BadRequest, HttpError, NotAcceptable, NotFound
 from api.negotiate import description_format, prefers_html
 from api.render import FORMATS, Format, Page, accepted_languages, local_path, split_suffix
 from api.terms import RunSelect, iri_ref, rows
@@ -175,7 +175,7 @@ async def about(request: Request, iri: str = "", format: str | None = None) -> R
         return Response(status_code=303, headers={"Location": origin_of(request) + local})
     chosen = FORMATS.get(format) if format else requested_format(request, None)
     if chosen is None:
-        raise NotAcceptable(f"unknown format {format!r}; known: {', '.join(FORMATS)}")
+        raise BadRequest(f"unknown format {format!r}; known: {', '.join(FORMATS)}")
     try:
         iri_ref(iri)
     except ValueError as error:

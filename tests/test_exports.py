@@ -86,8 +86,13 @@ def test_void_describes_the_dataset_with_statistics(real_server, real_store, pat
     response = get(real_server, path, accept="text/turtle")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/turtle")
     graph = rdflib.Graph().parse(data=response.text, format="turtle")
-    dataset = rdflib.URIRef(B + "dataset")
+    dataset = rdflib.URIRef(B + "void#dataset")
     assert (dataset, rdflib.RDF.type, VOID.Dataset) in graph
+    example = graph.value(dataset, VOID.exampleResource)
+    assert example is not None
+    types = {q.object.value for q in real_store.quads_for_pattern(
+        ox.NamedNode(str(example)), ox.NamedNode(str(rdflib.RDF.type)), None)}
+    assert "https://w3id.org/unkg/ontology#Meeting" in types
     assert int(graph.value(dataset, VOID.triples)) == named_graph_triples(real_store)
     assert graph.value(dataset, VOID.sparqlEndpoint) == rdflib.URIRef(real_server + "/sparql")
     assert set(graph.objects(dataset, VOID.dataDump)) == {rdflib.URIRef(real_server + "/dump.nq"),
@@ -106,7 +111,7 @@ def test_void_in_json_ld(real_server):
     response = get(real_server, "/void", accept="application/ld+json")
     assert response.headers["content-type"].startswith("application/ld+json")
     graph = rdflib.Graph().parse(data=response.text, format="json-ld")
-    assert (rdflib.URIRef(B + "dataset"), rdflib.RDF.type, VOID.Dataset) in graph
+    assert (rdflib.URIRef(B + "void#dataset"), rdflib.RDF.type, VOID.Dataset) in graph
 
 
 @pytest.mark.parametrize("suffix, rdf_format", [("nq", ox.RdfFormat.N_QUADS), ("trig", ox.RdfFormat.TRIG)])
