@@ -40,16 +40,23 @@ def start_up_line(settings: Settings, triples: int, graphs: int) -> str:
     )
 
 
+class _AnnouncingServer(uvicorn.Server):
+    """Uvicorn's server, saying what it serves once it is really listening (not when the port was taken)."""
+
+    async def startup(self, sockets=None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            app, settings = self.config.app, self.config.app.state.settings
+            stats = app.state.engine.stats
+            print(start_up_line(settings, stats.triples, stats.graphs), file=sys.stderr, flush=True)
+
+
 def serve(settings: Settings) -> None:
     """Serve ``settings.store`` until interrupted."""
     settings.check()
     store = open_store(settings.store, create=False)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-
-    def announce(app) -> None:
-        stats = app.state.engine.stats
-        print(start_up_line(settings, stats.triples, stats.graphs), file=sys.stderr, flush=True)
-
-    app = create_app(settings, store=store, announce=announce)
-    uvicorn.run(app, host=settings.host, port=settings.port, access_log=False, log_level="warning",
-                timeout_graceful_shutdown=5)
+    app = create_app(settings, store=store)
+    config = uvicorn.Config(app, host=settings.host, port=settings.port, access_log=False, log_level="warning",
+                            timeout_graceful_shutdown=5)
+    _AnnouncingServer(config).run()
