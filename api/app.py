@@ -25,17 +25,15 @@ STATIC = Path(__file__).resolve().parent / "static"
 OPTIONAL_ROUTERS = ("api.ui", "api.exports", "api.pages")  # in this order: pages has the catch-all
 
 
-def create_app(settings: Settings, *, store=None, announce=None) -> FastAPI:
-    """The application for ``settings``; ``store``: a writer handle already open; ``announce(app)``: called once
-    the engine has started (the server prints its start-up line there)."""
+def create_app(settings: Settings, *, store=None) -> FastAPI:
+    """The application for ``settings``; ``store``: the store's writer handle if already open (else the engine
+    opens it at start-up)."""
     settings.check()
     engine = Engine(settings, store)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         await engine.start()
-        if announce is not None:
-            announce(app)
         try:
             yield
         finally:
