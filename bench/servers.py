@@ -181,7 +181,7 @@ def unkg(store_dir: Path, logs: Path) -> Server:
 
 def oxigraph_disk(store_dir: Path, logs: Path) -> Server:
     port = free_port()
-    argv = [executable("oxigraph"), "serve-read-only", "--location", str(store_dir), "--bind", f"{HOST}:{port}"]
+    argv = [executable("oxigraph"), "serve", "--location", str(store_dir), "--bind", f"{HOST}:{port}"]
     return Server("oxigraph", "disk", argv, port, "/query", ASK, logs / f"oxigraph-disk-{port}.log")
 
 
