@@ -321,3 +321,14 @@ def test_sparqlwrapper_construct(server):
     client.setReturnFormat(TURTLE)
     graph = rdflib.Graph().parse(data=client.query().convert(), format="turtle")
     assert set(graph) == {(rdflib.URIRef(DATA1), rdflib.RDF.type, rdflib.URIRef(FOAF_DOCUMENT))}
+
+
+def test_queries_take_the_plain_routes_and_openapi_still_documents_them(server):
+    first_two = server.app.router.routes[:2]
+    assert [(type(r).__name__, r.path, sorted(r.methods)) for r in first_two] == [
+        ("Route", "/sparql", ["GET", "HEAD"]), ("Route", "/sparql", ["POST"])]
+    operations = server.app.openapi()["paths"]["/sparql"]
+    assert {p["name"] for p in operations["get"]["parameters"]} == {"query", "default-graph-uri",
+                                                                   "named-graph-uri", "format"}
+    assert {"application/sparql-query", "application/sparql-update"} <= set(
+        operations["post"]["requestBody"]["content"])
