@@ -44,6 +44,7 @@ class ResultStream(StreamingResponse):
             return
         await send({"type": "http.response.body", "body": b"", "more_body": False})
 
+
 FORM = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
 UPDATE_TYPE = "application/sparql-update"
