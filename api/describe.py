@@ -93,9 +93,10 @@ def pick_view(types: Iterable[str]) -> str:
     return "generic"
 
 
-def describe(iri: str, run_select: RunSelect) -> Description:
+def describe(iri: str, run_select: RunSelect, *, for_people: bool = True) -> Description:
     """Everything the pages show about ``iri``: its links both ways, labels of what it links to, the source
-    passages behind it, and the details of its type's view."""
+    passages behind it, and the details of its type's view. ``for_people=False``: the links only (its triples),
+    which is all an RDF serialization needs."""
     me = iri_ref(iri)
     description = Description(iri)
     description.outgoing = [
@@ -107,7 +108,7 @@ def describe(iri: str, run_select: RunSelect) -> Description:
     )
     description.incoming_truncated = len(incoming) > MAX_INCOMING
     description.incoming = [(r["s"], r["p"]) for r in incoming[:MAX_INCOMING]]
-    if not description.exists:
+    if not description.exists or not for_people:
         return description
     description.passages = passages(iri, run_select)
     description.view = pick_view(description.types)

@@ -180,7 +180,8 @@ async def about(request: Request, iri: str = "", format: str | None = None) -> R
         iri_ref(iri)
     except ValueError as error:
         raise NotFound(str(error)) from None
-    description = await run_in_threadpool(describing.describe, iri, run_select_for(request))
+    description = await run_in_threadpool(lambda: describing.describe(
+        iri, run_select_for(request), for_people=chosen.name == "html"))
     if not description.exists:
         return await not_found(request, chosen, iri)
     page_url = f"{origin_of(request)}/about?iri={quote(iri, safe='')}"
@@ -195,7 +196,8 @@ async def resource(request: Request, path: str) -> Response:
     chosen = requested_format(request, suffix)
     candidates = candidate_iris(stem, base)
     for iri in candidates:
-        description = await run_in_threadpool(describing.describe, iri, run_select_for(request))
+        description = await run_in_threadpool(lambda iri=iri: describing.describe(
+            iri, run_select_for(request), for_people=chosen.name == "html"))
         if description.exists:
             break
     else:

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api import render
+from api.negotiate import description_format, prefers_html
 from api.pages import base_of, origin_of
 from loader.errors import SourceError
 
@@ -59,8 +60,12 @@ def examples(directory: Path | None = None) -> list[Example]:
 
 
 @router.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
-async def query_page(request: Request, query: str | None = None) -> HTMLResponse:
-    """The query page; ``?query=`` puts a query in the editor."""
+async def query_page(request: Request, query: str | None = None) -> Response:
+    """The query page; ``?query=`` puts a query in the editor. The root is also the base IRI: a client that asks
+    for RDF rather than a page is sent to the dataset's VoID description."""
+    accept = request.headers.get("accept")
+    if accept and not prefers_html(accept) and description_format(accept) is not None:
+        return RedirectResponse(origin_of(request) + "/void", status_code=303, headers={"Vary": "Accept"})
     listed = examples()
     body = render.html(
         "query.html",
@@ -69,4 +74,4 @@ async def query_page(request: Request, query: str | None = None) -> HTMLResponse
         examples=[{"name": e.name, "question": e.question, "query": e.query} for e in listed],
         query=query or (listed[0].query if listed else STARTER),
     )
-    return HTMLResponse(body)
+    return HTMLResponse(body, headers={"Vary": "Accept"})

@@ -167,9 +167,14 @@ def real_store():
 
 
 @pytest.fixture(scope="session")
-def real_server(tmp_path_factory) -> Iterator[str]:
-    """The origin (``http://127.0.0.1:PORT``) of a real server over the bundled data."""
-    path = _pages_store_dir(tmp_path_factory, "real-store", pages_load_real_data)
+def real_server(tmp_path_factory, real_store) -> Iterator[str]:
+    """The origin (``http://127.0.0.1:PORT``) of a real server over the bundled data (a copy of ``real_store``)."""
+    import pyoxigraph as ox
+
+    def copy(store) -> None:
+        store.load(real_store.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+
+    path = _pages_store_dir(tmp_path_factory, "real-store", copy)
     with live_server(settings_for(path, timeout=20.0)) as server:
         yield server.origin
 

@@ -194,3 +194,15 @@ def test_slot_view_has_its_times_entries_and_meeting(run):
     slot = description.details["slot"]
     assert (slot["start"]["local"], slot["start"]["utc"], slot["end"]["local"]) == ("10:00", "08:00", "13:00")
     assert [(e["notation"], e["continuation"]) for e in slot["entries"]] == [("3", True)]
+
+
+def test_for_machines_only_the_links_are_fetched(run):
+    asked = []
+
+    def counting(query):
+        asked.append(query)
+        return run(query)
+
+    lean = describe(MEETING, counting, for_people=False)
+    assert len(asked) == 2 and lean.triples() == describe(MEETING, run).triples()
+    assert lean.labels == {} and lean.passages == [] and lean.details == {}

@@ -329,3 +329,35 @@ def test_slot_page_shows_local_time_utc_and_what_is_taken_up(real_server):
     assert "10:00–13:00" in text_of(view) and "08:00–11:00 UTC" in text_of(view)
     assert [h for h in hrefs(view) if "/agenda/item/" in h and "/entry/" not in h] == [
         f"{real_server}/{MEETING}/agenda/item/1/a", f"{real_server}/{MEETING}/agenda/item/1/b"]
+
+
+def test_every_iri_under_the_base_answers_at_its_own_path(real_server, real_store):
+    found = store_select(real_store)(
+        f'SELECT DISTINCT ?x (SAMPLE(?type) AS ?kind) WHERE {{ GRAPH ?g {{ {{ ?x ?p ?o }} UNION {{ ?s ?p ?x }} }} '
+        f'OPTIONAL {{ GRAPH ?h {{ ?x a ?type }} }} FILTER(isIRI(?x) && STRSTARTS(STR(?x), "{B}")) }} GROUP BY ?x')
+    assert len(found) > 500
+    one_per_kind, checked_documents = {}, set()
+    with httpx.Client(timeout=30) as client:
+        for row in found:  # bounded: one request per IRI in the bundled data
+            iri = row["x"].value
+            if iri == B:
+                continue  # the base itself is the query page (see the next test)
+            path = "/" + iri[len(B):]
+            if "#" in path:  # a hash IRI is answered by its document (HTTP never sends the fragment)
+                path = path.split("#")[0]
+                if path in checked_documents:
+                    continue
+                checked_documents.add(path)
+            response = client.get(real_server + path, headers={"accept": "application/n-triples"})
+            assert response.status_code == 200, f"{iri} answers {response.status_code} at {path}"
+            assert f"<{iri}>" in response.text, f"{path} does not describe {iri}"
+            one_per_kind.setdefault(row["kind"].value if row.get("kind") else None, path)
+        for kind, path in one_per_kind.items():  # and every kind renders as a page
+            response = client.get(real_server + path, headers={"accept": "text/html"})
+            assert response.status_code == 200 and 'id="canonical-iri"' in response.text, (kind, path)
+
+
+def test_the_base_iri_is_the_query_page_for_people_and_void_for_machines(real_server):
+    assert 'id="query-app"' in get(real_server, "/").text
+    machine = httpx.get(real_server + "/", headers={"accept": "text/turtle"}, timeout=30)
+    assert machine.status_code == 303 and machine.headers["location"] == real_server + "/void"
