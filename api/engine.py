@@ -2,7 +2,7 @@
 
 The server process holds the store's writer handle (so ``unkg load`` on a served store gets a clear "locked"
 error) and runs updates with it. Queries go to a pool of worker processes (:mod:`api.worker`), each with its own
-read-only handle; the event loop only waits on pipes, so one slow query never delays another. A query that
+read-only handle; the event loop only waits on their sockets, so one slow query never delays another. A query that
 outlives its time limit has its worker killed and replaced. After an update, workers reopen their handle before the
 next query, because a read-only handle sees the store as it was when opened.
 
@@ -11,11 +11,12 @@ The API, for the SPARQL protocol and for the pages (all coroutines; errors are :
     engine = Engine(settings); await engine.start()          # ... await engine.stop()
     rows = await engine.select("SELECT ?s WHERE { GRAPH ?g { ?s a ?c } } LIMIT 5")
     # -> SPARQL JSON bindings: [{"s": {"type": "uri", "value": "https://..."}}, ...]
-    yes = await engine.ask("ASK { GRAPH ?g { ?s ?p ?o } }")
-    turtle = await engine.construct("CONSTRUCT WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 5", "text/turtle")
+    yes = await engine.ask("ASK { GRAPH ?g { ?s ?p ?o } }", timeout=5)     # a shorter limit than the operator's
+    turtle = await engine.construct("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 5", "text/turtle")
     result = await engine.execute(query, results_format=..., graph_format=...)   # streams
     async for chunk in result: ...                                             # result.media_type, result.kind
     await engine.update("INSERT DATA { ... }")                                 # only with allow_update
+    engine.stats.triples, engine.stats.graphs; engine.store                   # the writer handle (pyoxigraph)
 """
 
 from __future__ import annotations
