@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import time
 
 import pytest
@@ -38,13 +39,18 @@ def missing_browser() -> str | None:
     return None
 
 
-@pytest.fixture
-def browser(tmp_path):
+def require_browser() -> None:
+    """Skip (saying how to enable the test) or, with UNKG_REQUIRE_BROWSER=1, fail when no browser can run."""
     problem = missing_browser()
     if problem:
         if os.environ.get("UNKG_REQUIRE_BROWSER") == "1":
             pytest.fail(f"UNKG_REQUIRE_BROWSER=1 but {problem}: {HOW}")
         pytest.skip(f"no headless browser ({problem}); to run this test: {HOW}")
+
+
+@pytest.fixture
+def browser(tmp_path):
+    require_browser()
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -84,6 +90,13 @@ def test_query_page_runs_an_example_and_links_to_pages(real_server, browser):
     browser.get(real_server + "/")
     wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".CodeMirror .cm-keyword"),
              "the SPARQL editor with highlighted keywords (vendored CodeMirror)")
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    browser.find_element(By.CSS_SELECTOR, ".CodeMirror-code").click()  # the query already in the editor ...
+    ActionChains(browser).key_down(Keys.CONTROL).send_keys(Keys.ENTER).key_up(Keys.CONTROL).perform()
+    wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#results-table tbody tr"),
+             "the first question's answer after Ctrl+Enter")  # ... runs from the keyboard
     examples = browser.find_elements(By.CSS_SELECTOR, "#examples button[data-example]")
     assert examples, "the query page lists no example questions (tests/cq/*.rq)"
 
@@ -116,3 +129,13 @@ def test_query_page_runs_an_example_and_links_to_pages(real_server, browser):
     assert canonical[0].text == iri
     assert browser.current_url.startswith(real_server + "/")
     assert browser.find_elements(By.CSS_SELECTOR, "#properties table tr"), "the page lists no properties"
+
+
+def test_a_missing_browser_skips_with_instructions_or_fails_when_required(monkeypatch):
+    monkeypatch.setattr(sys.modules[__name__], "CHROMIUM", "/nonexistent/chromium")
+    monkeypatch.delenv("UNKG_REQUIRE_BROWSER", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="apt-get install chromium chromium-driver"):
+        require_browser()
+    monkeypatch.setenv("UNKG_REQUIRE_BROWSER", "1")
+    with pytest.raises(pytest.fail.Exception, match="/nonexistent/chromium is not installed"):
+        require_browser()

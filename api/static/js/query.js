@@ -12,7 +12,10 @@
   var results = document.getElementById("results");
   var examples = JSON.parse(document.getElementById("examples-data").textContent);
   var editor = window.CodeMirror
-    ? window.CodeMirror.fromTextArea(textarea, { mode: "application/sparql-query", lineNumbers: true, indentUnit: 2 })
+    ? window.CodeMirror.fromTextArea(textarea, {
+        mode: "application/sparql-query", lineNumbers: true, indentUnit: 2,
+        extraKeys: { "Ctrl-Enter": function () { run(); }, "Cmd-Enter": function () { run(); } }
+      })
     : null;
 
   function queryText() { return editor ? editor.getValue() : textarea.value; }
