@@ -186,6 +186,9 @@ def serve(
                                                "Protocol (needs $UNKG_UPDATE_TOKEN off loopback).")] = False,
     allow_remote: Annotated[list[str] | None, typer.Option("--allow-remote", help="An IRI that SERVICE, LOAD "
                                                            "or FROM may name (repeatable).")] = None,
+    workers: Annotated[int, typer.Option(help="Query worker processes.")] = 2,
+    max_body: Annotated[int, typer.Option(help="Largest request body, in bytes (larger: 413).")] = 1024 * 1024,
+    max_result: Annotated[int, typer.Option(help="Largest result, in bytes.")] = 256 * 1024 * 1024,
 ) -> None:
     """Serve the store: SPARQL 1.1 endpoint at /sparql, a page for every resource, the query UI at /.
 
@@ -203,6 +206,9 @@ def serve(
             timeout=timeout,
             allow_update=allow_update,
             allowed_iris=frozenset(allow_remote or ()),
+            workers=workers,
+            max_body_bytes=max_body,
+            max_result_bytes=max_result,
         )
         run_server(settings)
     except UnkgError as error:
