@@ -119,29 +119,11 @@ def read_only_server(tmp_path_factory) -> Iterator[LiveServer]:
 
 
 def pages_load_real_data(store) -> None:
-    """The bundled sources and the ontology, loaded as ``unkg load`` does (validation has its own tests: if the
-    shapes and the data disagree while both are being written, the same graphs are loaded unvalidated)."""
-    import pyoxigraph as ox
-
-    from loader import iris
-    from loader.build import build_graph
-    from loader.errors import ValidationFailed
-    from loader.manifest import read_manifest
+    """The bundled sources and the ontology, loaded (and validated) exactly as ``unkg load`` does."""
     from loader.namespaces import data_base
-    from loader.pipeline import ONTOLOGY_GRAPH, load_all
-    from loader.validate import ontology_graph
+    from loader.pipeline import load_all
 
-    base = data_base()
-    try:
-        load_all(store, base, force=True)
-        return
-    except ValidationFailed:
-        pass
-    graphs = [(iris.graph(base, ONTOLOGY_GRAPH), ontology_graph())]
-    graphs += [(iris.graph(base, entry.id), build_graph(entry, base)) for entry in read_manifest()]
-    for graph_iri, graph in graphs:
-        store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES,
-                   to_graph=ox.NamedNode(graph_iri))
+    load_all(store, data_base(), force=True)
 
 
 def _pages_store_dir(tmp_path_factory, name: str, fill) -> Path:
