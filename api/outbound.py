@@ -67,7 +67,8 @@ def _from_tokens(found: list[Token]) -> References:
             continue
         keyword = token.upper
         if keyword not in ("SERVICE", "LOAD", "FROM"):
-            if MENTIONS.search(token.text):
+            # a prefixed name (prov:wasDerivedFrom) is one token by SPARQL's longest match: it hides no keyword
+            if MENTIONS.search(token.text) and ":" not in token.text:
                 raise Unsure(f"{token.text!r} holds a keyword inside a longer word")
             continue
         following = found[index + 1 : index + 3]
