@@ -64,7 +64,8 @@ async def query_page(request: Request, query: str | None = None) -> Response:
     """The query page; ``?query=`` puts a query in the editor. The root is also the base IRI: a client that asks
     for RDF rather than a page is sent to the dataset's VoID description."""
     accept = request.headers.get("accept")
-    if accept and not prefers_html(accept) and description_format(accept) is not None:
+    names_rdf = accept and accept.strip() != "*/*"  # a bare */* (curl) gets the page
+    if names_rdf and not prefers_html(accept) and description_format(accept) is not None:
         return RedirectResponse(origin_of(request) + "/void", status_code=303, headers={"Vary": "Accept"})
     listed = examples()
     body = render.html(

@@ -361,3 +361,5 @@ def test_the_base_iri_is_the_query_page_for_people_and_void_for_machines(real_se
     assert 'id="query-app"' in get(real_server, "/").text
     machine = httpx.get(real_server + "/", headers={"accept": "text/turtle"}, timeout=30)
     assert machine.status_code == 303 and machine.headers["location"] == real_server + "/void"
+    curl = httpx.get(real_server + "/", headers={"accept": "*/*"}, timeout=30)
+    assert curl.status_code == 200 and 'id="query-app"' in curl.text
