@@ -53,3 +53,21 @@ def _python_sources() -> str:
 def test_doctests(module):
     result = doctest.testmod(importlib.import_module(module))
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_every_route_is_documented():
+    import api.exports
+    import api.graph_store
+    import api.health
+    import api.pages
+    import api.sparql
+    import api.ui
+
+    routers = [api.exports, api.graph_store, api.health, api.pages, api.sparql, api.ui]
+    paths = {route.path for module in routers for route in module.router.routes}
+    assert "/sparql" in paths and "/void" in paths
+    for path in paths:
+        # the literal parts of a path template ("/meeting/{m:path}/programme.ics": "/meeting/", "/programme.ics")
+        for piece in re.split(r"\{[^}]*\}", path):
+            if piece.strip("/"):
+                assert piece.rstrip("/") in README, f"route {path} is not in the README"
