@@ -49,7 +49,16 @@ def _python_sources() -> str:
     return "\n".join(p.read_text() for d in ("loader", "api", "unkg") for p in (ROOT / d).rglob("*.py"))
 
 
-@pytest.mark.parametrize("module", ["loader.iris", "loader.namespaces"])
+def _modules_with_examples() -> list[str]:
+    found = []
+    for folder in ("loader", "api", "unkg"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            if ">>> " in path.read_text(encoding="utf-8") and path.name != "__main__.py":
+                found.append(".".join(path.relative_to(ROOT).with_suffix("").parts))
+    return found
+
+
+@pytest.mark.parametrize("module", _modules_with_examples())
 def test_doctests(module):
     result = doctest.testmod(importlib.import_module(module))
     assert result.attempted > 0 and result.failed == 0
