@@ -114,9 +114,10 @@ def plan_sources(
     return planned
 
 
-def plan_rdf_file(store: ox.Store, path: Path, base: str, graph_iri: str | None) -> list[Planned]:
+def plan_rdf_file(store: ox.Store, path: Path, base: str, graph_iri: str | None,
+                  force: bool = False) -> list[Planned]:
     """An RDF file loaded as-is: its default graph into ``graph_iri`` (default: a graph named after the file),
-    its named graphs into themselves."""
+    its named graphs into themselves. The graphs of bundled sources are not overwritten unless ``force``."""
     dataset = to_dataset(read_quads(path))
     target = graph_iri or iris.graph(base, "file/" + path.name)
     planned = []
@@ -126,6 +127,10 @@ def plan_rdf_file(store: ox.Store, path: Path, base: str, graph_iri: str | None)
             continue
         name = context.identifier
         iri = target if name == dataset.default_context.identifier else str(name)
+        reserved = iris.graph(base, "")
+        if iri.startswith(reserved) and not iri.startswith(reserved + "file/") and not force:
+            raise SourceError(f"graph <{iri}> is where unkg keeps a bundled source; use another IRI (or --force)",
+                              path=str(path))
         graph = Graph()
         graph += context
         report = _validated(str(path), graph, lookups)

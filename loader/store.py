@@ -52,6 +52,10 @@ def open_store(path: str | Path, *, read_only: bool = False, create: bool = True
 
 def replace_graph(store: ox.Store, graph_iri: str, ntriples: str) -> None:
     """Replace the named graph ``graph_iri`` by the triples in ``ntriples`` (N-Triples text), atomically."""
+    try:
+        ox.NamedNode(graph_iri)  # an IRI cannot hold the ">" that would end it inside the update text
+    except ValueError as error:
+        raise StoreError(f"not a graph IRI: {graph_iri!r} ({error})") from None
     store.update(f"DROP SILENT GRAPH <{graph_iri}> ;\nINSERT DATA {{ GRAPH <{graph_iri}> {{\n{ntriples}\n}} }}")
 
 

@@ -231,3 +231,56 @@ def test_stats_counts_graphs_and_classes(loaded):
     assert "https://w3id.org/unkg/graph/UNTOC-eng" in text
     assert "https://w3id.org/unkg/ontology#Meeting" in text
     assert "total" in text
+
+
+def test_load_graph_must_be_an_iri_and_not_a_sources_graph(copy_of, tmp_path):
+    store = copy_of()
+    before = dump(store)
+    data = tmp_path / "one.ttl"
+    data.write_text("<https://example.org/a> <https://example.org/p> 1 .\n")
+    assert "is not an IRI" in unkg("load", str(data), "--graph", "not an iri", store=store, check=2).stderr
+    injected = "https://example.org/g> } } ; DROP ALL ; INSERT DATA { GRAPH <https://example.org/x"
+    assert "is not an IRI" in unkg("load", str(data), "--graph", injected, store=store, check=2).stderr
+    taken = unkg("load", str(data), "--graph", "https://w3id.org/unkg/graph/UNTOC-eng", store=store, check=2)
+    assert "bundled source" in taken.stderr
+    trig = tmp_path / "sneaky.trig"
+    trig.write_text("<https://w3id.org/unkg/graph/UNTOC-eng> { <https://example.org/a> <https://example.org/p> 1 }\n")
+    assert "bundled source" in unkg("load", str(trig), store=store, check=2).stderr
+    assert dump(store) == before
+
+
+def test_query_never_fetches_a_url(loaded):
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(5)
+    listener.settimeout(0.2)
+    hits = []
+    stop = threading.Event()
+
+    def accept():
+        while not stop.is_set():
+            try:
+                hits.append(listener.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    trap = f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
+    try:
+        done = unkg("query", f"SELECT * WHERE {{ SERVICE <{trap}> {{ ?s ?p ?o }} }}", store=loaded, check=2)
+        assert "does not fetch URLs" in done.stderr and trap in done.stderr
+        assert "Traceback" not in done.stderr
+    finally:
+        stop.set()
+        thread.join(5)
+        listener.close()
+    assert hits == []
+
+
+def test_query_syntax_error_is_one_line(loaded):
+    done = unkg("query", "SELECT * WHERE { ?s ?p }", store=loaded, check=2)
+    assert len(done.stderr.strip().splitlines()) == 1

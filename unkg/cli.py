@@ -93,6 +93,8 @@ def load(
         base = data_base()
         if graph and len(files or []) != 1:
             raise UnkgError("--graph names the target of exactly one RDF file")
+        if graph:
+            check_graph_iri(graph)
         # read every input before opening the store for writing, so a bad file changes nothing
         manifests = [f for f in files or [] if f.suffix == ".toml"]
         rdf = [f for f in files or [] if f.suffix != ".toml"]
@@ -111,7 +113,7 @@ def load(
             planned += pipeline.plan_sources(db, entries, base, force=force,
                                              on_source=lambda _: progress.advance(task))
             for f in rdf:
-                planned += pipeline.plan_rdf_file(db, f, base, graph)
+                planned += pipeline.plan_rdf_file(db, f, base, graph, force)
                 progress.advance(task)
             written = pipeline.write(db, planned)
         db.flush()
@@ -125,6 +127,18 @@ def load(
     skipped = sum(1 for p in planned if p.skipped)
     err.print(f"loaded {written} graph(s) into {path}" + (f", {skipped} unchanged" if skipped else ""),
               highlight=False)
+
+
+def check_graph_iri(graph: str) -> None:
+    """``--graph`` must be an absolute IRI."""
+    import pyoxigraph as ox
+
+    try:
+        ox.NamedNode(graph)
+    except ValueError as error:
+        raise UnkgError(f"--graph {graph!r} is not an IRI: {error}") from None
+    if ":" not in graph:
+        raise UnkgError(f"--graph {graph!r} is not an absolute IRI")
 
 
 @app.command()
@@ -226,8 +240,6 @@ def query(
 
     Example: unkg query 'SELECT ?item ?title WHERE { ?item a unkg:AgendaItem ; unkg:title ?title }'
     """
-    import pyoxigraph as ox
-
     from loader.namespaces import PREFIXES
     from loader.store import open_store, store_path
 
@@ -239,13 +251,35 @@ def query(
                 text = file.read_text(encoding="utf-8")
             except OSError as error:
                 raise UnkgError(f"{file}: cannot read: {error.strerror}") from None
+        refuse_remote(text)
         db = open_store(store_path(str(store) if store else None), read_only=True)
         try:
             result = db.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
+            print_result(result, format)
         except SyntaxError as error:
-            raise UnkgError(f"query syntax error: {error}") from None
+            raise UnkgError("query syntax error: " + " ".join(str(error).split())) from None
+        except (RuntimeError, OSError) as error:
+            raise UnkgError("query failed: " + " ".join(str(error).split())) from None
     except UnkgError as error:
         raise fail(error) from None
+
+
+def refuse_remote(text: str) -> None:
+    """The CLI never fetches a URL on a query's behalf: SERVICE and FROM <elsewhere> are refused up front."""
+    from api.outbound import Unparsable, references
+
+    try:
+        named = references(text)
+    except Unparsable as error:
+        raise UnkgError(f"query syntax error: {error}") from None
+    remote = named.services + named.loads
+    if remote:
+        raise UnkgError(f"unkg query does not fetch URLs; this query names SERVICE {', '.join(remote)}")
+
+
+def print_result(result, format: TableFormat) -> None:
+    import pyoxigraph as ox
+
     if isinstance(result, ox.QueryBoolean):
         out.print("true" if bool(result) else "false")
     elif isinstance(result, ox.QueryTriples):
