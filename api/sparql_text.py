@@ -74,6 +74,10 @@ def tokens(text: str) -> list[Token]:
         elif char in "?$" and (match := VARIABLE.match(text, position)) and len(match.group()) > 1:
             found.append(Token("var", match.group(), position, depth))
         elif match := WORD.match(text, position):
+            if "\\" in match.group():
+                # an escape in a prefixed name (":a\#", ":a\'") makes the next character part of the name, where a
+                # lexer that stops at the backslash would take "#" for a comment or "'" for a string
+                raise Unsure(f"backslash outside a string or IRI at offset {position}")
             found.append(Token("word", match.group(), position, depth))
         else:
             match = None
@@ -87,6 +91,8 @@ def tokens(text: str) -> list[Token]:
             position += 1
             continue
         position = match.end()
+    if brackets:
+        raise Unsure(f"{len(brackets)} bracket(s) left open at the end")
     return found
 
 

@@ -95,6 +95,13 @@ QUERIES = {
     "service with a variable": "SELECT * WHERE {{ BIND(<{url}> AS ?x) SERVICE ?x {{ ?s ?p ?o }} }}",
     "from": "SELECT * FROM <{url}> WHERE {{ ?s ?p ?o }}",
     "from named": "SELECT * FROM NAMED <{url}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+    # ":a\\#" and ":a\\'" are prefixed names with an escape: "#" and "'" belong to the name, not a comment or string
+    "service after an escaped # in a prefixed name":
+        "PREFIX : <http://e/> SELECT * WHERE {{ OPTIONAL {{ ?s ?p :a\\# }} SERVICE <{url}> {{ ?x ?y ?z }} "
+        "OPTIONAL {{\n}} }}",
+    "service after an escaped quote in a prefixed name":
+        "PREFIX : <http://e/> SELECT * WHERE {{ OPTIONAL {{ ?s ?p :a\\' }} SERVICE <{url}> {{ ?x ?y ?z }} "
+        "BIND(\"'\" AS ?w) }} # \"",
 }
 
 
@@ -125,6 +132,10 @@ def test_no_outbound_request_from_dataset_parameters(servers, trap, parameter):
     "LOAD SILENT <{url}> INTO GRAPH <http://example.org/g>",
     "PREFIX t: <{base}> LOAD t:sparql",
     "INSERT {{ ?s ?p ?o }} WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+    "PREFIX : <http://e/> INSERT DATA {{ <http://a> <http://b> :c\\# }} ; LOAD <{url}> INTO GRAPH <http://pwn/> ; "
+    "INSERT DATA {{\n}}",
+    "PREFIX : <http://e/> INSERT DATA {{ <http://a> <http://b> :c\\' }} ; LOAD <{url}> INTO GRAPH <http://pwn/> ; "
+    "INSERT DATA {{ <http://a> <http://b> \"'\" }} # \"",
 ])
 def test_no_outbound_request_from_an_update(servers, trap, update):
     read_only, writable = servers
