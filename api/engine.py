@@ -33,9 +33,10 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from api import worker as worker_side
-from api.errors import BadRequest, HttpError, NotAcceptable, QueryTimeout, ServiceUnavailable
+from api.errors import BadGateway, BadRequest, HttpError, NotAcceptable, QueryTimeout, ServiceUnavailable
 from api.outbound import Unparsable, references
 from api.settings import Settings
+from api.sparql_text import MAX_NESTING, nesting, nesting_bound
 from api.update_dataset import DatasetConflict, with_using
 from api.worker_handle import WorkerHandle, start_process
 from loader.store import open_store
@@ -43,7 +44,8 @@ from loader.store import open_store
 log = logging.getLogger("unkg.engine")
 STARTUP_SECONDS = 60.0
 JSON_RESULTS = "application/sparql-results+json"
-STATUS_ERRORS: dict[int, type[HttpError]] = {400: BadRequest, 406: NotAcceptable, 503: ServiceUnavailable}
+STATUS_ERRORS: dict[int, type[HttpError]] = {400: BadRequest, 406: NotAcceptable, 502: BadGateway,
+                                             503: ServiceUnavailable}
 
 
 class StreamAborted(Exception):
@@ -154,6 +156,7 @@ class Engine:
         loop = asyncio.get_running_loop()
         limit = min(timeout, self.settings.timeout) if timeout else self.settings.timeout
         deadline = loop.time() + limit
+        await self._check_nesting(query, "query")
         worker = await self._acquire(deadline)
         job = {
             "query": query,
@@ -228,6 +231,7 @@ class Engine:
     # ---- updates
     async def update(self, text: str, *, using: list[str] = (), using_named: list[str] = ()) -> None:
         """Run a SPARQL update with the writer handle; SERVICE and LOAD only to allowed IRIs."""
+        await self._check_nesting(text, "update")
         try:
             refs = await self._run_in_thread(references, text, update=True, base=self.settings.base_iri)
             text = with_using(text, list(using), list(using_named))
@@ -350,6 +354,15 @@ class Engine:
                 f"a query worker could not open the store {self.settings.store} (exit code {process.returncode})")
         self._workers.add(worker)
         return worker
+
+    async def _check_nesting(self, text: str, what: str) -> None:
+        """Refuse text nested so deeply that a parser would overflow its stack (and kill the process) on it."""
+        if nesting_bound(text) <= MAX_NESTING:  # the common case, without a thread
+            return
+        depth = await self._run_in_thread(nesting, text)
+        if depth > MAX_NESTING:
+            raise BadRequest(f"the {what} nests brackets or quoted triples {depth} deep (or its escapes might); this "
+                             f"endpoint accepts at most {MAX_NESTING} levels")
 
     async def _run_in_thread(self, function, *args, **kwargs):
         loop = asyncio.get_running_loop()

@@ -50,6 +50,10 @@ class UnsupportedMediaType(HttpError):
     status = 415
 
 
+class BadGateway(HttpError):
+    status = 502
+
+
 class ServiceUnavailable(HttpError):
     status = 503
 

@@ -100,6 +100,8 @@ def _from_parse(text: str, update: bool, base: str | None) -> References:
         tree = parser.parseUpdate(text) if update else parser.parseQuery(text)
     except ParseBaseException as error:
         raise Unparsable(f"syntax error at line {error.lineno}, column {error.col}: {error.msg}") from None
+    except RecursionError:  # rdflib's parser recurses once per level of brackets
+        raise Unparsable("it nests brackets too deeply for the parser") from None
     refs = References()
     if update:
         prologue = None

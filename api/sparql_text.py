@@ -32,6 +32,13 @@ OPERAND_EXPECTED = set("(,=!&|+-*/^<")
 AMBIGUOUS_INSIDE = re.compile(r"['#()\[\]]|service|load|from|with|using|where", re.I)
 
 
+# a parser recurses once per level of nesting: Oxigraph's overflows its stack at a few thousand levels of brackets and
+# under a thousand of quoted triples, rdflib's exceeds Python's recursion limit at a hundred
+MAX_NESTING = 200
+OPENERS = re.compile(r"<<|[{(\[]")
+CODEPOINT_ESCAPE = re.compile(r"\\[uU]")
+
+
 class Unsure(Exception):
     """The text cannot be split into tokens with certainty (or is not valid SPARQL); use a full parser."""
 
@@ -102,3 +109,41 @@ def _operand_before(found: list[Token]) -> bool:
         return False
     previous = found[-1]
     return not (previous.kind == "punct" and previous.text in OPERAND_EXPECTED)
+
+
+def nesting_bound(text: str) -> int:
+    """A quick bound on :func:`nesting`: every opener and every escape that could stand for one."""
+    return len(OPENERS.findall(text)) + len(CODEPOINT_ESCAPE.findall(text))
+
+
+def nesting(text: str, limit: int = MAX_NESTING) -> int:
+    """How deeply brackets (``{``, ``(``, ``[``) and quoted triples (``<<``) nest in ``text``, or more (never less).
+
+    Cheap when the text holds no more than ``limit`` openers in all: their count is the bound. Otherwise the lexer
+    tells the depth, skipping strings, IRIs and comments; where it is unsure (or ``\\u`` escapes could make any
+    character a bracket), the count of every opener and escape stays the answer.
+
+    >>> nesting("ASK { FILTER((1)) }"), nesting("ASK " + "{" * 300 + "}" * 300)
+    (3, 300)
+    >>> nesting("SELECT * { " + "?s ?p '{{{{' . " * 100 + "}")
+    1
+    """
+    bound = nesting_bound(text)
+    if bound <= limit or CODEPOINT_ESCAPE.search(text):
+        return bound
+    try:
+        found = tokens(text)
+    except Unsure:
+        return bound
+    deepest = quoted = 0
+    for index, token in enumerate(found):
+        following = found[index + 1] if index + 1 < len(found) else None
+        pair = following is not None and following.kind == "punct" and following.start == token.start + 1
+        if token.kind == "punct" and token.text in "({[":
+            deepest = max(deepest, token.depth + 1 + quoted)
+        elif token.kind == "punct" and token.text == "<" and pair and following.text == "<":
+            quoted += 1
+            deepest = max(deepest, token.depth + quoted)
+        elif token.kind == "punct" and token.text == ">" and pair and following.text == ">":
+            quoted = max(quoted - 1, 0)
+    return deepest

@@ -107,6 +107,8 @@ def main(connection: Connection, store_path: str) -> None:
             _send_error(connection, 400, str(error))
         except SyntaxError as error:
             _send_error(connection, 400, f"syntax error: {error}")
+        except RecursionError:  # before RuntimeError, its base: nesting that passed the engine's check, not a bug
+            _send_error(connection, 400, "the query nests too deeply to be evaluated")
         except (OSError, RuntimeError) as error:
             if STORE_CHANGED.search(str(error)):  # a file the writer compacted away: reopen before the next job
                 generation = -1
@@ -169,6 +171,16 @@ def run(store: ox.Store, job: dict, writer: ChunkWriter) -> None:
             options["named_graphs"] = [_named_node(iri) for iri in named_graphs]
     elif job["union"] and not refs.has_dataset:
         options["use_default_graph_as_union"] = True
+    try:
+        _evaluate(store, query, options, job, writer)
+    except (OSError, RuntimeError) as error:
+        # Oxigraph evaluates lazily, so a SERVICE call fails while the result is serialized, as OSError/RuntimeError
+        if refs.services and not isinstance(error, RecursionError) and not STORE_CHANGED.search(str(error)):
+            raise JobError(502, f"a SERVICE request failed: {error}") from None
+        raise
+
+
+def _evaluate(store: ox.Store, query: str, options: dict, job: dict, writer: ChunkWriter) -> None:
     result = store.query(query, **options)
     if isinstance(result, ox.QueryTriples):
         media_type, kind = job["graph_format"], "graph"

@@ -194,3 +194,36 @@ def test_the_round_trip_to_a_worker_is_cheap(store):
 
     median = run(store, scenario)
     assert median < 0.025, f"median round trip {median * 1000:.1f} ms"
+
+
+DEEP = ["ASK " + "{" * 3000 + "}" * 3000,  # overflowed a worker's stack: the worker died, the client got 503
+        "ASK " + "{" * 300 + "}" * 300 + " # \\u0041",  # went through rdflib: RecursionError, 500
+        "ASK { ?s ?p " + "<< <http://a> <http://b> " * 1000 + "<http://c>" + " >>" * 1000 + " }"]
+
+
+def test_deep_nesting_is_refused_before_a_worker_sees_it(store):
+    async def scenario(engine: Engine):
+        pids = engine.worker_pids
+        for query in DEEP:
+            with pytest.raises(BadRequest, match="nests brackets or quoted triples .* at most 200"):
+                await engine.ask(query)
+        # nesting inside strings does not count; real nesting up to the limit runs
+        assert await engine.ask("ASK { FILTER(STRLEN('" + "{" * 3000 + "') > 0) }") is True
+        assert await engine.ask("ASK " + "{" * 200 + "}" * 200) is True
+        return pids, engine.worker_pids
+
+    before, after = run(store, scenario)
+    assert before == after
+
+
+def test_a_deeply_nested_update_is_refused_and_the_server_lives(store):
+    async def scenario(engine: Engine):
+        # the first went through rdflib (RecursionError, 500); the second would overflow the server's own stack
+        for text in ("LOAD <http://127.0.0.1:9/x> ; INSERT { <http://a> <http://b> <http://c> } WHERE "
+                     + "{" * 300 + "}" * 300,
+                     "INSERT { <http://a> <http://b> <http://c> } WHERE " + "{" * 3000 + "}" * 3000):
+            with pytest.raises(BadRequest, match="nests"):
+                await engine.update(text)
+        return engine.stats
+
+    assert run(store, scenario, allow_update=True).triples == 3

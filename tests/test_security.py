@@ -158,6 +158,22 @@ def test_the_allow_list_lets_an_operator_allow_a_service(strict, trap):
     assert len(trap.requests) == 1
 
 
+def test_a_failing_service_is_a_bad_gateway_not_a_bug(strict, trap):
+    # the trap answers with no body: Oxigraph cannot read it, which is the remote server's fault, not the endpoint's
+    response = httpx.get(strict.sparql, params={"query": f"SELECT * WHERE {{ SERVICE <{trap.url}> {{ ?s ?p ?o }} }}"})
+    assert response.status_code == 502, response.text
+    assert "SERVICE request failed" in response.text
+
+
+def test_deep_nesting_is_refused_and_kills_no_worker(servers):
+    read_only, _ = servers
+    for query in ("ASK " + "{" * 3000 + "}" * 3000, "ASK " + "{" * 300 + "}" * 300 + " # \\u0041"):
+        response = httpx.post(read_only.sparql, content=query, headers={"Content-Type": "application/sparql-query"})
+        assert response.status_code == 400, response.text
+        assert "at most 200 levels" in response.text
+    assert httpx.get(read_only.sparql, params={"query": "ASK { ?s ?p ?o }"}).status_code == 200
+
+
 # ---- the time limit
 
 

@@ -147,3 +147,8 @@ def test_using_parameters_that_cannot_apply(update, using, message):
 def test_doctests(module):
     result = doctest.testmod(importlib.import_module(module))
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_nesting_too_deep_for_rdflib_is_unparsable_not_a_crash():
+    with pytest.raises(Unparsable, match="nests brackets too deeply"):
+        references("ASK " + "{" * 300 + "}" * 300 + " # \\u0041")
