@@ -135,7 +135,7 @@ def test_no_documents_for_item_4_and_the_report_of_item_5(real):
 def test_documentation_lists_with_joint_symbols_and_links(real):
     [background] = real.find_item("2").documentation
     assert background.symbols == ["CTOC/COP/WG.3/2023/2"]
-    assert background.hyperlink == "#"  # verbatim, even though it leads nowhere
+    assert background.hyperlink is None  # "(#)" is a placeholder: the source links the symbol nowhere
     assert (background.kind, background.prepared_by, background.line) == ("BackgroundPaper", "秘书处", 58)
     assert [(p.instrument, p.article) for p in background.provisions] == [("UNTOC", "27")]
     [joint] = real.find_item("3").documentation
@@ -212,7 +212,7 @@ def test_english_agenda_with_programme():
     assert [(x.percent, x.provision.instrument, x.provision.paragraph) for x in facts.thresholds] == [(70, RULES, "10")]
     [entry] = item2.documentation
     assert (entry.symbols, entry.hyperlink, entry.kind, entry.prepared_by) == (
-        ["CTOC/COP/WG.3/2023/2"], "#", "BackgroundPaper", "Secretariat")
+        ["CTOC/COP/WG.3/2023/2"], None, "BackgroundPaper", "Secretariat")
     assert parsed.find_item("3").paragraphs[0].facts.no_documents
     assert parsed.find_item("4").paragraphs[0].facts.report.drafted_by == "Secretariat"
     assert parsed.footnotes["1"].urls[0].endswith("international-cooperation-2023.html")  # no final "."

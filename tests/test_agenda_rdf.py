@@ -16,7 +16,7 @@ from loader import iris
 from loader.build import build_graph
 from loader.errors import SourceError
 from loader.manifest import SourceEntry, read_manifest
-from loader.namespaces import ELI_DL, ORG, UNKG, sparql_prefixes
+from loader.namespaces import ELI_DL, ORG, SCHEMA, UNKG, sparql_prefixes
 from loader.sources import agenda
 from loader.to_rdf import agenda as agenda_rdf
 
@@ -210,7 +210,9 @@ def test_documents_named_by_the_agenda(graph):
     assert graph.value(joint, DCTERMS.creator) == URIRef(iris.body(B, "CTOC-COP/secretariat"))
     assert graph.value(joint, DCTERMS.subject) == URIRef(iris.body(B, "CTOC-COP/review-mechanism"))
     entry = URIRef(iris.documentation_entry(str(item("2")), 1))
-    assert graph.value(entry, UNKG.hyperlink) == Literal("#", datatype=XSD.anyURI)
+    assert graph.value(entry, UNKG.hyperlink) is None  # "(#)" links nowhere: a placeholder is not a link
+    [passage] = graph.objects(entry, PROV.wasDerivedFrom)
+    assert "[CTOC/COP/WG.3/2023/2](#)" in str(graph.value(passage, UNKG.verbatim))  # the line, verbatim
     assert graph.value(entry, UNKG.refersToDocument) == URIRef(iris.document(B, "CTOC/COP/WG.3/2023/2"))
     digest = URIRef(iris.document(B, "UNTOC-digest-of-cases-international-cooperation"))
     assert graph.value(digest, DCTERMS.issued) == Literal("2021", datatype=XSD.gYear)
@@ -226,9 +228,19 @@ def test_back_to_back_meetings_and_the_constructive_dialogue(graph):
     wg3 = URIRef(iris.meeting(B, "CTOC-COP/WG.3", 13))
     tech = URIRef(iris.meeting(B, "CTOC-COP/technical-assistance-working-group", 13))
     assert (wg3, UNKG.heldBackToBackWith, tech) in graph and (tech, UNKG.heldBackToBackWith, wg3) in graph
+    # line 72 dates the two meetings together ("2022年5月23日至27日衔接举行的…"), never each one: the span is an
+    # event of its own, each meeting a sub-event of it, and neither meeting gets dates of its own
+    joint = URIRef(iris.event(B, "CTOC-COP/meetings-held-back-to-back/2022-05-23"))
+    assert (joint, RDF.type, UNKG.Event) in graph
+    assert graph.value(joint, ELI_DL.activity_start_date) == Literal("2022-05-23", datatype=XSD.date)
+    assert graph.value(joint, ELI_DL.activity_end_date) == Literal("2022-05-27", datatype=XSD.date)
+    assert set(graph.objects(joint, SCHEMA.subEvent)) == {wg3, tech}
+    assert graph.value(joint, SKOS.prefLabel) == Literal(
+        "2022年5月23日至27日衔接举行的国际合作工作组第十三次会议和技术援助问题政府专家工作组第十三次会议", lang="zh")
+    assert {int(graph.value(p, UNKG.line)) for p in graph.objects(joint, PROV.wasDerivedFrom)} == {72}
     for node in (wg3, tech):
-        assert graph.value(node, ELI_DL.activity_start_date) == Literal("2022-05-23", datatype=XSD.date)
-        assert graph.value(node, ELI_DL.activity_end_date) == Literal("2022-05-27", datatype=XSD.date)
+        assert graph.value(node, ELI_DL.activity_start_date) is None
+        assert graph.value(node, ELI_DL.activity_end_date) is None
     event = URIRef(iris.event(B, "CTOC-COP/review-mechanism/constructive-dialogue/2022-05-27"))
     assert (event, RDF.type, UNKG.ConstructiveDialogue) in graph
     assert set(graph.objects(event, UNKG.followed)) == {wg3, tech}
@@ -237,6 +249,25 @@ def test_back_to_back_meetings_and_the_constructive_dialogue(graph):
     assert graph.value(summary, DCTERMS.creator) == URIRef(iris.body(B, "CTOC-COP/WG.3/chair"))
     assert graph.value(summary, UNKG.pursuantTo) == provision(RULES, paragraph="53", subparagraph="h")
     assert len(set(graph.objects(summary, UNKG.publishedAt))) == 2
+
+
+def test_addresses_printed_without_a_scheme(graph):
+    """Footnotes 1 and 2 print www.unodc.org/… without a scheme: the IRI adds https:// (the scheme with which the
+    same document links www.unodc.org in its markdown link), the printed address is kept exactly as printed, and
+    the page says why as evidence."""
+    for mark, path in (("1", "unodc/en/treaties/CTOC/working-group-on-international-cooperation-2023.html"),
+                       ("2", "unodc/en/organized-crime/intro/review-mechanism-untoc/constructive_dialogues/"
+                             "ic_2022.html")):
+        page = URIRef("https://www.unodc.org/" + path)
+        note = URIRef(iris.footnote(EXPRESSION, mark))
+        assert graph.value(note, UNKG.citesWebPage) == page
+        assert graph.value(page, UNKG.printedAddress) == Literal("www.unodc.org/" + path)
+        assert f"www.unodc.org/{path}。" in str(graph.value(note, UNKG.text))  # the "。" ends the sentence
+        evidence = str(graph.value(page, UNKG.evidence))
+        assert "line 76: https://www.unodc.org/" in evidence
+        lines = {int(graph.value(p, UNKG.line)) for p in graph.objects(page, PROV.wasDerivedFrom)}
+        assert 76 in lines and "[CTOC/COP/WG.3/2023/3" in str(graph.value(
+            URIRef(iris.passage(EXPRESSION, 76)), UNKG.verbatim))
 
 
 def test_thematic_clusters(graph):

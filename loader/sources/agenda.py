@@ -349,7 +349,9 @@ class _Parser:
         text = self.norm(t.footnote_marks(line.text)[0])
         hyperlink = None
         if link := t.MARKDOWN_LINK.search(text):
-            hyperlink = link.group(2)
+            # an empty or "#" target is a placeholder: the source links the symbol nowhere, so no hyperlink
+            # (the line itself stays in the provenance, verbatim)
+            hyperlink = link.group(2) if link.group(2).strip() not in ("", "#") else None
             text = text[: link.start()] + link.group(1) + text[link.end():]
         found = list(t.JOINT_SYMBOL.finditer(text))
         symbols = t.split_symbols(found[-1].group()) if found else []

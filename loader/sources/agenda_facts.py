@@ -105,9 +105,13 @@ class Publication:
 
 @dataclass(frozen=True)
 class BackToBack:
+    """Meetings the text says were held back to back over one span of days; the span is theirs together (the
+    text gives no meeting its own dates). ``printed``: the phrase as written, from the dates on."""
+
     start: date
     end: date
     meetings: tuple[MeetingRef, ...]
+    printed: str = ""
 
 
 @dataclass(frozen=True)
@@ -337,7 +341,8 @@ def back_to_back(text: str) -> BackToBack | None:
         if span is None or len(refs) < 2:
             raise ValueError("meetings are said to be held back to back, but their dates or the meetings are "
                              "not written")
-        return BackToBack(span[0], span[1], refs)
+        first = min((m.start() for m in (t.ZH_RANGE.search(segment), t.EN_RANGE.search(segment)) if m), default=0)
+        return BackToBack(span[0], span[1], refs, segment[first:].strip())
     return None
 
 

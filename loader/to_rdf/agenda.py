@@ -22,6 +22,7 @@ from loader.manifest import DATA_DIR, SourceEntry
 from loader.namespaces import ELI, ELI_DL, SCHEMA, UNKG
 from loader.sources import agenda_facts as f
 from loader.sources.agenda import AnnotatedAgenda, DocumentationEntry, Item, Paragraph, Slot
+from loader.sources.agenda_text import normalise
 from loader.to_rdf.agenda_context import Context
 
 LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
@@ -289,15 +290,28 @@ class _Builder(Context):
         self.derive(node, line)
         return node
 
-    def back_to_back(self, together: f.BackToBack, line: int) -> list[URIRef]:
+    def back_to_back(self, together: f.BackToBack, line: int) -> URIRef:
+        """Meetings held back to back over one span of days: the span is an event of its own, of which each
+        meeting is a ``schema:subEvent``. The text dates the span, not the meetings, so they get no dates."""
         nodes = [self.other_meeting(ref, line) for ref in together.meetings]
+        first_body = self.body_path(together.meetings[0].body_text, line)
+        root = self.bodies[first_body].get("unit_of") or first_body
+        start, end = together.start.isoformat(), together.end.isoformat()
+        event = URIRef(iris.event(self.base, f"{root}/meetings-held-back-to-back/{start}"))
+        self.add(event, RDF.type, UNKG.Event)
+        self.add(event, ELI_DL.activity_start_date, Literal(start, datatype=XSD.date))
+        self.add(event, ELI_DL.activity_end_date, Literal(end, datatype=XSD.date))
+        if together.printed:
+            label = self.text(normalise(together.printed, self.lang))
+            self.add(event, SKOS.prefLabel, label)
+            self.add(event, RDFS.label, label)
         for node in nodes:
-            self.add(node, ELI_DL.activity_start_date, Literal(together.start.isoformat(), datatype=XSD.date))
-            self.add(node, ELI_DL.activity_end_date, Literal(together.end.isoformat(), datatype=XSD.date))
+            self.add(event, SCHEMA.subEvent, node)
             for other in nodes:
                 if other != node:
                     self.add(node, UNKG.heldBackToBackWith, other)
-        return nodes
+        self.derive(event, line)
+        return event
 
     def dialogue(self, dialogue: f.Dialogue, line: int) -> URIRef:
         mechanism = self.mechanism_path(line)

@@ -16,7 +16,7 @@ from loader.manifest import SourceEntry
 from loader.namespaces import ELI, ORG, UNKG
 from loader.sources import agenda_facts as f
 from loader.sources.agenda import AnnotatedAgenda
-from loader.sources.agenda_text import normalise, web_address
+from loader.sources.agenda_text import MARKDOWN_LINK, normalise, web_address
 from loader.to_rdf import common
 
 RULES = "UNTOC-review-mechanism-procedures-and-rules"
@@ -228,6 +228,23 @@ class Context:
             page = URIRef(web_address(printed))
             self.add(page, RDF.type, UNKG.WebPage)
             self.add(page, UNKG.printedAddress, Literal(printed))
+            if str(page) != printed:
+                evidence, line = self.scheme_evidence(printed, str(page))
+                self.add(page, UNKG.evidence, Literal(evidence))
+                self.derive(page, line)
             self.derive(page, note.line)
             pages.append(page)
         return pages
+
+    def scheme_evidence(self, printed: str, iri: str) -> tuple[str, int | None]:
+        """Why an address printed without a scheme is served with the one its IRI adds: the line where the same
+        document links the same host with that scheme, when it does."""
+        scheme, host = iri.split("://", 1)[0], iri.split("://", 1)[1].split("/", 1)[0]
+        for number, line in enumerate(self.records.lines, start=1):
+            for link in MARKDOWN_LINK.finditer(line):
+                if link.group(2).startswith(f"{scheme}://{host}/"):
+                    return (f"Printed without a scheme ({printed}); the IRI adds {scheme}://, the scheme with which "
+                            f"the same document links the host {host} (line {number}: {link.group(2)})"), number
+        return (f"Printed without a scheme ({printed}); the IRI adds {scheme}://, which the document itself does "
+                f"not print for the host {host}"), None
+
