@@ -6,6 +6,7 @@ everything that comes from data (autoescaping is on for every template).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ from api.terms import RDF_TYPE, Term, curie
 from loader.namespaces import ONTOLOGY_IRI, PREFIXES, bind_all
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+WEB_LINK = re.compile(r"https?://", re.I)  # the only IRIs that become links to themselves
 
 
 @dataclass(frozen=True)
@@ -125,11 +127,12 @@ class Page:
 
     def href(self, iri: str) -> str:
         """The link for an IRI: under the base or the ontology it points at the local server; another IRI the
-        store describes gets the local ``/about`` page; anything else links to itself."""
+        store describes, or one that is not http(s) (``javascript:``, ``data:`` would run in the reader's browser),
+        gets the local ``/about`` page; any other http(s) IRI links to itself."""
         local = local_path(iri, self.base)
         if local is not None:
             return self.origin + local
-        if iri in self.description.described:
+        if iri in self.description.described or not WEB_LINK.match(iri):
             return f"{self.origin}/about?iri={quote(iri, safe='')}"
         return iri
 

@@ -193,3 +193,27 @@ def tiny_server(tmp_path_factory) -> Iterator[str]:
     path = _pages_store_dir(tmp_path_factory, "tiny-store", _pages_fill_tiny)
     with live_server(settings_for(path)) as server:
         yield server.origin
+
+
+PAGES_SCRIPT_IRI_DATA = """
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix unkg: <https://w3id.org/unkg/ontology#> .
+<https://w3id.org/unkg/body/x-script-links> a unkg:Body ;
+    rdfs:label "links to IRIs that are not web pages"@en ;
+    rdfs:seeAlso <javascript:alert(1)>, <JavaScript:alert(2)>, <data:text/html,%3Cscript%3Ealert(3)%3C/script%3E>,
+        <https://example.org/fine> .
+"""
+
+
+@pytest.fixture(scope="session")
+def script_iri_server(tmp_path_factory) -> Iterator[str]:
+    """A real server over a resource whose objects are javascript: and data: IRIs (which must never be links)."""
+    import pyoxigraph as ox
+
+    def fill(store) -> None:
+        store.load(PAGES_SCRIPT_IRI_DATA.encode(), format=ox.RdfFormat.TURTLE,
+                   to_graph=ox.NamedNode("https://w3id.org/unkg/graph/script-iris"))
+
+    path = _pages_store_dir(tmp_path_factory, "script-iri-store", fill)
+    with live_server(settings_for(path)) as server:
+        yield server.origin

@@ -246,6 +246,17 @@ def test_everything_from_data_is_escaped(tiny_server):
     assert missing.status_code == 404 and "<img" not in missing.text
 
 
+
+def test_only_web_iris_become_links(script_iri_server):
+    page = get(script_iri_server, "/body/x-script-links")
+    assert page.status_code == 200
+    links = hrefs(page.text)
+    assert "https://example.org/fine" in links
+    assert not [h for h in links if not h.startswith(("http://", "https://", "/", "#"))], links
+    for iri in ("javascript:alert(1)", "JavaScript:alert(2)"):
+        assert f"{script_iri_server}/about?iri={quote(iri, safe='')}" in links  # a local page, not a live script
+        assert iri in text_of(page.text)  # still shown
+
 # --- the query page ---------------------------------------------------------------------------------------
 
 def test_query_page_is_self_contained(real_server):

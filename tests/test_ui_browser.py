@@ -131,6 +131,23 @@ def test_query_page_runs_an_example_and_links_to_pages(real_server, browser):
     assert browser.find_elements(By.CSS_SELECTOR, "#properties table tr"), "the page lists no properties"
 
 
+def test_a_javascript_iri_in_the_results_is_text_not_a_link(tiny_server, browser):
+    from urllib.parse import quote
+
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    query = "SELECT ?x ?y { BIND(<javascript:alert(1)> AS ?x) BIND(<https://example.org/fine> AS ?y) }"
+    browser.get(tiny_server + "/?query=" + quote(query))
+    wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".CodeMirror .cm-keyword"), "the SPARQL editor")
+    browser.find_element(By.CSS_SELECTOR, ".CodeMirror-code").click()
+    ActionChains(browser).key_down(Keys.CONTROL).send_keys(Keys.ENTER).key_up(Keys.CONTROL).perform()
+    cells = wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#results-table tbody td"), "the answer")
+    assert [cell.text for cell in cells] == ["javascript:alert(1)", "https://example.org/fine"]
+    assert browser.find_elements(By.CSS_SELECTOR, "#results-table td a.iri")  # the web IRI is still a link
+    assert browser.find_elements(By.CSS_SELECTOR, 'a[href^="javascript:" i]') == []
+
 def test_a_missing_browser_skips_with_instructions_or_fails_when_required(monkeypatch):
     monkeypatch.setattr(sys.modules[__name__], "CHROMIUM", "/nonexistent/chromium")
     monkeypatch.delenv("UNKG_REQUIRE_BROWSER", raising=False)

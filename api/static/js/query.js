@@ -43,6 +43,14 @@
     if (!binding) return td;
     if (binding.type === "uri") {
       var href = localHref(binding.value);
+      if (!href && !/^https?:\/\//i.test(binding.value)) {
+        // only web IRIs become links: a javascript: or data: IRI from the data would run in the reader's page
+        var code = document.createElement("span");
+        code.className = "iri";
+        code.textContent = binding.value;
+        td.appendChild(code);
+        return td;
+      }
       var a = document.createElement("a");
       a.textContent = binding.value;
       a.href = href || binding.value;
