@@ -39,8 +39,8 @@ def pipeline_load(documents: list[Path], store_dir: Path, base: str) -> float:
     shutil.rmtree(store_dir, ignore_errors=True)
     started = time.perf_counter()
     store = open_store(store_dir)
-    for path in documents:
-        pipeline.write(store, pipeline.plan_rdf_file(store, path, base, None))
+    for path in documents:  # force: the documents' graphs are named as sources' graphs are (graph/<id>)
+        pipeline.write(store, pipeline.plan_rdf_file(store, path, base, None, force=True))
     store.flush()
     seconds = time.perf_counter() - started
     del store
@@ -57,7 +57,7 @@ def one_more_document(store_dir: Path, corpus: Corpus, work: Path, repeats: int 
         path = work / f"one-more-{corpus.documents + offset}.nq"
         path.write_text(quads.text(), encoding="utf-8")
         started = time.perf_counter()
-        planned = pipeline.plan_rdf_file(store, path, corpus.base, None)
+        planned = pipeline.plan_rdf_file(store, path, corpus.base, None, force=True)
         pipeline.write(store, planned)
         store.flush()
         times.append(time.perf_counter() - started)

@@ -49,7 +49,7 @@ class Plan:
     def quick(cls) -> Plan:
         return cls(sizes=(10_000, 100_000), incremental_sizes=(10_000, 100_000, 1_000_000),
                    pipeline_max=10_000, rdflib_max=10_000, requests={1: 150, 16: 300}, rounds=3,
-                   cell_limit_s=5.0, incremental_repeats=2, ceiling_requests=1000, name="QUICK")
+                   cell_limit_s=5.0, incremental_repeats=3, ceiling_requests=1000, name="QUICK")
 
     def with_sizes(self, sizes: tuple[int, ...]) -> Plan:
         return replace(self, sizes=tuple(sorted(set(sizes))))
