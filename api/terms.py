@@ -16,8 +16,11 @@ Term(kind='literal', value='会议', lang='zh', datatype=None)
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from pyoxigraph import NamedNode
 
 from loader.namespaces import PREFIXES
 
@@ -26,6 +29,7 @@ RunSelect = Callable[[str], list[dict]]
 RDF_TYPE = PREFIXES["rdf"] + "type"
 PREFIX_LINES = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
 _NOT_IN_IRI = set('<>"{}|^`\\ \n\r\t')
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 # prov:wasDerivedFrom in full: as a prefixed name its "From" looks like a FROM clause to the endpoint's outbound
 # check, which then parses the whole query with rdflib (slow, and slower still in a fresh worker)
 DERIVED_FROM = "<http://www.w3.org/ns/prov#wasDerivedFrom>"
@@ -75,8 +79,12 @@ def iri_ref(iri: str) -> str:
     ...
     ValueError: not an IRI that can be queried: 'https://w3id.org/unkg/x> } DROP ALL {'
     """
-    if not iri or _NOT_IN_IRI & set(iri):
+    if not iri or _NOT_IN_IRI & set(iri) or _BAD_PERCENT.search(iri):
         raise ValueError(f"not an IRI that can be queried: {iri!r}")
+    try:  # Oxigraph's own check: control characters, U+FFFD, a relative IRI would fail the query's parse
+        NamedNode(iri)
+    except ValueError:
+        raise ValueError(f"not an IRI that can be queried: {iri!r}") from None
     return f"<{iri}>"
 
 

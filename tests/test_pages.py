@@ -257,6 +257,14 @@ def test_only_web_iris_become_links(script_iri_server):
         assert f"{script_iri_server}/about?iri={quote(iri, safe='')}" in links  # a local page, not a live script
         assert iri in text_of(page.text)  # still shown
 
+
+@pytest.mark.parametrize("path", ["/doc/%", "/doc/%zz", "/about?iri=%ff", "/about?iri=http://x/%01",
+                                  "/about?iri=http://x/a%EF%BF%BD", "/about?iri=http://x/%25"])
+def test_a_path_that_is_no_iri_is_not_found_and_leaks_no_query(tiny_server, path):
+    response = get(tiny_server, path)
+    assert response.status_code == 404, response.text
+    assert "syntax error" not in response.text and "error at" not in response.text
+
 # --- the query page ---------------------------------------------------------------------------------------
 
 def test_query_page_is_self_contained(real_server):
