@@ -39,10 +39,37 @@ def result_row(graph: Graph, result) -> tuple:
     resource the problem is about."""
     row = [graph.value(result, key) for key in RESULT_KEYS]
     if isinstance(row[1], BNode):
-        row[1] = ("or", *Collection(graph, graph.value(row[1], SH.alternativePath)))
+        row[1] = path_key(graph, row[1])
     if row[3] != SH.SPARQLConstraintComponent:
         row[5] = row[6] = None
     return tuple(row)
+
+
+def path_key(graph: Graph, path):
+    """A SHACL property path as a comparable value: an IRI stays itself; ``("or", …)`` for an alternative path,
+    ``("inverse", p)`` for an inverse path, ``("seq", …)`` for a sequence path (an RDF list)."""
+    if not isinstance(path, BNode):
+        return path
+    if (alternatives := graph.value(path, SH.alternativePath)) is not None:
+        return ("or", *(path_key(graph, p) for p in Collection(graph, alternatives)))
+    if (inverse := graph.value(path, SH.inversePath)) is not None:
+        return ("inverse", path_key(graph, inverse))
+    return ("seq", *(path_key(graph, p) for p in Collection(graph, path)))
+
+
+def remove_path(graph: Graph, path) -> None:
+    """Take a (blank node) property path out of the graph, nested paths and list cells included."""
+    if not isinstance(path, BNode):
+        return
+    for p in (SH.alternativePath, SH.inversePath):
+        for inner in list(graph.objects(path, p)):
+            remove_path(graph, inner)
+    if (path, RDF.first, None) in graph:
+        items = list(Collection(graph, path))
+        Collection(graph, path).clear()
+        for inner in items:
+            remove_path(graph, inner)
+    graph.remove((path, None, None))
 
 
 def split_expected(path: Path) -> tuple[Graph, set[tuple]]:
@@ -53,10 +80,7 @@ def split_expected(path: Path) -> tuple[Graph, set[tuple]]:
         expected.add(result_row(graph, result))
         path_node = graph.value(result, SH.resultPath)
         graph.remove((result, None, None))
-        if isinstance(path_node, BNode):
-            alternatives = graph.value(path_node, SH.alternativePath)
-            Collection(graph, alternatives).clear()
-            graph.remove((path_node, None, None))
+        remove_path(graph, path_node)
     return graph, expected
 
 
