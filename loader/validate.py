@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +19,9 @@ from xml.sax.saxutils import escape, quoteattr
 import pyshacl
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.processor import SPARQLProcessor
 
 from loader.errors import SourceError
 from loader.namespaces import SH
@@ -116,6 +120,32 @@ def graph_type_lookup(graph: Graph) -> TypeLookup:
     return lambda iris: [(iri, t) for iri in iris for t in graph.objects(iri, RDF.type)]
 
 
+_TRANSLATED: dict = {}
+
+
+@contextmanager
+def _queries_translated_once():
+    """pySHACL hands rdflib the same SPARQL text of a shape for every validation, and rdflib parses and
+    translates it each time (most of the cost of validating a small document). Keep each translated query
+    (by text, base and namespaces) and reuse it; evaluation does not change a translated query."""
+    original = SPARQLProcessor.query
+
+    def query(self, str_or_query, initBindings=None, initNs=None, base=None, DEBUG=False):  # noqa: N803
+        if isinstance(str_or_query, str):
+            key = (str_or_query, base, tuple(sorted((k, str(v)) for k, v in (initNs or {}).items())))
+            translated = _TRANSLATED.get(key)
+            if translated is None:
+                translated = _TRANSLATED[key] = translateQuery(parseQuery(str_or_query), base, initNs)
+            str_or_query = translated
+        return original(self, str_or_query, initBindings, initNs, base, DEBUG)
+
+    SPARQLProcessor.query = query
+    try:
+        yield
+    finally:
+        SPARQLProcessor.query = original
+
+
 def validate(data: Graph, context: Graph | None = None) -> Report:
     """Validate ``data`` (plus ``context``) against shapes/; warnings do not break conformance.
 
@@ -126,13 +156,14 @@ def validate(data: Graph, context: Graph | None = None) -> Report:
     # the ontology is mixed into the data itself: pySHACL's ont_graph brings in only class and property axioms,
     # and the shapes also read what the ontology says about its concepts (skos:inScheme)
     target = data + context + ontology_graph()
-    _, results_graph, _ = pyshacl.validate(
-        target,
-        shacl_graph=shapes_graph(),
-        inference="none",
-        advanced=True,
-        allow_warnings=True,
-    )
+    with _queries_translated_once():
+        _, results_graph, _ = pyshacl.validate(
+            target,
+            shacl_graph=shapes_graph(),
+            inference="none",
+            advanced=True,
+            allow_warnings=True,
+        )
     described = set(data.subjects())
     elsewhere = {str(s) for s in (set(context.subjects()) | set(ontology_graph().subjects())) - described}
     order = lambda f: (f.severity != "Violation", f.focus, f.path or "")  # noqa: E731
