@@ -24,6 +24,9 @@ from dataclasses import dataclass, field
 from api.sparql_text import Token, Unsure, tokens
 
 MENTIONS = re.compile(r"service|load|from", re.I)
+# PREFIX and BASE declarations (and comments) at the start: in a prologue "<" always opens an IRI, so a keyword
+# inside one (the sd: namespace ends in "service-description#") names nothing and needs no closer look
+PROLOGUE = re.compile(r"""(?:\s+|\#[^\r\n]*|(?:PREFIX\s+[^\s:<>]*:\s*|BASE\s+)<[^<>"{}|^`\\\x00-\x20]*>)*""", re.I)
 UNICODE_ESCAPE = re.compile(r"\\[uU]")
 ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 
@@ -49,7 +52,7 @@ class References:
 def references(text: str, *, update: bool = False, base: str | None = None) -> References:
     """The SERVICE, LOAD and FROM IRIs in a query (or update); :class:`Unparsable` when that cannot be told."""
     escaped = bool(UNICODE_ESCAPE.search(text))
-    if not escaped and not MENTIONS.search(text):
+    if not escaped and not MENTIONS.search(text, PROLOGUE.match(text).end()):
         return References()
     if not escaped:
         try:

@@ -121,7 +121,10 @@ def plan_rdf_file(store: ox.Store, path: Path, base: str, graph_iri: str | None,
     dataset = to_dataset(read_quads(path))
     target = graph_iri or iris.graph(base, "file/" + path.name)
     planned = []
-    lookups = [store_type_lookup(store)]
+    whole = Graph()
+    for context in dataset.graphs():
+        whole += context
+    lookups = [graph_type_lookup(whole), store_type_lookup(store)]  # the file's other graphs, then the store
     for context in dataset.graphs():
         if len(context) == 0:
             continue

@@ -284,3 +284,4 @@ def test_query_never_fetches_a_url(loaded):
 def test_query_syntax_error_is_one_line(loaded):
     done = unkg("query", "SELECT * WHERE { ?s ?p }", store=loaded, check=2)
     assert len(done.stderr.strip().splitlines()) == 1
+

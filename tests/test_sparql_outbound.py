@@ -152,3 +152,20 @@ def test_doctests(module):
 def test_nesting_too_deep_for_rdflib_is_unparsable_not_a_crash():
     with pytest.raises(Unparsable, match="nests brackets too deeply"):
         references("ASK " + "{" * 300 + "}" * 300 + " # \\u0041")
+
+
+def test_keywords_inside_prefix_declarations_need_no_closer_look(monkeypatch):
+    from api import outbound
+    from loader.namespaces import sparql_prefixes
+
+    def no_lexer(text):
+        raise AssertionError("the lexer should not be needed")
+
+    monkeypatch.setattr(outbound, "tokens", no_lexer)
+    # the sd: namespace ends in "service-description#": it names nothing
+    assert references(sparql_prefixes() + "SELECT * WHERE { ?s ?p ?o }") == References()
+    monkeypatch.undo()
+    # after the prologue, a keyword is still found
+    assert references(sparql_prefixes() + "SELECT * WHERE { SERVICE <http://x/> {} }").services == ["http://x/"]
+    hidden = "PREFIX a:<http://x/service>SELECT * FROM <http://g/> WHERE {}"
+    assert references(hidden).default_graphs == ["http://g/"]
