@@ -18,7 +18,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from api import render, views
+from api import query_files, render, views
 from api.describe import Description, add_labels
 from api.errors import NotFound, ServiceUnavailable
 from api.pages import base_of, iri_for_path, negotiate_format, origin_of, run_select_for
@@ -38,7 +38,7 @@ def programme(meeting_iri: str, run_select: RunSelect) -> tuple[Description, lis
     """The meeting (with the labels of everything the programme names) and its slots in time order."""
     meeting = Description(meeting_iri)
     meeting.outgoing = [(r["p"], r["o"]) for r in rows(
-        run_select, f"SELECT DISTINCT ?p ?o WHERE {{ GRAPH ?g {{ {iri_ref(meeting_iri)} ?p ?o }} }}")]
+        run_select, query_files.fill("resource_outgoing", resource=Term("uri", meeting_iri)))]
     slots = views.time_slots(meeting_iri, run_select)
     names = {meeting_iri} | {o.value for o in meeting.values("schema:location") if o.is_iri}
     for slot in slots:
@@ -202,8 +202,7 @@ def void_triples(run_select: RunSelect, *, base: str, origin: str) -> list[tuple
         return found[0] if found else {}
 
     rdf_type, void = uri(PREFIXES["rdf"] + "type"), str(VOID)
-    totals = first_row("""SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects)
-      (COUNT(DISTINCT ?p) AS ?properties) (COUNT(DISTINCT ?o) AS ?objects) WHERE { GRAPH ?g { ?s ?p ?o } }""")
+    totals = first_row(query_files.load("void_totals"))
     triples = [
         (dataset, rdf_type, uri(void + "Dataset")),
         (dataset, uri(PREFIXES["dcterms"] + "title"), Term("literal", "unkg: UN meeting documentation", lang="en")),
@@ -220,27 +219,24 @@ def void_triples(run_select: RunSelect, *, base: str, origin: str) -> list[tuple
         triples.append((dataset, uri(void + "distinctSubjects"), integer(totals["subjects"].value)))
     if "objects" in totals:
         triples.append((dataset, uri(void + "distinctObjects"), integer(totals["objects"].value)))
-    example = first_row("SELECT ?m WHERE { GRAPH ?g { ?m a unkg:Meeting } } ORDER BY ?m LIMIT 1")
+    example = first_row(query_files.load("void_example_meeting"))
     if "m" in example:
         triples.append((dataset, uri(void + "exampleResource"), example["m"]))
-    entities = first_row("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isIRI(?s)) }")
+    entities = first_row(query_files.load("void_entities"))
     if "n" in entities:
         triples.append((dataset, uri(void + "entities"), integer(entities["n"].value)))
-    classes = rows(run_select,
-                   "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } } GROUP BY ?c ORDER BY ?c")
+    classes = rows(run_select, query_files.load("void_classes"))
     triples.append((dataset, uri(void + "classes"), integer(len(classes))))
     for number, r in enumerate(classes, start=1):
         part = uri(f"{base}void#class-{number}")
         triples += [(dataset, uri(void + "classPartition"), part), (part, uri(void + "class"), r["c"]),
                     (part, uri(void + "entities"), integer(r["n"].value))]
-    properties = rows(run_select,
-                      "SELECT ?p (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?p ORDER BY ?p")
+    properties = rows(run_select, query_files.load("void_properties"))
     for number, r in enumerate(properties, start=1):
         part = uri(f"{base}void#property-{number}")
         triples += [(dataset, uri(void + "propertyPartition"), part), (part, uri(void + "property"), r["p"]),
                     (part, uri(void + "triples"), integer(r["n"].value))]
-    graphs = rows(run_select, """SELECT ?g (COUNT(*) AS ?n) (SAMPLE(?file) AS ?source) WHERE {
-      GRAPH ?g { ?s ?p ?o OPTIONAL { ?g unkg:sourceFile ?file } } } GROUP BY ?g ORDER BY ?g""")
+    graphs = rows(run_select, query_files.load("void_graphs"))
     for r in graphs:
         if not r["g"].is_iri:
             continue
