@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from api import views
-from api.terms import DERIVED_FROM, RDF_TYPE, RunSelect, Term, expand, iri_ref, rows
+from api import query_files, views
+from api.terms import RDF_TYPE, RunSelect, Term, expand, rows
 from loader.namespaces import ONTOLOGY_IRI, PREFIXES, UNKG
 
 LABEL_PROPERTIES = [
@@ -97,15 +97,12 @@ def describe(iri: str, run_select: RunSelect, *, for_people: bool = True) -> Des
     """Everything the pages show about ``iri``: its links both ways, labels of what it links to, the source
     passages behind it, and the details of its type's view. ``for_people=False``: the links only (its triples),
     which is all an RDF serialization needs."""
-    me = iri_ref(iri)
+    me = Term("uri", iri)
     description = Description(iri)
     description.outgoing = [
-        (r["p"], r["o"]) for r in rows(run_select, f"SELECT DISTINCT ?p ?o WHERE {{ GRAPH ?g {{ {me} ?p ?o }} }}")
+        (r["p"], r["o"]) for r in rows(run_select, query_files.fill("resource_outgoing", resource=me))
     ]
-    incoming = rows(
-        run_select,
-        f"SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {me} }} }} ORDER BY ?p ?s LIMIT {MAX_INCOMING + 1}",
-    )
+    incoming = rows(run_select, query_files.fill("resource_incoming", resource=me, limit=MAX_INCOMING + 1))
     description.incoming_truncated = len(incoming) > MAX_INCOMING
     description.incoming = [(r["s"], r["p"]) for r in incoming[:MAX_INCOMING]]
     if not description.exists or not for_people:
@@ -148,16 +145,13 @@ def add_labels(description: Description, run_select: RunSelect, iris: Iterable[s
     """Fetch the labels of ``iris`` (in every language) and which of them the store describes."""
     wanted = sorted(i for i in iris if i not in description.labels)
     ranks = {p: n for n, p in enumerate(LABEL_PROPERTIES)}
-    values_of_properties = " ".join(iri_ref(p) for p in LABEL_PROPERTIES)
+    properties = [Term("uri", p) for p in LABEL_PROPERTIES]
     for start in range(0, min(len(wanted), MAX_LABELLED * 4), MAX_LABELLED):
-        chunk = " ".join(iri_ref(i) for i in wanted[start:start + MAX_LABELLED])
-        query = (
-            f"SELECT DISTINCT ?x ?p ?l WHERE {{ VALUES ?x {{ {chunk} }} VALUES ?p {{ {values_of_properties} }} "
-            f"GRAPH ?g {{ ?x ?p ?l }} FILTER(isLiteral(?l)) }}"
-        )
+        chunk = [Term("uri", i) for i in wanted[start:start + MAX_LABELLED]]
+        query = query_files.fill("labels", resources=chunk, properties=properties)
         for r in rows(run_select, query):
             description.labels.setdefault(r["x"].value, []).append((ranks[r["p"].value], r["l"]))
-        query = f"SELECT DISTINCT ?x WHERE {{ VALUES ?x {{ {chunk} }} GRAPH ?g {{ ?x ?p ?o }} }}"
+        query = query_files.fill("described", resources=chunk)
         description.described.update(r["x"].value for r in rows(run_select, query))
     for labels in description.labels.values():
         labels.sort(key=lambda rank_label: (rank_label[0], rank_label[1].lang or "", rank_label[1].value))
@@ -165,15 +159,7 @@ def add_labels(description: Description, run_select: RunSelect, iris: Iterable[s
 
 def passages(iri: str, run_select: RunSelect) -> list[Passage]:
     """The source passages ``iri`` was derived from, in file and line order."""
-    query = f"""SELECT DISTINCT ?passage ?line ?verbatim ?file WHERE {{
-      GRAPH ?g {{
-        {iri_ref(iri)} {DERIVED_FROM} ?passage .
-        ?passage unkg:line ?line ; unkg:verbatim ?verbatim .
-        OPTIONAL {{ ?passage dcterms:isPartOf ?expression . ?expression unkg:sourceFile ?expressionFile }}
-        OPTIONAL {{ ?g unkg:sourceFile ?graphFile }}
-      }}
-      BIND(COALESCE(?expressionFile, ?graphFile) AS ?file)
-    }}"""
+    query = query_files.fill("passages", resource=Term("uri", iri))
     found = [
         Passage(r["passage"].value, int(r["line"].value), r["verbatim"].value, r["file"].value if "file" in r else None)
         for r in rows(run_select, query)
@@ -183,12 +169,12 @@ def passages(iri: str, run_select: RunSelect) -> list[Passage]:
 
 def graph_triples(graph_iri: str, run_select: RunSelect) -> list[tuple[Term, Term, Term]]:
     """Every triple of one named graph."""
-    query = f"SELECT ?s ?p ?o WHERE {{ GRAPH {iri_ref(graph_iri)} {{ ?s ?p ?o }} }}"
+    query = query_files.fill("graph_triples", graph=Term("uri", graph_iri))
     return [(r["s"], r["p"], r["o"]) for r in rows(run_select, query)]
 
 
 def ontology_graph(run_select: RunSelect) -> str | None:
     """The named graph that holds the ontology (the one that declares ``<ontology> a owl:Ontology``)."""
-    query = f"SELECT ?g WHERE {{ GRAPH ?g {{ {iri_ref(ONTOLOGY_IRI)} a owl:Ontology }} }} LIMIT 1"
+    query = query_files.fill("ontology_graph", ontology=Term("uri", ONTOLOGY_IRI))
     found = rows(run_select, query)
     return found[0]["g"].value if found else None
