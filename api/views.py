@@ -8,7 +8,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
-from api.terms import DERIVED_FROM, RunSelect, Term, iri_ref, rows
+from api import query_files
+from api.terms import RunSelect, Term, rows
 
 
 def details(description, run_select: RunSelect) -> dict:
@@ -60,13 +61,7 @@ def clock(value: Term | None) -> dict | None:
 
 def agenda_items(meeting_iri: str, run_select: RunSelect) -> list[dict]:
     """A meeting's agenda as a tree: top-level items in order, each with its sub-items in order."""
-    query = f"""SELECT DISTINCT ?agenda ?item ?notation ?order ?parent WHERE {{ GRAPH ?g {{
-      {{ {iri_ref(meeting_iri)} unkg:hasAgenda ?agenda }} UNION {{ ?agenda unkg:agendaOf {iri_ref(meeting_iri)} }}
-      ?item unkg:inAgenda ?agenda .
-      OPTIONAL {{ ?item skos:notation ?notation }}
-      OPTIONAL {{ ?item eli-dl:activity_order ?order }}
-      OPTIONAL {{ ?item unkg:subItemOf ?parent }}
-    }} }}"""
+    query = query_files.fill("meeting_agenda", meeting=Term("uri", meeting_iri))
     items: dict[str, dict] = {}
     for r in rows(run_select, query):
         item = items.setdefault(r["item"].value, {"iri": r["item"], "notation": None, "order": None,
@@ -83,17 +78,7 @@ def agenda_items(meeting_iri: str, run_select: RunSelect) -> list[dict]:
 
 def time_slots(meeting_iri: str, run_select: RunSelect) -> list[dict]:
     """A meeting's work programme: slots in time order, each with its entries in order."""
-    query = f"""SELECT DISTINCT ?slot ?start ?end ?date ?entry ?entryOrder ?item ?notation ?continuation WHERE {{
-    GRAPH ?g {{
-      {{ ?slot unkg:slotOf {iri_ref(meeting_iri)} }} UNION {{ {iri_ref(meeting_iri)} unkg:hasTimeSlot ?slot }}
-      OPTIONAL {{ ?slot unkg:startTime ?start }}
-      OPTIONAL {{ ?slot unkg:endTime ?end }}
-      OPTIONAL {{ ?slot eli-dl:activity_date ?date }}
-      OPTIONAL {{ ?slot eli-dl:consists_of ?entry .
-        OPTIONAL {{ ?entry eli-dl:activity_order ?entryOrder }}
-        OPTIONAL {{ ?entry unkg:takesUp ?item . OPTIONAL {{ ?item skos:notation ?notation }} }}
-        OPTIONAL {{ ?entry unkg:isContinuation ?continuation }} }}
-    }} }}"""
+    query = query_files.fill("meeting_programme", meeting=Term("uri", meeting_iri))
     return _slots(rows(run_select, query))
 
 
@@ -125,51 +110,33 @@ def meeting(iri: str, run_select: RunSelect) -> dict:
 # --- agenda items -----------------------------------------------------------------------------------------
 
 def agenda_item(iri: str, run_select: RunSelect) -> dict:
-    me = iri_ref(iri)
-    annotations_of = f"{{ {me} unkg:hasAnnotation ?a }} UNION {{ ?a unkg:annotationOf {me} }}"
+    me = Term("uri", iri)
     annotations: dict[str, dict] = {}
-    query = f"""SELECT DISTINCT ?a ?order ?text WHERE {{ GRAPH ?g {{ {annotations_of}
-      OPTIONAL {{ ?a unkg:order ?order }} OPTIONAL {{ ?a unkg:text ?text }} }} }}"""
+    query = query_files.fill("item_annotations", item=me)
     for r in rows(run_select, query):
         entry = annotations.setdefault(r["a"].value, {"iri": r["a"], "order": r.get("order"), "texts": [],
                                                      "cites": [], "footnotes": [], "lines": []})
         if "text" in r:
             entry["texts"].append(r["text"])
-    query = f"""SELECT DISTINCT ?a ?passage ?line WHERE {{ GRAPH ?g {{ {annotations_of}
-      ?a {DERIVED_FROM} ?passage . ?passage unkg:line ?line }} }} ORDER BY ?line"""
+    query = query_files.fill("item_annotation_lines", item=me)
     for r in rows(run_select, query):
         if r["a"].value in annotations:
             annotations[r["a"].value]["lines"].append((int(r["line"].value), r["passage"]))
-    query = f"""SELECT DISTINCT ?a ?p ?x WHERE {{ GRAPH ?g {{ {annotations_of} ?a ?p ?x .
-      VALUES ?p {{ unkg:citesProvision unkg:mentionsDocument unkg:mentionsDecision }} }} }} ORDER BY ?p ?x"""
+    query = query_files.fill("item_annotation_citations", item=me)
     for r in rows(run_select, query):
         if r["a"].value in annotations:
             annotations[r["a"].value]["cites"].append((r["p"], r["x"]))
-    query = f"""SELECT DISTINCT ?a ?f ?mark ?text ?page WHERE {{ GRAPH ?g {{ {annotations_of} ?a unkg:footnote ?f .
-      OPTIONAL {{ ?f unkg:mark ?mark }} OPTIONAL {{ ?f unkg:text ?text }} OPTIONAL {{ ?f unkg:citesWebPage ?page }}
-    }} }} ORDER BY ?mark"""
+    query = query_files.fill("item_annotation_footnotes", item=me)
     for r in rows(run_select, query):
         if r["a"].value in annotations:
             annotations[r["a"].value]["footnotes"].append(r)
-    query = f"""SELECT DISTINCT ?entry ?order ?document ?description ?hyperlink WHERE {{ GRAPH ?g {{
-      {me} unkg:hasDocumentationEntry ?entry .
-      OPTIONAL {{ ?entry unkg:order ?order }} OPTIONAL {{ ?entry unkg:refersToDocument ?document }}
-      OPTIONAL {{ ?entry unkg:description ?description }} OPTIONAL {{ ?entry unkg:hyperlink ?hyperlink }}
-    }} }}"""
+    query = query_files.fill("item_documentation", item=me)
     documentation = sorted(rows(run_select, query), key=lambda r: (_number(r.get("order")), r["entry"].value))
-    query = f"""SELECT DISTINCT ?sub ?notation ?order WHERE {{ GRAPH ?g {{
-      {{ {me} eli-dl:consists_of ?sub }} UNION {{ ?sub unkg:subItemOf {me} }}
-      OPTIONAL {{ ?sub skos:notation ?notation }} OPTIONAL {{ ?sub eli-dl:activity_order ?order }} }} }}"""
+    query = query_files.fill("item_sub_items", item=me)
     sub_items = sorted(rows(run_select, query), key=lambda r: (_number(r.get("order")), r["sub"].value))
-    query = f"""SELECT DISTINCT ?slot ?start ?end ?date ?entry ?entryOrder ?item ?continuation WHERE {{ GRAPH ?g {{
-      ?entry unkg:takesUp {me} . ?slot eli-dl:consists_of ?entry .
-      OPTIONAL {{ ?slot unkg:startTime ?start }} OPTIONAL {{ ?slot unkg:endTime ?end }}
-      OPTIONAL {{ ?slot eli-dl:activity_date ?date }} OPTIONAL {{ ?entry eli-dl:activity_order ?entryOrder }}
-      OPTIONAL {{ ?entry unkg:isContinuation ?continuation }} BIND({me} AS ?item)
-    }} }}"""
+    query = query_files.fill("item_slots", item=me)
     slots = _slots(rows(run_select, query))
-    query = f"""SELECT ?meeting WHERE {{ GRAPH ?g {{ {me} unkg:inAgenda ?agenda .
-      {{ ?agenda unkg:agendaOf ?meeting }} UNION {{ ?meeting unkg:hasAgenda ?agenda }} }} }} LIMIT 1"""
+    query = query_files.fill("item_meeting", item=me)
     found = rows(run_select, query)
     return {
         "annotations": sorted(annotations.values(), key=lambda a: (_number(a["order"]), a["iri"].value)),
@@ -183,16 +150,10 @@ def agenda_item(iri: str, run_select: RunSelect) -> dict:
 # --- documents --------------------------------------------------------------------------------------------
 
 def document(iri: str, run_select: RunSelect) -> dict:
-    me = iri_ref(iri)
-    query = f"""SELECT DISTINCT ?expression ?language ?file WHERE {{ GRAPH ?g {{
-      {{ {me} eli:is_realized_by ?expression }} UNION {{ ?expression eli:realizes {me} }}
-      OPTIONAL {{ ?expression eli:language ?language }} OPTIONAL {{ ?expression unkg:sourceFile ?file }} }} }}
-      ORDER BY ?expression"""
+    me = Term("uri", iri)
+    query = query_files.fill("document_expressions", document=me)
     expressions = rows(run_select, query)
-    query = f"""SELECT DISTINCT ?x ?p ?context WHERE {{ GRAPH ?g {{ ?x ?p {me} .
-      FILTER(?p NOT IN (eli:realizes, rdf:type, eli:is_part_of, unkg:instrument, rdfs:isDefinedBy))
-      OPTIONAL {{ {{ ?x unkg:annotationOf ?context }} UNION {{ ?context unkg:hasAnnotation ?x }}
-                 UNION {{ ?context unkg:hasDocumentationEntry ?x }} }} }} }} ORDER BY ?context ?x"""
+    query = query_files.fill("document_cited_by", document=me)
     cited = rows(run_select, query)
     return {"expressions": expressions, "cited": cited, "parts": parts(iri, run_select, depth=1)}
 
@@ -201,12 +162,8 @@ def document(iri: str, run_select: RunSelect) -> dict:
 
 def parts(iri: str, run_select: RunSelect, *, depth: int | None = None) -> list[dict]:
     """The parts of a provision or instrument as a tree, in order (``depth=1``: direct parts only)."""
-    me = iri_ref(iri)
-    path = "eli:has_part" if depth == 1 else "eli:has_part+"
-    query = f"""SELECT DISTINCT ?part ?parent ?order ?number ?text WHERE {{ GRAPH ?g {{
-      {me} {path} ?part . ?parent eli:has_part ?part .
-      OPTIONAL {{ ?part unkg:order ?order }} OPTIONAL {{ ?part unkg:number ?number }}
-      OPTIONAL {{ ?part unkg:text ?text }} }} }}"""
+    me = Term("uri", iri)
+    query = query_files.fill("parts_direct" if depth == 1 else "parts_all", resource=me)
     nodes: dict[str, dict] = {}
     for r in rows(run_select, query):
         node = nodes.setdefault(r["part"].value, {"iri": r["part"], "parent": r["parent"].value,
@@ -223,8 +180,7 @@ def parts(iri: str, run_select: RunSelect, *, depth: int | None = None) -> list[
 
 def ancestors(iri: str, run_select: RunSelect) -> list[Term]:
     """The provision's parents, outermost first (the instrument, the article, ...)."""
-    query = f"""SELECT DISTINCT ?child ?parent WHERE {{ GRAPH ?g {{ {iri_ref(iri)} eli:is_part_of* ?child .
-      ?child eli:is_part_of ?parent }} }}"""
+    query = query_files.fill("provision_ancestors", provision=Term("uri", iri))
     parent_of = {r["child"].value: r["parent"] for r in rows(run_select, query)}
     chain: list[Term] = []
     current = parent_of.get(iri)
@@ -235,15 +191,11 @@ def ancestors(iri: str, run_select: RunSelect) -> list[Term]:
 
 
 def provision(iri: str, run_select: RunSelect) -> dict:
-    me = iri_ref(iri)
+    me = Term("uri", iri)
     # the provision and its parts are in the instrument's graph, the citations in the agendas' graphs
-    query = f"""SELECT DISTINCT ?item ?cited WHERE {{ GRAPH ?g {{ {me} eli:has_part* ?cited }}
-      GRAPH ?h {{ ?item unkg:concernsProvision ?cited }} }} ORDER BY ?item ?cited"""
+    query = query_files.fill("provision_citing_items", provision=me)
     items = rows(run_select, query)
-    query = f"""SELECT DISTINCT ?annotation ?cited ?item ?text WHERE {{ GRAPH ?g {{ {me} eli:has_part* ?cited }}
-      GRAPH ?h {{ ?annotation unkg:citesProvision ?cited .
-      OPTIONAL {{ {{ ?annotation unkg:annotationOf ?item }} UNION {{ ?item unkg:hasAnnotation ?annotation }} }}
-      OPTIONAL {{ ?annotation unkg:text ?text }} }} }} ORDER BY ?item ?annotation ?cited"""
+    query = query_files.fill("provision_citing_annotations", provision=me)
     annotations: dict[str, dict] = {}
     for r in rows(run_select, query):
         entry = annotations.setdefault(r["annotation"].value, {"iri": r["annotation"], "item": r.get("item"),
@@ -262,17 +214,8 @@ def provision(iri: str, run_select: RunSelect) -> dict:
 
 def slot(iri: str, run_select: RunSelect) -> dict:
     """One slot of a work programme: its times (local and UTC), its entries in order, and its meeting."""
-    me = iri_ref(iri)
-    query = f"""SELECT DISTINCT ?slot ?start ?end ?date ?entry ?entryOrder ?item ?notation ?continuation ?meeting
-    WHERE {{ VALUES ?slot {{ {me} }} GRAPH ?g {{ ?slot a unkg:TimeSlot .
-      OPTIONAL {{ ?slot unkg:slotOf ?meeting }}
-      OPTIONAL {{ ?slot unkg:startTime ?start }} OPTIONAL {{ ?slot unkg:endTime ?end }}
-      OPTIONAL {{ ?slot eli-dl:activity_date ?date }}
-      OPTIONAL {{ ?slot eli-dl:consists_of ?entry .
-        OPTIONAL {{ ?entry eli-dl:activity_order ?entryOrder }}
-        OPTIONAL {{ ?entry unkg:takesUp ?item . OPTIONAL {{ ?item skos:notation ?notation }} }}
-        OPTIONAL {{ ?entry unkg:isContinuation ?continuation }} }}
-    }} }}"""
+    me = Term("uri", iri)
+    query = query_files.fill("slot", slot=me)
     found = rows(run_select, query)
     slots = _slots(found)
     meetings = [r["meeting"] for r in found if "meeting" in r]
