@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -217,3 +218,42 @@ def script_iri_server(tmp_path_factory) -> Iterator[str]:
     path = _pages_store_dir(tmp_path_factory, "script-iri-store", fill)
     with live_server(settings_for(path)) as server:
         yield server.origin
+
+
+# --- a trap for outbound requests (security tests, CLI tests) ---
+
+class Trap:
+    """An HTTP listener on loopback that records every request it gets."""
+
+    def __init__(self) -> None:
+        self.requests: list[str] = []
+        trap = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (the name http.server calls)
+                trap.requests.append(f"GET {self.path}")
+                self.send_response(200)
+                self.send_header("Content-Type", "application/n-triples")
+                self.end_headers()
+
+            do_POST = do_GET  # noqa: N815
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/sparql"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def trap():
+    listener = Trap()
+    yield listener
+    listener.close()

@@ -4,10 +4,8 @@ store, accept an oversized body, or take updates without the operator's token.""
 from __future__ import annotations
 
 import os
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -16,43 +14,6 @@ import pytest
 from conftest import W3C_GRAPH, live_server, make_store, settings_for, w3c_graphs
 
 from api.settings import Settings, SettingsError
-
-
-class Trap:
-    """An HTTP listener on loopback that records every request it gets."""
-
-    def __init__(self) -> None:
-        self.requests: list[str] = []
-        trap = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 (the name http.server calls)
-                trap.requests.append(f"GET {self.path}")
-                self.send_response(200)
-                self.send_header("Content-Type", "application/n-triples")
-                self.end_headers()
-
-            do_POST = do_GET  # noqa: N815
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/sparql"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(10)
-
-
-@pytest.fixture(scope="module")
-def trap():
-    listener = Trap()
-    yield listener
-    listener.close()
 
 
 @pytest.fixture(scope="module")
