@@ -91,7 +91,7 @@ class Engine:
         self.store: ox.Store | None = store  # the writer handle; opened by :meth:`start` when not given
         self.stats = Stats(0, 0)
         self._threads = ThreadPoolExecutor(max_workers=settings.workers * 2 + 4, thread_name_prefix="unkg-engine")
-        self._idle: asyncio.Queue[WorkerHandle] = asyncio.Queue()
+        self._idle: asyncio.LifoQueue[WorkerHandle] = asyncio.LifoQueue()  # the warmest worker first
         self._workers: set[WorkerHandle] = set()  # started and not discarded
         self._processes: set[subprocess.Popen] = set()  # every process started and not yet reaped, for stop()
         self._sockets: dict[subprocess.Popen, socket.socket] = {}  # sockets of processes not yet streamed
@@ -279,9 +279,11 @@ class Engine:
     async def _acquire(self, deadline: float) -> WorkerHandle:
         if self._stopping:
             raise ServiceUnavailable("the server is stopping")
-        loop = asyncio.get_running_loop()
+        if not self._idle.empty():  # the common case, without a timer
+            return self._idle.get_nowait()
         try:
-            return await asyncio.wait_for(self._idle.get(), max(deadline - loop.time(), 0))
+            async with asyncio.timeout_at(deadline):
+                return await self._idle.get()
         except TimeoutError:
             raise ServiceUnavailable(
                 f"all {self.settings.workers} query workers stayed busy until the time limit; try again later"
@@ -289,10 +291,10 @@ class Engine:
 
     async def _next(self, worker: WorkerHandle, deadline: float, limit: float) -> bytes:
         """The worker's next message, read by the event loop without blocking; a timeout past the deadline."""
-        loop = asyncio.get_running_loop()
         try:
-            await asyncio.wait_for(worker.writer.drain(), max(deadline - loop.time(), 0))
-            return await asyncio.wait_for(worker.receive(), max(deadline - loop.time(), 0))
+            async with asyncio.timeout_at(deadline):  # no task per wait, unlike wait_for
+                await worker.writer.drain()
+                return await worker.receive()
         except TimeoutError:
             raise QueryTimeout(f"the query ran longer than its time limit of {limit:g} s and was stopped") from None
         except (asyncio.IncompleteReadError, ConnectionError, OSError):
