@@ -27,7 +27,6 @@ from api.outbound import Unparsable, references
 
 READY, WHOLE, HEAD, DATA, FINISHED, ERROR = b"R", b"W", b"S", b"D", b"F", b"E"
 CHUNK_BYTES = 64 * 1024
-PRELOAD_AFTER_SECONDS = 5.0
 STORE_CHANGED = re.compile(r"Corruption|No such file|IO error", re.I)
 
 
@@ -86,11 +85,6 @@ def main(connection: Connection, store_path: str) -> None:
     store = open_read_only(store_path)
     generation = 0
     connection.send_bytes(READY)
-    # rdflib's SPARQL grammar takes a second of CPU to build: build it once the worker has been idle a while, not
-    # in the first query that needs it (and not at all in a worker that lives only seconds)
-    preload = threading.Timer(PRELOAD_AFTER_SECONDS, _preload_parser)
-    preload.daemon = True
-    preload.start()
     while True:
         try:
             job = json.loads(connection.recv_bytes())
@@ -125,10 +119,6 @@ def _exit_with_parent(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(1)
     os._exit(1)
-
-
-def _preload_parser() -> None:
-    import rdflib.plugins.sparql.parser  # noqa: F401
 
 
 def open_read_only(store_path: str, attempts: int = 10) -> ox.Store:
