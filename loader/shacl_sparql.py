@@ -1,0 +1,521 @@
+"""Validate against shapes/ at Oxigraph speed: the shapes compiled into SPARQL queries, run on a pyoxigraph Store.
+
+    from loader.shacl_sparql import validate_graph, validate_store
+
+    report = validate_graph(data, context)          # the contract of loader.validate.validate (pySHACL)
+    report = validate_store(store, data_subjects)   # everything to validate in the store's default graph
+
+Both return a ``loader.validate.Report`` whose findings are filled as ``loader.validate`` fills them from pySHACL,
+which stays the reference implementation (tests/test_shacl_sparql.py compares the two).
+
+The shapes (``loader.validate.shapes_graph()``) are compiled once per process into a list of :class:`Check`: one
+SPARQL SELECT per constraint of a shape, over all of its focus nodes at once, returning the focus node (``?this``)
+and, where the constraint has one, the offending value (``?value``). Only the SHACL features shapes/ uses are
+compiled: ``sh:targetClass``; property shapes with ``sh:path`` (an IRI, ``sh:alternativePath``,
+``sh:inversePath``, a sequence, ``sh:zeroOrMorePath``, ``sh:oneOrMorePath``, ``sh:zeroOrOnePath``);
+``sh:minCount``, ``sh:maxCount``, ``sh:datatype``, ``sh:class``, ``sh:nodeKind``, ``sh:pattern`` (``sh:flags``),
+``sh:in``, ``sh:minInclusive``, ``sh:maxInclusive``, ``sh:minLength``, ``sh:languageIn``, ``sh:uniqueLang``,
+``sh:or`` of shapes made of those value constraints, ``sh:severity``, ``sh:message``, and SPARQL-based
+constraints (``sh:sparql`` with ``sh:select``, ``sh:prefixes``/``sh:declare``). Any other ``sh:`` term on a shape
+raises :class:`UnsupportedShape` when the shapes are compiled, naming the shape and the feature.
+
+How ``$this`` is pre-bound in a SPARQL-based constraint: the focus nodes of the shape are joined in at the start
+of the query's outermost group (``{ SELECT DISTINCT ?this WHERE { <targets> } }``), so ``BIND``, ``FILTER`` and
+``FILTER (NOT) EXISTS`` of that group, and every nested group that matches ``$this`` in a triple pattern, see it
+bound, as the spec's pre-binding does. Queries the spec excludes from pre-binding (``MINUS``, ``SERVICE``,
+``VALUES``, sub-queries) and ``$shapesGraph``/``$currentShape`` are refused with :class:`UnsupportedShape`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import RDF, RDFS, XSD
+
+from loader.errors import UnkgError
+from loader.namespaces import SH
+from loader.validate import Finding, Report, ontology_graph, shapes_graph
+
+
+class UnsupportedShape(UnkgError):
+    """A shape uses a SHACL feature this validator does not compile."""
+
+
+# --- compiled checks ---
+
+@dataclass(frozen=True)
+class Check:
+    """One constraint of one shape as a SPARQL query whose solutions are its validation results."""
+
+    query: str
+    shape: str  # the IRI (or blank node id) of the sh:sourceShape
+    component: str  # e.g. "MinCountConstraintComponent"
+    severity: str  # "Violation", "Warning" or "Info"
+    path: str | None  # the sh:resultPath of a property shape (an IRI, or the id of a blank-node path)
+    message: str  # the sh:message (a template with {$this}/{?value} for SPARQL-based constraints)
+    sparql_based: bool = False  # a SPARQL-based constraint: ?path/?value from the query, message filled in
+    value_is_focus: bool = False  # no ?value: the focus node is the value (node shapes)
+
+
+RDF_TYPE = str(RDF.type)
+SUBCLASS_OF = str(RDFS.subClassOf)
+
+# sh: terms that may appear on a shape, and what they are (anything else from sh: is refused)
+SHAPE_TERMS = {SH.targetClass, SH.property, SH.path, SH.severity, SH.message, SH.sparql, SH.name, SH.description,
+               SH.order, SH.group, SH.NodeShape, SH.PropertyShape}
+VALUE_TERMS = {SH.datatype, SH["class"], SH.nodeKind, SH.pattern, SH.flags, SH["in"], SH.minInclusive,
+               SH.maxInclusive, SH.minLength, SH.languageIn, SH["or"]}
+COUNT_TERMS = {SH.minCount, SH.maxCount, SH.uniqueLang}
+PATH_TERMS = {SH.alternativePath: "|", SH.inversePath: "^", SH.zeroOrMorePath: "*", SH.oneOrMorePath: "+",
+              SH.zeroOrOnePath: "?"}
+SPARQL_CONSTRAINT_TERMS = {SH.select, SH.prefixes, SH.message, SH.SPARQLConstraint}
+NODE_KINDS = {
+    SH.IRI: "isIRI({v})", SH.BlankNode: "isBlank({v})", SH.Literal: "isLiteral({v})",
+    SH.BlankNodeOrIRI: "(isBlank({v}) || isIRI({v}))", SH.BlankNodeOrLiteral: "(isBlank({v}) || isLiteral({v}))",
+    SH.IRIOrLiteral: "(isIRI({v}) || isLiteral({v}))",
+}
+# datatypes whose lexical form is checked (an ill-typed literal does not match, as in pySHACL/rdflib); Oxigraph
+# casts the string form and fails on an ill-typed one. Other datatypes are matched by IRI only.
+CHECKED_LEXICAL = {XSD.integer, XSD.decimal, XSD.float, XSD.double, XSD.boolean, XSD.date, XSD.dateTime,
+                   XSD.time, XSD.gYear, XSD.gYearMonth}
+
+
+def name_of(node) -> str:
+    return str(node)
+
+
+def sparql_string(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def sparql_term(term) -> str:
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, Literal):
+        if term.language:
+            return f"{sparql_string(str(term))}@{term.language}"
+        if term.datatype is not None:
+            return f"{sparql_string(str(term))}^^<{term.datatype}>"
+        return sparql_string(str(term))
+    raise TypeError(f"no SPARQL text for {term!r}")
+
+
+def refuse(shape, feature: str) -> UnsupportedShape:
+    return UnsupportedShape(f"shape {shape} uses {feature}, which loader.shacl_sparql does not support")
+
+
+def sh_terms(graph: Graph, node) -> set:
+    """The sh: predicates on a node, and its sh: types."""
+    terms = {p for p in graph.predicates(node, None) if str(p).startswith(str(SH))}
+    terms |= {t for t in graph.objects(node, RDF.type) if str(t).startswith(str(SH))}
+    return terms
+
+
+def one_value(graph: Graph, shape, predicate):
+    values = list(graph.objects(shape, predicate))
+    if len(values) > 1:
+        raise refuse(shape, f"several values of {predicate}")
+    return values[0] if values else None
+
+
+def english_message(graph: Graph, node) -> str | None:
+    """The sh:message of a node: the English one if there are several (or the first in sorted order)."""
+    messages = sorted(graph.objects(node, SH.message), key=lambda m: (getattr(m, "language", None) != "en", str(m)))
+    return str(messages[0]) if messages else None
+
+
+def severity_of(graph: Graph, shape) -> str:
+    severity = one_value(graph, shape, SH.severity)
+    return str(severity or SH.Violation).rsplit("#", 1)[-1]
+
+
+# --- paths ---
+
+def path_text(graph: Graph, path, shape) -> str:
+    """A SHACL property path as a SPARQL property path."""
+    if isinstance(path, URIRef):
+        return f"<{path}>"
+    if not isinstance(path, BNode):
+        raise refuse(shape, f"the path {path!r}")
+    if (path, RDF.first, None) in graph:
+        return "(" + "/".join(path_text(graph, p, shape) for p in Collection(graph, path)) + ")"
+    kinds = [(p, o) for p, o in graph.predicate_objects(path) if p in PATH_TERMS]
+    if len(kinds) != 1 or len(set(graph.predicates(path, None))) != 1:
+        raise refuse(shape, "a property path other than an IRI, a sequence, sh:alternativePath, sh:inversePath "
+                            "or sh:zeroOrMorePath/sh:oneOrMorePath/sh:zeroOrOnePath")
+    kind, inner = kinds[0]
+    if kind == SH.alternativePath:
+        return "(" + "|".join(path_text(graph, p, shape) for p in Collection(graph, inner)) + ")"
+    if kind == SH.inversePath:
+        return f"^{path_text(graph, inner, shape)}"
+    return f"({path_text(graph, inner, shape)}){PATH_TERMS[kind]}"
+
+
+# --- value conditions: a SPARQL expression that is true when the value node conforms ---
+
+def datatype_condition(datatype, v: str) -> str:
+    if datatype == RDF.langString:
+        return f'(isLiteral({v}) && LANG({v}) != "")'
+    if datatype == RDFS.Literal:
+        return f"isLiteral({v})"
+    test = f"(isLiteral({v}) && DATATYPE({v}) = <{datatype}>"
+    if datatype in CHECKED_LEXICAL:
+        test += f" && isLiteral(<{datatype}>(STR({v})))"
+    return test + ")"
+
+
+def class_condition(cls, v: str) -> str:
+    return f"EXISTS {{ {v} <{RDF_TYPE}>/<{SUBCLASS_OF}>* <{cls}> }}"
+
+
+def pattern_condition(graph: Graph, shape, pattern, v: str) -> str:
+    flags = one_value(graph, shape, SH.flags)
+    arguments = f"STR({v}), {sparql_string(str(pattern))}" + (f", {sparql_string(str(flags))}" if flags else "")
+    return f"(!isBlank({v}) && REGEX({arguments}))"
+
+
+def in_condition(graph: Graph, members, v: str) -> str:
+    tests = [f"sameTerm({v}, {sparql_term(m)})" for m in Collection(graph, members)]
+    return "(" + (" || ".join(tests) or "false") + ")"
+
+
+def language_in_condition(graph: Graph, languages, v: str) -> str:
+    wanted = [str(lang).lower() for lang in Collection(graph, languages)]
+    if "*" in wanted:
+        return f'(isLiteral({v}) && LANG({v}) != "")'
+    listed = ", ".join(sparql_string(lang) for lang in wanted)
+    return (f'(isLiteral({v}) && LANG({v}) != "" && (LCASE(LANG({v})) IN ({listed}) '
+            f'|| LCASE(STRBEFORE(LANG({v}), "-")) IN ({listed})))')
+
+
+def range_condition(operator: str, bound, v: str) -> str:
+    """pySHACL's rule: a string compares only with a string; anything not comparable fails."""
+    strings = isinstance(bound.value, str)
+    kind = f"(DATATYPE({v}) = <{XSD.string}> || LANG({v}) != \"\")"
+    kind = kind if strings else f"!{kind}"
+    return f"(isLiteral({v}) && {kind} && {v} {operator} {sparql_term(bound)})"
+
+
+def value_conditions(graph: Graph, shape, v: str = "?value") -> Iterator[tuple[str, str]]:
+    """(component, condition) for every value constraint of a shape; sh:or members are shapes of these."""
+    for datatype in graph.objects(shape, SH.datatype):
+        yield "DatatypeConstraintComponent", datatype_condition(datatype, v)
+    for cls in graph.objects(shape, SH["class"]):
+        yield "ClassConstraintComponent", class_condition(cls, v)
+    for kind in graph.objects(shape, SH.nodeKind):
+        if kind not in NODE_KINDS:
+            raise refuse(shape, f"sh:nodeKind {kind}")
+        yield "NodeKindConstraintComponent", NODE_KINDS[kind].format(v=v)
+    for pattern in graph.objects(shape, SH.pattern):
+        yield "PatternConstraintComponent", pattern_condition(graph, shape, pattern, v)
+    for members in graph.objects(shape, SH["in"]):
+        yield "InConstraintComponent", in_condition(graph, members, v)
+    for bound in graph.objects(shape, SH.minInclusive):
+        yield "MinInclusiveConstraintComponent", range_condition(">=", bound, v)
+    for bound in graph.objects(shape, SH.maxInclusive):
+        yield "MaxInclusiveConstraintComponent", range_condition("<=", bound, v)
+    for length in graph.objects(shape, SH.minLength):
+        yield "MinLengthConstraintComponent", f"(!isBlank({v}) && STRLEN(STR({v})) >= {int(length)})"
+    for languages in graph.objects(shape, SH.languageIn):
+        yield "LanguageInConstraintComponent", language_in_condition(graph, languages, v)
+    for members in graph.objects(shape, SH["or"]):
+        yield "OrConstraintComponent", or_condition(graph, shape, members, v)
+
+
+def or_condition(graph: Graph, shape, members, v: str) -> str:
+    """True when the value conforms to one of the member shapes (each a conjunction of value constraints)."""
+    alternatives = []
+    for member in Collection(graph, members):
+        unsupported = sh_terms(graph, member) - VALUE_TERMS - {SH.NodeShape, SH.message, SH.severity, SH.name}
+        if unsupported:
+            raise refuse(shape, f"sh:or with a member shape using {', '.join(sorted(map(str, unsupported)))}")
+        parts = [f"COALESCE({condition}, false)" for _, condition in value_conditions(graph, member, v)]
+        alternatives.append("(" + (" && ".join(parts) or "true") + ")")
+    return "(" + (" || ".join(alternatives) or "false") + ")"
+
+
+# --- queries ---
+
+def focus_nodes(target_classes: list) -> str:
+    """A group binding ?this once to each SHACL instance of the classes (rdfs:subClassOf* in the data graph)."""
+    instances = " UNION ".join(f"{{ ?this <{RDF_TYPE}>/<{SUBCLASS_OF}>* <{c}> }}" for c in target_classes)
+    return f"{{ SELECT DISTINCT ?this WHERE {{ {instances} }} }}"
+
+
+def value_query(targets: str, path: str | None, condition: str) -> str:
+    values = f"?this {path} ?value ." if path else "BIND (?this AS ?value)"
+    return f"SELECT DISTINCT ?this ?value WHERE {{ {targets} {values} FILTER (!COALESCE({condition}, false)) }}"
+
+
+def min_count_query(targets: str, path: str, minimum: int) -> str:
+    if minimum == 1:
+        return f"SELECT ?this WHERE {{ {targets} FILTER NOT EXISTS {{ ?this {path} ?any }} }}"
+    return (f"SELECT ?this WHERE {{ {targets} OPTIONAL {{ ?this {path} ?any }} }} "
+            f"GROUP BY ?this HAVING (COUNT(DISTINCT ?any) < {minimum})")
+
+
+def max_count_query(targets: str, path: str, maximum: int) -> str:
+    return (f"SELECT ?this WHERE {{ {targets} ?this {path} ?any }} "
+            f"GROUP BY ?this HAVING (COUNT(DISTINCT ?any) > {maximum})")
+
+
+def unique_lang_query(targets: str, path: str) -> str:
+    """One result per focus node and language used by more than one value (no sh:value, as pySHACL)."""
+    return (f"SELECT ?this ?language WHERE {{ {targets} ?this {path} ?any . "
+            f'FILTER (isLiteral(?any) && LANG(?any) != "") '
+            f"BIND (LCASE(LANG(?any)) AS ?language) }} GROUP BY ?this ?language HAVING (COUNT(DISTINCT ?any) > 1)")
+
+
+def property_checks(graph: Graph, node_shape, shape, targets: str) -> Iterator[Check]:
+    unsupported = sh_terms(graph, shape) - SHAPE_TERMS - VALUE_TERMS - COUNT_TERMS - {SH.sparql}
+    if unsupported:
+        raise refuse(shape, ", ".join(sorted(map(str, unsupported))))
+    if (shape, SH.sparql, None) in graph:
+        raise refuse(shape, "sh:sparql on a property shape")
+    if (shape, SH.property, None) in graph:
+        raise refuse(shape, "sh:property on a property shape")
+    if (shape, SH.targetClass, None) in graph:
+        raise refuse(shape, "a target on a property shape")
+    path_node = one_value(graph, shape, SH.path)
+    if path_node is None:
+        raise refuse(shape, "sh:property without sh:path")
+    path = path_text(graph, path_node, shape)
+    base = dict(shape=name_of(shape), severity=severity_of(graph, shape), path=str(path_node),
+                message=english_message(graph, shape) or "does not conform")
+    if (minimum := one_value(graph, shape, SH.minCount)) is not None and int(minimum) > 0:
+        yield Check(min_count_query(targets, path, int(minimum)), component="MinCountConstraintComponent", **base)
+    if (maximum := one_value(graph, shape, SH.maxCount)) is not None:
+        yield Check(max_count_query(targets, path, int(maximum)), component="MaxCountConstraintComponent", **base)
+    if (unique := one_value(graph, shape, SH.uniqueLang)) is not None and unique.toPython() is True:
+        yield Check(unique_lang_query(targets, path), component="UniqueLangConstraintComponent", **base)
+    for component, condition in value_conditions(graph, shape):
+        yield Check(value_query(targets, path, condition), component=component, **base)
+
+
+def node_checks(graph: Graph, shape, targets: str) -> Iterator[Check]:
+    base = dict(shape=name_of(shape), severity=severity_of(graph, shape), path=None,
+                message=english_message(graph, shape))
+    for component, condition in value_conditions(graph, shape):
+        message = base["message"] or generic_node_message(graph, shape, component)
+        yield Check(value_query(targets, None, condition), component=component, **{**base, "message": message})
+
+
+def generic_node_message(graph: Graph, shape, component: str) -> str:
+    """pySHACL's own message where a node shape gives none (only sh:nodeKind needs one in shapes/)."""
+    if component == "NodeKindConstraintComponent":
+        kind = graph.value(shape, SH.nodeKind)
+        return f"Value is not of Node Kind {kind.n3(graph.namespace_manager)}"
+    raise refuse(shape, f"a {component} without sh:message")
+
+
+# --- SPARQL-based constraints ---
+
+FORBIDDEN_IN_SELECT = re.compile(r"\b(MINUS|SERVICE|VALUES)\b|\$(shapesGraph|currentShape)\b|\bAS\s+[?$]this\b",
+                                 re.IGNORECASE)
+WHERE_BRACE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+SELECT_CLAUSE = re.compile(r"\bSELECT\s+((?:DISTINCT|REDUCED)\s+)?", re.IGNORECASE)
+
+
+def prefix_lines(graph: Graph, constraint, shape) -> str:
+    lines = []
+    for prefixes in graph.objects(constraint, SH.prefixes):
+        for declaration in graph.objects(prefixes, SH.declare):
+            prefix, namespace = graph.value(declaration, SH.prefix), graph.value(declaration, SH.namespace)
+            if prefix is None or namespace is None:
+                raise refuse(shape, "an sh:declare without sh:prefix and sh:namespace")
+            lines.append(f"PREFIX {prefix}: <{namespace}>")
+    return "\n".join(sorted(set(lines)))
+
+
+def without_strings(text: str) -> str:
+    """The query with its string literals and IRIs blanked out (same length), to look for keywords and braces."""
+    blank = lambda m: " " * len(m.group(0))  # noqa: E731
+    text = re.sub(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'', blank, text)
+    text = re.sub(r"<[^<>\"{}|^`\\\s]*>", blank, text)
+    return re.sub(r"#[^\n]*", blank, text)
+
+
+def prebound_select(select: str, targets: str, shape) -> str:
+    """The sh:select with ?this bound to the focus nodes: joined in at the start of the outermost group."""
+    bare = without_strings(select)
+    if FORBIDDEN_IN_SELECT.search(bare):
+        raise refuse(shape, "a SPARQL constraint with MINUS, SERVICE, VALUES, AS ?this, $shapesGraph or "
+                            "$currentShape (not pre-bindable, https://www.w3.org/TR/shacl/#pre-binding)")
+    if len(re.findall(r"\bSELECT\b", bare, re.IGNORECASE)) != 1:
+        raise refuse(shape, "a SPARQL constraint with a sub-query")
+    where = WHERE_BRACE.search(bare)
+    brace = where.end() if where else bare.find("{") + 1
+    if brace <= 0:
+        raise refuse(shape, "a SPARQL constraint without a WHERE group")
+    query = select[:brace] + f" {targets} " + select[brace:]
+    clause = SELECT_CLAUSE.search(bare)
+    projection = bare[clause.end():brace]
+    if not re.search(r"[?$]this\b|^\s*\*", projection):
+        query = query[:clause.end()] + "?this " + query[clause.end():]
+    return query
+
+
+def sparql_checks(graph: Graph, node_shape, targets: str) -> Iterator[Check]:
+    for constraint in graph.objects(node_shape, SH.sparql):
+        unsupported = sh_terms(graph, constraint) - SPARQL_CONSTRAINT_TERMS
+        if unsupported:
+            raise refuse(node_shape, f"a SPARQL constraint with {', '.join(sorted(map(str, unsupported)))}")
+        select = one_value(graph, constraint, SH.select)
+        if select is None:
+            raise refuse(node_shape, "a SPARQL constraint without sh:select")
+        query = prefix_lines(graph, constraint, node_shape) + "\n" + prebound_select(str(select), targets, node_shape)
+        messages = [english_message(graph, constraint), english_message(graph, node_shape)]
+        yield Check(query, shape=name_of(node_shape), component="SPARQLConstraintComponent",
+                    severity=severity_of(graph, node_shape), path=None,
+                    message=next((m for m in messages if m), "does not conform"), sparql_based=True,
+                    value_is_focus=True)
+
+
+# --- compiling the shapes graph ---
+
+def targeted_node_shapes(graph: Graph) -> list:
+    for other in (SH.target, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf):
+        for shape in graph.subjects(other, None):
+            raise refuse(shape, str(other))
+    return sorted(set(graph.subjects(SH.targetClass, None)), key=str)
+
+
+def shape_checks(graph: Graph, node_shape) -> Iterator[Check]:
+    unsupported = sh_terms(graph, node_shape) - SHAPE_TERMS - VALUE_TERMS - {SH.path}
+    if unsupported:
+        raise refuse(node_shape, ", ".join(sorted(map(str, unsupported))))
+    if (node_shape, SH.path, None) in graph:
+        raise refuse(node_shape, "a target on a property shape")
+    targets = focus_nodes(sorted(graph.objects(node_shape, SH.targetClass), key=str))
+    yield from node_checks(graph, node_shape, targets)
+    for shape in sorted(graph.objects(node_shape, SH.property), key=str):
+        yield from property_checks(graph, node_shape, shape, targets)
+    yield from sparql_checks(graph, node_shape, targets)
+
+
+def compile_shapes(graph: Graph) -> tuple[Check, ...]:
+    """Every check of every targeted node shape; raises UnsupportedShape on a feature it cannot compile."""
+    return tuple(check for shape in targeted_node_shapes(graph) for check in shape_checks(graph, shape))
+
+
+@lru_cache(maxsize=1)
+def compiled_checks() -> tuple[Check, ...]:
+    """The checks of shapes/ (compiled once per process)."""
+    return compile_shapes(shapes_graph())
+
+
+# --- running the checks ---
+
+def term_text(term) -> str | None:
+    return None if term is None else term.value
+
+
+def fill_message(template: str, bindings: dict[str, str]) -> str:
+    for name, text in bindings.items():
+        template = re.sub(r"\{[?$]" + re.escape(name) + r"\}", lambda _m, text=text: text, template)
+    return template
+
+
+def check_findings(store: ox.Store, check: Check) -> Iterator[Finding]:
+    solutions = store.query(check.query)
+    if not check.sparql_based:
+        for solution in solutions:
+            yield Finding(severity=check.severity, focus=solution["this"].value, path=check.path,
+                          message=check.message, shape=check.shape, component=check.component,
+                          value=term_text(solution["value"]) if check.component.endswith(VALUED) else None)
+        return
+    names = [variable.value for variable in solutions.variables]
+    seen = set()
+    for solution in solutions:
+        bindings = {name: term_text(solution[name]) for name in names if solution[name] is not None}
+        key = tuple(sorted(bindings.items()))
+        if key in seen:  # pySHACL drops repeated solutions of a focus node
+            continue
+        seen.add(key)
+        focus = bindings["this"]
+        value = bindings.get("value", focus if check.value_is_focus else None)
+        yield Finding(severity=check.severity, focus=focus, path=bindings.get("path", check.path),
+                      message=fill_message(check.message, bindings), shape=check.shape,
+                      component=check.component, value=value)
+
+
+# components whose results carry the value node (counts and uniqueLang do not)
+VALUED = ("DatatypeConstraintComponent", "ClassConstraintComponent", "NodeKindConstraintComponent",
+          "PatternConstraintComponent", "InConstraintComponent", "MinInclusiveConstraintComponent",
+          "MaxInclusiveConstraintComponent", "MinLengthConstraintComponent", "LanguageInConstraintComponent",
+          "OrConstraintComponent")
+
+
+def finding_order(finding: Finding) -> tuple:
+    """loader.validate's order (violations first, then by focus and path), made total."""
+    return (finding.severity != "Violation", finding.focus, finding.path or "", finding.shape, finding.component,
+            finding.value or "", finding.message)
+
+
+def validate_store(store: ox.Store, data_subjects: set[str] | None = None) -> Report:
+    """Validate the store's default graph (data, its context and the ontology) against shapes/.
+
+    Findings about focus nodes not in ``data_subjects`` (IRIs and blank node ids; None keeps all) are dropped,
+    as ``loader.validate.validate`` drops those about resources only the context or the ontology describes."""
+    findings = [finding for check in compiled_checks() for finding in check_findings(store, check)
+                if data_subjects is None or finding.focus in data_subjects]
+    findings.sort(key=finding_order)
+    return Report(conforms=not any(f.severity == "Violation" for f in findings), findings=tuple(findings))
+
+
+# --- rdflib graphs into a store ---
+
+def ox_term(term, named: dict):
+    """A pyoxigraph term for an rdflib one (IRIs remembered in ``named``; blank nodes keep their ids)."""
+    if type(term) is URIRef:
+        node = named.get(term)
+        if node is None:
+            node = named[term] = ox.NamedNode(str(term))
+        return node
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    if term.datatype is not None:
+        return ox.Literal(str(term), datatype=ox_term(term.datatype, named))
+    return ox.Literal(str(term))
+
+
+def ox_quads(triples: Iterable, subjects: set | None = None) -> list[ox.Quad]:
+    """The triples as pyoxigraph quads of the default graph; their subjects are added to ``subjects``.
+
+    (Faster than serializing to N-Triples and ``Store.load``, which also renames blank nodes.)"""
+    named: dict = {}
+    quads = []
+    add_quad = ox.Quad
+    for s, p, o in triples:
+        quads.append(add_quad(ox_term(s, named), ox_term(p, named), ox_term(o, named)))
+        if subjects is not None:
+            subjects.add(s)
+    return quads
+
+
+@lru_cache(maxsize=1)
+def ontology_quads() -> tuple[ox.Quad, ...]:
+    return tuple(ox_quads(ontology_graph()))
+
+
+def validate_graph(data: Graph, context: Graph | None = None) -> Report:
+    """``loader.validate.validate`` on Oxigraph: ``data`` (plus ``context`` and the ontology) in an in-memory
+    store; no finding about a resource only the context or the ontology describes."""
+    store = ox.Store()
+    subjects: set = set()
+    store.extend(ox_quads(data, subjects))
+    if context is not None:
+        store.extend(ox_quads(context))
+    store.extend(ontology_quads())
+    return validate_store(store, {str(s) for s in subjects})
