@@ -24,6 +24,17 @@ of the query's outermost group (``{ SELECT DISTINCT ?this WHERE { <targets> } }`
 ``FILTER (NOT) EXISTS`` of that group, and every nested group that matches ``$this`` in a triple pattern, see it
 bound, as the spec's pre-binding does. Queries the spec excludes from pre-binding (``MINUS``, ``SERVICE``,
 ``VALUES``, sub-queries) and ``$shapesGraph``/``$currentShape`` are refused with :class:`UnsupportedShape`.
+
+Where it differs from pySHACL (the tests show each):
+
+- SPARQL expressions are Oxigraph's, which follow the SPARQL/XPath rules where rdflib does not: an
+  ``xsd:dateTime`` without offset compared with one that has one is decided when they are more than 14 hours
+  apart (rdflib fails on the comparison, so pySHACL reports nothing).
+- Oxigraph stores numbers and dates by value, so ``validate_store`` reports ``"1.50"^^xsd:decimal`` as ``1.5``
+  and an offset ``+00:00`` as ``Z``; ``validate_graph`` gives such values (and the SPARQL messages quoting them)
+  the lexical form rdflib has, as pySHACL reports them.
+- A shape with several sh:message: pySHACL keeps them all and loader.validate takes whichever rdflib returns
+  first (it changes from one process to the next); here it is the English one (else the first in sorted order).
 """
 
 from __future__ import annotations
@@ -31,7 +42,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import pyoxigraph as ox
@@ -85,10 +96,6 @@ NODE_KINDS = {
 # casts the string form and fails on an ill-typed one. Other datatypes are matched by IRI only.
 CHECKED_LEXICAL = {XSD.integer, XSD.decimal, XSD.float, XSD.double, XSD.boolean, XSD.date, XSD.dateTime,
                    XSD.time, XSD.gYear, XSD.gYearMonth}
-
-
-def name_of(node) -> str:
-    return str(node)
 
 
 def sparql_string(text: str) -> str:
@@ -273,7 +280,7 @@ def unique_lang_query(targets: str, path: str) -> str:
             f"BIND (LCASE(LANG(?any)) AS ?language) }} GROUP BY ?this ?language HAVING (COUNT(DISTINCT ?any) > 1)")
 
 
-def property_checks(graph: Graph, node_shape, shape, targets: str) -> Iterator[Check]:
+def property_checks(graph: Graph, shape, targets: str) -> Iterator[Check]:
     unsupported = sh_terms(graph, shape) - SHAPE_TERMS - VALUE_TERMS - COUNT_TERMS - {SH.sparql}
     if unsupported:
         raise refuse(shape, ", ".join(sorted(map(str, unsupported))))
@@ -287,7 +294,7 @@ def property_checks(graph: Graph, node_shape, shape, targets: str) -> Iterator[C
     if path_node is None:
         raise refuse(shape, "sh:property without sh:path")
     path = path_text(graph, path_node, shape)
-    base = dict(shape=name_of(shape), severity=severity_of(graph, shape), path=str(path_node),
+    base = dict(shape=str(shape), severity=severity_of(graph, shape), path=str(path_node),
                 message=english_message(graph, shape) or "does not conform")
     if (minimum := one_value(graph, shape, SH.minCount)) is not None and int(minimum) > 0:
         yield Check(min_count_query(targets, path, int(minimum)), component="MinCountConstraintComponent", **base)
@@ -300,7 +307,7 @@ def property_checks(graph: Graph, node_shape, shape, targets: str) -> Iterator[C
 
 
 def node_checks(graph: Graph, shape, targets: str) -> Iterator[Check]:
-    base = dict(shape=name_of(shape), severity=severity_of(graph, shape), path=None,
+    base = dict(shape=str(shape), severity=severity_of(graph, shape), path=None,
                 message=english_message(graph, shape))
     for component, condition in value_conditions(graph, shape):
         message = base["message"] or generic_node_message(graph, shape, component)
@@ -372,7 +379,7 @@ def sparql_checks(graph: Graph, node_shape, targets: str) -> Iterator[Check]:
             raise refuse(node_shape, "a SPARQL constraint without sh:select")
         query = prefix_lines(graph, constraint, node_shape) + "\n" + prebound_select(str(select), targets, node_shape)
         messages = [english_message(graph, constraint), english_message(graph, node_shape)]
-        yield Check(query, shape=name_of(node_shape), component="SPARQLConstraintComponent",
+        yield Check(query, shape=str(node_shape), component="SPARQLConstraintComponent",
                     severity=severity_of(graph, node_shape), path=None,
                     message=next((m for m in messages if m), "does not conform"), sparql_based=True,
                     value_is_focus=True)
@@ -396,7 +403,7 @@ def shape_checks(graph: Graph, node_shape) -> Iterator[Check]:
     targets = focus_nodes(sorted(graph.objects(node_shape, SH.targetClass), key=str))
     yield from node_checks(graph, node_shape, targets)
     for shape in sorted(graph.objects(node_shape, SH.property), key=str):
-        yield from property_checks(graph, node_shape, shape, targets)
+        yield from property_checks(graph, shape, targets)
     yield from sparql_checks(graph, node_shape, targets)
 
 
@@ -413,10 +420,6 @@ def compiled_checks() -> tuple[Check, ...]:
 
 # --- running the checks ---
 
-def term_text(term) -> str | None:
-    return None if term is None else term.value
-
-
 def fill_message(template: str, bindings: dict[str, str]) -> str:
     for name, text in bindings.items():
         template = re.sub(r"\{[?$]" + re.escape(name) + r"\}", lambda _m, text=text: text, template)
@@ -424,19 +427,22 @@ def fill_message(template: str, bindings: dict[str, str]) -> str:
 
 
 def check_findings(store: ox.Store, check: Check) -> Iterator[Finding]:
+    """The findings of one check: one per solution of its query (a SPARQL-based constraint's repeated solutions
+    of a focus node once, as pySHACL)."""
     solutions = store.query(check.query)
+    names = [variable.value for variable in solutions.variables]
     if not check.sparql_based:
+        valued = "value" in names
         for solution in solutions:
             yield Finding(severity=check.severity, focus=solution["this"].value, path=check.path,
                           message=check.message, shape=check.shape, component=check.component,
-                          value=term_text(solution["value"]) if check.component.endswith(VALUED) else None)
+                          value=solution["value"].value if valued else None)
         return
-    names = [variable.value for variable in solutions.variables]
     seen = set()
     for solution in solutions:
-        bindings = {name: term_text(solution[name]) for name in names if solution[name] is not None}
+        bindings = {name: solution[name].value for name in names if solution[name] is not None}
         key = tuple(sorted(bindings.items()))
-        if key in seen:  # pySHACL drops repeated solutions of a focus node
+        if key in seen:
             continue
         seen.add(key)
         focus = bindings["this"]
@@ -444,13 +450,6 @@ def check_findings(store: ox.Store, check: Check) -> Iterator[Finding]:
         yield Finding(severity=check.severity, focus=focus, path=bindings.get("path", check.path),
                       message=fill_message(check.message, bindings), shape=check.shape,
                       component=check.component, value=value)
-
-
-# components whose results carry the value node (counts and uniqueLang do not)
-VALUED = ("DatatypeConstraintComponent", "ClassConstraintComponent", "NodeKindConstraintComponent",
-          "PatternConstraintComponent", "InConstraintComponent", "MinInclusiveConstraintComponent",
-          "MaxInclusiveConstraintComponent", "MinLengthConstraintComponent", "LanguageInConstraintComponent",
-          "OrConstraintComponent")
 
 
 def finding_order(finding: Finding) -> tuple:
@@ -515,7 +514,41 @@ def validate_graph(data: Graph, context: Graph | None = None) -> Report:
     store = ox.Store()
     subjects: set = set()
     store.extend(ox_quads(data, subjects))
+    graphs = [data]
     if context is not None:
         store.extend(ox_quads(context))
+        graphs.append(context)
     store.extend(ontology_quads())
-    return validate_store(store, {str(s) for s in subjects})
+    report = validate_store(store, {str(s) for s in subjects})
+    if not report.findings:
+        return report
+    by_name = {str(s): s for s in subjects}
+    findings = [with_lexical_form(f, by_name.get(f.focus), graphs) for f in report.findings]
+    return Report(conforms=report.conforms, findings=tuple(sorted(findings, key=finding_order)))
+
+
+def canonical_forms(literals: list[Literal]) -> dict[str, Literal]:
+    """The text Oxigraph gives back for each literal (it stores numbers and dates by value: "1.50"^^xsd:decimal
+    comes back "1.5", "…+00:00"^^xsd:dateTime "…Z"), mapped to the literal."""
+    store, named = ox.Store(), {}
+    predicate = ox.NamedNode("urn:unkg:literal")
+    store.extend(ox.Quad(ox.BlankNode(f"l{i}"), predicate, ox_term(literal, named))
+                 for i, literal in enumerate(literals))
+    return {quad.object.value: literals[int(quad.subject.value[1:])] for quad in store}
+
+
+def with_lexical_form(finding: Finding, focus, graphs: list[Graph]) -> Finding:
+    """The finding with the value as rdflib (and so pySHACL) writes it, where Oxigraph wrote it canonically: the
+    value is looked for among the literals of the focus node."""
+    if finding.value is None or focus is None:
+        return finding
+    literals = [o for graph in graphs for o in graph.objects(focus, None) if isinstance(o, Literal)]
+    if not literals or finding.value in {str(o) for o in literals}:
+        return finding
+    original = canonical_forms(literals).get(finding.value)
+    if original is None:
+        return finding
+    message = finding.message
+    if finding.component == "SPARQLConstraintComponent":
+        message = message.replace(finding.value, str(original))
+    return replace(finding, value=str(original), message=message)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib.namespace import DCTERMS, RDF, XSD
 
 from bench.generate import instrument_quads, meeting_document
 from loader import shacl_sparql, validate
@@ -128,6 +128,23 @@ def test_an_ill_typed_literal_does_not_have_its_datatype():
     report = assert_same_as_pyshacl(data, context)
     assert {(f.shape, f.component) for f in report.violations} >= {
         (SHAPES + "SourcePassage-line", "DatatypeConstraintComponent")}
+
+
+def test_values_keep_the_lexical_form_rdflib_gives_them():
+    """Oxigraph stores numbers and dates by value ("1.50"^^xsd:decimal comes back "1.5", an offset +00:00 comes
+    back Z); validate_graph reports the value as written, as pySHACL does. validate_store, which has no rdflib
+    graph to look in, reports Oxigraph's canonical form."""
+    example, _ = split_expected(CASES / "DocumentShape" / "valid.ttl")
+    data, context = split_context(example)
+    document = next(data.subjects(UNKG.symbol, None))
+    data.add((document, DCTERMS.subject, Literal("1.50", datatype=XSD.decimal)))
+    data.add((document, DCTERMS.subject, Literal("2023-01-01T10:00:00+00:00", datatype=XSD.dateTime)))
+    report = assert_same_as_pyshacl(data, context)
+    assert {f.value for f in report.violations} == {"1.50", "2023-01-01T10:00:00+00:00"}
+    store = ox.Store()
+    store.extend(shacl_sparql.ox_quads(data + context + validate.ontology_graph()))
+    canonical = shacl_sparql.validate_store(store, {str(document)})
+    assert {f.value for f in canonical.violations} == {"1.5", "2023-01-01T10:00:00Z"}
 
 
 def test_findings_about_the_context_are_dropped():
