@@ -284,42 +284,59 @@ def property_checks(graph: Graph, shape, targets: str) -> Iterator[Check]:
     unsupported = sh_terms(graph, shape) - SHAPE_TERMS - VALUE_TERMS - COUNT_TERMS - {SH.sparql}
     if unsupported:
         raise refuse(shape, ", ".join(sorted(map(str, unsupported))))
-    if (shape, SH.sparql, None) in graph:
-        raise refuse(shape, "sh:sparql on a property shape")
-    if (shape, SH.property, None) in graph:
-        raise refuse(shape, "sh:property on a property shape")
-    if (shape, SH.targetClass, None) in graph:
-        raise refuse(shape, "a target on a property shape")
+    for term, what in ((SH.sparql, "sh:sparql"), (SH.property, "sh:property"), (SH.targetClass, "a target")):
+        if (shape, term, None) in graph:
+            raise refuse(shape, f"{what} on a property shape")
     path_node = one_value(graph, shape, SH.path)
     if path_node is None:
         raise refuse(shape, "sh:property without sh:path")
     path = path_text(graph, path_node, shape)
-    base = dict(shape=str(shape), severity=severity_of(graph, shape), path=str(path_node),
-                message=english_message(graph, shape) or "does not conform")
+    message = english_message(graph, shape)
+
+    def check(query: str, component: str) -> Check:
+        return Check(query, shape=str(shape), component=component, severity=severity_of(graph, shape),
+                     path=str(path_node), message=message or generic_message(graph, shape, component))
+
     if (minimum := one_value(graph, shape, SH.minCount)) is not None and int(minimum) > 0:
-        yield Check(min_count_query(targets, path, int(minimum)), component="MinCountConstraintComponent", **base)
+        yield check(min_count_query(targets, path, int(minimum)), "MinCountConstraintComponent")
     if (maximum := one_value(graph, shape, SH.maxCount)) is not None:
-        yield Check(max_count_query(targets, path, int(maximum)), component="MaxCountConstraintComponent", **base)
+        yield check(max_count_query(targets, path, int(maximum)), "MaxCountConstraintComponent")
     if (unique := one_value(graph, shape, SH.uniqueLang)) is not None and unique.toPython() is True:
-        yield Check(unique_lang_query(targets, path), component="UniqueLangConstraintComponent", **base)
+        yield check(unique_lang_query(targets, path), "UniqueLangConstraintComponent")
     for component, condition in value_conditions(graph, shape):
-        yield Check(value_query(targets, path, condition), component=component, **base)
+        yield check(value_query(targets, path, condition), component)
 
 
 def node_checks(graph: Graph, shape, targets: str) -> Iterator[Check]:
-    base = dict(shape=str(shape), severity=severity_of(graph, shape), path=None,
-                message=english_message(graph, shape))
+    message = english_message(graph, shape)
     for component, condition in value_conditions(graph, shape):
-        message = base["message"] or generic_node_message(graph, shape, component)
-        yield Check(value_query(targets, None, condition), component=component, **{**base, "message": message})
+        yield Check(value_query(targets, None, condition), shape=str(shape), component=component,
+                    severity=severity_of(graph, shape), path=None,
+                    message=message or generic_message(graph, shape, component))
 
 
-def generic_node_message(graph: Graph, shape, component: str) -> str:
-    """pySHACL's own message where a node shape gives none (only sh:nodeKind needs one in shapes/)."""
-    if component == "NodeKindConstraintComponent":
-        kind = graph.value(shape, SH.nodeKind)
-        return f"Value is not of Node Kind {kind.n3(graph.namespace_manager)}"
-    raise refuse(shape, f"a {component} without sh:message")
+GENERIC_MESSAGES = {  # pySHACL's own message for a constraint without sh:message, where it depends on nothing else
+    "NodeKindConstraintComponent": (SH.nodeKind, "Value is not of Node Kind {}"),
+    "DatatypeConstraintComponent": (SH.datatype, "Value is not Literal with datatype {}"),
+    "ClassConstraintComponent": (SH["class"], "Value does not have class {}"),
+}
+
+
+def generic_message(graph: Graph, shape, component: str) -> str:
+    """pySHACL's message for a constraint of a shape without sh:message; refused where pySHACL's depends on the
+    focus node or value as written in the data graph (counts, sh:in, sh:or, ranges, languages)."""
+    if component == "UniqueLangConstraintComponent":
+        return "More than one String shares the same Language"
+    if component == "PatternConstraintComponent" and len(patterns := list(graph.objects(shape, SH.pattern))) == 1:
+        return f"Value does not match pattern '{patterns[0]}'"
+    if component in GENERIC_MESSAGES:
+        parameter, text = GENERIC_MESSAGES[component]
+        values = list(graph.objects(shape, parameter))
+        if len(values) == 1:
+            namespaces = graph.namespace_manager
+            namespaces.bind("sh", SH, override=False, replace=False)
+            return text.format(values[0].n3(namespace_manager=namespaces))
+    raise refuse(shape, f"a {component} without sh:message (pySHACL's own message for it is not reproduced)")
 
 
 # --- SPARQL-based constraints ---

@@ -15,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyoxigraph as ox
+import pyshacl
 import pytest
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
@@ -145,6 +146,18 @@ def test_values_keep_the_lexical_form_rdflib_gives_them():
     store.extend(shacl_sparql.ox_quads(data + context + validate.ontology_graph()))
     canonical = shacl_sparql.validate_store(store, {str(document)})
     assert {f.value for f in canonical.violations} == {"1.5", "2023-01-01T10:00:00Z"}
+
+
+def test_a_blank_node_document_is_reported_with_pyshacls_own_message():
+    """DocumentShape's sh:nodeKind sh:IRI has no sh:message: the finding carries pySHACL's ("Value is not of Node
+    Kind sh:IRI"), and its focus is the blank node's id, kept from the rdflib graph."""
+    example, _ = split_expected(CASES / "DocumentShape" / "valid.ttl")
+    data, context = split_context(example)
+    document = BNode()
+    data.add((document, RDF.type, UNKG.Document))
+    report = assert_same_as_pyshacl(data, context)
+    [finding] = [f for f in report.violations if f.component == "NodeKindConstraintComponent"]
+    assert (finding.focus, finding.message) == (str(document), "Value is not of Node Kind sh:IRI")
 
 
 def test_findings_about_the_context_are_dropped():
@@ -313,6 +326,31 @@ def test_a_supported_shape_compiles_and_runs(tmp_path):
                format=ox.RdfFormat.TURTLE)
     findings = {(f.component, f.value) for c in checks for f in shacl_sparql.check_findings(store, c)}
     assert findings == {("MinCountConstraintComponent", None), ("DatatypeConstraintComponent", "x")}
+
+
+def test_constraints_without_message_get_pyshacls_message(tmp_path):
+    shapes_turtle = """
+        ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property ex:P1, ex:P2, ex:P3, ex:P4 .
+        ex:P1 sh:path ex:p ; sh:datatype xsd:integer .
+        ex:P2 sh:path ex:p ; sh:class ex:D .
+        ex:P3 sh:path ex:p ; sh:pattern "^[0-9]+$" ; sh:nodeKind sh:Literal .
+        ex:P4 sh:path ex:q ; sh:uniqueLang true ."""
+    data = Graph().parse(data="""@prefix ex: <http://example.org/> .
+        ex:a a ex:C ; ex:p "x", ex:b ; ex:q "one"@en, "two"@en .""", format="turtle")
+    checks = compile_turtle(tmp_path, shapes_turtle)
+    store = ox.Store()
+    store.extend(shacl_sparql.ox_quads(data))
+    actual = {(f.shape, f.component, f.value, f.message) for c in checks for f in shacl_sparql.check_findings(store, c)}
+    _, results, _ = pyshacl.validate(data, shacl_graph=Graph().parse(data=PREFIXES + shapes_turtle, format="turtle"),
+                                     inference="none", allow_warnings=True)
+    expected = {(f.shape, f.component, f.value, f.message) for f in validate._findings(results)}
+    assert actual == expected
+    assert len(actual) == 8  # datatype 2, class 2, pattern 2, nodeKind 1, uniqueLang 1
+
+
+def test_a_constraint_whose_pyshacl_message_depends_on_the_data_needs_a_message(tmp_path):
+    with pytest.raises(shacl_sparql.UnsupportedShape, match="http://example.org/P.*MinCountConstraintComponent"):
+        compile_turtle(tmp_path, "ex:S sh:targetClass ex:C ; sh:property ex:P . ex:P sh:path ex:p ; sh:minCount 1 .")
 
 
 def test_the_shapes_of_the_project_compile_once():
