@@ -48,7 +48,7 @@ from functools import lru_cache
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, RDFS, XSD
+from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from loader.errors import UnkgError
 from loader.namespaces import SH
@@ -73,6 +73,7 @@ class Check:
     message: str  # the sh:message (a template with {$this}/{?value} for SPARQL-based constraints)
     sparql_based: bool = False  # a SPARQL-based constraint: ?path/?value from the query, message filled in
     value_is_focus: bool = False  # no ?value: the focus node is the value (node shapes)
+    this_selected: bool = True  # the query itself selects $this (else it is added, but not for the message)
 
 
 RDF_TYPE = str(RDF.type)
@@ -366,6 +367,57 @@ def without_strings(text: str) -> str:
     return re.sub(r"#[^\n]*", blank, text)
 
 
+THIS = re.compile(r"[?$]this\b")
+EXPRESSION_START = re.compile(r"\b(FILTER|BIND)\s*(?:[A-Za-z_][\w:]*\s*)?\(", re.IGNORECASE)
+
+
+def groups(bare: str) -> Iterator[tuple[int, int, int, bool]]:
+    """(start, end, depth, within EXISTS) of every {…} group of a query (strings and IRIs blanked)."""
+    stack: list[tuple[int, bool]] = []
+    for i, char in enumerate(bare):
+        if char == "{":
+            exists = bool(re.search(r"\bEXISTS\s*$", bare[max(0, i - 40):i], re.IGNORECASE))
+            stack.append((i, exists or bool(stack and stack[-1][1])))
+        elif char == "}" and stack:
+            start, exists = stack.pop()
+            yield start, i + 1, len(stack), exists
+
+
+def own_text(bare: str, start: int, end: int) -> str:
+    """A group's text without its nested groups."""
+    text, depth = [], 0
+    for char in bare[start + 1:end - 1]:
+        depth += char == "{"
+        text.append(char if depth == 0 else " ")
+        depth -= char == "}"
+    return "".join(text)
+
+
+def without_expressions(text: str) -> str:
+    """The text without its FILTER (…) and BIND (…) expressions."""
+    while match := EXPRESSION_START.search(text):
+        depth, end = 0, match.end() - 1
+        for end in range(match.end() - 1, len(text)):
+            depth += {"(": 1, ")": -1}.get(text[end], 0)
+            if depth == 0:
+                break
+        text = text[:match.start()] + text[end + 1:]
+    return text
+
+
+def this_unbound_in_a_nested_group(bare: str, where: int) -> bool:
+    """Whether a group nested in the outermost one (not in an EXISTS, which sees the solution's bindings) uses
+    $this only in FILTER/BIND expressions: joining the focus nodes in at the top would leave it unbound there,
+    where the spec's pre-binding has it bound."""
+    for start, end, depth, within_exists in groups(bare):
+        if start == where or depth == 0 or within_exists:
+            continue
+        own = own_text(bare, start, end)
+        if THIS.search(own) and not THIS.search(without_expressions(own)):
+            return True
+    return False
+
+
 def prebound_select(select: str, targets: str, shape) -> str:
     """The sh:select with ?this bound to the focus nodes: joined in at the start of the outermost group."""
     bare = without_strings(select)
@@ -378,12 +430,19 @@ def prebound_select(select: str, targets: str, shape) -> str:
     brace = where.end() if where else bare.find("{") + 1
     if brace <= 0:
         raise refuse(shape, "a SPARQL constraint without a WHERE group")
+    if this_unbound_in_a_nested_group(bare, brace - 1):
+        raise refuse(shape, "a SPARQL constraint using $this only in FILTER/BIND of a nested group (UNION, "
+                            "OPTIONAL, …), where joining the focus nodes in at the top would not pre-bind it")
     query = select[:brace] + f" {targets} " + select[brace:]
     clause = SELECT_CLAUSE.search(bare)
     projection = bare[clause.end():brace]
-    if not re.search(r"[?$]this\b|^\s*\*", projection):
+    if not selects_this(projection):
         query = query[:clause.end()] + "?this " + query[clause.end():]
     return query
+
+
+def selects_this(projection: str) -> bool:
+    return bool(re.search(r"[?$]this\b|^\s*\*", projection))
 
 
 def sparql_checks(graph: Graph, node_shape, targets: str) -> Iterator[Check]:
@@ -395,11 +454,14 @@ def sparql_checks(graph: Graph, node_shape, targets: str) -> Iterator[Check]:
         if select is None:
             raise refuse(node_shape, "a SPARQL constraint without sh:select")
         query = prefix_lines(graph, constraint, node_shape) + "\n" + prebound_select(str(select), targets, node_shape)
+        bare = without_strings(str(select))
+        clause, where = SELECT_CLAUSE.search(bare), WHERE_BRACE.search(bare)
+        this_selected = selects_this(bare[clause.end():where.start() if where else bare.find("{")])
         messages = [english_message(graph, constraint), english_message(graph, node_shape)]
         yield Check(query, shape=str(node_shape), component="SPARQLConstraintComponent",
                     severity=severity_of(graph, node_shape), path=None,
                     message=next((m for m in messages if m), "does not conform"), sparql_based=True,
-                    value_is_focus=True)
+                    value_is_focus=True, this_selected=this_selected)
 
 
 # --- compiling the shapes graph ---
@@ -408,6 +470,10 @@ def targeted_node_shapes(graph: Graph) -> list:
     for other in (SH.target, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf):
         for shape in graph.subjects(other, None):
             raise refuse(shape, str(other))
+    for kind in (SH.NodeShape, SH.PropertyShape):
+        for shape in graph.subjects(RDF.type, kind):
+            if {RDFS.Class, OWL.Class} & set(graph.objects(shape, RDF.type)):
+                raise refuse(shape, "an implicit class target (a shape that is also a class)")
     return sorted(set(graph.subjects(SH.targetClass, None)), key=str)
 
 
@@ -462,7 +528,7 @@ def check_findings(store: ox.Store, check: Check) -> Iterator[Finding]:
         if key in seen:
             continue
         seen.add(key)
-        focus = bindings["this"]
+        focus = bindings["this"] if check.this_selected else bindings.pop("this")
         value = bindings.get("value", focus if check.value_is_focus else None)
         yield Finding(severity=check.severity, focus=focus, path=bindings.get("path", check.path),
                       message=fill_message(check.message, bindings), shape=check.shape,

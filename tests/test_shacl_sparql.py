@@ -282,6 +282,7 @@ def test_known_difference_a_date_time_without_offset_compared_with_one_with_an_o
 
 PREFIXES = """
 @prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix ex: <http://example.org/> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 """
@@ -308,6 +309,10 @@ def compile_turtle(tmp_path: Path, turtle: str):
      "VALUES"),
     ("ex:S a sh:NodeShape ; sh:targetClass ex:C ; "
      "sh:sparql [ sh:select \"SELECT $this WHERE { { SELECT $this WHERE { $this ?p ?o } } }\" ] .", "sub-query"),
+    ("ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select "
+     "\"SELECT $this WHERE { { ?x ex:p ?y FILTER (?y = $this) } UNION { $this ex:q ?y } }\" ] .", "nested group"),
+    ("ex:S a sh:NodeShape, <http://www.w3.org/2000/01/rdf-schema#Class> ; sh:property ex:P . "
+     "ex:P sh:path ex:p ; sh:minCount 1 ; sh:message \"m\" .", "implicit class target"),
 ])
 def test_an_unsupported_feature_is_refused_naming_the_shape(tmp_path, turtle, feature):
     with pytest.raises(shacl_sparql.UnsupportedShape) as raised:
@@ -328,24 +333,65 @@ def test_a_supported_shape_compiles_and_runs(tmp_path):
     assert findings == {("MinCountConstraintComponent", None), ("DatatypeConstraintComponent", "x")}
 
 
+def compiled_and_pyshacl(tmp_path: Path, shapes_turtle: str, data_turtle: str) -> tuple[set, set]:
+    """The findings of shapes of a test on data of a test: (compiled validator's, pySHACL's), as sets of
+    (focus, path, shape, component, value, message)."""
+    data = Graph().parse(data=PREFIXES + data_turtle, format="turtle")
+    store = ox.Store()
+    store.extend(shacl_sparql.ox_quads(data))
+    row = lambda f: (f.focus, f.path, f.shape, f.component, f.value, f.message)  # noqa: E731
+    actual = [row(f) for check in compile_turtle(tmp_path, shapes_turtle)
+              for f in shacl_sparql.check_findings(store, check)]
+    _, results, _ = pyshacl.validate(data, shacl_graph=Graph().parse(data=PREFIXES + shapes_turtle, format="turtle"),
+                                     inference="none", advanced=True, allow_warnings=True)
+    expected = [row(f) for f in validate._findings(results)]
+    assert len(actual) == len(expected)
+    return set(actual), set(expected)
+
+
 def test_constraints_without_message_get_pyshacls_message(tmp_path):
-    shapes_turtle = """
+    actual, expected = compiled_and_pyshacl(tmp_path, """
         ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property ex:P1, ex:P2, ex:P3, ex:P4 .
         ex:P1 sh:path ex:p ; sh:datatype xsd:integer .
         ex:P2 sh:path ex:p ; sh:class ex:D .
         ex:P3 sh:path ex:p ; sh:pattern "^[0-9]+$" ; sh:nodeKind sh:Literal .
-        ex:P4 sh:path ex:q ; sh:uniqueLang true ."""
-    data = Graph().parse(data="""@prefix ex: <http://example.org/> .
-        ex:a a ex:C ; ex:p "x", ex:b ; ex:q "one"@en, "two"@en .""", format="turtle")
-    checks = compile_turtle(tmp_path, shapes_turtle)
-    store = ox.Store()
-    store.extend(shacl_sparql.ox_quads(data))
-    actual = {(f.shape, f.component, f.value, f.message) for c in checks for f in shacl_sparql.check_findings(store, c)}
-    _, results, _ = pyshacl.validate(data, shacl_graph=Graph().parse(data=PREFIXES + shapes_turtle, format="turtle"),
-                                     inference="none", allow_warnings=True)
-    expected = {(f.shape, f.component, f.value, f.message) for f in validate._findings(results)}
+        ex:P4 sh:path ex:q ; sh:uniqueLang true .""", """
+        ex:a a ex:C ; ex:p "x", ex:b ; ex:q "one"@en, "two"@en .""")
     assert actual == expected
     assert len(actual) == 8  # datatype 2, class 2, pattern 2, nodeKind 1, uniqueLang 1
+
+
+def test_sparql_constraints_are_pre_bound_as_pyshacl_does(tmp_path):
+    """$this joined in at the top: a query not projecting $this, $this in triple patterns of UNION branches and
+    of FILTER NOT EXISTS, a BIND of $this, repeated solutions (reported once), a focus node typed by a subclass."""
+    actual, expected = compiled_and_pyshacl(tmp_path, """
+        ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql ex:Q1, ex:Q2, ex:Q3 .
+        ex:Q1 sh:message "{$this} has {?value} twice over" ;
+            sh:select "SELECT ?value WHERE { $this <http://example.org/p> ?value . ?x <http://example.org/r> ?y }" .
+        ex:Q2 sh:message "{$this}: {?value} ({?path})" ; sh:select \"\"\"
+            PREFIX ex: <http://example.org/>
+            SELECT $this ?path ?value WHERE {
+                { $this ex:p ?value BIND (ex:p AS ?path) } UNION { ?value ex:q $this BIND (ex:q AS ?path) }
+                FILTER NOT EXISTS { $this ex:ok ?value }
+            }\"\"\" .
+        ex:Q3 sh:message "{$this} is not named after its label" ; sh:select \"\"\"
+            PREFIX ex: <http://example.org/>
+            SELECT $this WHERE { BIND (STR($this) AS ?name) FILTER NOT EXISTS { $this ex:label ?name } }\"\"\" .
+        """, """
+        ex:D rdfs:subClassOf ex:C .
+        ex:a a ex:C ; ex:p ex:b, ex:c ; ex:ok ex:c ; ex:label "http://example.org/a" .
+        ex:d a ex:D ; ex:p "1" .
+        ex:e ex:q ex:d .
+        ex:x1 ex:r 1, 2 .""")
+    assert actual == expected
+    assert {(focus, message) for focus, _, _, _, _, message in actual} >= {
+        ("http://example.org/a", "http://example.org/a: http://example.org/b (http://example.org/p)"),
+        ("http://example.org/d", "http://example.org/d: http://example.org/e (http://example.org/q)"),
+        ("http://example.org/d", "http://example.org/d is not named after its label")}
+    # Q1's solutions repeat for each ex:r triple: one finding per value; $this, not selected, stays in the message
+    assert sorted((value, message) for _, _, _, _, value, message in actual if message.endswith("twice over")) == [
+        ("1", "{$this} has 1 twice over"), ("http://example.org/b", "{$this} has http://example.org/b twice over"),
+        ("http://example.org/c", "{$this} has http://example.org/c twice over")]
 
 
 def test_a_constraint_whose_pyshacl_message_depends_on_the_data_needs_a_message(tmp_path):
