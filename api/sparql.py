@@ -13,13 +13,13 @@ from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
-from starlette.routing import Route
 
-from api import negotiate, service_description
+from api import errors, negotiate, service_description
 from api.engine import StreamAborted
 from api.errors import (
     BadRequest,
     Forbidden,
+    HttpError,
     NotAcceptable,
     PayloadTooLarge,
     Unauthorized,
@@ -257,6 +257,23 @@ def _unacceptable(accept: str | None, format_parameter: str | None, formats=None
     return f"nothing this endpoint writes matches {asked}; it offers {offered}"
 
 
-# The hot path: the same two functions as plain Starlette routes, which app.py puts before the documented ones
-# above, so that a query skips FastAPI's per-request machinery (about 0.15 ms); OpenAPI still describes them.
-FAST_ROUTES = [Route("/sparql", sparql_get, methods=["GET"]), Route("/sparql", sparql_post, methods=["POST"])]
+class QueriesFirst:
+    """ASGI middleware for the hot path: GET, HEAD and POST ``/sparql`` go straight to :func:`sparql_get` and
+    :func:`sparql_post`, past the framework's exception, exit-stack and routing layers below it (about 0.2 ms of
+    CPU a request); everything else goes on down. Routes above stay documented by the router."""
+
+    HANDLERS = {"GET": sparql_get, "HEAD": sparql_get, "POST": sparql_post}  # HEAD: as GET, without the body
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        handler = self.HANDLERS.get(scope.get("method")) if scope["type"] == "http" else None
+        if handler is None or scope["path"] != "/sparql":
+            await self.app(scope, receive, send)
+            return
+        try:
+            response = await handler(Request(scope, receive))
+        except HttpError as error:
+            response = errors.response(error)
+        await response(scope, receive, send)
