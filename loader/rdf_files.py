@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 
 from loader.errors import SourceError
 
@@ -79,3 +79,9 @@ def to_dataset(quads: list[ox.Quad]) -> Dataset:
         context = dataset.graph(graph) if graph is not None else dataset.default_context
         context.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
     return dataset
+
+
+def as_triples(graph: Graph) -> list[ox.Triple]:
+    """An rdflib graph's triples as Oxigraph's (through N-Triples, which both read and write)."""
+    text = graph.serialize(format="nt", encoding="utf-8")
+    return list(ox.parse(text, format=ox.RdfFormat.N_TRIPLES))

@@ -59,6 +59,55 @@ def replace_graph(store: ox.Store, graph_iri: str, ntriples: str) -> None:
     store.update(f"DROP SILENT GRAPH <{graph_iri}> ;\nINSERT DATA {{ GRAPH <{graph_iri}> {{\n{ntriples}\n}} }}")
 
 
+def write_graph(store: ox.Store, graph_iri: str, triples: list[ox.Triple]) -> None:
+    """Put ``triples`` in the named graph ``graph_iri`` in place of what it held, in one transaction.
+
+    A graph new to the store is added by ``Store.extend`` (transactional, and several times faster than an
+    update); one that exists is replaced by :func:`replace_graph`.
+    """
+    try:
+        name = ox.NamedNode(graph_iri)
+    except ValueError as error:
+        raise StoreError(f"not a graph IRI: {graph_iri!r} ({error})") from None
+    if store.contains_named_graph(name):
+        replace_graph(store, graph_iri, quads_to_ntriples(triples))
+    else:
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
+
+
+def is_empty(store: ox.Store) -> bool:
+    """No quad in any graph (without counting them all, as ``len`` would)."""
+    return next(iter(store.quads_for_pattern(None, None, None, None)), None) is None
+
+
+def bulk_write(store: ox.Store, graphs: list[tuple[str, list[ox.Triple]]]) -> None:
+    """Add whole named graphs to an empty store with Oxigraph's bulk loader (not transactional: if it fails, the
+    store is emptied again, as it was)."""
+    names = {}
+    for graph_iri, _ in graphs:
+        try:
+            names[graph_iri] = ox.NamedNode(graph_iri)
+        except ValueError as error:
+            raise StoreError(f"not a graph IRI: {graph_iri!r} ({error})") from None
+    try:
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, names[iri]) for iri, triples in graphs
+                          for t in triples)
+    except BaseException:
+        store.clear()
+        raise
+
+
+def types_of(store: ox.Store, resources: Iterable[ox.NamedNode], batch: int = 1000) -> list[tuple]:
+    """``(resource, class)`` for every ``rdf:type`` the store's graphs give the resources, asked in batches."""
+    found = []
+    wanted = sorted(resources, key=lambda node: node.value)
+    for start in range(0, len(wanted), batch):
+        values = " ".join(str(node) for node in wanted[start:start + batch])
+        query = f"SELECT DISTINCT ?s ?t WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s a ?t }} }}"
+        found += [(row["s"], row["t"]) for row in store.query(query)]
+    return found
+
+
 def drop_graph(store: ox.Store, graph_iri: str) -> None:
     store.update(f"DROP SILENT GRAPH <{graph_iri}>")
 

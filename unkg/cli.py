@@ -77,8 +77,10 @@ def load(
 ) -> None:
     """Load sources into the store: with no FILES, everything bundled under data/ (and the ontology).
 
-    Each source is parsed, validated against shapes/ in memory, then its named graph is replaced atomically;
-    nothing is written when any source fails. Unchanged sources are skipped.
+    Each source is parsed and validated against shapes/ in memory (a plain RDF file as a whole, by the shapes
+    compiled to SPARQL, so a million triples take seconds); nothing is written when any input fails. Then each
+    named graph is replaced in a transaction of its own, or, into an empty store, everything goes in by Oxigraph's
+    bulk loader. Unchanged sources are skipped.
 
     Example: unkg load --store var/store data/manifest.toml my-extra.ttl
     """

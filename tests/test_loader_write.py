@@ -1,0 +1,86 @@
+"""How the pipeline writes: bulk into an empty store (emptied again if that fails), one transaction per graph into a
+store with data; RDF files validated as a whole by the shapes compiled to SPARQL."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from loader import pipeline
+from loader.errors import StoreError, ValidationFailed
+from loader.store import bulk_write, is_empty, open_store, write_graph
+
+BASE = "https://w3id.org/unkg/"
+P = ox.NamedNode("https://example.org/p")
+
+
+def triples(n: int, subject: str = "https://example.org/s") -> list[ox.Triple]:
+    return [ox.Triple(ox.NamedNode(subject), P, ox.Literal(str(i))) for i in range(n)]
+
+
+def graph_of(store: ox.Store, iri: str) -> set[ox.Triple]:
+    return {q.triple for q in store.quads_for_pattern(None, None, None, ox.NamedNode(iri))}
+
+
+def test_bulk_write_fills_an_empty_store(tmp_path):
+    store = open_store(tmp_path / "store")
+    assert is_empty(store)
+    bulk_write(store, [("https://example.org/g1", triples(3)), ("https://example.org/g2", triples(2, "https://x/"))])
+    assert graph_of(store, "https://example.org/g1") == set(triples(3))
+    assert graph_of(store, "https://example.org/g2") == set(triples(2, "https://x/"))
+    assert not is_empty(store)
+
+
+def test_bulk_write_that_fails_leaves_the_store_empty(tmp_path):
+    store = open_store(tmp_path / "store")
+    broken = [*triples(5000), "not a triple"]  # fails partway through what it hands the bulk loader
+    with pytest.raises(AttributeError):
+        bulk_write(store, [("https://example.org/g1", triples(10)), ("https://example.org/g2", broken)])
+    assert is_empty(store)
+
+
+def test_bulk_write_refuses_a_graph_name_that_is_not_an_iri(tmp_path):
+    store = open_store(tmp_path / "store")
+    with pytest.raises(StoreError, match="not a graph IRI"):
+        bulk_write(store, [("https://example.org/g1", triples(1)), ("not an iri", triples(1))])
+    assert is_empty(store)
+
+
+def test_write_graph_replaces_only_its_graph(tmp_path):
+    store = open_store(tmp_path / "store")
+    write_graph(store, "https://example.org/g1", triples(3))
+    write_graph(store, "https://example.org/g2", triples(1))
+    write_graph(store, "https://example.org/g1", triples(1, "https://other/"))
+    assert graph_of(store, "https://example.org/g1") == set(triples(1, "https://other/"))
+    assert graph_of(store, "https://example.org/g2") == set(triples(1))
+
+
+def _meeting_file(tmp_path, extra: str = "") -> object:
+    path = tmp_path / "data.trig"
+    path.write_text(
+        "@prefix unkg: <https://w3id.org/unkg/ontology#> .\n"
+        "<https://example.org/g> { <https://example.org/a> <https://example.org/p> 1 . }\n" + extra,
+        encoding="utf-8")
+    return path
+
+
+def test_rdf_file_goes_in_by_bulk_into_an_empty_store_and_by_transaction_after(tmp_path):
+    store = open_store(tmp_path / "store")
+    first = _meeting_file(tmp_path)
+    assert pipeline.write(store, pipeline.plan_rdf_file(store, first, BASE, None)) == 1
+    assert len(graph_of(store, "https://example.org/g")) == 1
+    second = tmp_path / "more.ttl"
+    second.write_text("<https://example.org/b> <https://example.org/p> 2 .\n", encoding="utf-8")
+    pipeline.write(store, pipeline.plan_rdf_file(store, second, BASE, "https://example.org/g2"))
+    assert len(graph_of(store, "https://example.org/g")) == 1
+    assert len(graph_of(store, "https://example.org/g2")) == 1
+
+
+def test_rdf_file_is_validated_as_a_whole_by_the_compiled_shapes(tmp_path):
+    store = open_store(tmp_path / "store")
+    bad = _meeting_file(tmp_path, "<https://example.org/g2> { <https://example.org/m/1> a unkg:Meeting . }\n")
+    with pytest.raises(ValidationFailed) as raised:
+        pipeline.plan_rdf_file(store, bad, BASE, None)
+    focus = {f.focus for f in raised.value.report.violations}
+    assert focus == {"https://example.org/m/1"}
+    assert is_empty(store)
