@@ -42,13 +42,13 @@ class Plan:
     @classmethod
     def full(cls) -> Plan:
         return cls(sizes=(10_000, 100_000, 1_000_000), incremental_sizes=(10_000, 100_000, 1_000_000),
-                   pipeline_max=100_000, rdflib_max=1_000_000, requests={1: 500, 16: 1000}, rounds=5,
+                   pipeline_max=1_000_000, rdflib_max=1_000_000, requests={1: 500, 16: 1000}, rounds=5,
                    cell_limit_s=60.0, incremental_repeats=3, ceiling_requests=3000)
 
     @classmethod
     def quick(cls) -> Plan:
         return cls(sizes=(10_000, 100_000), incremental_sizes=(10_000, 100_000, 1_000_000),
-                   pipeline_max=10_000, rdflib_max=10_000, requests={1: 150, 16: 300}, rounds=3,
+                   pipeline_max=100_000, rdflib_max=10_000, requests={1: 150, 16: 300}, rounds=3,
                    cell_limit_s=5.0, incremental_repeats=3, ceiling_requests=1000, name="QUICK")
 
     def with_sizes(self, sizes: tuple[int, ...]) -> Plan:

@@ -18,7 +18,7 @@ import psutil
 
 from bench import client, loading, servers
 from bench.compare import difference, same_answer
-from bench.generate import Corpus, document_files, generate
+from bench.generate import Corpus, generate
 from bench.plan import Plan, _short
 from bench.queries import CQ_MIX, WORKLOADS, queries
 
@@ -185,9 +185,7 @@ def run(plan: Plan, work: Path, say: Callable[[str], None] = print, seed: int = 
     sizes = sorted(set(plan.sizes) | set(plan.incremental_sizes))
     for size in sizes:
         began = time.perf_counter()
-        with_documents = size <= plan.pipeline_max
-        docs_dir = work / f"docs-{size}"
-        corpus = generate(work / f"corpus-{size}.nq", size, seed, documents_dir=docs_dir if with_documents else None)
+        corpus = generate(work / f"corpus-{size}.nq", size, seed)
         say(f"\n== {_short(size)}: {corpus.triples} triples in {corpus.documents} meeting documents + UNTOC, "
             f"generated in {time.perf_counter() - began:.1f} s")
         store_dir = work / f"store-{size}"
@@ -195,10 +193,10 @@ def run(plan: Plan, work: Path, say: Callable[[str], None] = print, seed: int = 
         # otherwise run during the measurements that follow (and fall on the largest store most)
         results.load.append({"system": "pyoxigraph", "triples": corpus.triples, "seconds": round(seconds, 3)})
         say(f"  pyoxigraph bulk load: {seconds:.2f} s ({corpus.triples / seconds:,.0f} triples/s)")
-        if with_documents:
-            seconds = loading.pipeline_load(document_files(docs_dir), work / f"pipeline-store-{size}", corpus.base)
+        if size <= plan.pipeline_max:
+            seconds = loading.pipeline_load(corpus.path, work / f"pipeline-store-{size}", corpus.base)
             results.load.append({"system": "unkg", "triples": corpus.triples, "seconds": round(seconds, 3)})
-            say(f"  unkg pipeline load (parse, validate, write each document): {seconds:.2f} s "
+            say(f"  unkg pipeline load (parse, validate, write): {seconds:.2f} s "
                 f"({corpus.triples / seconds:,.0f} triples/s)")
             shutil.rmtree(work / f"pipeline-store-{size}", ignore_errors=True)
         if size in plan.sizes:
