@@ -428,14 +428,16 @@ def this_unbound_in_a_nested_group(bare: str, where: int) -> bool:
     return False
 
 
-def prebound_select(select: str, targets: str, shape) -> str:
-    """The sh:select with ?this bound to the focus nodes: joined in at the start of the outermost group."""
+def prebound_select(select: str, targets: str, shape) -> tuple[str, bool]:
+    """The sh:select with ?this bound to the focus nodes: joined in at the start of the outermost group, and
+    selected if it was not (then also whether the query itself selected it)."""
     bare = without_strings(select)
     if FORBIDDEN_IN_SELECT.search(bare):
         raise refuse(shape, "a SPARQL constraint with MINUS, SERVICE, VALUES, AS ?this, $shapesGraph or "
                             "$currentShape (not pre-bindable, https://www.w3.org/TR/shacl/#pre-binding)")
-    if len(re.findall(r"\bSELECT\b", bare, re.IGNORECASE)) != 1:
-        raise refuse(shape, "a SPARQL constraint with a sub-query")
+    clause = SELECT_CLAUSE.search(bare)
+    if clause is None or len(re.findall(r"\bSELECT\b", bare, re.IGNORECASE)) != 1:
+        raise refuse(shape, "a SPARQL constraint that is not one SELECT (a sub-query, or an ASK/CONSTRUCT)")
     where = WHERE_BRACE.search(bare)
     brace = where.end() if where else bare.find("{") + 1
     if brace <= 0:
@@ -444,15 +446,10 @@ def prebound_select(select: str, targets: str, shape) -> str:
         raise refuse(shape, "a SPARQL constraint using $this only in FILTER/BIND of a nested group (UNION, "
                             "OPTIONAL, …), where joining the focus nodes in at the top would not pre-bind it")
     query = select[:brace] + f" {targets} " + select[brace:]
-    clause = SELECT_CLAUSE.search(bare)
-    projection = bare[clause.end():brace]
-    if not selects_this(projection):
+    this_selected = bool(re.search(r"[?$]this\b|^\s*\*", bare[clause.end():brace]))
+    if not this_selected:
         query = query[:clause.end()] + "?this " + query[clause.end():]
-    return query
-
-
-def selects_this(projection: str) -> bool:
-    return bool(re.search(r"[?$]this\b|^\s*\*", projection))
+    return query, this_selected
 
 
 def sparql_checks(graph: Graph, node_shape, targets: str) -> Iterator[Check]:
@@ -463,10 +460,8 @@ def sparql_checks(graph: Graph, node_shape, targets: str) -> Iterator[Check]:
         select = one_value(graph, constraint, SH.select)
         if select is None:
             raise refuse(node_shape, "a SPARQL constraint without sh:select")
-        query = prefix_lines(graph, constraint, node_shape) + "\n" + prebound_select(str(select), targets, node_shape)
-        bare = without_strings(str(select))
-        clause, where = SELECT_CLAUSE.search(bare), WHERE_BRACE.search(bare)
-        this_selected = selects_this(bare[clause.end():where.start() if where else bare.find("{")])
+        query, this_selected = prebound_select(str(select), targets, node_shape)
+        query = prefix_lines(graph, constraint, node_shape) + "\n" + query
         messages = [english_message(graph, constraint), english_message(graph, node_shape)]
         yield Check(query, shape=str(node_shape), component="SPARQLConstraintComponent",
                     severity=severity_of(graph, node_shape), path=None,
