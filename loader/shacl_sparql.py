@@ -216,11 +216,11 @@ def range_condition(operator: str, bound, v: str) -> str:
     return f"(isLiteral({v}) && {kind} && {v} {operator} {sparql_term(bound)})"
 
 
-def value_conditions(graph: Graph, shape, v: str = "?value") -> Iterator[tuple[str, str]]:
+def value_conditions(graph: Graph, shape, v: str = "?value", classes: bool = True) -> Iterator[tuple[str, str]]:
     """(component, condition) for every value constraint of a shape; sh:or members are shapes of these."""
     for datatype in graph.objects(shape, SH.datatype):
         yield "DatatypeConstraintComponent", datatype_condition(datatype, v)
-    for cls in graph.objects(shape, SH["class"]):
+    for cls in graph.objects(shape, SH["class"]) if classes else ():
         yield "ClassConstraintComponent", class_condition(cls, v)
     for kind in graph.objects(shape, SH.nodeKind):
         if kind not in NODE_KINDS:
@@ -265,6 +265,21 @@ def focus_nodes(target_classes: list) -> str:
 def value_query(targets: str, path: str | None, condition: str) -> str:
     values = f"?this {path} ?value ." if path else "BIND (?this AS ?value)"
     return f"SELECT DISTINCT ?this ?value WHERE {{ {targets} {values} FILTER (!COALESCE({condition}, false)) }}"
+
+
+def class_query(targets: str, path: str | None, cls) -> str:
+    """The values that are not SHACL instances of the class (MINUS: twice as fast in Oxigraph as NOT EXISTS)."""
+    values = f"?this {path} ?value ." if path else "BIND (?this AS ?value)"
+    return (f"SELECT DISTINCT ?this ?value WHERE {{ {targets} {values} "
+            f"MINUS {{ ?value <{RDF_TYPE}>/<{SUBCLASS_OF}>* <{cls}> }} }}")
+
+
+def value_queries(graph: Graph, shape, targets: str, path: str | None) -> Iterator[tuple[str, str]]:
+    """(component, query) for every value constraint of a shape."""
+    for component, condition in value_conditions(graph, shape, classes=False):
+        yield component, value_query(targets, path, condition)
+    for cls in graph.objects(shape, SH["class"]):
+        yield "ClassConstraintComponent", class_query(targets, path, cls)
 
 
 def min_count_query(targets: str, path: str, minimum: int) -> str:
@@ -314,14 +329,14 @@ def property_checks(graph: Graph, shape, targets: str) -> Iterator[Check]:
         yield check(max_count_query(targets, path, int(maximum)), "MaxCountConstraintComponent")
     if (unique := one_value(graph, shape, SH.uniqueLang)) is not None and unique.toPython() is True:
         yield check(unique_lang_query(targets, path), "UniqueLangConstraintComponent")
-    for component, condition in value_conditions(graph, shape):
-        yield check(value_query(targets, path, condition), component)
+    for component, query in value_queries(graph, shape, targets, path):
+        yield check(query, component)
 
 
 def node_checks(graph: Graph, shape, targets: str) -> Iterator[Check]:
     message = english_message(graph, shape)
-    for component, condition in value_conditions(graph, shape):
-        yield Check(value_query(targets, None, condition), shape=str(shape), component=component,
+    for component, query in value_queries(graph, shape, targets, None):
+        yield Check(query, shape=str(shape), component=component,
                     severity=severity_of(graph, shape), path=None,
                     message=message or generic_message(graph, shape, component))
 
