@@ -645,8 +645,9 @@ def with_lexical_form(finding: Finding, focus, graphs: list[Graph]) -> Finding:
     value is looked for among the literals of the focus node."""
     if finding.value is None or focus is None:
         return finding
-    literals = [o for graph in graphs for o in graph.objects(focus, None) if isinstance(o, Literal)]
-    if not literals or finding.value in {str(o) for o in literals}:
+    objects = [o for graph in graphs for o in graph.objects(focus, None)]
+    literals = [o for o in objects if isinstance(o, Literal)]
+    if not literals or finding.value in {str(o) for o in objects}:
         return finding
     original = canonical_forms(literals).get(finding.value)
     if original is None:
