@@ -23,7 +23,8 @@ How ``$this`` is pre-bound in a SPARQL-based constraint: the focus nodes of the 
 of the query's outermost group (``{ SELECT DISTINCT ?this WHERE { <targets> } }``), so ``BIND``, ``FILTER`` and
 ``FILTER (NOT) EXISTS`` of that group, and every nested group that matches ``$this`` in a triple pattern, see it
 bound, as the spec's pre-binding does. Queries the spec excludes from pre-binding (``MINUS``, ``SERVICE``,
-``VALUES``, sub-queries) and ``$shapesGraph``/``$currentShape`` are refused with :class:`UnsupportedShape`.
+``VALUES``, sub-queries), ``$shapesGraph``/``$currentShape``, and a nested group (``UNION``, ``OPTIONAL`` …) using
+``$this`` only in ``FILTER``/``BIND``, which the join would leave unbound, are refused with :class:`UnsupportedShape`.
 
 Where it differs from pySHACL (the tests show each):
 
