@@ -22,7 +22,7 @@ from loader.manifest import SourceEntry, read_manifest
 from loader.namespaces import ONTOLOGY_IRI, UNKG
 from loader.rdf_files import as_triples, read_quads
 from loader.shacl_sparql import ontology_quads, validate_store
-from loader.store import bulk_write, graph_checksum, is_empty, types_of, write_graph
+from loader.store import bulk_write, graph_checksum, graph_node, is_empty, types_of, write_graph
 from loader.validate import (
     ONTOLOGY_DIR,
     Report,
@@ -43,7 +43,7 @@ class Planned:
 
     label: str
     graph_iri: str
-    graph: Graph | list[ox.Triple]  # rdflib's for a source built from a document, Oxigraph's for an RDF file
+    graph: Graph | list[ox.Quad]  # rdflib's for a source built from a document, Oxigraph's for an RDF file
     report: Report | None
     skipped: bool = False
 
@@ -124,31 +124,32 @@ def plan_rdf_file(store: ox.Store, path: Path, base: str, graph_iri: str | None,
     an in-memory Oxigraph store with the ontology and the types the store knows of the IRIs it references, by
     the shapes compiled to SPARQL (:mod:`loader.shacl_sparql`): a million triples take seconds, not an hour.
     """
-    target = graph_iri or iris.graph(base, "file/" + path.name)
+    target = ox.NamedNode(graph_iri or iris.graph(base, "file/" + path.name))
     reserved = iris.graph(base, "")
-    graphs: dict[str, list[ox.Triple]] = {}
+    graphs: dict[ox.NamedNode, list[ox.Quad]] = {}
     for quad in read_quads(path):
-        name = quad.graph_name
-        iri = target if isinstance(name, ox.DefaultGraph) else name.value
-        graphs.setdefault(iri, []).append(quad.triple)
-    for iri in graphs:
-        if iri.startswith(reserved) and not iri.startswith(reserved + "file/") and not force:
-            raise SourceError(f"graph <{iri}> is where unkg keeps a bundled source; use another IRI (or --force)",
+        if isinstance(quad.graph_name, ox.DefaultGraph):
+            quad = ox.Quad(quad.subject, quad.predicate, quad.object, target)
+        graphs.setdefault(quad.graph_name, []).append(quad)
+    for name in graphs:
+        if name.value.startswith(reserved) and not name.value.startswith(reserved + "file/") and not force:
+            raise SourceError(f"graph {name} is where unkg keeps a bundled source; use another IRI (or --force)",
                               path=str(path))
     if not graphs:
         raise SourceError("holds no triples", path=str(path))
-    report = _validated_triples(str(path), [t for triples in graphs.values() for t in triples], store)
-    return [Planned(str(path), iri, triples, report) for iri, triples in graphs.items()]
+    report = _validated_quads(str(path), [quad for quads in graphs.values() for quad in quads], store)
+    return [Planned(str(path), name.value, quads, report) for name, quads in graphs.items()]
 
 
-def _validated_triples(label: str, triples: list[ox.Triple], store: ox.Store) -> Report:
+def _validated_quads(label: str, quads: list[ox.Quad], store: ox.Store) -> Report:
+    """Validate the quads' union with the ontology and the types the store gives the IRIs they reference."""
     staging = ox.Store()
-    staging.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    staging.extend(quads)
     staging.extend(ontology_quads())
-    described = {t.subject for t in triples}
-    referenced = {t.object for t in triples if isinstance(t.object, ox.NamedNode) and t.predicate != TYPE}
+    described = {q.subject for q in quads}
+    referenced = {q.object for q in quads if isinstance(q.object, ox.NamedNode) and q.predicate != TYPE}
     staging.extend(ox.Quad(s, TYPE, c) for s, c in types_of(store, referenced - described))
-    report = validate_store(staging, {s.value for s in described})
+    report = validate_store(staging, {s.value for s in described}, union=True)
     if not report.conforms:
         raise ValidationFailed(f"does not conform to the shapes ({len(report.violations)} violations)",
                                report, path=label)
@@ -164,17 +165,21 @@ def write(store: ox.Store, planned: Iterable[Planned]) -> int:
     empties the store again.
     """
     items = [item for item in planned if not item.skipped]
-    graphs = [(item.graph_iri, _triples(item)) for item in items]
+    graphs = [(item.graph_iri, _quads(item)) for item in items]
     if is_empty(store):
-        bulk_write(store, graphs)
+        bulk_write(store, [quad for _, quads in graphs for quad in quads])
     else:
-        for graph_iri, triples in graphs:
-            write_graph(store, graph_iri, triples)
+        for graph_iri, quads in graphs:
+            write_graph(store, graph_iri, quads)
     return len(items)
 
 
-def _triples(item: Planned) -> list[ox.Triple]:
-    return item.graph if isinstance(item.graph, list) else as_triples(item.graph)
+def _quads(item: Planned) -> list[ox.Quad]:
+    """The planned graph as Oxigraph quads in their named graph (an RDF file's are so already)."""
+    if isinstance(item.graph, list):
+        return item.graph
+    name = graph_node(item.graph_iri)
+    return [ox.Quad(t.subject, t.predicate, t.object, name) for t in as_triples(item.graph)]
 
 
 def load_all(store: ox.Store, base: str, *, force: bool = False, manifest: Path | None = None,

@@ -52,27 +52,28 @@ def open_store(path: str | Path, *, read_only: bool = False, create: bool = True
 
 def replace_graph(store: ox.Store, graph_iri: str, ntriples: str) -> None:
     """Replace the named graph ``graph_iri`` by the triples in ``ntriples`` (N-Triples text), atomically."""
-    try:
-        ox.NamedNode(graph_iri)  # an IRI cannot hold the ">" that would end it inside the update text
-    except ValueError as error:
-        raise StoreError(f"not a graph IRI: {graph_iri!r} ({error})") from None
+    graph_node(graph_iri)  # an IRI cannot hold the ">" that would end it inside the update text
     store.update(f"DROP SILENT GRAPH <{graph_iri}> ;\nINSERT DATA {{ GRAPH <{graph_iri}> {{\n{ntriples}\n}} }}")
 
 
-def write_graph(store: ox.Store, graph_iri: str, triples: list[ox.Triple]) -> None:
-    """Put ``triples`` in the named graph ``graph_iri`` in place of what it held, in one transaction.
+def graph_node(graph_iri: str) -> ox.NamedNode:
+    """The graph's name as an Oxigraph node, or a :class:`StoreError` when it is not an IRI."""
+    try:
+        return ox.NamedNode(graph_iri)
+    except ValueError as error:
+        raise StoreError(f"not a graph IRI: {graph_iri!r} ({error})") from None
+
+
+def write_graph(store: ox.Store, graph_iri: str, quads: list[ox.Quad]) -> None:
+    """Put ``quads`` (all in the named graph ``graph_iri``) in place of what that graph held, in one transaction.
 
     A graph new to the store is added by ``Store.extend`` (transactional, and several times faster than an
     update); one that exists is replaced by :func:`replace_graph`.
     """
-    try:
-        name = ox.NamedNode(graph_iri)
-    except ValueError as error:
-        raise StoreError(f"not a graph IRI: {graph_iri!r} ({error})") from None
-    if store.contains_named_graph(name):
-        replace_graph(store, graph_iri, quads_to_ntriples(triples))
+    if store.contains_named_graph(graph_node(graph_iri)):
+        replace_graph(store, graph_iri, quads_to_ntriples(quad.triple for quad in quads))
     else:
-        store.extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
+        store.extend(quads)
 
 
 def is_empty(store: ox.Store) -> bool:
@@ -80,18 +81,11 @@ def is_empty(store: ox.Store) -> bool:
     return next(iter(store.quads_for_pattern(None, None, None, None)), None) is None
 
 
-def bulk_write(store: ox.Store, graphs: list[tuple[str, list[ox.Triple]]]) -> None:
-    """Add whole named graphs to an empty store with Oxigraph's bulk loader (not transactional: if it fails, the
-    store is emptied again, as it was)."""
-    names = {}
-    for graph_iri, _ in graphs:
-        try:
-            names[graph_iri] = ox.NamedNode(graph_iri)
-        except ValueError as error:
-            raise StoreError(f"not a graph IRI: {graph_iri!r} ({error})") from None
+def bulk_write(store: ox.Store, quads: list[ox.Quad]) -> None:
+    """Add quads to an empty store with Oxigraph's bulk loader (not transactional: if it fails, the store is
+    emptied again, as it was)."""
     try:
-        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, names[iri]) for iri, triples in graphs
-                          for t in triples)
+        store.bulk_extend(quads)
     except BaseException:
         store.clear()
         raise

@@ -18,6 +18,10 @@ def triples(n: int, subject: str = "https://example.org/s") -> list[ox.Triple]:
     return [ox.Triple(ox.NamedNode(subject), P, ox.Literal(str(i))) for i in range(n)]
 
 
+def quads(graph: str, n: int, subject: str = "https://example.org/s") -> list[ox.Quad]:
+    return [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph)) for t in triples(n, subject)]
+
+
 def graph_of(store: ox.Store, iri: str) -> set[ox.Triple]:
     return {q.triple for q in store.quads_for_pattern(None, None, None, ox.NamedNode(iri))}
 
@@ -25,7 +29,7 @@ def graph_of(store: ox.Store, iri: str) -> set[ox.Triple]:
 def test_bulk_write_fills_an_empty_store(tmp_path):
     store = open_store(tmp_path / "store")
     assert is_empty(store)
-    bulk_write(store, [("https://example.org/g1", triples(3)), ("https://example.org/g2", triples(2, "https://x/"))])
+    bulk_write(store, quads("https://example.org/g1", 3) + quads("https://example.org/g2", 2, "https://x/"))
     assert graph_of(store, "https://example.org/g1") == set(triples(3))
     assert graph_of(store, "https://example.org/g2") == set(triples(2, "https://x/"))
     assert not is_empty(store)
@@ -33,24 +37,24 @@ def test_bulk_write_fills_an_empty_store(tmp_path):
 
 def test_bulk_write_that_fails_leaves_the_store_empty(tmp_path):
     store = open_store(tmp_path / "store")
-    broken = [*triples(5000), "not a triple"]  # fails partway through what it hands the bulk loader
-    with pytest.raises(AttributeError):
-        bulk_write(store, [("https://example.org/g1", triples(10)), ("https://example.org/g2", broken)])
+    broken = (quad if i < 5000 else "not a quad" for i, quad in enumerate(quads("https://example.org/g", 6000)))
+    with pytest.raises(TypeError):  # fails partway through what it hands the bulk loader
+        bulk_write(store, broken)
     assert is_empty(store)
 
 
-def test_bulk_write_refuses_a_graph_name_that_is_not_an_iri(tmp_path):
+def test_a_graph_name_that_is_not_an_iri_is_refused_before_anything_is_written(tmp_path):
     store = open_store(tmp_path / "store")
     with pytest.raises(StoreError, match="not a graph IRI"):
-        bulk_write(store, [("https://example.org/g1", triples(1)), ("not an iri", triples(1))])
+        write_graph(store, "not an iri", [])
     assert is_empty(store)
 
 
 def test_write_graph_replaces_only_its_graph(tmp_path):
     store = open_store(tmp_path / "store")
-    write_graph(store, "https://example.org/g1", triples(3))
-    write_graph(store, "https://example.org/g2", triples(1))
-    write_graph(store, "https://example.org/g1", triples(1, "https://other/"))
+    write_graph(store, "https://example.org/g1", quads("https://example.org/g1", 3))
+    write_graph(store, "https://example.org/g2", quads("https://example.org/g2", 1))
+    write_graph(store, "https://example.org/g1", quads("https://example.org/g1", 1, "https://other/"))
     assert graph_of(store, "https://example.org/g1") == set(triples(1, "https://other/"))
     assert graph_of(store, "https://example.org/g2") == set(triples(1))
 
