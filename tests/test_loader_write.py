@@ -7,7 +7,7 @@ import pyoxigraph as ox
 import pytest
 
 from loader import pipeline
-from loader.errors import StoreError, ValidationFailed
+from loader.errors import SourceError, StoreError, ValidationFailed
 from loader.store import bulk_write, is_empty, open_store, write_graph
 
 BASE = "https://w3id.org/unkg/"
@@ -88,3 +88,11 @@ def test_rdf_file_is_validated_as_a_whole_by_the_compiled_shapes(tmp_path):
     focus = {f.focus for f in raised.value.report.violations}
     assert focus == {"https://example.org/m/1"}
     assert is_empty(store)
+
+
+def test_a_graph_named_by_a_blank_node_is_refused(tmp_path):
+    store = open_store(tmp_path / "store")
+    path = tmp_path / "blank.trig"
+    path.write_text("_:g { <https://example.org/a> <https://example.org/p> 1 . }\n", encoding="utf-8")
+    with pytest.raises(SourceError, match="blank node"):
+        pipeline.plan_rdf_file(store, path, BASE, None)
