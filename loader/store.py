@@ -1,8 +1,10 @@
 """The embedded Oxigraph store: open it, replace one named graph atomically, read what is in it.
 
 One named graph per source document, so one source can be replaced without touching the others. A graph is
-replaced by a single SPARQL update (``DROP`` + ``INSERT DATA``), which Oxigraph applies as one transaction:
-readers see the old graph or the new one, never half of it, and a failure leaves the store as it was.
+replaced by a single SPARQL update (``DROP`` + ``INSERT DATA``), and a new graph added by ``Store.extend``, each
+of which Oxigraph applies as one transaction: readers see the old graph or the new one, never half of it, and a
+failure leaves the store as it was. An empty store is filled by the bulk loader instead (:func:`bulk_write`),
+which is not transactional, so a failure there empties the store again.
 """
 
 from __future__ import annotations
