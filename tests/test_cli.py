@@ -153,6 +153,18 @@ def test_load_non_conforming_file_is_refused(copy_of, tmp_path):
     assert dump(store) == before
 
 
+def test_a_first_load_that_fails_leaves_no_store_behind(tmp_path):
+    data = tmp_path / "meeting.ttl"
+    data.write_text("<https://example.org/m/1> a <https://w3id.org/unkg/ontology#Meeting> .\n")
+    new = tmp_path / "new-store"
+    unkg("load", str(data), store=new, check=1)
+    assert not new.exists()
+    existing = tmp_path / "made-by-hand"
+    existing.mkdir()
+    unkg("load", str(data), store=existing, check=1)
+    assert existing.is_dir() and not any(existing.iterdir())  # the empty directory was there before: it stays
+
+
 def test_load_rdf_file_into_a_named_graph(copy_of, tmp_path):
     store = copy_of()
     data = tmp_path / "extra.ttl"

@@ -6,7 +6,9 @@ error, a store that cannot be opened). Errors are one line on standard error; ``
 
 from __future__ import annotations
 
+import shutil
 import sys
+import traceback
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -104,21 +106,29 @@ def load(
             if not is_rdf_file(f) and f.exists():
                 raise UnkgError(f"{f}: not an RDF file (.ttl .trig .nt .nq .jsonld .rdf) nor a manifest (.toml)")
         entries = [e for m in manifests for e in read_manifest(m)]
+        existed, had_store = path.exists(), (path / "CURRENT").exists()
         db = open_store(path)
-        planned = []
-        with Progress(console=err, transient=True, disable=len(entries) + len(rdf) < 3) as progress:
-            task = progress.add_task("loading", total=len(entries) + len(rdf) + (0 if files else 1))
-            if not files:
-                planned += [pipeline.ontology_plan(db, base, force)]
-                planned += pipeline.plan_sources(db, read_manifest(), base, force=force,
+        try:
+            planned = []
+            with Progress(console=err, transient=True, disable=len(entries) + len(rdf) < 3) as progress:
+                task = progress.add_task("loading", total=len(entries) + len(rdf) + (0 if files else 1))
+                if not files:
+                    planned += [pipeline.ontology_plan(db, base, force)]
+                    planned += pipeline.plan_sources(db, read_manifest(), base, force=force,
+                                                     on_source=lambda _: progress.advance(task))
+                planned += pipeline.plan_sources(db, entries, base, force=force,
                                                  on_source=lambda _: progress.advance(task))
-            planned += pipeline.plan_sources(db, entries, base, force=force,
-                                             on_source=lambda _: progress.advance(task))
-            for f in rdf:
-                planned += pipeline.plan_rdf_file(db, f, base, graph, force)
-                progress.advance(task)
-            written = pipeline.write(db, planned)
-        db.flush()
+                for f in rdf:
+                    planned += pipeline.plan_rdf_file(db, f, base, graph, force)
+                    progress.advance(task)
+                written = pipeline.write(db, planned)
+            db.flush()
+        except BaseException as error:
+            if not had_store:  # a store this command made and could not fill: leave none behind
+                traceback.clear_frames(error.__traceback__)  # their locals hold the store open
+                del db
+                _remove_store(path, keep_directory=existed)
+            raise
     except ValidationFailed as error:
         from loader.validate import as_text
 
@@ -129,6 +139,12 @@ def load(
     skipped = sum(1 for p in planned if p.skipped)
     err.print(f"loaded {written} graph(s) into {path}" + (f", {skipped} unchanged" if skipped else ""),
               highlight=False)
+
+
+def _remove_store(path: Path, *, keep_directory: bool) -> None:
+    shutil.rmtree(path, ignore_errors=True)
+    if keep_directory:
+        path.mkdir(exist_ok=True)
 
 
 def check_graph_iri(graph: str) -> None:
