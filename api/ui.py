@@ -16,9 +16,10 @@ from api import render
 from api.negotiate import description_format, prefers_html
 from api.pages import base_of, origin_of
 from loader.errors import SourceError
+from loader.validate import data_dir
 
 router = APIRouter()
-EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "tests" / "cq"
+EXAMPLES_DIR = data_dir("tests/cq", "unkg.examples")  # the competency questions, shipped as unkg.examples
 STARTER = """SELECT ?class (COUNT(DISTINCT ?resource) AS ?resources)
 WHERE { GRAPH ?g { ?resource a ?class } }
 GROUP BY ?class

@@ -33,18 +33,18 @@ from loader.namespaces import SH
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _data_dir(name: str) -> Path:
-    """``shapes/`` or ``ontology/`` of the checkout, or the copy shipped in the installed package."""
-    here = ROOT / name
+def data_dir(relative: str, package: str) -> Path:
+    """A data directory of the checkout (``shapes``, ``tests/cq``), or its copy shipped in the installed package."""
+    here = ROOT / relative
     if here.is_dir():
         return here
     from importlib.resources import files
 
-    return Path(str(files(f"unkg.{name}")))
+    return Path(str(files(package)))
 
 
-SHAPES_DIR = _data_dir("shapes")
-ONTOLOGY_DIR = _data_dir("ontology")
+SHAPES_DIR = data_dir("shapes", "unkg.shapes")
+ONTOLOGY_DIR = data_dir("ontology", "unkg.ontology")
 
 TypeLookup = Callable[[list[URIRef]], Iterable[tuple[URIRef, URIRef]]]
 
