@@ -26,6 +26,7 @@ import json
 import logging
 import socket
 import subprocess
+from collections import deque
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -91,7 +92,8 @@ class Engine:
         self.store: ox.Store | None = store  # the writer handle; opened by :meth:`start` when not given
         self.stats = Stats(0, 0)
         self._threads = ThreadPoolExecutor(max_workers=settings.workers * 2 + 4, thread_name_prefix="unkg-engine")
-        self._idle: asyncio.LifoQueue[WorkerHandle] = asyncio.LifoQueue()  # the warmest worker first
+        self._idle: list[WorkerHandle] = []  # a stack: the most recently used (warmest) worker is taken first
+        self._waiting: deque[asyncio.Future] = deque()  # queries waiting for a worker, served in arrival order
         self._workers: set[WorkerHandle] = set()  # started and not discarded
         self._processes: set[subprocess.Popen] = set()  # every process started and not yet reaped, for stop()
         self._sockets: dict[subprocess.Popen, socket.socket] = {}  # sockets of processes not yet streamed
@@ -108,7 +110,7 @@ class Engine:
         self.stats = await self._run_in_thread(self._count)
         started = await asyncio.gather(*(self._spawn() for _ in range(self.settings.workers)))
         for worker in started:
-            self._idle.put_nowait(worker)
+            self._release(worker)
 
     async def stop(self) -> None:
         """Kill every worker, including any still starting, and wait for them to exit."""
@@ -277,17 +279,26 @@ class Engine:
 
     # ---- the pool
     async def _acquire(self, deadline: float) -> WorkerHandle:
+        """An idle worker, or the first one released after every query that was waiting before this one."""
         if self._stopping:
             raise ServiceUnavailable("the server is stopping")
-        if not self._idle.empty():  # the common case, without a timer
-            return self._idle.get_nowait()
+        while self._waiting and self._waiting[0].done():  # gave up waiting
+            self._waiting.popleft()
+        if self._idle and not self._waiting:
+            return self._idle.pop()
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiting.append(waiter)
         try:
             async with asyncio.timeout_at(deadline):
-                return await self._idle.get()
-        except TimeoutError:
-            raise ServiceUnavailable(
-                f"all {self.settings.workers} query workers stayed busy until the time limit; try again later"
-            ) from None
+                return await waiter
+        except BaseException as error:
+            if waiter.done() and not waiter.cancelled():
+                self._release(waiter.result())  # handed over just as this query gave up: pass it on
+            waiter.cancel()
+            if isinstance(error, TimeoutError):
+                raise ServiceUnavailable(f"all {self.settings.workers} query workers stayed busy until the time "
+                                         "limit; try again later") from None
+            raise
 
     async def _next(self, worker: WorkerHandle, deadline: float, limit: float) -> bytes:
         """The worker's next message, read by the event loop without blocking; a timeout past the deadline."""
@@ -301,9 +312,15 @@ class Engine:
             raise ServiceUnavailable("the query worker stopped unexpectedly; try again") from None
 
     def _release(self, worker: WorkerHandle) -> None:
+        """Hand the worker to the query that has waited longest, or put it on the idle stack."""
         if self._stopping:
             return
-        self._idle.put_nowait(worker)
+        while self._waiting:
+            waiter = self._waiting.popleft()
+            if not waiter.done():  # not timed out or cancelled
+                waiter.set_result(worker)
+                return
+        self._idle.append(worker)
 
     def _discard(self, worker: WorkerHandle) -> None:
         """Kill a worker whose state is unknown (timed out, cut off) and start another in its place."""
@@ -324,7 +341,7 @@ class Engine:
         self._processes.discard(old.process)
         for attempt in range(5):
             try:
-                self._idle.put_nowait(await self._spawn())
+                self._release(await self._spawn())
                 return
             except ServiceUnavailable as error:
                 log.error("cannot start a query worker (attempt %d): %s", attempt + 1, error)

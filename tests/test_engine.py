@@ -143,6 +143,35 @@ def test_no_free_worker_within_the_time_limit_is_503(store):
     assert rest and answer is True
 
 
+def test_queries_waiting_for_a_worker_get_it_in_arrival_order(store):
+    values = " ".join(str(n) for n in range(300))
+    big = f"SELECT * WHERE {{ VALUES ?a {{ {values} }} VALUES ?b {{ {values} }} }}"
+
+    async def scenario(engine: Engine):
+        holding = await engine.execute(big, results_format="text/csv")  # its worker stays busy until it is read
+        finished = []
+
+        async def ask(name: str, timeout: float | None = None):
+            try:
+                await engine.ask("ASK {}", timeout=timeout)
+                finished.append(name)
+            except ServiceUnavailable:
+                finished.append(name + " gave up")
+
+        waiting = []
+        for name, timeout in (("first", None), ("impatient", 0.2), ("second", None), ("third", None)):
+            waiting.append(asyncio.create_task(ask(name, timeout)))
+            await asyncio.sleep(0.05)  # arrive in this order
+        await asyncio.sleep(0.3)  # the impatient one gives up; its place in the line must not keep the worker
+        rest = [chunk async for chunk in holding]
+        await asyncio.gather(*waiting)
+        return rest, finished
+
+    rest, finished = run(store, scenario, timeout=5, workers=1)
+    assert rest
+    assert finished == ["impatient gave up", "first", "second", "third"]
+
+
 def test_workers_see_an_update(store):
     graph = "http://example.org/added"
 
