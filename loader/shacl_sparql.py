@@ -55,9 +55,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from loader.errors import UnkgError
+from loader.errors import SourceError, UnkgError
 from loader.namespaces import SH
-from loader.validate import Finding, Report, ontology_graph, shapes_graph
+from loader.validate import ONTOLOGY_DIR, Finding, Report, shapes_graph
 
 
 class UnsupportedShape(UnkgError):
@@ -614,7 +614,15 @@ def ox_quads(triples: Iterable, subjects: set | None = None) -> list[ox.Quad]:
 
 @lru_cache(maxsize=1)
 def ontology_quads() -> tuple[ox.Quad, ...]:
-    return tuple(ox_quads(ontology_graph()))
+    """The ontology (ontology/*.ttl) in the default graph, read by Oxigraph's parser (ten times faster than
+    converting rdflib's graph of it)."""
+    quads = []
+    for file in sorted(ONTOLOGY_DIR.glob("*.ttl")):
+        try:
+            quads += ox.parse(path=str(file), format=ox.RdfFormat.TURTLE)
+        except SyntaxError as error:
+            raise SourceError(f"cannot parse: {error}", path=str(file)) from None
+    return tuple(quads)
 
 
 def validate_graph(data: Graph, context: Graph | None = None) -> Report:
