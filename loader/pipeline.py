@@ -147,11 +147,12 @@ def plan_rdf_file(store: ox.Store, path: Path, base: str, graph_iri: str | None,
 def _validated_quads(label: str, quads: list[ox.Quad], store: ox.Store) -> Report:
     """Validate the quads' union with the ontology and the types the store gives the IRIs they reference."""
     staging = ox.Store()
-    staging.extend(quads)
+    staging.bulk_extend(quads)  # in memory, nothing to lose: the faster way in
     staging.extend(ontology_quads())
     described = {q.subject for q in quads}
-    referenced = {q.object for q in quads if isinstance(q.object, ox.NamedNode) and q.predicate != TYPE}
-    staging.extend(ox.Quad(s, TYPE, c) for s, c in types_of(store, referenced - described))
+    if not is_empty(store):  # an empty store has no types to give
+        referenced = {q.object for q in quads if isinstance(q.object, ox.NamedNode) and q.predicate != TYPE}
+        staging.extend(ox.Quad(s, TYPE, c) for s, c in types_of(store, referenced - described))
     report = validate_store(staging, {s.value for s in described}, union=True)
     if not report.conforms:
         raise ValidationFailed(f"does not conform to the shapes ({len(report.violations)} violations)",
