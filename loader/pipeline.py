@@ -126,10 +126,11 @@ def plan_rdf_file(store: ox.Store, path: Path, base: str, graph_iri: str | None,
     """
     target = graph_node(graph_iri or iris.graph(base, "file/" + path.name))
     reserved = iris.graph(base, "")
+    quads = read_quads(path)
     graphs: dict[ox.NamedNode, list[ox.Quad]] = {}
-    for quad in read_quads(path):
+    for index, quad in enumerate(quads):
         if isinstance(quad.graph_name, ox.DefaultGraph):
-            quad = ox.Quad(quad.subject, quad.predicate, quad.object, target)
+            quads[index] = quad = ox.Quad(quad.subject, quad.predicate, quad.object, target)
         graphs.setdefault(quad.graph_name, []).append(quad)
     for name in graphs:
         if isinstance(name, ox.BlankNode):
@@ -140,8 +141,8 @@ def plan_rdf_file(store: ox.Store, path: Path, base: str, graph_iri: str | None,
                               path=str(path))
     if not graphs:
         raise SourceError("holds no triples", path=str(path))
-    report = _validated_quads(str(path), [quad for quads in graphs.values() for quad in quads], store)
-    return [Planned(str(path), name.value, quads, report) for name, quads in graphs.items()]
+    report = _validated_quads(str(path), quads, store)
+    return [Planned(str(path), name.value, in_graph, report) for name, in_graph in graphs.items()]
 
 
 def _validated_quads(label: str, quads: list[ox.Quad], store: ox.Store) -> Report:
