@@ -13,6 +13,7 @@ tests compare it with this module on every shape example and on real and generat
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -204,6 +205,26 @@ def _short(iri: str | None) -> str:
     return iri
 
 
+def path_label(finding: Finding, short: bool = False) -> str:
+    """The property a finding is about: its IRI; for a path that is not one IRI (alternatives, an inverse), the
+    shape's path in SPARQL syntax (``(title|prefLabel)``), not the blank-node id pySHACL reports."""
+    path = finding.path
+    if not path or ":" in path:  # no path, or an IRI (blank-node ids have no colon)
+        return _short(path) if short else (path or "")
+    from loader.errors import UnkgError
+    from loader.shacl_sparql import path_text  # imported here: that module imports this one
+
+    shapes = shapes_graph()
+    node = shapes.value(URIRef(finding.shape), SH.path) if finding.shape else None
+    if node is None:
+        return path
+    try:
+        text = path_text(shapes, node, URIRef(finding.shape))
+    except UnkgError:
+        return path
+    return re.sub(r"<([^>]*)>", lambda iri: _short(iri.group(1)), text) if short else text
+
+
 def as_text(reports: dict[str, Report]) -> str:
     """One block per file: ``file: Violation: <resource> <property>: message``."""
     lines = []
@@ -212,7 +233,7 @@ def as_text(reports: dict[str, Report]) -> str:
             lines.append(f"{source}: conforms")
             continue
         for f in report.findings:
-            where = f"<{f.focus}>" + (f" {_short(f.path)}" if f.path else "")
+            where = f"<{f.focus}>" + (f" {path_label(f, short=True)}" if f.path else "")
             value = f" (value: {f.value})" if f.value and f.value not in f.message else ""
             lines.append(f"{source}: {f.severity}: {where}: {f.message}{value} [shape {_short(f.shape)}]")
         verdict = "conforms" if report.conforms else f"does not conform ({len(report.violations)} violations)"
@@ -239,11 +260,11 @@ def as_junit(reports: dict[str, Report]) -> str:
     for source, r in reports.items():
         out.append(f"  <testcase classname=\"unkg.validate\" name={quoteattr(source)}>")
         for f in r.violations:
-            text = f"<{f.focus}> {f.path or ''}: {f.message} [shape {f.shape}]"
+            text = f"<{f.focus}> {path_label(f)}: {f.message} [shape {f.shape}]"
             out.append(f"    <failure message={quoteattr(f.message)} type={quoteattr(f.component)}>"
                        f"{escape(text)}</failure>")
         if r.warnings:
-            warn = "\n".join(f"Warning: <{f.focus}> {f.path or ''}: {f.message}" for f in r.warnings)
+            warn = "\n".join(f"Warning: <{f.focus}> {path_label(f)}: {f.message}" for f in r.warnings)
             out.append(f"    <system-out>{escape(warn)}</system-out>")
         out.append("  </testcase>")
     out.append("</testsuite>")

@@ -99,6 +99,8 @@ def test_validate_non_conforming_data_names_the_resource(tmp_path):
     text = unkg("validate", str(data), check=1).stdout
     assert "<https://example.org/m/1>" in text
     assert "Violation" in text and "does not conform" in text
+    # a path of alternatives is named as such, not by the blank node that stands for it
+    assert "<https://example.org/m/1> (activity_end_date|(^subEvent/activity_end_date)): A meeting should" in text
     report = json.loads(unkg("validate", str(data), "--format", "json", check=1).stdout)
     assert report["conforms"] is False
     assert any(f["focus"] == "https://example.org/m/1" for f in report["files"][0]["findings"])
