@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import xml.etree.ElementTree as ET
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -287,6 +288,36 @@ def test_openapi_docs(server):
     assert {"get", "post"} <= set(paths["/sparql"])
 
 
+def test_every_route_passes_the_front_door_cors_and_access_log(server, caplog):
+    caplog.set_level("INFO", logger="unkg.access")
+    elsewhere = {"Origin": "https://elsewhere.example"}
+    for path in ("/health", "/no/such/page"):  # a route in FastAPI and a 404 from it
+        response = httpx.get(server.origin + path, headers=elsewhere, timeout=30)
+        assert response.headers["access-control-allow-origin"] == "*"
+        assert response.headers["server-timing"].startswith("app;dur=")
+        assert f'"GET {path}" {response.status_code} ' in caplog.text
+
+
+def test_a_bug_on_the_query_path_answers_500_and_is_logged(server, monkeypatch, caplog):
+    async def broken(*args, **kwargs):
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(server.engine, "execute", broken)
+    response = get(server, "ASK {}", headers={"Origin": "https://elsewhere.example"})
+    assert (response.status_code, response.text) == (500, "Internal Server Error\n")
+    assert response.headers["access-control-allow-origin"] == "*"
+    assert "internal error answering GET /sparql" in caplog.text and "KeyError: 'a bug'" in caplog.text
+
+
+def test_a_form_in_utf8_escaped_or_not_is_read_as_utf8(server):
+    query = 'SELECT ("会议 100%" AS ?x) {}'
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    for body in ("query=" + query.replace("%", "%25"), "query=" + quote(query, safe="")):
+        response = httpx.post(server.sparql, content=body.encode(), headers=form, timeout=30)
+        assert response.status_code == 200, response.text
+        assert response.json()["results"]["bindings"] == [{"x": {"type": "literal", "value": "会议 100%"}}]
+
+
 def test_cors_allows_any_origin_without_credentials(server):
     simple = get(server, "ASK {}", headers={"Origin": "https://elsewhere.example"})
     assert simple.headers["access-control-allow-origin"] == "*"
@@ -326,7 +357,7 @@ def test_sparqlwrapper_construct(server):
 def test_queries_skip_the_router_and_openapi_still_documents_them(server):
     from api.sparql import QueriesFirst
 
-    assert QueriesFirst in [m.cls for m in server.app.user_middleware]
+    assert isinstance(server.app.front_door.app.app, QueriesFirst)  # access log, CORS, then queries
     full = get(server, SELECT)
     head = httpx.head(server.sparql, params={"query": SELECT}, timeout=30)
     assert (head.status_code, head.headers["content-type"], head.content) == (200, full.headers["content-type"], b"")
