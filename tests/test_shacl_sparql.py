@@ -13,6 +13,7 @@ The known differences from pySHACL (documented in loader/shacl_sparql.py) each h
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -409,6 +410,35 @@ def test_sparql_constraints_are_pre_bound_as_pyshacl_does(tmp_path):
     assert sorted((value, message) for _, _, _, _, value, message in actual if message.endswith("twice over")) == [
         ("1", "{$this} has 1 twice over"), ("http://example.org/b", "{$this} has http://example.org/b twice over"),
         ("http://example.org/c", "{$this} has http://example.org/c twice over")]
+
+
+def test_a_property_shape_of_several_node_shapes_is_checked_once_and_reported_as_pyshacl_does(tmp_path):
+    """One query per constraint of the shared shape, over the focus nodes of both node shapes; a node both target
+    (by two types, or by one type under both classes) is reported twice, once per node shape, as pySHACL does."""
+    shapes = """
+        ex:S1 a sh:NodeShape ; sh:targetClass ex:A ; sh:property ex:P .
+        ex:S2 a sh:NodeShape ; sh:targetClass ex:B, ex:C ; sh:property ex:P .
+        ex:P sh:path ex:p ; sh:minCount 1 ; sh:maxCount 1 ; sh:class ex:D ; sh:message "one D" ."""
+    checks = compile_turtle(tmp_path, shapes)
+    assert sorted(c.component for c in checks if c.shape == "http://example.org/P") == [
+        "ClassConstraintComponent", "MaxCountConstraintComponent", "MinCountConstraintComponent"]
+    data = Graph().parse(data=PREFIXES + """
+        ex:E rdfs:subClassOf ex:A, ex:C .  ex:x a ex:D .
+        ex:both a ex:A, ex:B ; ex:p ex:y .
+        ex:sub a ex:E .
+        ex:c a ex:C ; ex:p ex:x, ex:y .
+        ex:fine a ex:B ; ex:p ex:x .""", format="turtle")
+    store = ox.Store()
+    store.extend(shacl_sparql.ox_quads(data))
+    row = lambda f: (f.focus.rsplit("/", 1)[1], f.component, f.value)  # noqa: E731
+    actual = Counter(row(f) for check in checks for f in shacl_sparql.check_findings(store, check))
+    _, results, _ = pyshacl.validate(data, shacl_graph=Graph().parse(data=PREFIXES + shapes, format="turtle"),
+                                     inference="none", advanced=True, allow_warnings=True)
+    assert actual == Counter(row(f) for f in validate._findings(results))
+    assert actual == {("both", "ClassConstraintComponent", "http://example.org/y"): 2,
+                      ("sub", "MinCountConstraintComponent", None): 2,
+                      ("c", "MaxCountConstraintComponent", None): 1,
+                      ("c", "ClassConstraintComponent", "http://example.org/y"): 1}
 
 
 def test_a_constraint_whose_pyshacl_message_depends_on_the_data_needs_a_message(tmp_path):
