@@ -15,8 +15,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from api import render
 from api.negotiate import description_format, prefers_html
 from api.pages import base_of, origin_of
+from loader.data_dirs import data_dir
 from loader.errors import SourceError
-from loader.validate import data_dir
 
 router = APIRouter()
 EXAMPLES_DIR = data_dir("tests/cq", "unkg.examples")  # the competency questions, shipped as unkg.examples

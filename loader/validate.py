@@ -28,21 +28,9 @@ from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.processor import SPARQLProcessor
 
+from loader.data_dirs import data_dir
 from loader.errors import SourceError
 from loader.namespaces import SH
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def data_dir(relative: str, package: str) -> Path:
-    """A data directory of the checkout (``shapes``, ``tests/cq``), or its copy shipped in the installed package."""
-    here = ROOT / relative
-    if here.is_dir():
-        return here
-    from importlib.resources import files
-
-    return Path(str(files(package)))
-
 
 SHAPES_DIR = data_dir("shapes", "unkg.shapes")
 ONTOLOGY_DIR = data_dir("ontology", "unkg.ontology")

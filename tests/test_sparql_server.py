@@ -100,3 +100,13 @@ def test_a_served_store_is_locked_for_a_second_server(store):
         assert os.path.isdir(store)
     finally:
         stop(first)
+
+
+def test_the_server_does_not_load_the_validator():
+    """Serving needs neither pySHACL nor the compiled shapes (about 8 MiB and 0.4 s of start-up)."""
+    code = ("import sys; from pathlib import Path; from api.app import create_app; from api.settings import Settings; "
+            "create_app(Settings(store=Path('unused'))); "
+            "print(sorted(m for m in ('pyshacl', 'owlrl', 'loader.validate', 'loader.shacl_sparql') "
+            "if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout.strip()) == (0, "[]"), done.stderr
