@@ -94,11 +94,14 @@ def markdown(data: dict, found: list[Target], checks: list[str], notes: list[str
     lines = [f"# Benchmark results\n\n{header}\n\nMachine: {data['machine']}\n", "## Targets\n",
              "| verdict | target | ratio | goal |", "|---|---|---|---|"]
     lines += [f"| {'met' if t.met else '**missed**'} | {t.name} | {t.ratio:.2f}x | {t.goal} |" for t in found]
-    lines += ["\n## Queries\n", "| system | store | triples | workload | concurrency | req/s | p50 ms | p99 ms | "
-              "peak RSS MiB |", "|---|---|---|---|---|---|---|---|---|"]
+    lines += ["\n## Queries\n", "CPU ms/req: CPU time per request of the server's processes, and of the load "
+              "generator (which shares the machine's cores with them).\n",
+              "| system | store | triples | workload | concurrency | req/s | p50 ms | p99 ms | peak RSS MiB | "
+              "server CPU ms/req | client CPU ms/req |", "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in sorted(data["runs"], key=lambda r: (r["triples"], r["workload"], r["concurrency"], -r["rps"])):
+        cpu = " | ".join(f"{r[key]:.2f}" if key in r else "" for key in ("server_cpu_ms", "client_cpu_ms"))
         lines.append(f"| {r['system']} | {r['store']} | {r['triples']} | {r['workload']} | {r['concurrency']} | "
-                     f"{r['rps']:.1f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['rss_mb']:.0f} |")
+                     f"{r['rps']:.1f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['rss_mb']:.0f} | {cpu} |")
     lines += ["\n## Loading\n", "| system | triples | seconds | triples/s |", "|---|---|---|---|"]
     for r in sorted(data["load"], key=lambda r: (r["triples"], r["system"])):
         lines.append(f"| {r['system']} | {r['triples']} | {r['seconds']:.2f} | {r['triples'] / r['seconds']:,.0f} |")

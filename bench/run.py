@@ -59,6 +59,11 @@ class _Cell:
     latencies_ms: list[float] = field(default_factory=list)
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
+    server_cpu_s: float = 0.0
+    client_cpu_s: float = 0.0
+
+    def per_request_ms(self, seconds: float) -> float:
+        return round(seconds / len(self.latencies_ms) * 1000, 3) if self.latencies_ms else 0.0
 
 
 def measure_ceiling(plan: Plan, work: Path, say: Callable[[str], None]) -> tuple[float, str]:
@@ -144,12 +149,14 @@ def measure_servers(corpus: Corpus, store_dir: Path, plan: Plan, work: Path, res
                 for round_number in range(plan.rounds):
                     batch = pool[round_number * share : (round_number + 1) * share]
                     for server in systems:
-                        with server.sample_rss():
+                        with server.sample_rss() as sampled:
                             run = client.run(server.endpoint, batch, concurrency, plan.cell_limit_s / plan.rounds)
                         cell = cells[id(server)]
                         cell.latencies_ms += run.latencies_ms
                         cell.seconds += run.seconds
                         cell.errors += run.errors
+                        cell.server_cpu_s += sampled.cpu_seconds
+                        cell.client_cpu_s += sampled.client_cpu_seconds
                 for server in systems:
                     cell = cells[id(server)]
                     summary = client.RunResult(cell.latencies_ms, cell.errors, cell.seconds)
@@ -159,12 +166,14 @@ def measure_servers(corpus: Corpus, store_dir: Path, plan: Plan, work: Path, res
                     row = {"system": server.system, "store": server.store, "triples": corpus.triples,
                            "workload": workload, "concurrency": concurrency, "rps": round(summary.rps, 2),
                            "p50_ms": round(summary.percentile(50), 3), "p99_ms": round(summary.percentile(99), 3),
-                           "rss_mb": 0.0, "_server": server}
+                           "rss_mb": 0.0, "server_cpu_ms": cell.per_request_ms(cell.server_cpu_s),
+                           "client_cpu_ms": cell.per_request_ms(cell.client_cpu_s), "_server": server}
                     rows.append(row)
                     failed = f"  {len(cell.errors)} errors" if cell.errors else ""
                     say(f"  {server.name:26} {workload:7} c{concurrency:<3} {summary.requests:5} req "
                         f"{summary.rps:9.1f} req/s  p50 {summary.percentile(50):8.2f} ms  "
-                        f"p99 {summary.percentile(99):8.2f} ms{failed}")
+                        f"p99 {summary.percentile(99):8.2f} ms  CPU/req server {row['server_cpu_ms']:.2f} ms, "
+                        f"client {row['client_cpu_ms']:.2f} ms{failed}")
         for row in rows:
             row["rss_mb"] = round(row.pop("_server").peak_rss / MIB, 1)
         results.runs += rows

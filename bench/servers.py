@@ -8,6 +8,7 @@ memory (the whole process tree) while it works, and stopped by its process id.
 from __future__ import annotations
 
 import contextlib
+import resource
 import shutil
 import socket
 import subprocess
@@ -145,13 +146,36 @@ class Server:
             return 0
 
     def sample_rss(self, interval_s: float = 0.05) -> _Sampler:
-        """``with server.sample_rss() as peak:`` … ``peak.bytes`` is the highest resident memory seen."""
+        """``with server.sample_rss() as peak:`` … ``peak.bytes`` is the highest resident memory seen;
+        ``peak.cpu_seconds`` the CPU time the server's processes used meanwhile, ``peak.client_cpu_seconds`` this
+        process's (the load generator's, and the sampling's)."""
         return _Sampler(self, interval_s)
+
+    # --- CPU ---
+
+    def cpu_times(self) -> dict[int, float]:
+        """User + system CPU seconds of each process of the server's tree, by process id."""
+        if self.process is None:
+            return {}
+        times = {}
+        with contextlib.suppress(psutil.NoSuchProcess):
+            parent = psutil.Process(self.process.pid)
+            for process in [parent, *parent.children(recursive=True)]:
+                with contextlib.suppress(psutil.NoSuchProcess):
+                    used = process.cpu_times()
+                    times[process.pid] = used.user + used.system
+        return times
+
+
+def _own_cpu_seconds() -> float:
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    return used.ru_utime + used.ru_stime
 
 
 class _Sampler:
     def __init__(self, server: Server, interval_s: float) -> None:
         self.server, self.interval_s, self.bytes = server, interval_s, server.rss()
+        self.cpu_seconds = self.client_cpu_seconds = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
@@ -160,6 +184,7 @@ class _Sampler:
             self.bytes = max(self.bytes, self.server.rss())
 
     def __enter__(self) -> _Sampler:
+        self._cpu_before, self._own_before = self.server.cpu_times(), _own_cpu_seconds()
         self._thread.start()
         return self
 
@@ -168,6 +193,10 @@ class _Sampler:
         self._thread.join()
         self.bytes = max(self.bytes, self.server.rss())
         self.server.peak_rss = max(self.server.peak_rss, self.bytes)
+        # a process that ended meanwhile (a worker killed at its time limit) is left out: it is not measurable
+        after = self.server.cpu_times()
+        self.cpu_seconds = sum(used - self._cpu_before.get(pid, 0.0) for pid, used in after.items())
+        self.client_cpu_seconds = _own_cpu_seconds() - self._own_before
 
 
 ASK = "/query?query=ASK%7B%7D"

@@ -88,6 +88,7 @@ def test_harness_serves_queries_and_stops_the_server(corpus, tmp_path):
         assert run.requests == 20 and not run.errors
         assert 0 < run.percentile(50) <= run.percentile(99)
         assert peak.bytes > 10 * 1024 * 1024
+        assert 0 < peak.cpu_seconds < 60 and 0 < peak.client_cpu_seconds < 60  # the server and the client worked
     finally:
         server.stop()
     assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
