@@ -148,7 +148,7 @@ class Server:
     def sample_rss(self, interval_s: float = 0.05) -> _Sampler:
         """``with server.sample_rss() as peak:`` … ``peak.bytes`` is the highest resident memory seen;
         ``peak.cpu_seconds`` the CPU time the server's processes used meanwhile, ``peak.client_cpu_seconds`` this
-        process's (the load generator's, and the sampling's)."""
+        process's, the load generator's (the sampling thread's own CPU time taken out)."""
         return _Sampler(self, interval_s)
 
     # --- CPU ---
@@ -175,13 +175,15 @@ def _own_cpu_seconds() -> float:
 class _Sampler:
     def __init__(self, server: Server, interval_s: float) -> None:
         self.server, self.interval_s, self.bytes = server, interval_s, server.rss()
-        self.cpu_seconds = self.client_cpu_seconds = 0.0
+        self.cpu_seconds = self.client_cpu_seconds = self._sampling_seconds = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
     def _loop(self) -> None:
+        began = time.thread_time()
         while not self._stop.wait(self.interval_s):
             self.bytes = max(self.bytes, self.server.rss())
+        self._sampling_seconds = time.thread_time() - began
 
     def __enter__(self) -> _Sampler:
         self._cpu_before, self._own_before = self.server.cpu_times(), _own_cpu_seconds()
@@ -196,7 +198,7 @@ class _Sampler:
         # a process that ended meanwhile (a worker killed at its time limit) is left out: it is not measurable
         after = self.server.cpu_times()
         self.cpu_seconds = sum(used - self._cpu_before.get(pid, 0.0) for pid, used in after.items())
-        self.client_cpu_seconds = _own_cpu_seconds() - self._own_before
+        self.client_cpu_seconds = _own_cpu_seconds() - self._own_before - self._sampling_seconds
 
 
 ASK = "/query?query=ASK%7B%7D"
