@@ -22,7 +22,7 @@ from loader.manifest import SourceEntry, read_manifest
 from loader.namespaces import ONTOLOGY_IRI, UNKG
 from loader.rdf_files import as_triples, read_quads
 from loader.shacl_sparql import ontology_quads, validate_store
-from loader.store import bulk_write, graph_checksum, graph_node, is_empty, types_of, write_graph
+from loader.store import RDF_TYPE, bulk_write, graph_checksum, graph_node, is_empty, types_of, write_graph
 from loader.validate import (
     ONTOLOGY_DIR,
     Report,
@@ -34,7 +34,6 @@ from loader.validate import (
 )
 
 ONTOLOGY_GRAPH = "ontology"
-TYPE = ox.NamedNode(str(RDF.type))
 
 
 @dataclass
@@ -152,8 +151,8 @@ def _validated_quads(label: str, quads: list[ox.Quad], store: ox.Store) -> Repor
     staging.extend(ontology_quads())
     described = {q.subject for q in quads}
     if not is_empty(store):  # an empty store has no types to give
-        referenced = {q.object for q in quads if isinstance(q.object, ox.NamedNode) and q.predicate != TYPE}
-        staging.extend(ox.Quad(s, TYPE, c) for s, c in types_of(store, referenced - described))
+        referenced = {q.object for q in quads if isinstance(q.object, ox.NamedNode) and q.predicate != RDF_TYPE}
+        staging.extend(ox.Quad(s, RDF_TYPE, c) for s, c in types_of(store, referenced - described))
     report = validate_store(staging, {s.value for s in described}, union=True)
     if not report.conforms:
         raise ValidationFailed(f"does not conform to the shapes ({len(report.violations)} violations)",

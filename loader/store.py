@@ -14,12 +14,14 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib.namespace import RDF
 
 from loader.errors import StoreError
 from loader.namespaces import UNKG
 
 DEFAULT_STORE = "var/store"
 SHA256 = ox.NamedNode(str(UNKG.sha256))
+RDF_TYPE = ox.NamedNode(str(RDF.type))
 
 
 def store_path(option: str | None = None) -> Path:
@@ -93,15 +95,13 @@ def bulk_write(store: ox.Store, quads: list[ox.Quad]) -> None:
         raise
 
 
-def types_of(store: ox.Store, resources: Iterable[ox.NamedNode], batch: int = 1000) -> list[tuple]:
-    """``(resource, class)`` for every ``rdf:type`` the store's graphs give the resources, asked in batches."""
-    found = []
-    wanted = sorted(resources, key=lambda node: node.value)
-    for start in range(0, len(wanted), batch):
-        values = " ".join(str(node) for node in wanted[start:start + batch])
-        query = f"SELECT DISTINCT ?s ?t WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s a ?t }} }}"
-        found += [(row["s"], row["t"]) for row in store.query(query)]
-    return found
+def types_of(store: ox.Store, resources: Iterable[ox.NamedNode]) -> list[tuple[ox.NamedNode, ox.Term]]:
+    """``(resource, class)`` for every ``rdf:type`` the store gives the resources, in any graph, each pair once
+    (an index look-up per resource: no query text to build)."""
+    found = set()
+    for resource in resources:
+        found.update((resource, quad.object) for quad in store.quads_for_pattern(resource, RDF_TYPE, None, None))
+    return sorted(found, key=lambda pair: (pair[0].value, str(pair[1])))
 
 
 def drop_graph(store: ox.Store, graph_iri: str) -> None:

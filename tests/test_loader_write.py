@@ -3,12 +3,14 @@ store with data; RDF files validated as a whole by the shapes compiled to SPARQL
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyoxigraph as ox
 import pytest
 
 from loader import pipeline
 from loader.errors import SourceError, StoreError, ValidationFailed
-from loader.store import bulk_write, is_empty, open_store, write_graph
+from loader.store import RDF_TYPE, bulk_write, is_empty, open_store, types_of, write_graph
 
 BASE = "https://w3id.org/unkg/"
 P = ox.NamedNode("https://example.org/p")
@@ -59,7 +61,7 @@ def test_write_graph_replaces_only_its_graph(tmp_path):
     assert graph_of(store, "https://example.org/g2") == set(triples(1))
 
 
-def _meeting_file(tmp_path, extra: str = "") -> object:
+def _meeting_file(tmp_path: Path, extra: str = "") -> Path:
     path = tmp_path / "data.trig"
     path.write_text(
         "@prefix unkg: <https://w3id.org/unkg/ontology#> .\n"
@@ -96,3 +98,29 @@ def test_a_graph_named_by_a_blank_node_is_refused(tmp_path):
     path.write_text("_:g { <https://example.org/a> <https://example.org/p> 1 . }\n", encoding="utf-8")
     with pytest.raises(SourceError, match="blank node"):
         pipeline.plan_rdf_file(store, path, BASE, None)
+
+
+def test_types_of_gives_each_class_of_a_resource_once_across_graphs(tmp_path):
+    store = open_store(tmp_path / "store")
+    a, b, c1, c2 = (ox.NamedNode(f"https://example.org/{n}") for n in ("a", "b", "C1", "C2"))
+    for graph in ("https://example.org/g1", "https://example.org/g2"):
+        store.extend([ox.Quad(a, RDF_TYPE, c1, ox.NamedNode(graph)), ox.Quad(a, RDF_TYPE, c2, ox.NamedNode(graph))])
+    assert types_of(store, [a, b]) == [(a, c1), (a, c2)]
+
+
+def test_a_document_is_checked_against_the_types_the_store_gives_what_it_cites(tmp_path):
+    """A generated meeting document cites UNTOC provisions (sh:class unkg:Provision); only the store says what they
+    are, so it conforms in a store holding UNTOC and not in an empty one."""
+    from bench.generate import DEFAULT_BASE, instrument_quads, meeting_document
+
+    document = tmp_path / "meeting.nq"
+    document.write_text(meeting_document(0, 0, DEFAULT_BASE).text(), encoding="utf-8")
+    empty = open_store(tmp_path / "empty")
+    with pytest.raises(ValidationFailed) as raised:
+        pipeline.plan_rdf_file(empty, document, DEFAULT_BASE, None, force=True)
+    components = {f.component for f in raised.value.report.violations}  # the class, alone or in an sh:or
+    assert "ClassConstraintComponent" in components <= {"ClassConstraintComponent", "OrConstraintComponent"}
+    store = open_store(tmp_path / "store")
+    store.load(instrument_quads(DEFAULT_BASE).encode(), format=ox.RdfFormat.N_QUADS)
+    planned = pipeline.plan_rdf_file(store, document, DEFAULT_BASE, None, force=True)
+    assert planned[0].report.conforms
