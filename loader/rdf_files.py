@@ -6,12 +6,16 @@ Parsing goes through Oxigraph's parser (fast, and its errors carry the position)
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 
 from loader.errors import SourceError
+
+XSD_STRING = ox.NamedNode("http://www.w3.org/2001/XMLSchema#string")
 
 FORMATS: dict[str, ox.RdfFormat] = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -42,9 +46,36 @@ def rdf_format(path: Path) -> ox.RdfFormat:
 
 def read_quads(path: Path) -> list[ox.Quad]:
     """Every quad in an RDF file; a ``SourceError`` naming file, line and problem when it cannot be read."""
-    fmt = rdf_format(path)
+    with reading(path):
+        return list(_parser(path))
+
+
+def read_graph(paths: Iterable[Path]) -> Graph:
+    """RDF files in one rdflib ``Graph`` (every quad's graph name dropped), as rdflib's own parser gives it:
+    simple literals without a datatype (also those written ``^^xsd:string``, the same literal in RDF 1.1, which
+    Oxigraph does not tell apart), each file's prefixes bound. Read by Oxigraph's parser: ten times faster
+    than rdflib's on the shapes, and a ``SourceError`` that names the line."""
+    graph = Graph()
+    for path in paths:
+        with reading(path):
+            parser = _parser(path)
+            quads = list(parser)
+        for prefix, namespace in parser.prefixes.items():
+            graph.bind(prefix, namespace)
+        term = _term_reader()
+        graph.addN((term(q.subject), term(q.predicate), term(q.object), graph) for q in quads)
+    return graph
+
+
+def _parser(path: Path) -> ox.QuadParser:
+    return ox.parse(path=str(path), format=rdf_format(path), base_iri=path.resolve().as_uri())
+
+
+@contextmanager
+def reading(path: Path) -> Iterator[None]:
+    """Turn what Oxigraph's parser raises for ``path`` into a ``SourceError`` naming file, line and problem."""
     try:
-        return list(ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri()))
+        yield
     except FileNotFoundError:
         raise SourceError("no such file", path=str(path)) from None
     except IsADirectoryError:
@@ -57,6 +88,24 @@ def read_quads(path: Path) -> list[ox.Quad]:
         raise SourceError(f"syntax error: {message}", path=str(path), line=error.lineno) from None
     except (OSError, ValueError) as error:
         raise SourceError(f"cannot read: {error}", path=str(path)) from None
+
+
+def _term_reader() -> Callable[[ox.NamedNode | ox.BlankNode | ox.Literal], URIRef | BNode | Literal]:
+    """:func:`to_rdflib` for one file, with a simple literal (``xsd:string``) left without a datatype, as
+    rdflib's parsers leave it; each IRI is made once."""
+    iris: dict[str, URIRef] = {}
+
+    def term(node):
+        if type(node) is ox.NamedNode:
+            iri = iris.get(node.value)
+            if iri is None:
+                iri = iris[node.value] = URIRef(node.value)
+            return iri
+        if type(node) is ox.Literal and not node.language and node.datatype == XSD_STRING:
+            return Literal(node.value)
+        return to_rdflib(node)
+
+    return term
 
 
 def to_rdflib(term):

@@ -29,8 +29,8 @@ from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.processor import SPARQLProcessor
 
 from loader.data_dirs import data_dir
-from loader.errors import SourceError
 from loader.namespaces import SH
+from loader.rdf_files import read_graph
 
 SHAPES_DIR = data_dir("shapes", "unkg.shapes")
 ONTOLOGY_DIR = data_dir("ontology", "unkg.ontology")
@@ -66,14 +66,7 @@ class Report:
 
 
 def _read_turtle_dir(directory: Path) -> Graph:
-    graph = Graph()
-    files = sorted(directory.glob("*.ttl"))
-    for file in files:
-        try:
-            graph.parse(file, format="turtle")
-        except Exception as error:  # rdflib raises many kinds; all mean "this file is broken"
-            raise SourceError(f"cannot parse: {error}", path=str(file)) from None
-    return graph
+    return read_graph(sorted(directory.glob("*.ttl")))
 
 
 @lru_cache(maxsize=1)
