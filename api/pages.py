@@ -16,11 +16,11 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from api import describe as describing
-from api import render, views
+from api import query_files, render, views
 from api.errors import BadRequest, HttpError, NotAcceptable, NotFound
 from api.negotiate import description_format, prefers_html
 from api.render import FORMATS, Format, Page, accepted_languages, local_path, split_suffix
-from api.terms import RunSelect, iri_ref, rows
+from api.terms import RunSelect, Term, iri_ref, rows
 from loader.namespaces import ONTOLOGY_IRI, data_base
 
 router = APIRouter()
@@ -214,10 +214,7 @@ async def not_found(request: Request, chosen: Format, iri: str) -> Response:
     origin = origin_of(request)
     local = local_path(iri, base) or iri
     words = search_words(local)
-    search = ("SELECT ?resource (SAMPLE(?text) AS ?label) WHERE {\n  GRAPH ?g { ?resource ?p ?text }\n"
-              f"  FILTER(isLiteral(?text) && (CONTAINS(LCASE(STR(?text)), LCASE({_string(words)}))\n"
-              f"         || CONTAINS(LCASE(STR(?resource)), LCASE({_string(words)}))))\n}}\n"
-              "GROUP BY ?resource\nORDER BY ?resource\nLIMIT 50")
+    search = query_files.fill("not_found_search", words=Term("literal", words))
     body = render.html("not_found.html", iri=iri, origin=origin, suggestions=suggestions,
                        page=Page(describing.Description(iri), base=base, origin=origin,
                                  languages=accepted_languages(request.headers.get("accept-language"))),
@@ -226,19 +223,18 @@ async def not_found(request: Request, chosen: Format, iri: str) -> Response:
 
 
 def search_words(path: str) -> str:
-    """What to search for when a path names nothing: its last segment that is not a number.
+    """What to search for when a path names nothing: its last segment that is not a number, on one line (a line
+    break becomes a space, as for a hyphen).
 
     >>> search_words("/place/new-york")
     'new york'
     >>> search_words("/meeting/CTOC-COP/WG.3/99")
     'WG.3'
+    >>> search_words("/place/say%22hi%22%0Dto%0Ame")
+    'say"hi" to me'
     """
     segments = [s for s in unquote(path).strip("/").split("/") if s and not s.isdigit()]
-    return re.sub(r"[-_]+", " ", segments[-1])[:60].strip() if segments else ""
-
-
-def _string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+    return re.sub(r"[-_]+|[\r\n]", " ", segments[-1])[:60].strip() if segments else ""
 
 
 def nearby(iri: str, base: str, run_select: RunSelect) -> list[str]:
@@ -250,9 +246,7 @@ def nearby(iri: str, base: str, run_select: RunSelect) -> list[str]:
     while len(parts) > 1:
         parts.pop()
         prefix = base + "/".join(parts) + "/"
-        query = (f"SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
-                 f"FILTER(isIRI(?s) && STRSTARTS(STR(?s), {_string(prefix)})) }} "
-                 f"ORDER BY STRLEN(STR(?s)) ?s LIMIT {MAX_SUGGESTIONS}")
+        query = query_files.fill("nearby_iris", prefix=Term("literal", prefix), limit=MAX_SUGGESTIONS)
         try:
             found = [r["s"].value for r in rows(run_select, query)]
         except HttpError:

@@ -9,6 +9,7 @@ import re
 from urllib.parse import quote
 
 import httpx
+import pyoxigraph as ox
 import pytest
 import rdflib
 
@@ -18,6 +19,7 @@ from loader.namespaces import data_base
 
 B = data_base()
 MEETING = "meeting/CTOC-COP/WG.3/14"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 AGENDA_FILE = DATA_DIR / "sources" / "000_53ef33334a0e60d7.txt"
 RDF_FORMATS = {  # media type -> (suffix, rdflib parser)
     "text/turtle": (".ttl", "turtle"),
@@ -220,6 +222,35 @@ def test_unknown_path_gets_a_helpful_404(real_server):
     assert f"{real_server}/{MEETING}" in hrefs(nearby)  # the meeting that does exist
     machine = get(real_server, "/meeting/CTOC-COP/WG.3/99", accept="text/turtle")
     assert machine.status_code == 404 and "nothing is known" in machine.text
+
+
+HOSTILE = 'Say "Hi" \\ to\r\nme'  # a quote, a backslash and a line break, for the 404 page's search link
+
+
+@pytest.mark.parametrize(("path", "words"), [  # a line break becomes a space in the words, as a hyphen does
+    pytest.param("/meeting/CTOC-COP/WG.3/" + quote(HOSTILE.replace("\n", ""), safe=""), 'Say "Hi" \\ to me',
+                 id="path"),  # the router matches no path with a line feed in it; a carriage return gets through
+    pytest.param("/about?format=html&iri=" + quote(f"{B}meeting/CTOC-COP/WG.3/{quote(HOSTILE, safe='')}", safe=""),
+                 'Say "Hi" \\ to  me', id="about"),
+])
+def test_404_search_link_is_a_valid_query_for_exactly_the_words_in_the_path(real_server, path, words):
+    response = get(real_server, path)
+    assert response.status_code == 404, response.text
+    search = [h for h in hrefs(response.text) if h.startswith(f"{real_server}/?query=")]
+    assert len(search) == 1
+    query = httpx.URL(search[0]).params["query"]
+    store = ox.Store()
+    found, near_miss = ox.NamedNode(B + "found"), ox.NamedNode(B + "near-miss")
+    graph = ox.NamedNode(B + "graph/search")
+    store.add(ox.Quad(found, ox.NamedNode(RDFS_LABEL), ox.Literal(f"they {words.lower()} again"), graph))
+    store.add(ox.Quad(near_miss, ox.NamedNode(RDFS_LABEL), ox.Literal(words.replace("\\", "")), graph))
+    assert [row["resource"] for row in store.query(query)] == [found]  # parses, and means these very words
+    answered = httpx.get(f"{real_server}/sparql", params={"query": query}, timeout=30,
+                         headers={"accept": "application/sparql-results+json"})
+    assert answered.status_code == 200, answered.text  # the endpoint runs the link's query as it stands
+    assert f"Search the labels for “{words}”" in html.unescape(response.text)  # the words it searches for, shown
+    nearby = response.text.split('class="suggestions"')[1]
+    assert f"{real_server}/{MEETING}" in hrefs(nearby)  # a missing IRI under an existing prefix still finds it
 
 
 # --- languages and escaping (a small store made for it) ---------------------------------------------------
