@@ -66,6 +66,21 @@ def test_a_generated_document_conforms_to_the_shapes(corpus):
 
 
 @pytest.mark.server
+def test_pipeline_loads_the_corpus_and_one_more_document(corpus, tmp_path):
+    made, work = corpus
+    assert loading.prepare_pipeline() >= 0
+    assert loading.prepare_pipeline() < 0.01  # once per process: the second time costs nothing
+    assert loading.pipeline_load(made.path, tmp_path / "pipeline", made.base) > 0
+    store = ox.Store.read_only(str(tmp_path / "pipeline"))
+    assert len(store) == made.triples
+    assert set(store.named_graphs()) == set(ox.Store.read_only(str(work / "store")).named_graphs())
+    del store
+    assert loading.one_more_document(tmp_path / "pipeline", made, tmp_path, repeats=1) > 0
+    store = ox.Store.read_only(str(tmp_path / "pipeline"))
+    assert ox.NamedNode(meeting(made.documents).graph) in set(store.named_graphs())
+    assert len(store) > made.triples
+
+
 def test_harness_serves_queries_and_stops_the_server(corpus, tmp_path):
     made, work = corpus
     server = servers.unkg(work / "store", tmp_path / "logs")
