@@ -125,7 +125,7 @@ def plan_rdf_file(store: ox.Store, path: Path, base: str, graph_iri: str | None,
     """
     target = graph_node(graph_iri or iris.graph(base, "file/" + path.name))
     reserved = iris.graph(base, "")
-    quads = read_quads(path)
+    quads = read_quads(path, rename_blank_nodes=True)  # the file's _:b0 is not the _:b0 of files loaded before
     graphs: dict[ox.NamedNode, list[ox.Quad]] = {}
     for index, quad in enumerate(quads):
         if isinstance(quad.graph_name, ox.DefaultGraph):
@@ -133,8 +133,7 @@ def plan_rdf_file(store: ox.Store, path: Path, base: str, graph_iri: str | None,
         graphs.setdefault(quad.graph_name, []).append(quad)
     for name in graphs:
         if isinstance(name, ox.BlankNode):
-            raise SourceError(f"a graph is named by the blank node {name}; the store names graphs by IRIs",
-                              path=str(path))
+            raise SourceError("a graph is named by a blank node; the store names graphs by IRIs", path=str(path))
         if name.value.startswith(reserved) and not name.value.startswith(reserved + "file/") and not force:
             raise SourceError(f"graph {name} is where unkg keeps a bundled source; use another IRI (or --force)",
                               path=str(path))

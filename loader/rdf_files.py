@@ -44,10 +44,13 @@ def rdf_format(path: Path) -> ox.RdfFormat:
                           path=str(path)) from None
 
 
-def read_quads(path: Path) -> list[ox.Quad]:
-    """Every quad in an RDF file; a ``SourceError`` naming file, line and problem when it cannot be read."""
+def read_quads(path: Path, *, rename_blank_nodes: bool = False) -> list[ox.Quad]:
+    """Every quad in an RDF file; a ``SourceError`` naming file, line and problem when it cannot be read.
+
+    ``rename_blank_nodes``: fresh random ids instead of the file's labels, for quads bound for a store: blank
+    nodes are the store's, so ``_:b0`` of one file would otherwise be ``_:b0`` of every file loaded after it."""
     with reading(path):
-        return list(_parser(path))
+        return list(_parser(path, rename_blank_nodes))
 
 
 def read_graph(paths: Iterable[Path]) -> Graph:
@@ -67,8 +70,9 @@ def read_graph(paths: Iterable[Path]) -> Graph:
     return graph
 
 
-def _parser(path: Path) -> ox.QuadParser:
-    return ox.parse(path=str(path), format=rdf_format(path), base_iri=path.resolve().as_uri())
+def _parser(path: Path, rename_blank_nodes: bool = False) -> ox.QuadParser:
+    return ox.parse(path=str(path), format=rdf_format(path), base_iri=path.resolve().as_uri(),
+                    rename_blank_nodes=rename_blank_nodes)
 
 
 @contextmanager

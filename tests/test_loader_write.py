@@ -100,6 +100,22 @@ def test_a_graph_named_by_a_blank_node_is_refused(tmp_path):
         pipeline.plan_rdf_file(store, path, BASE, None)
 
 
+def test_blank_nodes_of_two_files_stay_apart_and_those_of_one_file_stay_together(tmp_path):
+    store = open_store(tmp_path / "store")
+    label = "<http://www.w3.org/2000/01/rdf-schema#label>"
+    for name in ("a", "b"):  # both files call their node _:b0, as N-Triples writers do
+        path = tmp_path / f"{name}.nt"
+        path.write_text(f'_:b0 {label} "from {name}" .\n_:b0 <https://example.org/p> _:b1 .\n'
+                        f'_:b1 {label} "inner {name}" .\n', encoding="utf-8")
+        pipeline.write(store, pipeline.plan_rdf_file(store, path, BASE, f"https://example.org/{name}"))
+    rows = {(r["g"].value, r["l"].value): r["x"] for r in store.query(
+        "SELECT ?g ?l ?x WHERE { GRAPH ?g { ?x <https://example.org/p> ?y . ?y ?p ?l } }")}
+    assert set(rows) == {("https://example.org/a", "inner a"), ("https://example.org/b", "inner b")}
+    assert rows["https://example.org/a", "inner a"] != rows["https://example.org/b", "inner b"]
+    assert not list(store.query(f'SELECT * WHERE {{ ?x {label} "from a" , "from b" }}',
+                                use_default_graph_as_union=True))
+
+
 def test_types_of_gives_each_class_of_a_resource_once_across_graphs(tmp_path):
     store = open_store(tmp_path / "store")
     a, b, c1, c2 = (ox.NamedNode(f"https://example.org/{n}") for n in ("a", "b", "C1", "C2"))
