@@ -52,7 +52,7 @@ class Application(FastAPI):
 
 def create_app(settings: Settings, *, store=None) -> Application:
     """The application for ``settings``; ``store``: the store's writer handle if already open (else the engine
-    opens it at start-up)."""
+    opens it at start-up; with ``allow_update``, none: the engine's writer process opens it)."""
     settings.check()
     engine = Engine(settings, store)
 

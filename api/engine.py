@@ -1,10 +1,12 @@
 """The query engine: SPARQL runs in worker processes that can be killed, so a time limit really stops the work.
 
-The server process holds the store's writer handle (so ``unkg load`` on a served store gets a clear "locked"
-error) and runs updates with it. Queries go to a pool of worker processes (:mod:`api.worker`), each with its own
-read-only handle; the event loop only waits on their sockets, so one slow query never delays another. A query that
-outlives its time limit has its worker killed and replaced. After an update, workers reopen their handle before the
-next query, because a read-only handle sees the store as it was when opened.
+The store's writer handle is held for as long as the server runs, so ``unkg load`` on a served store gets a clear
+"locked" error: by the server process itself, or, when updates are allowed, by a writer process that runs them one
+at a time (the server then reads through a read-only handle). Queries go to a pool of worker processes
+(:mod:`api.worker`), each with its own read-only handle; the event loop only waits on their sockets, so one slow
+query never delays another. A query or update that outlives its time limit has its process killed and replaced
+(an update is one transaction: applied whole or not at all). After an update, workers reopen their handle before
+the next query, because a read-only handle sees the store as it was when opened.
 
 The API, for the SPARQL protocol and for the pages (all coroutines; errors are :mod:`api.errors` exceptions)::
 
@@ -16,7 +18,8 @@ The API, for the SPARQL protocol and for the pages (all coroutines; errors are :
     result = await engine.execute(query, results_format=..., graph_format=...)   # streams
     async for chunk in result: ...                                             # result.media_type, result.kind
     await engine.update("INSERT DATA { ... }")                                 # only with allow_update
-    engine.stats.triples, engine.stats.graphs; engine.store                   # the writer handle (pyoxigraph)
+    existed = await engine.change_graph("DROP GRAPH <g>", "g", if_exists=True)  # the Graph Store protocol's
+    engine.stats.triples, engine.stats.graphs; engine.store                   # a handle to read (pyoxigraph)
 """
 
 from __future__ import annotations
@@ -89,7 +92,10 @@ class Engine:
 
     def __init__(self, settings: Settings, store: ox.Store | None = None) -> None:
         self.settings = settings
-        self.store: ox.Store | None = store  # the writer handle; opened by :meth:`start` when not given
+        # the writer handle, opened by :meth:`start` when not given; with allow_update, a read-only handle (the
+        # writer process holds the writer handle), reopened after each update
+        self.store: ox.Store | None = store
+        self._writer: WorkerHandle | None = None
         self.stats = Stats(0, 0)
         self._threads = ThreadPoolExecutor(max_workers=settings.workers * 2 + 4, thread_name_prefix="unkg-engine")
         self._idle: list[WorkerHandle] = []  # a stack: the most recently used (warmest) worker is taken first
@@ -104,8 +110,13 @@ class Engine:
 
     # ---- life cycle
     async def start(self) -> None:
-        """Open the store for writing, count what it holds and start the workers."""
-        if self.store is None:
+        """Open the store for writing (or start the writer process), count what it holds and start the workers."""
+        if self.settings.allow_update:
+            if self.store is not None:
+                raise ValueError("with allow_update the writer process opens the store: give the engine no handle")
+            self._writer = await self._spawn(write=True)
+            self.store = await self._run_in_thread(worker_side.open_read_only, str(self.settings.store))
+        elif self.store is None:
             self.store = open_store(self.settings.store, create=False)
         self.stats = await self._run_in_thread(self._count)
         started = await asyncio.gather(*(self._spawn() for _ in range(self.settings.workers)))
@@ -117,8 +128,9 @@ class Engine:
         self._stopping = True
         for task in list(self._tasks):
             task.cancel()
-        for worker in list(self._workers):
+        for worker in [*self._workers, *([self._writer] if self._writer else [])]:
             self._kill(worker)
+        self._writer = None
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(None, self._threads.shutdown, True)  # a process being started is registered
         for process in list(self._processes):
@@ -232,7 +244,8 @@ class Engine:
 
     # ---- updates
     async def update(self, text: str, *, using: list[str] = (), using_named: list[str] = ()) -> None:
-        """Run a SPARQL update with the writer handle; SERVICE and LOAD only to allowed IRIs."""
+        """Run a SPARQL update in the writer process, within the time limit; SERVICE and LOAD only to allowed
+        IRIs."""
         await self._check_nesting(text, "update")
         try:
             refs = await self._run_in_thread(references, text, update=True, base=self.settings.base_iri)
@@ -244,34 +257,56 @@ class Engine:
                 if iri not in self.settings.allowed_iris:
                     raise BadRequest(f"{keyword} {iri} is not allowed: this endpoint makes no requests to other "
                                      "servers (an operator can allow an IRI)")
-        async with self._update_lock:
-            try:
-                await self._run_in_thread(self._write, text)
-            except SyntaxError as error:
-                raise BadRequest(f"syntax error: {error}") from None
+        await self._run_update(text, None, if_exists=False)
 
-    async def write(self, change, *args):
-        """Run ``change(store, *args)`` with the writer handle, then let the workers see the result."""
-        async with self._update_lock:
-            return await self._run_in_thread(self._apply, change, args)
+    async def change_graph(self, text: str, graph: str | None, *, if_exists: bool = False) -> bool:
+        """Run an update of the Graph Store protocol (text this server wrote); return whether the named graph
+        ``graph`` existed before it (None: the default graph, which always does). ``if_exists``: run it only
+        then."""
+        return await self._run_update(text, graph, if_exists=if_exists)
 
     async def read(self, look, *args):
-        """Run ``look(store, *args)`` on the writer handle in a thread (for small reads that need no time limit)."""
+        """Run ``look(store, *args)`` on the server's own handle in a thread (for small reads that need no time
+        limit)."""
         if self.store is None:
             raise ServiceUnavailable("the engine is not running")
         return await self._run_in_thread(look, self.store, *args)
 
-    def _write(self, text: str) -> None:
-        self._apply(lambda store: store.update(text, base_iri=self.settings.base_iri), ())
+    async def _run_update(self, text: str, graph: str | None, *, if_exists: bool) -> bool:
+        if not self.settings.allow_update:
+            raise ServiceUnavailable("this engine was started read-only: updates are not allowed")
+        limit = self.settings.timeout
+        job = json.dumps({"update": text, "base_iri": self.settings.base_iri, "graph": graph,
+                          "if_exists": if_exists}).encode()
+        async with self._update_lock:
+            if self._writer is None:  # the last one was killed and could not be replaced
+                self._writer = await self._spawn(write=True)
+            writer = self._writer
+            writer.send(job)
+            try:
+                message = await self._next(writer, asyncio.get_running_loop().time() + limit, limit)
+            except HttpError as error:
+                self._kill(writer)
+                await self._run_in_thread(writer.process.wait, 5)
+                self._processes.discard(writer.process)
+                self._writer = None
+                self._writer = await self._spawn(write=True)
+                await self._updated()
+                if isinstance(error, QueryTimeout):
+                    raise QueryTimeout(f"the update ran longer than its time limit of {limit:g} s and was stopped "
+                                       "(an update is applied whole or not at all)") from None
+                raise
+            answer = json.loads(message[1:])
+            if message[:1] == worker_side.ERROR:
+                raise STATUS_ERRORS.get(answer["status"], HttpError)(answer["message"])
+            await self._updated()
+            return answer["existed"]
 
-    def _apply(self, change, args) -> None:
-        if self.store is None:
-            raise ServiceUnavailable("the engine is not running")
-        try:
-            return change(self.store, *args)
-        finally:
-            self._generation += 1
-            self.stats = self._count()
+    async def _updated(self) -> None:
+        """After an update: workers reopen their handle before their next query, and so does the server."""
+        self._generation += 1
+        self.store = await self._run_in_thread(worker_side.open_read_only, str(self.settings.store))
+        self.stats = await self._run_in_thread(self._count)
 
     def _count(self) -> Stats:
         store = self.store
@@ -352,9 +387,10 @@ class Engine:
         self._processes.add(process)
         self._sockets[process] = parent_socket
 
-    async def _spawn(self) -> WorkerHandle:
-        """Start a worker and wait until its store is open."""
-        process, parent_socket = await self._run_in_thread(start_process, str(self.settings.store), self._register)
+    async def _spawn(self, *, write: bool = False) -> WorkerHandle:
+        """Start a query worker (or the writer) and wait until its store is open."""
+        process, parent_socket = await self._run_in_thread(
+            lambda: start_process(str(self.settings.store), self._register, write=write))
         reader, writer = await asyncio.open_connection(sock=parent_socket)
         self._sockets.pop(process, None)  # the stream owns it now
         worker = WorkerHandle(process, reader, writer)
@@ -369,9 +405,12 @@ class Engine:
             self._kill(worker)
             await self._run_in_thread(process.wait, 5)
             self._processes.discard(process)
-            raise ServiceUnavailable(
-                f"a query worker could not open the store {self.settings.store} (exit code {process.returncode})")
-        self._workers.add(worker)
+            why = json.loads(ready[1:])["message"] if ready and ready[:1] == worker_side.ERROR else (
+                f"exit code {process.returncode}")
+            raise ServiceUnavailable(f"a {'writer' if write else 'query worker'} could not open the store "
+                                     f"{self.settings.store} ({why})")
+        if not write:
+            self._workers.add(worker)
         return worker
 
     async def _check_nesting(self, text: str, what: str) -> None:

@@ -1,7 +1,8 @@
 """The SPARQL 1.1 Graph Store HTTP Protocol (indirect identification), mounted only with ``allow_update``.
 
 ``/rdf-graphs/service?graph=IRI`` (or ``?default``): GET reads a graph, PUT replaces it, POST adds to it, DELETE
-drops it. Writes go through the engine's writer handle, one at a time, each as one transaction.
+drops it. Writes are SPARQL updates run by the engine's writer process, one at a time, each as one transaction
+and within the time limit.
 """
 
 from __future__ import annotations
@@ -42,6 +43,10 @@ def _name(target) -> str:
     return "DEFAULT" if isinstance(target, ox.DefaultGraph) else f"GRAPH <{target.value}>"
 
 
+def _iri(target) -> str | None:
+    return None if isinstance(target, ox.DefaultGraph) else target.value
+
+
 @router.get(PATH, summary="Read a graph")
 async def read_graph(request: Request, graph: GraphParameter = None, default: DefaultParameter = None):
     target = _target(graph, default)
@@ -77,13 +82,7 @@ async def drop_graph(request: Request, graph: GraphParameter = None, default: De
     require_update_rights(request)
     target = _target(graph, default)
 
-    def drop(store: ox.Store) -> bool:
-        if not _exists(store, target):
-            return False
-        store.update(f"DROP {_name(target)}")
-        return True
-
-    if not await request.app.state.engine.write(drop):
+    if not await request.app.state.engine.change_graph(f"DROP {_name(target)}", _iri(target), if_exists=True):
         raise NotFound(f"there is no graph <{graph}> in this store")
     return Response(status_code=204)
 
@@ -105,16 +104,8 @@ async def _write(request: Request, target, *, replace: bool) -> Response:
     except SyntaxError as error:
         raise BadRequest(f"the {media_type} body cannot be read: {error}") from None
     data = quads_to_ntriples(triples)
-
-    def change(store: ox.Store) -> bool:
-        existed = _exists(store, target) and (not isinstance(target, ox.DefaultGraph) or replace)
-        name = _name(target)
-        drop = f"DROP SILENT {name} ;\n" if replace else ""
-        inside = f"GRAPH <{target.value}> {{\n{data}\n}}" if isinstance(target, ox.NamedNode) else data
-        store.update(f"{drop}INSERT DATA {{ {inside} }}")
-        if isinstance(target, ox.NamedNode) and not data:
-            store.add_graph(target)
-        return existed
-
-    existed = await request.app.state.engine.write(change)
-    return Response(status_code=204 if existed else 201)
+    drop = f"DROP SILENT {_name(target)} ;\n" if replace else ""
+    inside = f"GRAPH <{target.value}> {{\n{data}\n}}" if isinstance(target, ox.NamedNode) else data
+    create = f" ;\nCREATE SILENT GRAPH <{target.value}>" if isinstance(target, ox.NamedNode) and not data else ""
+    existed = await request.app.state.engine.change_graph(f"{drop}INSERT DATA {{ {inside} }}{create}", _iri(target))
+    return Response(status_code=204 if existed and (replace or isinstance(target, ox.NamedNode)) else 201)

@@ -1,7 +1,8 @@
 """``serve(settings)``: run the application with uvicorn and say, in one line, what is being served and how.
 
 The store is opened for writing before anything else, so a store that is missing or locked by another process
-(a running ``unkg load``) is reported as a :class:`loader.errors.StoreError` the CLI prints in one line.
+(a running ``unkg load``) is reported as a :class:`loader.errors.StoreError` the CLI prints in one line. With
+updates allowed it is closed again at once: the engine's writer process holds it (:mod:`api.engine`).
 """
 
 from __future__ import annotations
@@ -55,6 +56,8 @@ def serve(settings: Settings) -> None:
     """Serve ``settings.store`` until interrupted."""
     settings.check()
     store = open_store(settings.store, create=False)
+    if settings.allow_update:
+        store = None  # released here, so that the writer process can open it
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     app = create_app(settings, store=store)
     config = uvicorn.Config(app, host=settings.host, port=settings.port, access_log=False, log_level="warning",

@@ -1,4 +1,6 @@
-"""The child side of the query engine: one process, one read-only store handle, one query at a time.
+"""The child side of the query engine: one process, one read-only store handle, one query at a time; or, started
+with ``--write`` (only when updates are allowed), the one process that holds the store's writer handle and runs
+updates, so that an update past its time limit can be killed too.
 
 The parent (:mod:`api.engine`) sends a job as JSON; the worker checks what the query names outside the store
 (:mod:`api.outbound`), runs it in Oxigraph and streams Oxigraph's own serialization back in chunks. The parent can
@@ -8,7 +10,8 @@ first byte says what they are:
 ``R`` ready; ``W`` + JSON head (media type, result kind) + newline + the whole result, when it fits in one chunk;
 otherwise ``S`` + head + newline + the first chunk, then ``D`` + data for each further chunk and ``F`` + the last;
 ``E`` + JSON ``{"status", "message"}`` an error (before ``S``, the request fails with that status; after, the
-response is cut off).
+response is cut off). The writer answers each update job with ``U`` + JSON ``{"existed"}`` (whether the job's
+graph existed before it ran) or with ``E``.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import pyoxigraph as ox
 
 from api.outbound import Unparsable, references
 
-READY, WHOLE, HEAD, DATA, FINISHED, ERROR = b"R", b"W", b"S", b"D", b"F", b"E"
+READY, WHOLE, HEAD, DATA, FINISHED, ERROR, UPDATED = b"R", b"W", b"S", b"D", b"F", b"E", b"U"
 CHUNK_BYTES = 64 * 1024
 STORE_CHANGED = re.compile(r"Corruption|No such file|IO error", re.I)
 
@@ -112,6 +115,43 @@ def main(connection: Connection, store_path: str) -> None:
         except Exception as error:  # a bug or an Oxigraph failure: answer 500, keep serving, log the trace
             traceback.print_exc()
             _send_error(connection, 500, f"internal error: {type(error).__name__}: {error}")
+
+
+def serve_updates(connection: Connection, store_path: str) -> None:
+    """The writer: open the store for writing (its lock keeps ``unkg load`` out while the server runs), then run
+    update jobs ``{"update", "base_iri", "graph", "if_exists"}`` one at a time until the parent goes away.
+
+    ``graph``: a named graph IRI whose existence before the update is reported (None: the default graph, which
+    always exists); with ``if_exists``, the update runs only if it existed. Each update is one transaction.
+    """
+    from loader.errors import StoreError
+    from loader.store import open_store  # imports rdflib: only this process pays for it
+
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="watch-parent", daemon=True).start()
+    try:
+        store = open_store(store_path, create=False)
+    except StoreError as error:
+        _send_error(connection, 503, str(error))
+        return
+    connection.send_bytes(READY)
+    while True:
+        try:
+            job = json.loads(connection.recv_bytes())
+        except (EOFError, OSError):
+            return
+        try:
+            existed = job["graph"] is None or store.contains_named_graph(_named_node(job["graph"]))
+            if existed or not job["if_exists"]:
+                store.update(job["update"], base_iri=job["base_iri"])
+            connection.send_bytes(UPDATED + json.dumps({"existed": existed}).encode())
+        except JobError as error:
+            _send_error(connection, error.status, error.message)
+        except SyntaxError as error:
+            _send_error(connection, 400, f"syntax error: {error}")
+        except RecursionError:
+            _send_error(connection, 400, "the update nests too deeply to be evaluated")
+        except Exception as error:  # an allowed LOAD or SERVICE that failed, or an Oxigraph failure: nothing applied
+            _send_error(connection, 500, f"the update failed: {type(error).__name__}: {error}")
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -202,4 +242,7 @@ def _show(iri: str) -> str:
 if __name__ == "__main__":
     import sys
 
-    main(Connection(int(sys.argv[1])), sys.argv[2])
+    if sys.argv[3:] == ["--write"]:
+        serve_updates(Connection(int(sys.argv[1])), sys.argv[2])
+    else:
+        main(Connection(int(sys.argv[1])), sys.argv[2])

@@ -44,13 +44,14 @@ def frame(payload: bytes) -> bytes:
     return struct.pack("!i", len(payload)) + payload
 
 
-def start_process(store_path: str, register) -> tuple[subprocess.Popen, socket.socket]:
+def start_process(store_path: str, register, *, write: bool = False) -> tuple[subprocess.Popen, socket.socket]:
     """A plain ``python -m api.worker`` child with one end of a socket pair (runs in a thread): unlike
-    ``multiprocessing``'s spawn, it never re-imports the parent's main module (the CLI, pytest, uvicorn)."""
+    ``multiprocessing``'s spawn, it never re-imports the parent's main module (the CLI, pytest, uvicorn).
+    ``write``: the writer, which opens the store for writing and runs updates."""
     parent_socket, child_socket = socket.socketpair()
     with child_socket:
         process = subprocess.Popen(
-            [sys.executable, "-m", "api.worker", str(child_socket.fileno()), store_path],
+            [sys.executable, "-m", "api.worker", str(child_socket.fileno()), store_path, *(["--write"] * write)],
             pass_fds=[child_socket.fileno()],
             stdin=subprocess.DEVNULL,
         )

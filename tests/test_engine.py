@@ -13,6 +13,7 @@ from conftest import W3C_GRAPH, make_store, settings_for, w3c_graphs
 from api.engine import Engine, StreamAborted
 from api.errors import BadRequest, NotAcceptable, QueryTimeout, ServiceUnavailable
 from loader.errors import StoreError
+from loader.store import open_store
 
 DOCUMENT = "http://xmlns.com/foaf/0.1/Document"
 
@@ -183,6 +184,32 @@ def test_workers_see_an_update(store):
 
     before, after, stats = run(store, scenario, allow_update=True, workers=2)
     assert before is False and after == [True] * 4
+    assert (stats.triples, stats.graphs) == (4, 4)
+
+
+def test_a_runaway_update_is_stopped_at_the_time_limit_and_changes_nothing(store):
+    values = " ".join(str(n) for n in range(400))
+    runaway = ("INSERT { <http://example.org/a> <http://example.org/count> ?n } WHERE { { SELECT (COUNT(*) AS ?n) "
+               f"WHERE {{ VALUES ?a {{ {values} }} VALUES ?b {{ {values} }} VALUES ?c {{ {values} }} }} }} }}")
+    added = "INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/a> <http://example.org/b> 1 } }"
+
+    async def scenario(engine: Engine):
+        writer = engine._writer.process
+        started = asyncio.get_running_loop().time()
+        with pytest.raises(QueryTimeout, match="update ran longer than its time limit of 1 s and was stopped"):
+            await engine.update(runaway)
+        took = asyncio.get_running_loop().time() - started
+        stopped = writer.poll() is not None  # killed, not left running in a thread
+        with pytest.raises(StoreError, match="locked"):  # the new writer holds the store, as the old one did
+            open_store(engine.settings.store)
+        counted = await engine.ask("ASK { GRAPH ?g { ?s <http://example.org/count> ?n } }")
+        triples = engine.stats.triples
+        await engine.update(added)  # the next update runs in the new writer
+        return took, stopped, engine._writer.process is not writer, counted, triples, engine.stats
+
+    took, stopped, replaced, counted, triples, stats = run(store, scenario, allow_update=True, timeout=1.0)
+    assert took < 10 and stopped and replaced  # the limit, then a new writer process
+    assert counted is False and triples == 3, "nothing of the stopped update was applied"
     assert (stats.triples, stats.graphs) == (4, 4)
 
 
