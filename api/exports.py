@@ -12,6 +12,7 @@ import io
 import threading
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from urllib.parse import quote
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
@@ -148,6 +149,24 @@ def programme_ics(meeting: Description, slots: list[dict], languages: list[str],
     return "".join(fold(line) + "\r\n" for line in lines)
 
 
+def attachment(filename: str) -> str:
+    """A ``Content-Disposition`` for a download named ``filename`` (RFC 6266): an ASCII ``filename`` for old
+    clients (anything else, and the quote and backslash that would end or escape it, become ``_``) and the exact
+    name as ``filename*`` in UTF-8, percent-encoded (RFC 8187). A header must be Latin-1: a meeting path in
+    another script would otherwise be a 500.
+
+    >>> print(attachment('中-1"x.ics'))
+    attachment; filename="_-1_x.ics"; filename*=UTF-8''%E4%B8%AD-1%22x.ics
+    >>> attachment("CTOC-COP-WG.3-14-programme.ics")
+    'attachment; filename="CTOC-COP-WG.3-14-programme.ics"'
+    """
+    fallback = "".join(c if " " <= c <= "~" and c not in '"\\' else "_" for c in filename)
+    header = f'attachment; filename="{fallback}"'
+    if fallback != filename:
+        header += "; filename*=UTF-8''" + quote(filename, safe="!#$&+-.^_`|~")
+    return header
+
+
 async def _programme_for(request: Request, meeting: str) -> tuple[Description, list[dict]]:
     iri = iri_for_path("meeting/" + meeting, base_of(request))
     try:
@@ -171,18 +190,16 @@ async def programme_calendar(request: Request, meeting: str) -> Response:
     described, slots = await _programme_for(request, meeting)
     page_url = origin_of(request) + "/meeting/" + meeting
     body = programme_ics(described, slots, _languages(request), page_url)
-    name = meeting.replace("/", "-")
     return Response(body.encode("utf-8"), media_type="text/calendar; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}-programme.ics"'})
+                    headers={"Content-Disposition": attachment(meeting.replace("/", "-") + "-programme.ics")})
 
 
 @router.api_route("/meeting/{meeting:path}/programme.csv", methods=["GET", "HEAD"], include_in_schema=False)
 async def programme_table(request: Request, meeting: str) -> Response:
     described, slots = await _programme_for(request, meeting)
     body = programme_csv(described, slots, _languages(request))
-    name = meeting.replace("/", "-")
     return Response(body.encode("utf-8"), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}-programme.csv"'})
+                    headers={"Content-Disposition": attachment(meeting.replace("/", "-") + "-programme.csv")})
 
 
 # --- VoID -------------------------------------------------------------------------------------------------

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import UTC, datetime
+from urllib.parse import unquote
 
 import httpx
 import icalendar
@@ -138,3 +140,56 @@ def test_ical_text_and_folding():
     assert "".join(parts) == line
     assert all(len(p.encode("utf-8")) <= 75 for p in parts[:1]) and all(len(p.encode()) <= 74 for p in parts[1:])
     assert fold("short") == "short"
+
+
+# --- meetings whose paths and labels are hostile to headers and calendars (a small store made for it) ------
+
+ODD_MEETINGS = """
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix unkg: <https://w3id.org/unkg/ontology#> .
+<https://w3id.org/unkg/meeting/%E4%B8%AD/1> a unkg:Meeting ; skos:prefLabel "m\\rX-INJECTED:yes"@en .
+<https://w3id.org/unkg/meeting/%E4%B8%AD/1/slot/1> a unkg:TimeSlot ;
+    unkg:slotOf <https://w3id.org/unkg/meeting/%E4%B8%AD/1> ;
+    unkg:startTime "2023-09-11T10:00:00+02:00"^^xsd:dateTime ; unkg:endTime "2023-09-11T13:00:00+02:00"^^xsd:dateTime .
+<https://w3id.org/unkg/meeting/%22q%22/1> a unkg:Meeting ; skos:prefLabel "quoted"@en .
+<https://w3id.org/unkg/meeting/%22q%22/1/slot/1> a unkg:TimeSlot ;
+    unkg:slotOf <https://w3id.org/unkg/meeting/%22q%22/1> ;
+    unkg:startTime "2023-09-11T10:00:00+02:00"^^xsd:dateTime .
+"""
+
+
+@pytest.fixture(scope="module")
+def odd_server(tmp_path_factory):
+    from conftest import live_server, settings_for
+
+    path = tmp_path_factory.mktemp("odd-meetings") / "store"
+    store = ox.Store(str(path))
+    store.load(ODD_MEETINGS.encode(), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(B + "graph/odd"))
+    store.flush()
+    del store
+    with live_server(settings_for(path)) as server:
+        yield server.origin
+
+
+def download_name(header: str) -> tuple[str, str]:
+    """(the plain ``filename``, the name a browser saves: ``filename*`` decoded if there is one, RFC 6266)."""
+    plain = re.search(r'filename="([^"]*)"', header).group(1)
+    extended = re.search(r"filename\*=UTF-8''([^;\s]+)", header)
+    return plain, unquote(extended.group(1), errors="strict") if extended else plain
+
+
+@pytest.mark.parametrize(("path", "name"), [
+    ("/meeting/%E4%B8%AD/1/programme.ics", "中-1-programme.ics"),
+    ("/meeting/%E4%B8%AD/1/programme.csv", "中-1-programme.csv"),
+    ("/meeting/%22q%22/1/programme.ics", '"q"-1-programme.ics'),
+    ("/meeting/%22q%22/1/programme.csv", '"q"-1-programme.csv'),
+])
+def test_programme_downloads_of_any_meeting_path_are_named_safely(odd_server, path, name):
+    response = get(odd_server, path)
+    assert response.status_code == 200, response.text
+    header = response.headers["content-disposition"]
+    header.encode("ascii")  # nothing a client could read in another charset
+    plain, exact = download_name(header)
+    assert exact == name  # filename* gives the whole name back
+    assert plain.isascii() and '"' not in plain and plain.endswith(name[-len("-1-programme.ics"):])
