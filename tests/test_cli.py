@@ -274,3 +274,32 @@ def test_query_syntax_error_is_one_line(loaded):
     done = unkg("query", "SELECT * WHERE { ?s ?p }", store=loaded, check=2)
     assert len(done.stderr.strip().splitlines()) == 1
 
+
+
+# --- what is printed is data, never Rich markup ---------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["The Conference decides [to be confirmed] on the date",
+                                  "Article 5 [/alternative] text", "[/]", "[bold]kept[/bold] :smile:"])
+def test_query_table_prints_bracketed_text_verbatim(loaded, text):
+    done = unkg("query", f'SELECT ?x {{ BIND("{text}" AS ?x) }}', store=loaded, check=0)
+    assert text in done.stdout
+    assert "Traceback" not in done.stderr
+
+
+def test_stats_prints_iris_with_brackets_verbatim(copy_of):
+    store = copy_of()
+    db = ox.Store(str(store))
+    db.add(ox.Quad(ox.NamedNode("http://ex/thing"), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                   ox.NamedNode("http://[v1.b]/Class"), ox.NamedNode("http://[v1.b]/graph")))
+    db.flush()
+    del db
+    text = unkg("stats", store=store, check=0).stdout
+    assert "http://[v1.b]/Class" in text and "http://[v1.b]/graph" in text
+
+
+def test_load_names_a_store_path_with_brackets_verbatim(tmp_path):
+    data = tmp_path / "one.ttl"
+    data.write_text("<https://example.org/a> <https://example.org/p> 1 .\n")
+    store = tmp_path / "[draft] stores" / "store"
+    done = unkg("load", str(data), store=store, check=0)
+    assert f"into {store}" in done.stderr

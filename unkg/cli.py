@@ -16,7 +16,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import Progress
-from rich.table import Table
+from rich.table import Column, Table
+from rich.text import Text
 
 from loader.errors import UnkgError, ValidationFailed
 
@@ -27,8 +28,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+# no markup nor emoji codes: what is printed is data (literals, IRIs, paths), and "[...]" or ":x:" in it is text
+out = Console(soft_wrap=True, markup=False, emoji=False)
+err = Console(stderr=True, soft_wrap=True, markup=False, emoji=False)
 state = {"debug": False}
 
 StoreOption = Annotated[
@@ -138,7 +140,7 @@ def load(
         raise fail(error) from None
     skipped = sum(1 for p in planned if p.skipped)
     err.print(f"loaded {written} graph(s) into {path}" + (f", {skipped} unchanged" if skipped else ""),
-              highlight=False)
+              markup=False, emoji=False, highlight=False)
 
 
 def _remove_store(path: Path, *, keep_directory: bool) -> None:
@@ -303,9 +305,9 @@ def print_result(result, format: TableFormat) -> None:
     elif isinstance(result, ox.QueryTriples):
         sys.stdout.write(ox.serialize(result, format=ox.RdfFormat.TURTLE).decode())
     elif format is TableFormat.table:
-        table = Table(*[v.value for v in result.variables])
+        table = Table(*[Column(Text(v.value)) for v in result.variables])
         for row in result:
-            table.add_row(*[("" if row[v] is None else row[v].value) for v in result.variables])
+            table.add_row(*[Text("" if row[v] is None else row[v].value) for v in result.variables])
         out.print(table)
     else:
         kinds = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV,
@@ -356,12 +358,12 @@ def stats(store: StoreOption = None) -> None:
     graphs = Table("graph", "triples")
     sizes = graph_sizes(db)
     for name, size in sizes.items():
-        graphs.add_row(name or "(default graph)", str(size))
+        graphs.add_row(Text(name or "(default graph)"), str(size))
     graphs.add_row("total", str(sum(sizes.values())))
     out.print(graphs)
     classes = Table("class", "instances")
     for name, count in class_counts(db).items():
-        classes.add_row(name, str(count))
+        classes.add_row(Text(name), str(count))
     out.print(classes)
 
 
