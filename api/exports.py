@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import re
 import threading
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -30,6 +31,9 @@ from loader.namespaces import PREFIXES, VOID
 router = APIRouter()
 CSV_COLUMNS = ["date", "start_local", "end_local", "utc_offset", "start_utc", "end_utc", "order", "item",
                "item_iri", "title", "title_language", "continuation", "slot_iri"]
+# every line break form (CRLF, a lone CR or LF, and the other Unicode breaks a reader may honour) is one
+# escaped \n: a raw CR would end the content line and let data start a calendar property of its own
+_LINE_BREAK = re.compile("\r\n|[\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 DUMP_FORMATS = {"nq": (ox.RdfFormat.N_QUADS, "application/n-quads"), "trig": (ox.RdfFormat.TRIG, "application/trig")}
 
 
@@ -93,8 +97,8 @@ def ical_text(value: str) -> str:
     >>> ical_text("a, b; c\\\\d\\ne")
     'a\\\\, b\\\\; c\\\\\\\\d\\\\ne'
     """
-    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n"))
+    escaped = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return _LINE_BREAK.sub(r"\\n", escaped)
 
 
 def fold(line: str) -> str:

@@ -193,3 +193,22 @@ def test_programme_downloads_of_any_meeting_path_are_named_safely(odd_server, pa
     plain, exact = download_name(header)
     assert exact == name  # filename* gives the whole name back
     assert plain.isascii() and '"' not in plain and plain.endswith(name[-len("-1-programme.ics"):])
+
+
+def test_icalendar_text_cannot_start_a_property_of_its_own(odd_server):
+    raw = get(odd_server, "/meeting/%E4%B8%AD/1/programme.ics").content
+    assert b"\r" not in raw.replace(b"\r\n", b"") and b"\n" not in raw.replace(b"\r\n", b"")
+    assert not [line for line in raw.split(b"\r\n") if line.startswith(b"X-INJECTED")]
+    calendar = icalendar.Calendar.from_ical(raw)
+    assert "X-INJECTED" not in calendar
+    assert b"X-WR-CALNAME:m\\nX-INJECTED:yes\r\n" in raw  # one property, the break escaped (X- ones parse untyped)
+    assert str(next(iter(calendar.walk("VEVENT")))["SUMMARY"]) == "m\nX-INJECTED:yes"
+
+
+@pytest.mark.parametrize("value", ["a\rb", "a\r\nb", "a\nb", "a\u2028b", "x;y,z\\w\r"])
+def test_ical_text_escapes_every_line_break(value):
+    escaped = ical_text(value)
+    assert not set(escaped) & {"\r", "\n", "\u2028"}
+    parsed = icalendar.Event.from_ical(f"BEGIN:VEVENT\r\nSUMMARY:{escaped}\r\nEND:VEVENT\r\n")
+    expected = value.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
+    assert str(parsed["SUMMARY"]) == expected
