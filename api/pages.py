@@ -25,6 +25,9 @@ from loader.namespaces import ONTOLOGY_IRI, data_base
 
 router = APIRouter()
 SAFE_PATH = "/.-_()"  # kept unencoded in a path segment, as loader/iris.py mints IRIs; all else is %-encoded
+# what a Location may keep of an IRI's path as it is (RFC 3986 pchar, "/", and "?", "#" and the "%" of encodings it
+# already has); anything else (non-ASCII above all: a header must be Latin-1) is percent-encoded as UTF-8
+IRI_PATH_SAFE = "/:@!$&'()*+,;=-._~%?#"
 MAX_SUGGESTIONS = 20
 
 
@@ -172,7 +175,7 @@ async def about(request: Request, iri: str = "", format: str | None = None) -> R
         raise NotFound("give the IRI to describe: /about?iri=…")
     local = local_path(iri, base_of(request))
     if local is not None and not format:
-        return Response(status_code=303, headers={"Location": origin_of(request) + local})
+        return Response(status_code=303, headers={"Location": origin_of(request) + quote(local, safe=IRI_PATH_SAFE)})
     chosen = FORMATS.get(format) if format else requested_format(request, None)
     if chosen is None:
         raise BadRequest(f"unknown format {format!r}; known: {', '.join(FORMATS)}")

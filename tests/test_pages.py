@@ -413,3 +413,40 @@ def test_the_base_iri_is_the_query_page_for_people_and_void_for_machines(real_se
     assert machine.status_code == 303 and machine.headers["location"] == real_server + "/void"
     curl = httpx.get(real_server + "/", headers={"accept": "*/*"}, timeout=30)
     assert curl.status_code == 200 and 'id="query-app"' in curl.text
+
+
+# --- IRIs outside ASCII and RDF 1.2 triple terms (a small store made for it) ------------------------------
+
+ODD_IRIS_DATA = """
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://w3id.org/unkg/thing/ü> rdfs:label "written in Unicode, Latin-1"@en .
+<https://w3id.org/unkg/thing/中> rdfs:label "written in Unicode, beyond Latin-1"@en .
+<https://w3id.org/unkg/thing/%C3%A4> rdfs:label "stored percent-encoded"@en .
+"""
+
+
+@pytest.fixture(scope="module")
+def odd_iri_server(tmp_path_factory):
+    """A real server over resources whose IRIs under the base hold non-ASCII characters."""
+    from conftest import live_server, settings_for
+
+    path = tmp_path_factory.mktemp("odd-iris") / "store"
+    store = ox.Store(str(path))
+    store.load(ODD_IRIS_DATA.encode(), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(B + "graph/odd-iris"))
+    store.flush()
+    del store
+    with live_server(settings_for(path)) as server:
+        yield server.origin
+
+
+@pytest.mark.parametrize(("iri", "path"), [
+    (B + "thing/中", "/thing/%E4%B8%AD"), (B + "thing/ü", "/thing/%C3%BC"), (B + "thing/%C3%A4", "/thing/%C3%A4"),
+    (B + "thing/a b", "/thing/a%20b"),
+])
+def test_about_sends_an_iri_under_the_base_to_its_path_in_ascii(odd_iri_server, iri, path):
+    response = httpx.get(odd_iri_server + "/about?iri=" + quote(iri, safe=""), timeout=30)
+    assert response.status_code == 303
+    location = dict(response.headers.raw)[b"location"]
+    assert location.isascii() and location.decode() == odd_iri_server + path
+    stored = httpx.get(odd_iri_server + "/about?iri=" + quote(B + "thing/%C3%A4", safe=""), follow_redirects=True)
+    assert stored.status_code == 200 and "stored percent-encoded" in stored.text
