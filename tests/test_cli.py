@@ -303,3 +303,31 @@ def test_load_names_a_store_path_with_brackets_verbatim(tmp_path):
     store = tmp_path / "[draft] stores" / "store"
     done = unkg("load", str(data), store=store, check=0)
     assert f"into {store}" in done.stderr
+
+
+# --- query output formats ------------------------------------------------------------------------------------
+
+def test_query_table_shows_a_triple_term(loaded):
+    q = 'SELECT ?t { BIND(<<( <http://ex/a> <http://ex/b> <<( <http://ex/c> <http://ex/d> "e" )>> )>> AS ?t) }'
+    done = unkg("query", q, store=loaded, check=0)
+    assert "<<( http://ex/a http://ex/b <<( http://ex/c http://ex/d e )>> )>>" in done.stdout
+    assert "Traceback" not in done.stderr
+
+
+def test_query_each_format_is_that_format_or_a_usage_error(loaded):
+    assert json.loads(unkg("query", "ASK {}", "--format", "json", store=loaded, check=0).stdout) == \
+        {"head": {}, "boolean": True}
+    construct = "CONSTRUCT { <http://ex/a> <http://ex/b> <http://ex/c> } {}"
+    assert json.loads(unkg("query", construct, "--format", "json", store=loaded, check=0).stdout) == \
+        [{"@id": "http://ex/a", "http://ex/b": [{"@id": "http://ex/c"}]}]
+    turtle = unkg("query", construct, store=loaded, check=0).stdout
+    assert [q.triple for q in ox.parse(turtle.encode(), format=ox.RdfFormat.TURTLE)] == \
+        [ox.Triple(ox.NamedNode("http://ex/a"), ox.NamedNode("http://ex/b"), ox.NamedNode("http://ex/c"))]
+    tsv = unkg("query", "SELECT ?x { BIND(1 AS ?x) }", "--format", "tsv", store=loaded, check=0).stdout
+    assert tsv.splitlines() == ["?x", "1"]
+    for query, kind in ((construct, "CONSTRUCT"), ("DESCRIBE <http://ex/a>", "CONSTRUCT"), ("ASK {}", "ASK")):
+        for format in ("csv", "tsv"):
+            done = unkg("query", query, "--format", format, store=loaded, check=2)
+            assert done.stdout == ""
+            assert len(done.stderr.splitlines()) == 1
+            assert f"--format {format}" in done.stderr and kind in done.stderr

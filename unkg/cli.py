@@ -254,7 +254,9 @@ def query(
     text: Annotated[str | None, typer.Argument(help="The SPARQL query.")] = None,
     file: Annotated[Path | None, typer.Option("-f", "--file", help="Read the query from a file.")] = None,
     store: StoreOption = None,
-    format: Annotated[TableFormat, typer.Option("--format", help="Output format.")] = TableFormat.table,
+    format: Annotated[TableFormat, typer.Option("--format", help="Output format: table (Turtle for CONSTRUCT and "
+                                                "DESCRIBE), json (SPARQL JSON results; JSON-LD for CONSTRUCT and "
+                                                "DESCRIBE), csv or tsv (SELECT only).")] = TableFormat.table,
 ) -> None:
     """Run a SPARQL query against the store (read-only) and print the results.
 
@@ -298,21 +300,54 @@ def refuse_remote(text: str) -> None:
 
 
 def print_result(result, format: TableFormat) -> None:
+    """The result in ``format``: a table or SPARQL JSON/CSV/TSV results for SELECT; ``true``/``false`` or SPARQL
+    JSON for ASK; Turtle (table) or JSON-LD (json) for CONSTRUCT and DESCRIBE. Any other pairing is a usage error."""
     import pyoxigraph as ox
 
     if isinstance(result, ox.QueryBoolean):
-        out.print("true" if bool(result) else "false")
+        kind = "an ASK result (true or false)"
+        if format is TableFormat.table:
+            out.print("true" if bool(result) else "false")
+            return
+        if format is TableFormat.json:
+            _write(result.serialize(format=ox.QueryResultsFormat.JSON))
+            return
     elif isinstance(result, ox.QueryTriples):
-        sys.stdout.write(ox.serialize(result, format=ox.RdfFormat.TURTLE).decode())
+        kind = "a CONSTRUCT or DESCRIBE result (triples)"
+        if format is TableFormat.table:
+            _write(ox.serialize(result, format=ox.RdfFormat.TURTLE))
+            return
+        if format is TableFormat.json:
+            _write(ox.serialize(result, format=ox.RdfFormat.JSON_LD))
+            return
     elif format is TableFormat.table:
         table = Table(*[Column(Text(v.value)) for v in result.variables])
         for row in result:
-            table.add_row(*[Text("" if row[v] is None else row[v].value) for v in result.variables])
+            table.add_row(*[Text(term_text(row[v])) for v in result.variables])
         out.print(table)
+        return
     else:
         kinds = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV,
                  "tsv": ox.QueryResultsFormat.TSV}
-        sys.stdout.write(result.serialize(format=kinds[format.value]).decode())
+        _write(result.serialize(format=kinds[format.value]))
+        return
+    raise UnkgError(f"--format {format.value} cannot show {kind}; use --format table or json")
+
+
+def _write(data: bytes) -> None:
+    sys.stdout.write(data.decode() + ("" if data.endswith(b"\n") else "\n"))
+
+
+def term_text(term) -> str:
+    """A term as a table cell shows it: an IRI, a blank node's id, a literal's text; a triple term (RDF 1.2) as
+    ``<<( s p o )>>``, each part shown the same way; nothing for an unbound variable."""
+    import pyoxigraph as ox
+
+    if term is None:
+        return ""
+    if isinstance(term, ox.Triple):
+        return f"<<( {term_text(term.subject)} {term_text(term.predicate)} {term_text(term.object)} )>>"
+    return term.value
 
 
 @app.command()
