@@ -331,3 +331,40 @@ def test_query_each_format_is_that_format_or_a_usage_error(loaded):
             assert done.stdout == ""
             assert len(done.stderr.splitlines()) == 1
             assert f"--format {format}" in done.stderr and kind in done.stderr
+
+
+# --- query text that is not UTF-8, or not a query --------------------------------------------------------------
+
+def test_query_file_that_is_not_utf8_is_one_line(loaded, tmp_path):
+    bad = tmp_path / "bad.rq"
+    bad.write_bytes(b'ASK { FILTER("\xff") }')
+    done = unkg("query", "-f", str(bad), store=loaded, check=2)
+    assert done.stderr.strip().splitlines() == [done.stderr.strip()]
+    assert str(bad) in done.stderr and "not UTF-8" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_query_argument_that_is_not_utf8_is_one_line(loaded):
+    argv = [*UNKG, "query", b'ASK { FILTER("\xff") }', "--store", str(loaded)]
+    done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert "command line is not UTF-8" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("update", ["INSERT DATA { <http://ex/a> <http://ex/b> <http://ex/c> }",
+                                    "PREFIX ex: <http://ex/> # a comment\n delete{ ?s ?p ?o } WHERE { ?s ?p ?o }",
+                                    "WITH <http://ex/g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+                                    "LOAD <http://ex/data.ttl>"])
+def test_query_refuses_an_update_saying_so(loaded, update):
+    done = unkg("query", update, store=loaded, check=2)
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert "updates are not supported" in done.stderr and "read-only queries" in done.stderr
+    if not update.startswith("LOAD"):
+        assert "query syntax error: error at" in done.stderr  # the parser's own message stays
+
+
+def test_a_query_syntax_error_says_nothing_of_updates(loaded):
+    done = unkg("query", "SELECT * WHERE { ?s ?p }", store=loaded, check=2)
+    assert "update" not in done.stderr

@@ -6,6 +6,7 @@ error, a store that cannot be opened). Errors are one line on standard error; ``
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 import traceback
@@ -273,17 +274,44 @@ def query(
                 text = file.read_text(encoding="utf-8")
             except OSError as error:
                 raise UnkgError(f"{file}: cannot read: {error.strerror}") from None
+            except UnicodeDecodeError as error:
+                raise UnkgError(f"{file}: not UTF-8 text (byte {error.object[error.start]:#04x} at offset "
+                                f"{error.start}); a query file must be UTF-8") from None
+        check_utf8(text)
         refuse_remote(text)
         db = open_store(store_path(str(store) if store else None), read_only=True)
         try:
             result = db.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
             print_result(result, format)
         except SyntaxError as error:
-            raise UnkgError("query syntax error: " + " ".join(str(error).split())) from None
+            raise UnkgError("query syntax error: " + " ".join(str(error).split()) + update_note(text)) from None
         except (RuntimeError, OSError) as error:
             raise UnkgError("query failed: " + " ".join(str(error).split())) from None
     except UnkgError as error:
         raise fail(error) from None
+
+
+def check_utf8(text: str) -> None:
+    """A command-line argument that is not UTF-8 reaches Python with its bad bytes as lone surrogates."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise UnkgError(f"the query text on the command line is not UTF-8 (character {error.start + 1}); "
+                        "give UTF-8 text or a UTF-8 file with -f") from None
+
+
+UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+
+
+def update_note(text: str) -> str:
+    """What to add to a syntax error when the text is a SPARQL update: its first keyword (after PREFIX and BASE
+    declarations and comments) is an update's."""
+    from api.outbound import PROLOGUE
+
+    word = re.match(r"[A-Za-z]*", text[PROLOGUE.match(text).end():]).group().upper()
+    if word in UPDATE_KEYWORDS:
+        return f" ({word} is a SPARQL update: unkg query runs read-only queries; updates are not supported)"
+    return ""
 
 
 def refuse_remote(text: str) -> None:
@@ -293,10 +321,10 @@ def refuse_remote(text: str) -> None:
     try:
         named = references(text)
     except Unparsable as error:
-        raise UnkgError(f"query syntax error: {error}") from None
-    remote = named.services + named.loads
+        raise UnkgError(f"query syntax error: {error}{update_note(text)}") from None
+    remote = [f"SERVICE {iri}" for iri in named.services] + [f"LOAD {iri}" for iri in named.loads]
     if remote:
-        raise UnkgError(f"unkg query does not fetch URLs; this query names SERVICE {', '.join(remote)}")
+        raise UnkgError(f"unkg query does not fetch URLs; this query names {', '.join(remote)}{update_note(text)}")
 
 
 def print_result(result, format: TableFormat) -> None:
