@@ -50,6 +50,7 @@ def read_quads(path: Path, *, rename_blank_nodes: bool = False) -> list[ox.Quad]
     ``rename_blank_nodes``: fresh random ids instead of the file's labels, for quads bound for a store: blank
     nodes are the store's, so ``_:b0`` of one file would otherwise be ``_:b0`` of every file loaded after it."""
     with reading(path):
+        path.stat()  # a missing file is "no such file", whatever its name says its format is
         return list(_parser(path, rename_blank_nodes))
 
 

@@ -368,3 +368,13 @@ def test_query_refuses_an_update_saying_so(loaded, update):
 def test_a_query_syntax_error_says_nothing_of_updates(loaded):
     done = unkg("query", "SELECT * WHERE { ?s ?p }", store=loaded, check=2)
     assert "update" not in done.stderr
+
+
+# --- a missing file is missing, whatever its extension -------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["nofile.txt", "nofile"])
+def test_load_and_validate_say_a_missing_file_is_missing(copy_of, tmp_path, name):
+    store = copy_of()
+    missing = tmp_path / name
+    for done in (unkg("load", str(missing), store=store, check=2), unkg("validate", str(missing), check=2)):
+        assert done.stderr.strip() == f"error: {missing}: no such file"
