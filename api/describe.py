@@ -119,8 +119,7 @@ def mentioned(description: Description) -> set[str]:
     found = {description.iri}
     for p, o in description.outgoing:
         found.add(p.value)
-        if o.is_iri:
-            found.add(o.value)
+        found.update(o.iris())  # an IRI, or those inside a triple term
     for s, p in description.incoming:
         found.add(p.value)
         if s.is_iri:

@@ -96,7 +96,11 @@ def respond(request: Request, chosen: Format, description, *, page_url: str, que
         body = render.html(template, page=page, alternates=found, origin=origin_of(request),
                            page_language=languages[0])
         return HTMLResponse(body, headers=headers)
-    data = render.rdf(chosen.name, triples if triples is not None else description.triples())
+    try:
+        data = render.rdf(chosen.name, triples if triples is not None else description.triples())
+    except render.CannotWrite as error:
+        offered = ", ".join(f.media_type for f in FORMATS.values() if f.name != chosen.name)
+        raise NotAcceptable(f"{error}; this resource is available as {offered}") from None
     return Response(data, media_type=chosen.media_type + ("; charset=utf-8" if chosen.name != "jsonld" else ""),
                     headers=headers)
 

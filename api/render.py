@@ -211,7 +211,13 @@ def html(template: str, **context) -> str:
 
 # --- RDF --------------------------------------------------------------------------------------------------
 
+class CannotWrite(ValueError):
+    """The triples hold a term the format has no syntax for (an RDF 1.2 triple term in JSON-LD 1.1)."""
+
+
 def _rdflib(value: Term):
+    if value.kind == "triple":
+        raise CannotWrite("JSON-LD cannot write RDF 1.2 triple terms")
     if value.kind == "uri":
         return URIRef(value.value)
     if value.kind == "bnode":
@@ -230,6 +236,8 @@ def to_graph(triples: Iterable[tuple[Term, Term, Term]]) -> Graph:
 
 
 def _oxigraph(value: Term):
+    if value.kind == "triple":
+        return ox.Triple(*(_oxigraph(part) for part in value.triple))
     if value.kind == "uri":
         return ox.NamedNode(value.value)
     if value.kind == "bnode":
@@ -243,7 +251,7 @@ def _oxigraph_serialize(triples, rdf_format: ox.RdfFormat) -> bytes:
     """Turtle, N-Triples and RDF/XML by Oxigraph, which keeps every literal's datatype as it is (rdflib's
     Turtle writes ``"1"^^xsd:decimal`` as ``1``, which reads back as an integer)."""
     found = [ox.Triple(_oxigraph(s), _oxigraph(p), _oxigraph(o)) for s, p, o in triples]
-    used = {t.value for triple in triples for t in triple if t.kind == "uri"}
+    used = {iri for triple in triples for t in triple for iri in t.iris()}
     used |= {t.datatype for triple in triples for t in triple if t.datatype}
     prefixes = {name: iri for name, iri in PREFIXES.items() if any(u.startswith(iri) for u in used)}
     if rdf_format == ox.RdfFormat.N_TRIPLES:
@@ -277,5 +285,6 @@ RDF_RENDERERS = {"turtle": turtle, "jsonld": jsonld, "ntriples": ntriples, "rdfx
 
 
 def rdf(name: str, triples) -> bytes:
-    """Serialize triples in the format called ``name`` (``turtle``, ``jsonld``, ``ntriples`` or ``rdfxml``)."""
+    """Serialize triples in the format called ``name`` (``turtle``, ``jsonld``, ``ntriples`` or ``rdfxml``);
+    :class:`CannotWrite` if the format has no syntax for a term among them."""
     return RDF_RENDERERS[name](triples)

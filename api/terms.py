@@ -10,6 +10,9 @@ Term(kind='literal', value='会议', lang='zh', datatype=None)
 'unkg:Meeting'
 >>> expand("eli-dl:consists_of")
 'http://data.europa.eu/eli/eli-draft-legislation-ontology#consists_of'
+>>> term({"type": "triple", "value": {"subject": {"type": "uri", "value": "http://ex/a"},
+...     "predicate": {"type": "uri", "value": "http://ex/b"}, "object": {"type": "literal", "value": "c"}}}).value
+'<<( <http://ex/a> <http://ex/b> "c" )>>'
 >>> Term("literal", 'say "hi"', lang="en").sparql()
 '"say \\\\"hi\\\\""@en'
 """
@@ -18,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pyoxigraph import NamedNode
 
@@ -38,12 +41,15 @@ XSD_STRING = PREFIXES["xsd"] + "string"  # RDF 1.1: a simple literal is an xsd:s
 
 @dataclass(frozen=True)
 class Term:
-    """An RDF term: ``kind`` is ``uri``, ``literal`` or ``bnode``; a literal has a ``lang`` or a ``datatype``."""
+    """An RDF term: ``kind`` is ``uri``, ``literal``, ``bnode`` or ``triple``; a literal has a ``lang`` or a
+    ``datatype``; an RDF 1.2 triple term has its ``triple`` (subject, predicate, object) and, as its ``value``,
+    its N-Triples form ``<<( s p o )>>`` (so it sorts and prints like any other term)."""
 
     kind: str
     value: str
     lang: str | None = None
     datatype: str | None = None
+    triple: tuple[Term, Term, Term] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.datatype == XSD_STRING:
@@ -57,12 +63,41 @@ class Term:
     def is_literal(self) -> bool:
         return self.kind == "literal"
 
+    @property
+    def is_triple(self) -> bool:
+        return self.kind == "triple"
+
+    def iris(self) -> list[str]:
+        """The IRIs this term is or holds (a triple term's parts, however deep), not counting datatypes."""
+        if self.kind == "uri":
+            return [self.value]
+        if self.kind == "triple":
+            return [iri for part in self.triple for iri in part.iris()]
+        return []
+
+    def ntriples(self) -> str:
+        """The term as N-Triples 1.2 writes it (for showing it; queries use :meth:`sparql`)."""
+        if self.kind == "uri":
+            return f"<{self.value}>"
+        if self.kind == "bnode":
+            return f"_:{self.value}"
+        if self.kind == "triple":
+            return self.value
+        text = self.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+        if self.lang:
+            return f'"{text}"@{self.lang}'
+        if self.datatype:
+            return f'"{text}"^^<{self.datatype}>'
+        return f'"{text}"'
+
     def sparql(self) -> str:
         """The term in SPARQL syntax, safe to put in a query."""
         if self.kind == "uri":
             return iri_ref(self.value)
         if self.kind == "bnode":
             raise ValueError("a blank node cannot be written into a query")
+        if self.kind == "triple":
+            return "<<( " + " ".join(part.sparql() for part in self.triple) + " )>>"
         text = self.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
         if self.lang:
             return f'"{text}"@{self.lang}'
@@ -93,6 +128,9 @@ def term(value) -> Term | None:
     if value is None or isinstance(value, Term):
         return value
     if isinstance(value, dict):
+        if value["type"] == "triple":  # SPARQL 1.2 JSON results: the value holds the three parts
+            parts = value["value"]
+            return triple_term(term(parts["subject"]), term(parts["predicate"]), term(parts["object"]))
         kind = {"uri": "uri", "literal": "literal", "typed-literal": "literal", "bnode": "bnode"}[value["type"]]
         return Term(kind, value["value"], value.get("xml:lang") or None, value.get("datatype") or None)
     module = type(value).__module__.split(".")[0]
@@ -105,6 +143,8 @@ def term(value) -> Term | None:
         if name == "Literal":
             lang = value.language or None
             return Term("literal", value.value, lang, None if lang else value.datatype.value)
+        if name == "Triple":
+            return triple_term(term(value.subject), term(value.predicate), term(value.object))
     if module == "rdflib":
         if name == "URIRef":
             return Term("uri", str(value))
@@ -115,6 +155,16 @@ def term(value) -> Term | None:
             datatype = str(value.datatype) if value.datatype is not None and not lang else None
             return Term("literal", str(value), lang, datatype)
     raise TypeError(f"not an RDF term: {value!r}")
+
+
+def triple_term(subject: Term, predicate: Term, object_: Term) -> Term:
+    """The RDF 1.2 triple term ``<<( subject predicate object )>>``.
+
+    >>> triple_term(Term("uri", "http://ex/a"), Term("uri", "http://ex/b"), Term("literal", "c", lang="en")).value
+    '<<( <http://ex/a> <http://ex/b> "c"@en )>>'
+    """
+    parts = (subject, predicate, object_)
+    return Term("triple", "<<( " + " ".join(part.ntriples() for part in parts) + " )>>", triple=parts)
 
 
 def rows(run_select: RunSelect, query: str) -> list[dict[str, Term]]:

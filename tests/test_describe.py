@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import doctest
 import importlib
+import json
 
 import pyoxigraph as ox
 import pytest
@@ -12,7 +13,7 @@ import rdflib
 
 from api.describe import Description, describe, pick_view
 from api.render import choose
-from api.terms import Term, iri_ref, store_select, term
+from api.terms import Term, iri_ref, rows, store_select, term
 from loader.manifest import DATA_DIR
 from loader.namespaces import data_base
 
@@ -206,3 +207,17 @@ def test_for_machines_only_the_links_are_fetched(run):
     lean = describe(MEETING, counting, for_people=False)
     assert len(asked) == 2 and lean.triples() == describe(MEETING, run).triples()
     assert lean.labels == {} and lean.passages == [] and lean.details == {}
+
+
+def test_triple_terms_read_the_same_from_every_source():
+    a, b = ox.NamedNode("http://ex/a"), ox.NamedNode("http://ex/b")
+    inner = ox.Triple(a, b, ox.Literal("c", language="en"))
+    store = ox.Store()
+    store.add(ox.Quad(a, b, ox.Triple(a, b, inner)))
+    from_store = term(next(iter(store.query("SELECT ?o WHERE { ?s ?p ?o }")))["o"])
+    binding = json.loads(store.query("SELECT ?o WHERE { ?s ?p ?o }").serialize(format=ox.QueryResultsFormat.JSON))
+    from_json = term(binding["results"]["bindings"][0]["o"])
+    assert from_store == from_json and from_store.is_triple
+    assert from_store.value == '<<( <http://ex/a> <http://ex/b> <<( <http://ex/a> <http://ex/b> "c"@en )>> )>>'
+    assert from_store.iris() == ["http://ex/a", "http://ex/b", "http://ex/a", "http://ex/b"]
+    assert rows(store_select(store), f"SELECT ?s WHERE {{ ?s ?p {from_store.sparql()} }}") == [{"s": term(a)}]

@@ -422,6 +422,8 @@ ODD_IRIS_DATA = """
 <https://w3id.org/unkg/thing/ü> rdfs:label "written in Unicode, Latin-1"@en .
 <https://w3id.org/unkg/thing/中> rdfs:label "written in Unicode, beyond Latin-1"@en .
 <https://w3id.org/unkg/thing/%C3%A4> rdfs:label "stored percent-encoded"@en .
+<https://w3id.org/unkg/thing/tt> rdfs:label "has a triple term"@en ;
+    <http://ex/says> <<( <https://w3id.org/unkg/thing/%C3%A4> <http://ex/b> "<b>x</b>"@en )>> .
 """
 
 
@@ -450,3 +452,33 @@ def test_about_sends_an_iri_under_the_base_to_its_path_in_ascii(odd_iri_server, 
     assert location.isascii() and location.decode() == odd_iri_server + path
     stored = httpx.get(odd_iri_server + "/about?iri=" + quote(B + "thing/%C3%A4", safe=""), follow_redirects=True)
     assert stored.status_code == 200 and "stored percent-encoded" in stored.text
+
+
+TRIPLE_TERM = ox.Triple(ox.NamedNode(B + "thing/%C3%A4"), ox.NamedNode("http://ex/b"),
+                        ox.Literal("<b>x</b>", language="en"))
+
+
+def test_a_triple_term_is_shown_readably_with_its_parts_linked_and_escaped(odd_iri_server):
+    response = get(odd_iri_server, "/thing/tt")
+    assert response.status_code == 200, response.text
+    assert "<b>x</b>" not in response.text  # its literal escaped, in the text and in the title
+    found = re.search(r'<span class="triple-term" title="([^"<>]*)">(.*?)</li>', response.text, flags=re.S)
+    title, shown = html.unescape(found.group(1)), found.group(2)
+    assert title == f'<<( <{B}thing/%C3%A4> <http://ex/b> "<b>x</b>"@en )>>'  # the exact term, on hovering
+    assert "&lt;b&gt;x&lt;/b&gt;" in shown
+    assert f"{odd_iri_server}/thing/%C3%A4" in hrefs(shown)  # its subject a link, shown by its label
+    assert re.fullmatch(r"<<\( stored percent-encoded .*b.* <b>x</b> en \)>>", text_of(shown).strip())
+
+
+@pytest.mark.parametrize(("suffix", "rdf_format"), [
+    (".ttl", ox.RdfFormat.TURTLE), (".nt", ox.RdfFormat.N_TRIPLES), (".rdf", ox.RdfFormat.RDF_XML)])
+def test_a_triple_term_is_written_in_the_rdf_formats_that_have_one(odd_iri_server, suffix, rdf_format):
+    response = get(odd_iri_server, "/thing/tt" + suffix, accept="*/*")
+    assert response.status_code == 200, response.text
+    found = {quad.triple for quad in ox.parse(response.content, format=rdf_format)}
+    assert ox.Triple(ox.NamedNode(B + "thing/tt"), ox.NamedNode("http://ex/says"), TRIPLE_TERM) in found
+
+
+def test_a_triple_term_in_json_ld_is_not_acceptable_rather_than_an_error(odd_iri_server):
+    response = get(odd_iri_server, "/thing/tt", accept="application/ld+json")
+    assert response.status_code == 406 and "text/turtle" in response.text

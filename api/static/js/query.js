@@ -38,6 +38,26 @@
     status.className = isError ? "error" : "";
   }
 
+  function termText(binding) {
+    // a term in N-Triples 1.2 syntax (for a triple term's parts, which may be triple terms themselves)
+    if (!binding || typeof binding !== "object") return String(binding);
+    if (binding.type === "uri") return "<" + binding.value + ">";
+    if (binding.type === "bnode") return "_:" + binding.value;
+    if (binding.type === "triple") return tripleText(binding);
+    var text = '"' + String(binding.value).replace(/\\/g, "\\\\").replace(/"/g, '\\"')
+      .replace(/\n/g, "\\n").replace(/\r/g, "\\r") + '"';
+    if (binding["xml:lang"]) return text + "@" + binding["xml:lang"];
+    if (binding.datatype && binding.datatype !== "http://www.w3.org/2001/XMLSchema#string") {
+      return text + "^^<" + binding.datatype + ">";
+    }
+    return text;
+  }
+
+  function tripleText(binding) {
+    var parts = binding.value || {};
+    return "<<( " + [parts.subject, parts.predicate, parts.object].map(termText).join(" ") + " )>>";
+  }
+
   function cell(binding) {
     var td = document.createElement("td");
     if (!binding) return td;
@@ -58,6 +78,12 @@
       td.appendChild(a);
     } else if (binding.type === "bnode") {
       td.textContent = "_:" + binding.value;
+    } else if (binding.type === "triple") {
+      // an RDF 1.2 triple term: its value is {subject, predicate, object}, shown as text <<( s p o )>>
+      var span = document.createElement("span");
+      span.className = "triple-term";
+      span.textContent = tripleText(binding);
+      td.appendChild(span);
     } else {
       var span = document.createElement("span");
       span.textContent = binding.value;
