@@ -7,6 +7,7 @@ Each page is one description (:mod:`api.describe`) built through the query engin
 
 from __future__ import annotations
 
+import contextlib
 import re
 from urllib.parse import quote, unquote
 
@@ -118,8 +119,15 @@ def iri_for_path(path: str, base: str) -> str:
 
 def candidate_iris(path: str, base: str) -> list[str]:
     """The IRIs a request path may stand for: as the loader mints them, then exactly as requested (for IRIs
-    loaded from users' RDF files, which may keep characters the loader would encode)."""
+    loaded from users' RDF files, which may keep characters the loader would encode), then percent-decoded as
+    UTF-8 (an IRI written in Unicode, ``thing/ü``, whose link a browser sends as ``/thing/%C3%BC``).
+
+    >>> candidate_iris("/thing/%C3%BC", "https://w3id.org/unkg/")
+    ['https://w3id.org/unkg/thing/%C3%BC', 'https://w3id.org/unkg/thing/ü']
+    """
     found = [iri_for_path(path, base), base + path.lstrip("/")]
+    with contextlib.suppress(UnicodeDecodeError):
+        found.append(base + unquote(path.lstrip("/"), errors="strict"))
     return [iri for n, iri in enumerate(found) if iri not in found[:n] and _queryable(iri)]
 
 

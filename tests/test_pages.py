@@ -482,3 +482,25 @@ def test_a_triple_term_is_written_in_the_rdf_formats_that_have_one(odd_iri_serve
 def test_a_triple_term_in_json_ld_is_not_acceptable_rather_than_an_error(odd_iri_server):
     response = get(odd_iri_server, "/thing/tt", accept="application/ld+json")
     assert response.status_code == 406 and "text/turtle" in response.text
+
+
+@pytest.mark.parametrize(("path", "label"), [
+    ("/thing/ü", "written in Unicode, Latin-1"),  # as a browser follows the link: /thing/%C3%BC
+    ("/thing/%C3%BC", "written in Unicode, Latin-1"),
+    ("/thing/%c3%bc.ttl", "written in Unicode, Latin-1"),
+    ("/thing/%E4%B8%AD", "written in Unicode, beyond Latin-1"),
+    ("/thing/%C3%A4", "stored percent-encoded"),  # an IRI stored encoded is still found by either spelling
+    ("/thing/ä", "stored percent-encoded"),
+])
+def test_an_iri_written_in_unicode_answers_at_its_percent_encoded_path(odd_iri_server, path, label):
+    response = get(odd_iri_server, path)
+    assert response.status_code == 200 and label in response.text
+
+
+@pytest.mark.parametrize(("iri", "label"), [
+    (B + "thing/ü", "written in Unicode, Latin-1"), (B + "thing/中", "written in Unicode, beyond Latin-1")])
+def test_about_an_iri_written_in_unicode_leads_to_its_page(odd_iri_server, iri, label):
+    response = httpx.get(odd_iri_server + "/about?iri=" + quote(iri, safe=""), headers={"accept": "text/html"},
+                         follow_redirects=True, timeout=30)
+    assert response.status_code == 200 and label in response.text
+    assert f'<code id="canonical-iri">{iri}</code>' in response.text
