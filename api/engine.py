@@ -40,7 +40,7 @@ from api import worker as worker_side
 from api.errors import BadGateway, BadRequest, HttpError, NotAcceptable, QueryTimeout, ServiceUnavailable
 from api.outbound import Unparsable, references
 from api.settings import Settings
-from api.sparql_text import MAX_NESTING, nesting, nesting_bound
+from api.sparql_text import MAX_NESTING, MAX_TOKENS, nesting, nesting_bound, size
 from api.update_dataset import DatasetConflict, with_using
 from api.worker_handle import WorkerHandle, start_process
 from loader.store import open_store
@@ -414,7 +414,13 @@ class Engine:
         return worker
 
     async def _check_nesting(self, text: str, what: str) -> None:
-        """Refuse text nested so deeply that a parser would overflow its stack (and kill the process) on it."""
+        """Refuse text nested so deeply, or so long, that a parser would overflow its stack (and kill the process)
+        on it: at most MAX_NESTING levels of brackets, and MAX_TOKENS tokens (see api.stack)."""
+        if len(text) > MAX_TOKENS:
+            count = await self._run_in_thread(size, text)
+            if count > MAX_TOKENS:
+                raise BadRequest(f"the {what} holds {count:,} tokens (words, names, literals, operators) or more; "
+                                 f"this endpoint accepts at most {MAX_TOKENS:,}")
         if nesting_bound(text) <= MAX_NESTING:  # the common case, without a thread
             return
         depth = await self._run_in_thread(nesting, text)

@@ -38,6 +38,13 @@ MAX_NESTING = 200
 OPENERS = re.compile(r"<<|[{(\[]")
 CODEPOINT_ESCAPE = re.compile(r"\\[uU]")
 
+# Oxigraph also recurses once per element of a long flat chain (triple patterns, groups, BINDs, UNIONs, operators
+# such as "!" or "+"): with the 8 MiB stack of a main thread, 20,000 "!" or triple patterns overflow it and kill the
+# process. Queries and updates therefore run on a thread with a 1 GiB stack (api.stack), where no element costs more
+# than about 6 KiB, and a text may hold at most this many tokens (each element needs one at least)
+MAX_TOKENS = 50_000
+ROUGH_TOKEN = re.compile(r"\w+|[^\w\s]")
+
 
 class Unsure(Exception):
     """The text cannot be split into tokens with certainty (or is not valid SPARQL); use a full parser."""
@@ -109,6 +116,30 @@ def _operand_before(found: list[Token]) -> bool:
         return False
     previous = found[-1]
     return not (previous.kind == "punct" and previous.text in OPERAND_EXPECTED)
+
+
+def size(text: str, limit: int = MAX_TOKENS) -> int:
+    """How many tokens ``text`` holds (a string, an IRI or a comment counts one), or more (never less).
+
+    Free for a text of no more than ``limit`` characters (a token takes one at least); otherwise every word and
+    every other character that is not a space is a bound, and the lexer counts when that bound is over ``limit``.
+
+    >>> size("ASK { FILTER(!!true) }")  # short: its length is the bound
+    22
+    >>> size("ASK { FILTER(" + "!" * 60_000 + "true) }")
+    60007
+    >>> size('ASK { FILTER(STRLEN("' + "x " * 60_000 + '") > 0) }')  # one string
+    12
+    """
+    if len(text) <= limit:
+        return len(text)
+    bound = len(ROUGH_TOKEN.findall(text))
+    if bound <= limit:
+        return bound
+    try:
+        return len(tokens(text))
+    except Unsure:
+        return bound
 
 
 def nesting_bound(text: str) -> int:

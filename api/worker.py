@@ -242,7 +242,7 @@ def _show(iri: str) -> str:
 if __name__ == "__main__":
     import sys
 
-    if sys.argv[3:] == ["--write"]:
-        serve_updates(Connection(int(sys.argv[1])), sys.argv[2])
-    else:
-        main(Connection(int(sys.argv[1])), sys.argv[2])
+    from api.stack import on_deep_stack  # Oxigraph recurses once per element of a query: a main thread's stack is small
+
+    serve = serve_updates if sys.argv[3:] == ["--write"] else main
+    on_deep_stack(serve, Connection(int(sys.argv[1])), sys.argv[2])

@@ -213,6 +213,26 @@ def test_a_runaway_update_is_stopped_at_the_time_limit_and_changes_nothing(store
     assert (stats.triples, stats.graphs) == (4, 4)
 
 
+def test_long_chains_run_without_killing_a_process_and_overlong_texts_are_refused(store):
+    deep = "ASK { FILTER(" + "!" * 20_000 + "true) }"  # overflowed the 8 MiB stack of a worker's main thread
+    insert = "INSERT { <http://example.org/a> <http://example.org/b> 1 } WHERE { FILTER(" + "!" * 20_000 + "true) }"
+    overlong = "ASK { FILTER(" + "!" * 60_000 + "true) }"
+    one_long_string = 'ASK { FILTER(STRLEN("' + "x " * 60_000 + '") > 0) }'
+
+    async def scenario(engine: Engine):
+        workers, writer = set(engine.worker_pids), engine._writer.process.pid
+        answers = [await engine.ask(deep), await engine.ask(one_long_string)]
+        await engine.update(insert)
+        for text in (overlong, overlong.replace("ASK", "INSERT { <http://a> <http://b> 1 } WHERE", 1)):
+            with pytest.raises(BadRequest, match=r"60,0\d\d tokens .* at most 50,000"):
+                await (engine.ask(text) if text.startswith("ASK") else engine.update(text))
+        return answers, engine.stats.triples, set(engine.worker_pids) == workers, engine._writer.process.pid == writer
+
+    answers, triples, same_workers, same_writer = run(store, scenario, allow_update=True, workers=2)
+    assert answers == [True, True] and triples == 4
+    assert same_workers and same_writer, "no process died"
+
+
 def test_update_errors(store):
     async def scenario(engine: Engine):
         with pytest.raises(BadRequest, match="syntax error"):
