@@ -5,7 +5,8 @@ A SPARQL query in a URL is percent-encoded almost character by character, and ``
 at a time in Python: 0.1-0.15 ms for a 1 KB query, the largest single cost of a GET request. Here each escape
 ``%XX`` becomes ``\\xXX`` and Python's ``unicode_escape`` codec decodes the whole string at once. A string with a
 malformed escape (``%4g``) takes the slow, lenient way, which keeps it as written, exactly like ``parse_qsl``.
-Bytes are decoded as UTF-8 (bad sequences replaced), also when they arrive unescaped.
+Bytes are decoded as UTF-8, also when they arrive unescaped; a sequence that is not UTF-8 raises
+``UnicodeDecodeError`` (as ``parse_qsl(..., errors="strict")`` does), rather than run a query with U+FFFD in it.
 
 >>> parameters(b"query=SELECT%20%2A%20%7B%3Fs%20%3Fp%20%3Fo%7D&format=json")
 [('query', 'SELECT * {?s ?p ?o}'), ('format', 'json')]
@@ -34,9 +35,9 @@ def decode(raw: bytes) -> str:
     """
     raw = raw.replace(b"+", b" ")
     if b"%" not in raw:
-        return raw.decode("utf-8", "replace")
+        return raw.decode("utf-8")
     try:
         latin1 = raw.replace(b"\\", b"\\\\").replace(b"%", b"\\x").decode("unicode_escape")
     except UnicodeDecodeError:  # an escape that is not two hex digits: decoded one by one, kept as written
-        return unquote_to_bytes(raw).decode("utf-8", "replace")
-    return latin1.encode("latin-1").decode("utf-8", "replace")
+        return unquote_to_bytes(raw).decode("utf-8")
+    return latin1.encode("latin-1").decode("utf-8")

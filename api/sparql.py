@@ -94,7 +94,7 @@ GET_PARAMETERS = [
 @router.get("/sparql", summary="Query by GET, or read the service description", responses=ANSWERS,
             openapi_extra={"parameters": GET_PARAMETERS})
 async def sparql_get(request: Request):
-    params = QueryParams(parameters(request.scope["query_string"]))
+    params = QueryParams(_parameters(request.scope["query_string"], "query string"))
     if "update" in params:
         raise BadRequest("a SPARQL update must be sent by POST (application/sparql-update or a form)")
     queries = params.getlist("query")
@@ -129,13 +129,13 @@ async def sparql_get(request: Request):
 async def sparql_post(request: Request):
     media_type, charset = _content_type(request.headers.get("content-type"))
     body = await read_body(request)
-    params = parameters(request.scope["query_string"])
+    params = _parameters(request.scope["query_string"], "query string")
     if media_type == FORM:
         try:
             body.decode("utf-8")
         except UnicodeDecodeError:
             raise BadRequest("the form is not valid UTF-8") from None
-        params += parameters(body)
+        params += _parameters(body, "form")
         queries = [v for k, v in params if k == "query"]
         updates = [v for k, v in params if k == "update"]
         if queries and updates:
@@ -209,6 +209,13 @@ async def _update(request: Request, text: str, using: list[str], using_named: li
     require_update_rights(request)
     await request.app.state.engine.update(text, using=using, using_named=using_named)
     return Response(status_code=204)
+
+
+def _parameters(raw: bytes, where: str) -> list[tuple[str, str]]:
+    try:
+        return parameters(raw)
+    except UnicodeDecodeError:
+        raise BadRequest(f"the {where} is not UTF-8 once its %-escapes are decoded") from None
 
 
 def require_update_rights(request: Request) -> None:

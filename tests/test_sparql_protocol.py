@@ -320,6 +320,17 @@ def test_a_form_in_utf8_escaped_or_not_is_read_as_utf8(server):
         assert response.json()["results"]["bindings"] == [{"x": {"type": "literal", "value": "会议 100%"}}]
 
 
+def test_escapes_that_are_not_utf8_are_refused_not_replaced(server):
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    latin1 = "query=" + quote('ASK { FILTER("caf\u00e9" = "caf\u00e9") }', safe="", encoding="latin-1")
+    answers = [httpx.get(f"{server.sparql}?{latin1}", timeout=30),
+               httpx.post(server.sparql, content=latin1.encode(), headers=form, timeout=30),
+               httpx.post(f"{server.sparql}?{latin1}", content=b"", headers=form, timeout=30)]
+    for response, where in zip(answers, ("query string", "form", "query string"), strict=True):
+        assert response.status_code == 400, response.text
+        assert f"the {where} is not UTF-8" in response.text
+
+
 def test_cors_allows_any_origin_without_credentials(server):
     simple = get(server, "ASK {}", headers={"Origin": "https://elsewhere.example"})
     assert simple.headers["access-control-allow-origin"] == "*"
