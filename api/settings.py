@@ -15,6 +15,7 @@ api.settings.SettingsError: --allow-update on a non-loopback host (0.0.0.0) need
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,8 +58,8 @@ class Settings:
             raise SettingsError(
                 f"--allow-update on a non-loopback host ({self.host}) needs a token: set {TOKEN_VARIABLE}"
             )
-        if self.timeout <= 0:
-            raise SettingsError(f"the time limit must be positive, not {self.timeout}")
+        if not (math.isfinite(self.timeout) and self.timeout > 0):  # NaN compares false with everything
+            raise SettingsError(f"the time limit must be a positive number of seconds, not {self.timeout}")
         if self.workers < 1:
             raise SettingsError(f"at least one worker is needed, not {self.workers}")
         if self.max_body_bytes < 1 or self.max_result_bytes < 1:

@@ -378,3 +378,16 @@ def test_load_and_validate_say_a_missing_file_is_missing(copy_of, tmp_path, name
     missing = tmp_path / name
     for done in (unkg("load", str(missing), store=store, check=2), unkg("validate", str(missing), check=2)):
         assert done.stderr.strip() == f"error: {missing}: no such file"
+
+
+# --- serve refuses what it cannot serve ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("timeout", ["nan", "inf", "0"])
+def test_serve_refuses_a_time_limit_that_is_not_a_positive_number(loaded, timeout):
+    argv = [*UNKG, "serve", "--timeout", timeout, "--port", "0", "--store", str(loaded)]
+    try:  # refused up front: a server that starts would run until killed
+        done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"unkg serve --timeout {timeout} started serving")
+    assert done.returncode == 2
+    assert done.stderr.strip() == f"error: the time limit must be a positive number of seconds, not {float(timeout)}"
