@@ -99,13 +99,17 @@ async def _write(request: Request, target, *, replace: bool) -> Response:
                                    + ", ".join(f.media_type for f in negotiate.GRAPHS))
     body = await read_body(request)
     try:
-        triples = [quad.triple if isinstance(quad, ox.Quad) else quad
-                   for quad in ox.parse(body, format=rdf_format, base_iri=str(request.url))]
+        quads = list(ox.parse(body, format=rdf_format, base_iri=str(request.url)))
     except SyntaxError as error:
-        raise BadRequest(f"the {media_type} body cannot be read: {error}") from None
+        raise BadRequest(f"the {media_type} body cannot be read: {error.msg}") from None
+    named = sorted({str(quad.graph_name) for quad in quads if not isinstance(quad.graph_name, ox.DefaultGraph)})
+    if named:
+        raise BadRequest(f"the body puts triples in the graph(s) {', '.join(named)}; a Graph Store request writes "
+                         "one graph, the one its graph parameter names: send its triples outside any GRAPH block")
+    triples = [quad.triple for quad in quads]
     data = quads_to_ntriples(triples)
     drop = f"DROP SILENT {_name(target)} ;\n" if replace else ""
     inside = f"GRAPH <{target.value}> {{\n{data}\n}}" if isinstance(target, ox.NamedNode) else data
     create = f" ;\nCREATE SILENT GRAPH <{target.value}>" if isinstance(target, ox.NamedNode) and not data else ""
     existed = await request.app.state.engine.change_graph(f"{drop}INSERT DATA {{ {inside} }}{create}", _iri(target))
-    return Response(status_code=204 if existed and (replace or isinstance(target, ox.NamedNode)) else 201)
+    return Response(status_code=204 if existed else 201)  # 201: a graph was created (the default graph always is)

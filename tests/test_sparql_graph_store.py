@@ -71,13 +71,17 @@ def test_bad_bodies(store_url):
     broken = httpx.put(store_url, params={"graph": NEW}, content="<http://a> <http://b> .",
                        headers={"Content-Type": "text/turtle"})
     assert broken.status_code == 400
-    assert "cannot be read" in broken.text
+    assert "cannot be read" in broken.text and broken.text.count("line 1") == 1
+    trig = httpx.put(store_url, params={"graph": NEW}, content="<http://example.org/other> { <http://a> <http://b> 1 }",
+                     headers={"Content-Type": "application/trig"})
+    assert trig.status_code == 400 and "http://example.org/other" in trig.text
     assert httpx.get(store_url, params={"graph": NEW}).status_code == 404
 
 
 def test_the_default_graph(store_url):
     turtle = {"Content-Type": "text/turtle"}
     assert httpx.put(store_url, params={"default": ""}, content=A, headers=turtle).status_code == 204
+    assert httpx.post(store_url, params={"default": ""}, content=A, headers=turtle).status_code == 204  # exists
     assert read(store_url, default="") == {("http://example.org/a", "http://example.org/p", "one")}
     assert httpx.delete(store_url, params={"default": ""}).status_code == 204
     assert read(store_url, default="") == set()
