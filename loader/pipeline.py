@@ -162,19 +162,23 @@ def _validated_quads(label: str, quads: list[ox.Quad], store: ox.Store) -> Repor
 def write(store: ox.Store, planned: Iterable[Planned]) -> int:
     """Write each planned graph in place of what the store held in it; return how many graphs were written.
 
-    Into a store with data, each graph is replaced in a transaction of its own (:func:`loader.store.write_graph`):
-    readers see the old graph or the new one. Into an empty store there is nothing to keep, so everything goes in
+    Several items planned for one graph (two files called ``same.ttl``, or files loaded with one ``--graph``)
+    fill it together: the graph holds all of them, whether the store was empty or not. Into a store with data,
+    each graph is replaced in a transaction of its own (:func:`loader.store.write_graph`): readers see the old
+    graph or the new one. Into an empty store there is nothing to keep, so everything goes in
     through Oxigraph's bulk loader, about three times faster (:func:`loader.store.bulk_write`), and a failure
     empties the store again.
     """
-    items = [item for item in planned if not item.skipped]
-    graphs = [(item.graph_iri, _quads(item)) for item in items]
+    graphs: dict[str, list[ox.Quad]] = {}
+    for item in planned:
+        if not item.skipped:
+            graphs.setdefault(item.graph_iri, []).extend(_quads(item))
     if is_empty(store):
-        bulk_write(store, [quad for _, quads in graphs for quad in quads])
+        bulk_write(store, [quad for quads in graphs.values() for quad in quads])
     else:
-        for graph_iri, quads in graphs:
+        for graph_iri, quads in graphs.items():
             write_graph(store, graph_iri, quads)
-    return len(items)
+    return len(graphs)
 
 
 def _quads(item: Planned) -> list[ox.Quad]:

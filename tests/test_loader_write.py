@@ -116,6 +116,22 @@ def test_blank_nodes_of_two_files_stay_apart_and_those_of_one_file_stay_together
                                 use_default_graph_as_union=True))
 
 
+def test_files_planned_for_one_graph_fill_it_together_in_an_empty_store_and_in_one_with_data(tmp_path):
+    same = []
+    for folder in ("d1", "d2"):  # two files of the same name: both go to graph file/same.ttl
+        (tmp_path / folder).mkdir()
+        same.append(tmp_path / folder / "same.ttl")
+        same[-1].write_text(f'<https://example.org/{folder}> <https://example.org/p> "from {folder}" .\n',
+                            encoding="utf-8")
+    graph = BASE + "graph/file/same.ttl"
+    empty, used = open_store(tmp_path / "empty"), open_store(tmp_path / "used")
+    bulk_write(used, quads("https://example.org/other", 1))
+    for store in (empty, used):
+        planned = [item for path in same for item in pipeline.plan_rdf_file(store, path, BASE, None)]
+        assert pipeline.write(store, planned) == 1
+        assert {t.object.value for t in graph_of(store, graph)} == {"from d1", "from d2"}
+
+
 def test_types_of_gives_each_class_of_a_resource_once_across_graphs(tmp_path):
     store = open_store(tmp_path / "store")
     a, b, c1, c2 = (ox.NamedNode(f"https://example.org/{n}") for n in ("a", "b", "C1", "C2"))
