@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 
 from rdflib import Graph, Literal, URIRef
@@ -38,6 +39,14 @@ def sha256(entry: SourceEntry) -> str:
     return hashlib.sha256(entry.path.read_bytes()).hexdigest()
 
 
+def entry_sha256(entry: SourceEntry) -> str:
+    """The checksum of the manifest entry: how the file is read (genre, language, evidence, bodies …) changes the
+    graph as much as the file does."""
+    fields = {"id": entry.id, "file": relative_file(entry), "genre": entry.genre, "language": entry.language,
+              "facts": entry.facts}
+    return hashlib.sha256(json.dumps(fields, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
 def relative_file(entry: SourceEntry) -> str:
     try:
         return "data/" + entry.path.relative_to(DATA_DIR).as_posix()
@@ -60,5 +69,6 @@ def describe_source_graph(graph: Graph, entry: SourceEntry, base: str) -> URIRef
     node = URIRef(iris.graph(base, entry.id))
     graph.add((node, RDF.type, UNKG.SourceGraph))
     graph.add((node, UNKG.sha256, Literal(sha256(entry))))
+    graph.add((node, UNKG.entrySha256, Literal(entry_sha256(entry))))
     graph.add((node, UNKG.sourceFile, Literal(relative_file(entry))))
     return node  # each genre's converter says which expression the graph was derived from

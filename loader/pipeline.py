@@ -16,13 +16,22 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from loader import iris
-from loader.build import build_graph, sha256
+from loader.build import build_graph, entry_sha256, sha256
 from loader.errors import SourceError, ValidationFailed
 from loader.manifest import SourceEntry, read_manifest
 from loader.namespaces import ONTOLOGY_IRI, UNKG
 from loader.rdf_files import as_triples, read_quads
 from loader.shacl_sparql import ontology_quads, validate_store
-from loader.store import RDF_TYPE, bulk_write, graph_checksum, graph_node, is_empty, types_of, write_graph
+from loader.store import (
+    ENTRY_SHA256,
+    RDF_TYPE,
+    bulk_write,
+    graph_checksum,
+    graph_node,
+    is_empty,
+    types_of,
+    write_graph,
+)
 from loader.validate import (
     ONTOLOGY_DIR,
     Report,
@@ -104,7 +113,8 @@ def plan_sources(
         if on_source:
             on_source(entry.id)
         graph_iri = iris.graph(base, entry.id)
-        if not force and graph_checksum(store, graph_iri) == sha256(entry):
+        if not force and (graph_checksum(store, graph_iri), graph_checksum(store, graph_iri, ENTRY_SHA256)) == (
+                sha256(entry), entry_sha256(entry)):
             planned.append(Planned(str(entry.path), graph_iri, Graph(), None, skipped=True))
             continue
         graph = build_graph(entry, base)

@@ -21,6 +21,7 @@ from loader.namespaces import UNKG
 
 DEFAULT_STORE = "var/store"
 SHA256 = ox.NamedNode(str(UNKG.sha256))
+ENTRY_SHA256 = ox.NamedNode(str(UNKG.entrySha256))
 RDF_TYPE = ox.NamedNode(str(RDF.type))
 
 
@@ -108,10 +109,11 @@ def drop_graph(store: ox.Store, graph_iri: str) -> None:
     store.update(f"DROP SILENT GRAPH <{graph_iri}>")
 
 
-def graph_checksum(store: ox.Store, graph_iri: str) -> str | None:
-    """The ``unkg:sha256`` a source graph records about itself, or None when the graph is not loaded."""
+def graph_checksum(store: ox.Store, graph_iri: str, of: ox.NamedNode = SHA256) -> str | None:
+    """The ``unkg:sha256`` (or the checksum ``of``) a source graph records about itself, or None when the graph is
+    not loaded or records none."""
     graph = ox.NamedNode(graph_iri)
-    for quad in store.quads_for_pattern(graph, SHA256, None, graph):
+    for quad in store.quads_for_pattern(graph, of, None, graph):
         return quad.object.value
     return None
 

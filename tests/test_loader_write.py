@@ -3,6 +3,7 @@ store with data; RDF files validated as a whole by the shapes compiled to SPARQL
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -10,6 +11,7 @@ import pytest
 
 from loader import pipeline
 from loader.errors import SourceError, StoreError, ValidationFailed
+from loader.manifest import read_manifest
 from loader.store import RDF_TYPE, bulk_write, is_empty, open_store, types_of, write_graph
 
 BASE = "https://w3id.org/unkg/"
@@ -130,6 +132,16 @@ def test_files_planned_for_one_graph_fill_it_together_in_an_empty_store_and_in_o
         planned = [item for path in same for item in pipeline.plan_rdf_file(store, path, BASE, None)]
         assert pipeline.write(store, planned) == 1
         assert {t.object.value for t in graph_of(store, graph)} == {"from d1", "from d2"}
+
+
+def test_a_source_is_rebuilt_when_its_manifest_entry_changes_not_only_its_file(tmp_path):
+    entries = read_manifest()
+    store = open_store(tmp_path / "store")
+    pipeline.write(store, pipeline.plan_sources(store, entries, BASE))
+    assert [item.skipped for item in pipeline.plan_sources(store, entries, BASE)] == [True] * len(entries)
+    edited = [replace(entries[0], facts={**entries[0].facts, "comment": "edited"}), *entries[1:]]
+    rebuilt = [not item.skipped for item in pipeline.plan_sources(store, edited, BASE)]
+    assert rebuilt == [True] + [False] * (len(entries) - 1)
 
 
 def test_types_of_gives_each_class_of_a_resource_once_across_graphs(tmp_path):
