@@ -270,6 +270,15 @@ def test_query_never_fetches_a_url(loaded, trap):
     assert trap.requests == []
 
 
+def test_a_long_chain_is_answered_and_an_overlong_query_refused_without_a_crash(loaded, tmp_path):
+    deep, overlong = tmp_path / "deep.rq", tmp_path / "overlong.rq"
+    deep.write_text("ASK { FILTER(" + "!" * 20_000 + "true) }")  # overflowed the main thread's stack: exit -11
+    overlong.write_text("ASK { FILTER(" + "!" * 60_000 + "true) }")
+    assert unkg("query", "-f", str(deep), store=loaded, check=0).stdout.strip() == "true"
+    refused = unkg("query", "-f", str(overlong), store=loaded, check=2)
+    assert "60,007 tokens" in refused.stderr and "Traceback" not in refused.stderr
+
+
 def test_query_syntax_error_is_one_line(loaded):
     done = unkg("query", "SELECT * WHERE { ?s ?p }", store=loaded, check=2)
     assert len(done.stderr.strip().splitlines()) == 1

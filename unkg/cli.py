@@ -263,6 +263,8 @@ def query(
 
     Example: unkg query 'SELECT ?item ?title WHERE { ?item a unkg:AgendaItem ; unkg:title ?title }'
     """
+    from api.sparql_text import MAX_TOKENS, size
+    from api.stack import on_deep_stack
     from loader.namespaces import PREFIXES
     from loader.store import open_store, store_path
 
@@ -279,10 +281,13 @@ def query(
                                 f"{error.start}); a query file must be UTF-8") from None
         check_utf8(text)
         refuse_remote(text)
+        if (tokens := size(text)) > MAX_TOKENS:
+            raise UnkgError(f"the query holds {tokens:,} tokens or more; at most {MAX_TOKENS:,} (Oxigraph recurses "
+                            "once per element of a query, and a longer one could overflow its stack)")
         db = open_store(store_path(str(store) if store else None), read_only=True)
         try:
-            result = db.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
-            print_result(result, format)
+            on_deep_stack(lambda: print_result(db.query(text, prefixes=PREFIXES, use_default_graph_as_union=True),
+                                               format))  # Oxigraph evaluates as the results are printed
         except SyntaxError as error:
             raise UnkgError("query syntax error: " + " ".join(str(error).split()) + update_note(text)) from None
         except (RuntimeError, OSError) as error:
