@@ -12,6 +12,7 @@ with it. The big stack is address space, not memory: pages are used only as deep
 from __future__ import annotations
 
 import threading
+import traceback
 
 STACK_BYTES = 1 << 30
 _starting = threading.Lock()  # threading.stack_size is process-wide: set it for one thread at a time
@@ -25,6 +26,9 @@ def on_deep_stack(function, *args):
         try:
             outcome["result"] = function(*args)
         except BaseException as error:  # handed to the caller, as if raised there
+            # without the locals of the frames it passed through: pyoxigraph's results must be dropped on the thread
+            # that made them ("unsendable"), not when the caller's traceback goes
+            traceback.clear_frames(error.__traceback__)
             outcome["error"] = error
 
     with _starting:
