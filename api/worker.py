@@ -22,6 +22,7 @@ import re
 import threading
 import time
 import traceback
+from collections.abc import Iterator
 from multiprocessing.connection import Connection
 
 import pyoxigraph as ox
@@ -84,15 +85,11 @@ class ChunkWriter:
 
 def main(connection: Connection, store_path: str) -> None:
     """Serve jobs from ``connection`` until the parent goes away."""
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="watch-parent", daemon=True).start()
+    _watch_parent()
     store = open_read_only(store_path)
     generation = 0
     connection.send_bytes(READY)
-    while True:
-        try:
-            job = json.loads(connection.recv_bytes())
-        except (EOFError, OSError):
-            return
+    for job in _jobs(connection):
         if job["generation"] != generation:
             store, generation = open_read_only(store_path), job["generation"]
         writer = ChunkWriter(connection, {}, job["max_bytes"])
@@ -127,18 +124,14 @@ def serve_updates(connection: Connection, store_path: str) -> None:
     from loader.errors import StoreError
     from loader.store import open_store  # imports rdflib: only this process pays for it
 
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="watch-parent", daemon=True).start()
+    _watch_parent()
     try:
         store = open_store(store_path, create=False)
     except StoreError as error:
         _send_error(connection, 503, str(error))
         return
     connection.send_bytes(READY)
-    while True:
-        try:
-            job = json.loads(connection.recv_bytes())
-        except (EOFError, OSError):
-            return
+    for job in _jobs(connection):
         try:
             existed = job["graph"] is None or store.contains_named_graph(_named_node(job["graph"]))
             if existed or not job["if_exists"]:
@@ -152,6 +145,19 @@ def serve_updates(connection: Connection, store_path: str) -> None:
             _send_error(connection, 400, "the update nests too deeply to be evaluated")
         except Exception as error:  # an allowed LOAD or SERVICE that failed, or an Oxigraph failure: nothing applied
             _send_error(connection, 500, f"the update failed: {type(error).__name__}: {error}")
+
+
+def _jobs(connection: Connection) -> Iterator[dict]:
+    """Each job the parent sends, until it goes away."""
+    while True:
+        try:
+            yield json.loads(connection.recv_bytes())
+        except (EOFError, OSError):
+            return
+
+
+def _watch_parent() -> None:
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="watch-parent", daemon=True).start()
 
 
 def _exit_with_parent(parent: int) -> None:
