@@ -159,13 +159,15 @@ class Engine:
         default_graph: list[str] | None = None,
         named_graphs: list[str] | None = None,
         timeout: float | None = None,
+        format_parameter: str | None = None,
     ) -> Result:
         """Run ``query`` and return its result once the first chunk is ready.
 
         ``results_format`` / ``graph_format``: the media type for SELECT/ASK and for CONSTRUCT/DESCRIBE results;
         None means the client accepts none (406 if the query needs it). ``default_graph`` / ``named_graphs``: the
         protocol's dataset (graph IRIs), which replaces the query's own. ``timeout``: a shorter limit in seconds
-        than the operator's (waiting for a free worker counts).
+        than the operator's (waiting for a free worker counts). ``format_parameter``: the protocol's ``format=``
+        the formats came from, if any (named in a 406).
         """
         loop = asyncio.get_running_loop()
         limit = min(timeout, self.settings.timeout) if timeout else self.settings.timeout
@@ -183,6 +185,7 @@ class Engine:
             "results_format": results_format,
             "graph_format": graph_format,
             "max_bytes": self.settings.max_result_bytes,
+            "format": format_parameter,
         }
         message = b""
         try:

@@ -105,7 +105,8 @@ async def sparql_get(request: Request):
     if not queries:
         return _service_description(request)
     return await _answer(request, _one(queries, "query"), params.getlist("default-graph-uri"),
-                         params.getlist("named-graph-uri"), params.get("format"))
+                         params.getlist("named-graph-uri"),
+                         _one(params.getlist("format"), "format") if "format" in params else None)
 
 
 @router.post(
@@ -199,6 +200,7 @@ async def _answer(request: Request, query: str, default_graphs: list[str], named
         graph_format=graphs.media_type if graphs else None,
         default_graph=default_graphs or None,
         named_graphs=named_graphs or None,
+        format_parameter=format_parameter,
     )
     if result.complete:
         return Response(result.first, media_type=result.media_type, headers=VARY)

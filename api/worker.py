@@ -225,6 +225,8 @@ def _evaluate(store: ox.Store, query: str, options: dict, job: dict, writer: Chu
         kind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
     if media_type is None:
         wanted = "RDF (CONSTRUCT/DESCRIBE)" if kind == "graph" else "query results (SELECT/ASK)"
+        if job.get("format"):  # the client asked by the format parameter, not by Accept
+            raise JobError(406, f"format={job['format']} cannot carry {wanted}")
         raise JobError(406, f"none of the formats in the Accept header can carry {wanted}")
     writer.head = {"media_type": media_type, "kind": kind}
     if kind == "graph":

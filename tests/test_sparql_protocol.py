@@ -111,7 +111,12 @@ def test_unknown_format_parameter_is_a_bad_request(server):
 def test_format_parameter_of_the_wrong_kind_is_not_acceptable(server):
     response = get(server, SELECT, params={"format": "turtle"})
     assert response.status_code == 406
-    assert "SELECT" in response.text
+    assert "SELECT" in response.text and "format=turtle cannot carry" in response.text  # not blamed on Accept
+
+
+def test_the_format_parameter_is_given_once_on_get_as_on_post(server):
+    twice = httpx.get(server.sparql, params=[("query", SELECT), ("format", "csv"), ("format", "json")], timeout=30)
+    assert twice.status_code == 400 and "exactly one 'format'" in twice.text
 
 
 def test_defaults_without_accept(server):
