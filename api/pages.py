@@ -183,8 +183,8 @@ def describe_ontology(run_select: RunSelect):
 @router.api_route("/about", methods=["GET", "HEAD"], include_in_schema=False)
 async def about(request: Request, iri: str = "", format: str | None = None) -> Response:
     """A page for an IRI the store describes that is not under the base (a web page, a language)."""
-    if not iri:
-        raise NotFound("give the IRI to describe: /about?iri=…")
+    if not iri.strip():
+        raise BadRequest("give the IRI to describe: /about?iri=…")
     local = local_path(iri, base_of(request))
     if local is not None and not format:
         return Response(status_code=303, headers={"Location": origin_of(request) + quote(local, safe=IRI_PATH_SAFE)})

@@ -504,3 +504,9 @@ def test_about_an_iri_written_in_unicode_leads_to_its_page(odd_iri_server, iri, 
                          follow_redirects=True, timeout=30)
     assert response.status_code == 200 and label in response.text
     assert f'<code id="canonical-iri">{iri}</code>' in response.text
+
+
+def test_about_without_an_iri_is_a_bad_request(real_server):
+    for path in ("/about", "/about?iri=", "/about?iri=%20"):
+        response = get(real_server, path)
+        assert response.status_code == 400 and "give the IRI" in response.text, path
