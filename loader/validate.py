@@ -206,8 +206,21 @@ def path_label(finding: Finding, short: bool = False) -> str:
     return re.sub(r"<([^>]*)>", lambda iri: _short(iri.group(1)), text) if short else text
 
 
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    r"""``text`` with control characters written as escapes, so data cannot move the cursor or recolour a terminal,
+    nor break a finding over two lines.
+
+    >>> print(printable("a\x1b[2Jb\nc"))
+    a\x1b[2Jb\x0ac
+    """
+    return CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
+
+
 def as_text(reports: dict[str, Report]) -> str:
-    """One block per file: ``file: Violation: <resource> <property>: message``."""
+    """One block per file: ``file: Violation: <resource> <property>: message`` (control characters escaped)."""
     lines = []
     for source, report in reports.items():
         if not report.findings:
@@ -216,7 +229,7 @@ def as_text(reports: dict[str, Report]) -> str:
         for f in report.findings:
             where = f"<{f.focus}>" + (f" {path_label(f, short=True)}" if f.path else "")
             value = f" (value: {f.value})" if f.value and f.value not in f.message else ""
-            lines.append(f"{source}: {f.severity}: {where}: {f.message}{value} [shape {_short(f.shape)}]")
+            lines.append(printable(f"{source}: {f.severity}: {where}: {f.message}{value} [shape {_short(f.shape)}]"))
         verdict = "conforms" if report.conforms else f"does not conform ({len(report.violations)} violations)"
         lines.append(f"{source}: {verdict}, {len(report.warnings)} warnings")
     return "\n".join(lines) + "\n"

@@ -108,6 +108,15 @@ def test_validate_non_conforming_data_names_the_resource(tmp_path):
     assert junit.startswith("<?xml") and "<failure" in junit
 
 
+def test_validate_writes_control_characters_from_data_as_escapes(tmp_path):
+    data = tmp_path / "escape.ttl"
+    data.write_text('<https://example.org/m> a <https://w3id.org/unkg/ontology#Meeting> ; '
+                    '<https://w3id.org/unkg/ontology#meetingNumber> "1\\u001b[2J\\nX" .\n', encoding="utf-8")
+    text = unkg("validate", str(data), check=1).stdout
+    assert "\x1b" not in text  # the terminal never sees the escape sequence
+    assert "(value: 1\\x1b[2J\\x0aX)" in text  # nor a line break inside a finding
+
+
 def test_validate_conforming_user_file(tmp_path):
     data = tmp_path / "ok.nt"
     data.write_text("<https://example.org/a> <https://example.org/p> \"x\" .\n")
