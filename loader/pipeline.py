@@ -29,6 +29,7 @@ from loader.store import (
     graph_checksum,
     graph_node,
     is_empty,
+    neighbourhood,
     types_of,
     write_graph,
 )
@@ -149,18 +150,27 @@ def plan_rdf_file(store: ox.Store, path: Path, base: str, graph_iri: str | None,
                               path=str(path))
     if not graphs:
         raise SourceError("holds no triples", path=str(path))
-    report = _validated_quads(str(path), quads, store)
+    report = _validated_quads(str(path), quads, store, replaced=set(graphs))
     return [Planned(str(path), name.value, in_graph, report) for name, in_graph in graphs.items()]
 
 
-def _validated_quads(label: str, quads: list[ox.Quad], store: ox.Store) -> Report:
-    """Validate the quads' union with the ontology and the types the store gives the IRIs they reference."""
+def _validated_quads(label: str, quads: list[ox.Quad], store: ox.Store, replaced: set = frozenset()) -> Report:
+    """Validate the quads' union with the ontology, the types the store gives the IRIs they reference, and, for
+    a resource the file describes without giving its type, what the store already says around it (outside the
+    graphs ``replaced``, which this load overwrites): a file that adds a second meeting number to a meeting
+    described elsewhere is refused, as the whole meeting would be, instead of passing untargeted by any shape.
+    (A resource the file types is checked on what the file says of it; looking around hubs such as a body, which
+    every meeting document restates, would make one more document cost as much as the store.)"""
     staging = ox.Store()
     staging.bulk_extend(quads)  # in memory, nothing to lose: the faster way in
     staging.extend(ontology_quads())
     described = {q.subject for q in quads}
-    if not is_empty(store):  # an empty store has no types to give
-        referenced = {q.object for q in quads if isinstance(q.object, ox.NamedNode) and q.predicate != RDF_TYPE}
+    if not is_empty(store):  # an empty store has nothing to add
+        typed = {q.subject for q in quads if q.predicate == RDF_TYPE}
+        around = neighbourhood(store, [s for s in described - typed if isinstance(s, ox.NamedNode)], replaced)
+        staging.extend(ox.Quad(q.subject, q.predicate, q.object) for q in around)
+        referenced = {q.object for q in [*quads, *around]
+                      if isinstance(q.object, ox.NamedNode) and q.predicate != RDF_TYPE}
         staging.extend(ox.Quad(s, RDF_TYPE, c) for s, c in types_of(store, referenced - described))
     report = validate_store(staging, {s.value for s in described}, union=True)
     if not report.conforms:

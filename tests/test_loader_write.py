@@ -15,6 +15,7 @@ from loader.manifest import read_manifest
 from loader.store import RDF_TYPE, bulk_write, is_empty, open_store, types_of, write_graph
 
 BASE = "https://w3id.org/unkg/"
+UNKG = "https://w3id.org/unkg/ontology#"
 P = ox.NamedNode("https://example.org/p")
 
 
@@ -142,6 +143,41 @@ def test_a_source_is_rebuilt_when_its_manifest_entry_changes_not_only_its_file(t
     edited = [replace(entries[0], facts={**entries[0].facts, "comment": "edited"}), *entries[1:]]
     rebuilt = [not item.skipped for item in pipeline.plan_sources(store, edited, BASE)]
     assert rebuilt == [True] + [False] * (len(entries) - 1)
+
+
+PLACE = "<https://example.org/place> "
+PLACE_TYPED = PLACE + "a <https://w3id.org/unkg/ontology#Place> ; "
+NAME = "<http://www.w3.org/2004/02/skos/core#prefLabel> "
+
+
+def load_text(store: ox.Store, path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+    pipeline.write(store, pipeline.plan_rdf_file(store, path, BASE, None))
+
+
+def test_a_file_adding_to_a_resource_described_elsewhere_is_validated_with_all_of_it(tmp_path):
+    store = open_store(tmp_path / "store")
+    load_text(store, tmp_path / "a.ttl", PLACE_TYPED + NAME + '"Wien"@de .\n')
+    with pytest.raises(ValidationFailed) as refused:  # no type in the file: the store's says it is a place
+        load_text(store, tmp_path / "b.ttl", PLACE + NAME + '"Vienna"@de .\n')
+    assert {f.component for f in refused.value.report.violations} == {"UniqueLangConstraintComponent"}
+    load_text(store, tmp_path / "c.ttl", PLACE + NAME + '"Vienna"@en .\n')  # another language: fine
+    load_text(store, tmp_path / "a.ttl", PLACE_TYPED + NAME + '"Wien (Stadt)"@de .\n')  # a.ttl's old name goes
+    names = {q.object.value for q in store.quads_for_pattern(ox.NamedNode("https://example.org/place"), None, None)
+             if q.predicate.value.endswith("prefLabel")}
+    assert names == {"Wien (Stadt)", "Vienna"}
+
+
+def test_adding_to_the_bundled_meeting_and_agenda_is_checked_without_false_alarms(tmp_path):
+    store = open_store(tmp_path / "store")
+    pipeline.load_all(store, BASE)
+    meeting, agenda = (next(iter(store.query(f"SELECT ?x WHERE {{ GRAPH ?g {{ ?x a <{UNKG}{kind}> }} }}")))["x"]
+                       for kind in ("Meeting", "Agenda"))
+    comment = "<http://www.w3.org/2000/01/rdf-schema#comment>"
+    load_text(store, tmp_path / "notes.ttl", f'{meeting} {comment} "noted" .\n{agenda} {comment} "noted" .\n')
+    with pytest.raises(ValidationFailed) as refused:
+        load_text(store, tmp_path / "number.ttl", f'{meeting} <{UNKG}meetingNumber> "not a number" .\n')
+    assert {f.focus for f in refused.value.report.violations} == {meeting.value}
 
 
 def test_types_of_gives_each_class_of_a_resource_once_across_graphs(tmp_path):
