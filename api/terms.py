@@ -83,12 +83,7 @@ class Term:
             return f"_:{self.value}"
         if self.kind == "triple":
             return self.value
-        text = self.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-        if self.lang:
-            return f'"{text}"@{self.lang}'
-        if self.datatype:
-            return f'"{text}"^^<{self.datatype}>'
-        return f'"{text}"'
+        return self._literal(lambda iri: f"<{iri}>")
 
     def sparql(self) -> str:
         """The term in SPARQL syntax, safe to put in a query."""
@@ -98,11 +93,16 @@ class Term:
             raise ValueError("a blank node cannot be written into a query")
         if self.kind == "triple":
             return "<<( " + " ".join(part.sparql() for part in self.triple) + " )>>"
+        return self._literal(iri_ref)
+
+    def _literal(self, datatype_ref) -> str:
+        """The literal, quoted and escaped as N-Triples and SPARQL both read it; ``datatype_ref`` writes the
+        datatype's IRI."""
         text = self.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
         if self.lang:
             return f'"{text}"@{self.lang}'
         if self.datatype:
-            return f'"{text}"^^{iri_ref(self.datatype)}'
+            return f'"{text}"^^{datatype_ref(self.datatype)}'
         return f'"{text}"'
 
 
