@@ -207,7 +207,11 @@ async def about(request: Request, iri: str = "", format: str | None = None) -> R
 async def resource(request: Request, path: str) -> Response:
     """Any IRI under the base, at its own path; ``.ttl``, ``.jsonld``, ``.nt``, ``.html`` pick a format."""
     base = base_of(request)
-    stem, suffix = split_suffix(raw_path(request))
+    path = raw_path(request)
+    stem, suffix = split_suffix(path)
+    if suffix is not None and await run_in_threadpool(any_described, candidate_iris(path, base),
+                                                      run_select_for(request)):
+        stem, suffix = path, None  # an IRI that ends like a format suffix (thing/data.rdf) is itself the resource
     chosen = requested_format(request, suffix)
     candidates = candidate_iris(stem, base)
     for iri in candidates:
@@ -218,6 +222,17 @@ async def resource(request: Request, path: str) -> Response:
     else:
         return await not_found(request, chosen, candidates[0] if candidates else iri_for_path(stem, base))
     return respond(request, chosen, description, page_url=origin_of(request) + stem)
+
+
+def any_described(iris: list[str], run_select: RunSelect) -> bool:
+    """Whether the store says anything about one of ``iris``."""
+    for iri in iris:
+        try:
+            if rows(run_select, query_files.fill("resource_exists", resource=Term("uri", iri))):
+                return True
+        except ValueError:  # not an IRI that can be queried: nothing is known about it
+            continue
+    return False
 
 
 async def not_found(request: Request, chosen: Format, iri: str) -> Response:

@@ -422,6 +422,7 @@ ODD_IRIS_DATA = """
 <https://w3id.org/unkg/thing/ü> rdfs:label "written in Unicode, Latin-1"@en .
 <https://w3id.org/unkg/thing/中> rdfs:label "written in Unicode, beyond Latin-1"@en .
 <https://w3id.org/unkg/thing/%C3%A4> rdfs:label "stored percent-encoded"@en .
+<https://w3id.org/unkg/thing/data.rdf> rdfs:label "ends like a format suffix"@en .
 <https://w3id.org/unkg/thing/tt> rdfs:label "has a triple term"@en ;
     <http://ex/says> <<( <https://w3id.org/unkg/thing/%C3%A4> <http://ex/b> "<b>x</b>"@en )>> .
 """
@@ -510,3 +511,11 @@ def test_about_without_an_iri_is_a_bad_request(real_server):
     for path in ("/about", "/about?iri=", "/about?iri=%20"):
         response = get(real_server, path)
         assert response.status_code == 400 and "give the IRI" in response.text, path
+
+
+def test_an_iri_that_ends_like_a_format_suffix_is_its_own_page(odd_iri_server):
+    page = get(odd_iri_server, "/thing/data.rdf")  # not RDF/XML of thing/data, which the store does not hold
+    assert page.status_code == 200 and "ends like a format suffix" in page.text
+    turtle = get(odd_iri_server, "/thing/data.rdf.ttl", accept="text/turtle")
+    assert turtle.status_code == 200 and "ends like a format suffix" in turtle.text
+    assert get(odd_iri_server, "/thing/other.rdf").status_code == 404
