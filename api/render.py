@@ -182,11 +182,13 @@ def local_path(iri: str, base: str) -> str | None:
     '/ontology#Meeting'
     >>> local_path("https://www.unodc.org/", "https://w3id.org/unkg/") is None
     True
+    >>> local_path("https://w3id.org/unkg/thing/q?x=1#f", "https://w3id.org/unkg/")  # part of the path, not a query
+    '/thing/q%3Fx=1%23f'
     """
     if iri == ONTOLOGY_IRI or iri.startswith(ONTOLOGY_IRI + "#"):
         return "/ontology" + iri[len(ONTOLOGY_IRI):]
     if iri.startswith(base):
-        return "/" + iri[len(base):]
+        return "/" + iri[len(base):].replace("?", "%3F").replace("#", "%23")
     return None
 
 

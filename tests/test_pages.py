@@ -423,6 +423,10 @@ ODD_IRIS_DATA = """
 <https://w3id.org/unkg/thing/中> rdfs:label "written in Unicode, beyond Latin-1"@en .
 <https://w3id.org/unkg/thing/%C3%A4> rdfs:label "stored percent-encoded"@en .
 <https://w3id.org/unkg/thing/data.rdf> rdfs:label "ends like a format suffix"@en .
+<https://w3id.org/unkg/thing/q?x=1> rdfs:label "has a question mark"@en .
+<https://w3id.org/unkg/thing/h#frag> rdfs:label "has a hash"@en .
+<https://w3id.org/unkg/thing/hub> rdfs:label "links to them"@en ;
+    rdfs:seeAlso <https://w3id.org/unkg/thing/q?x=1>, <https://w3id.org/unkg/thing/h#frag> .
 <https://w3id.org/unkg/thing/tt> rdfs:label "has a triple term"@en ;
     <http://ex/says> <<( <https://w3id.org/unkg/thing/%C3%A4> <http://ex/b> "<b>x</b>"@en )>> .
 """
@@ -519,3 +523,11 @@ def test_an_iri_that_ends_like_a_format_suffix_is_its_own_page(odd_iri_server):
     turtle = get(odd_iri_server, "/thing/data.rdf.ttl", accept="text/turtle")
     assert turtle.status_code == 200 and "ends like a format suffix" in turtle.text
     assert get(odd_iri_server, "/thing/other.rdf").status_code == 404
+
+
+def test_links_to_iris_with_a_question_mark_or_a_hash_lead_to_their_pages(odd_iri_server):
+    hub = get(odd_iri_server, "/thing/hub").text
+    for path, label in (("/thing/q%3Fx=1", "has a question mark"), ("/thing/h%23frag", "has a hash")):
+        assert f'href="{odd_iri_server}{path}"' in hub
+        page = get(odd_iri_server, path)
+        assert page.status_code == 200 and label in page.text, path

@@ -22,7 +22,8 @@
 
   function localHref(iri) {
     if (iri === ontology || iri.indexOf(ontology + "#") === 0) return origin + "/ontology" + iri.slice(ontology.length);
-    if (iri.indexOf(base) === 0) return origin + "/" + iri.slice(base.length);
+    // "?" and "#" in an IRI under the base are part of its path here, not a query or a fragment
+    if (iri.indexOf(base) === 0) return origin + "/" + iri.slice(base.length).replace(/\?/g, "%3F").replace(/#/g, "%23");
     if (/^https?:/.test(iri)) return origin + "/about?iri=" + encodeURIComponent(iri);
     return null;
   }
