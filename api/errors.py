@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 
 class HttpError(Exception):
@@ -72,5 +73,14 @@ async def _handle(request: Request, error: Exception) -> PlainTextResponse:
     return response(error)
 
 
+async def _handle_routing(request: Request, error: Exception) -> PlainTextResponse:
+    """Starlette's own errors (405 for a method a route does not take, 404 for a path no route matches) in plain
+    text like every other error, not FastAPI's JSON; the ``Allow`` header is kept."""
+    assert isinstance(error, StarletteHTTPException)
+    return PlainTextResponse(f"{error.detail}\n", status_code=error.status_code,
+                             headers={"Vary": "Accept", **(error.headers or {})})
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(HttpError, _handle)
+    app.add_exception_handler(StarletteHTTPException, _handle_routing)

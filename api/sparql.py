@@ -269,6 +269,9 @@ def _unacceptable(accept: str | None, format_parameter: str | None, formats=None
     return f"nothing this endpoint writes matches {asked}; it offers {offered}"
 
 
+ALLOWED = "GET, HEAD, POST"
+
+
 class QueriesFirst:
     """ASGI middleware for the hot path: GET, HEAD and POST ``/sparql`` go straight to :func:`sparql_get` and
     :func:`sparql_post`, past the framework below (see :mod:`api.app`); everything else goes on down. The routes
@@ -281,9 +284,13 @@ class QueriesFirst:
         self.app = app
 
     async def __call__(self, scope, receive, send) -> None:
-        handler = self.HANDLERS.get(scope.get("method")) if scope["type"] == "http" else None
-        if handler is None or scope["path"] != "/sparql":
+        if scope["type"] != "http" or scope["path"] != "/sparql":
             await self.app(scope, receive, send)
+            return
+        handler = self.HANDLERS.get(scope["method"])
+        if handler is None:  # the router would name only the first route's method in Allow
+            response = PlainTextResponse("Method Not Allowed\n", status_code=405, headers={"Allow": ALLOWED})
+            await response(scope, receive, send)
             return
         try:
             response = await handler(Request(scope, receive))

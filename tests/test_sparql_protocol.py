@@ -405,3 +405,13 @@ def test_queries_skip_the_router_and_openapi_still_documents_them(server, tmp_pa
                                                                    "named-graph-uri", "format"}
     assert {"application/sparql-query", "application/sparql-update"} <= set(
         operations["post"]["requestBody"]["content"])
+
+
+def test_a_method_the_endpoint_does_not_take_is_405_in_plain_text(server):
+    for method in ("PUT", "DELETE", "PATCH"):
+        response = httpx.request(method, server.sparql, timeout=30)
+        assert response.status_code == 405, method
+        assert response.headers["content-type"].startswith("text/plain") and "Method Not Allowed" in response.text
+        assert "GET" in response.headers["allow"] and "POST" in response.headers["allow"]
+    unrouted = httpx.get(server.origin + "/a%0Ab", timeout=30)  # no route takes a line feed: the router's own 404
+    assert unrouted.status_code == 404 and unrouted.headers["content-type"].startswith("text/plain")
