@@ -109,8 +109,7 @@ def neighbourhood(store: ox.Store, resources: Iterable[ox.NamedNode], outside: s
     """What the store says about ``resources`` that it already holds, and around them, outside the graphs
     ``outside``: their statements, the statements that point at them, and the statements of every resource
     either of those links to (a shape may follow a link: a meeting's dates through the event it is part of, an
-    agenda's items through their ``inAgenda``). Empty for resources new to the store, so a new document costs one
-    index look-up per resource."""
+    agenda's items through their ``inAgenda``). Empty for resources new to the store: two index look-ups each."""
     found: set[ox.Quad] = set()
     neighbours: set = set()
 
@@ -120,10 +119,7 @@ def neighbourhood(store: ox.Store, resources: Iterable[ox.NamedNode], outside: s
                 found.add(quad)
 
     for resource in resources:
-        before = len(found)
         keep(store.quads_for_pattern(resource, None, None, None))
-        if len(found) == before and not any(True for _ in store.quads_for_pattern(None, None, resource, None)):
-            continue  # new to the store
         keep(store.quads_for_pattern(None, None, resource, None))
     for quad in found:
         neighbours.update(term for term in (quad.subject, quad.object) if isinstance(term, ox.NamedNode))
