@@ -20,7 +20,7 @@ from loader.build import build_graph, entry_sha256, sha256
 from loader.errors import SourceError, ValidationFailed
 from loader.manifest import SourceEntry, read_manifest
 from loader.namespaces import ONTOLOGY_IRI, UNKG
-from loader.rdf_files import as_triples, read_quads
+from loader.rdf_files import as_triples, read_quads, to_rdflib
 from loader.shacl_sparql import ontology_quads, validate_store
 from loader.store import (
     ENTRY_SHA256,
@@ -177,6 +177,17 @@ def _validated_quads(label: str, quads: list[ox.Quad], store: ox.Store, replaced
         raise ValidationFailed(f"does not conform to the shapes ({len(report.violations)} violations)",
                                report, path=label)
     return report
+
+
+def around_in_store(store: ox.Store, graph: Graph, replaced: set) -> Graph:
+    """For ``unkg validate --store`` (pySHACL): what the store says around the resources ``graph`` describes
+    without giving their type, outside the graphs ``replaced``, as :func:`_validated_quads` adds it for a load."""
+    typed = set(graph.subjects(RDF.type, None))
+    untyped = [ox.NamedNode(str(s)) for s in set(graph.subjects()) - typed if isinstance(s, URIRef)]
+    around = Graph()
+    for quad in neighbourhood(store, untyped, replaced):
+        around.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+    return around
 
 
 def write(store: ox.Store, planned: Iterable[Planned]) -> int:

@@ -117,6 +117,17 @@ def test_validate_writes_control_characters_from_data_as_escapes(tmp_path):
     assert "(value: 1\\x1b[2J\\x0aX)" in text  # nor a line break inside a finding
 
 
+def test_validate_with_a_store_checks_a_file_that_adds_to_a_resource_it_does_not_type(loaded, tmp_path):
+    meeting = "<https://w3id.org/unkg/meeting/CTOC-COP/WG.3/14>"
+    adds = tmp_path / "adds.ttl"
+    adds.write_text(f'{meeting} <https://w3id.org/unkg/ontology#meetingNumber> "not a number" .\n', encoding="utf-8")
+    notes = tmp_path / "notes.ttl"
+    notes.write_text(f'{meeting} <http://www.w3.org/2000/01/rdf-schema#comment> "noted" .\n', encoding="utf-8")
+    assert "meetingNumber" in unkg("validate", str(adds), "--store", str(loaded), check=1).stdout
+    unkg("validate", str(notes), "--store", str(loaded), check=0)
+    unkg("validate", str(adds), check=0)  # without a store nothing says it is a meeting
+
+
 def test_validate_conforming_user_file(tmp_path):
     data = tmp_path / "ok.nt"
     data.write_text("<https://example.org/a> <https://example.org/p> \"x\" .\n")

@@ -185,12 +185,13 @@ def validate(
     reports = {}
     try:
         base = data_base()
-        lookups = []
+        lookups, db = [], None
         if store is not None:
             from loader.pipeline import store_type_lookup
             from loader.store import open_store
 
-            lookups.append(store_type_lookup(open_store(store, read_only=True)))
+            db = open_store(store, read_only=True)
+            lookups.append(store_type_lookup(db))
         built = Graph()
         lookups.insert(0, graph_type_lookup(built))
         manifests = [f for f in files or [] if f.suffix == ".toml"]
@@ -200,11 +201,21 @@ def validate(
             reports[str(entry.path)] = run_validation(graph, context_graph(graph, lookups))
             built += graph
         for f in [f for f in files or [] if f.suffix != ".toml"]:
-            dataset = to_dataset(read_quads(f))
+            quads = read_quads(f)
+            dataset = to_dataset(quads)
             graph = Graph()
             for context in dataset.graphs():
                 graph += context
-            reports[str(f)] = run_validation(graph, context_graph(graph, lookups))
+            around = Graph()
+            if db is not None:  # what the store says of resources the file adds to without typing them
+                import pyoxigraph as ox
+
+                from loader.iris import graph as graph_iri
+                from loader.pipeline import around_in_store
+
+                replaced = {q.graph_name for q in quads if isinstance(q.graph_name, ox.NamedNode)}
+                around = around_in_store(db, graph, replaced | {ox.NamedNode(graph_iri(base, "file/" + f.name))})
+            reports[str(f)] = run_validation(graph, context_graph(graph + around, lookups) + around)
     except UnkgError as error:
         raise fail(error) from None
     sys.stdout.write(RENDERERS[format.value](reports))
