@@ -32,14 +32,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def make_store(path: Path, graphs: dict[str, str | bytes]) -> Path:
-    """A new store at ``path`` holding each named graph IRI's N-Triples; closed again, ready to serve."""
+def make_store(path: Path, graphs: dict[str, str | bytes], *, turtle: bool = False) -> Path:
+    """A new store at ``path`` holding each named graph IRI's N-Triples (or Turtle); closed again, ready to
+    serve."""
     import pyoxigraph as ox
 
     store = ox.Store(str(path))
-    for graph, ntriples in graphs.items():
-        data = ntriples.encode() if isinstance(ntriples, str) else ntriples
-        store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
+    rdf_format = ox.RdfFormat.TURTLE if turtle else ox.RdfFormat.N_TRIPLES
+    for graph, text in graphs.items():
+        data = text.encode() if isinstance(text, str) else text
+        store.load(data, format=rdf_format, to_graph=ox.NamedNode(graph))
     store.flush()
     del store
     gc.collect()

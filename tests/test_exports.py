@@ -161,13 +161,9 @@ ODD_MEETINGS = """
 
 @pytest.fixture(scope="module")
 def odd_server(tmp_path_factory):
-    from conftest import live_server, settings_for
+    from conftest import live_server, make_store, settings_for
 
-    path = tmp_path_factory.mktemp("odd-meetings") / "store"
-    store = ox.Store(str(path))
-    store.load(ODD_MEETINGS.encode(), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(B + "graph/odd"))
-    store.flush()
-    del store
+    path = make_store(tmp_path_factory.mktemp("odd-meetings") / "store", {B + "graph/odd": ODD_MEETINGS}, turtle=True)
     with live_server(settings_for(path)) as server:
         yield server.origin
 

@@ -435,13 +435,9 @@ ODD_IRIS_DATA = """
 @pytest.fixture(scope="module")
 def odd_iri_server(tmp_path_factory):
     """A real server over resources whose IRIs under the base hold non-ASCII characters."""
-    from conftest import live_server, settings_for
+    from conftest import live_server, make_store, settings_for
 
-    path = tmp_path_factory.mktemp("odd-iris") / "store"
-    store = ox.Store(str(path))
-    store.load(ODD_IRIS_DATA.encode(), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(B + "graph/odd-iris"))
-    store.flush()
-    del store
+    path = make_store(tmp_path_factory.mktemp("odd-iris") / "store", {B + "graph/odd-iris": ODD_IRIS_DATA}, turtle=True)
     with live_server(settings_for(path)) as server:
         yield server.origin
 
