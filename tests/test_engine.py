@@ -233,6 +233,37 @@ def test_long_chains_run_without_killing_a_process_and_overlong_texts_are_refuse
     assert same_workers and same_writer, "no process died"
 
 
+def test_a_writer_that_cannot_open_the_store_says_why(store):
+    held = open_store(store)  # another process's writer handle, as a running `unkg load` holds it
+
+    async def main():
+        engine = Engine(settings_for(store, allow_update=True, workers=1))
+        try:
+            with pytest.raises(ServiceUnavailable, match="writer could not open the store .*locked"):
+                await engine.start()
+        finally:
+            await engine.stop()
+
+    asyncio.run(main())
+    del held
+
+
+def test_a_writer_that_dies_is_replaced_and_the_next_update_runs(store):
+    added = "INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/a> <http://example.org/b> 1 } }"
+
+    async def scenario(engine: Engine):
+        dead = engine._writer.process
+        dead.kill()
+        dead.wait()
+        with pytest.raises(ServiceUnavailable, match="stopped unexpectedly"):
+            await engine.update(added)
+        await engine.update(added)
+        return engine._writer.process is not dead, engine.stats.triples
+
+    replaced, triples = run(store, scenario, allow_update=True)
+    assert replaced and triples == 4
+
+
 def test_update_errors(store):
     async def scenario(engine: Engine):
         with pytest.raises(BadRequest, match="syntax error"):
