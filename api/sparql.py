@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hmac
 import logging
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response, StreamingResponse
@@ -27,6 +27,7 @@ from api.errors import (
     UnsupportedMediaType,
 )
 from api.query_string import parameters
+from api.settings import is_loopback
 
 router = APIRouter(tags=["SPARQL"])
 log = logging.getLogger("unkg.sparql")
@@ -230,6 +231,50 @@ def require_update_rights(request: Request) -> None:
         given = request.headers.get("authorization", "")
         if not hmac.compare_digest(given.encode(), f"Bearer {settings.update_token}".encode()):
             raise Unauthorized("updates need the operator's token: Authorization: Bearer <UNKG_UPDATE_TOKEN>")
+        return
+    refused = not_from_this_machine(request.client.host if request.client else None, request.headers)
+    if refused:
+        raise Forbidden(f"without a token, this endpoint takes updates only from programs on this machine, not from "
+                        f"web pages of other sites: {refused} (the operator can set UNKG_UPDATE_TOKEN and send it "
+                        "as Authorization: Bearer)")
+
+
+def not_from_this_machine(client: str | None, headers) -> str | None:
+    """Why a request cannot be trusted as coming from this machine, or None. A token-less endpoint that takes
+    updates rests on loopback alone, which a browser breaks: any web page can make it POST a form to 127.0.0.1
+    (no CORS preflight), or reach it under its own name by DNS rebinding. So the client, the ``Host`` it asked
+    for, and the ``Origin`` of the page that sent it (browsers send one with every cross-origin POST, PUT and
+    DELETE) must all be loopback.
+
+    >>> not_from_this_machine("127.0.0.1", {"host": "localhost:8000", "origin": "http://127.0.0.1:8000"})
+    >>> not_from_this_machine("127.0.0.1", {"host": "127.0.0.1:8000", "origin": "https://evil.example"})
+    'the request comes from a page of https://evil.example'
+    >>> not_from_this_machine("127.0.0.1", {"host": "evil.example:8000"})
+    'it was sent to the host evil.example:8000, not to a loopback name'
+    """
+    if client is None or not is_loopback(client):
+        return f"the client {client or '(unknown)'} is not on this machine"
+    host = headers.get("host", "")
+    if not _loopback_authority(host):
+        return f"it was sent to the host {host or '(none)'}, not to a loopback name"
+    origin = headers.get("origin")
+    if origin is not None:
+        scheme, _, authority = origin.partition("://")
+        if scheme.lower() not in ("http", "https") or not _loopback_authority(authority):
+            return f"the request comes from a page of {origin}"
+    if headers.get("sec-fetch-site", "").lower() == "cross-site":
+        return "the browser marked it as sent by another site (Sec-Fetch-Site: cross-site)"
+    return None
+
+
+def _loopback_authority(authority: str) -> bool:
+    """True for ``host[:port]`` naming this machine (``localhost``, ``127.0.0.1:8000``, ``[::1]:8000``)."""
+    try:
+        parts = urlsplit("//" + authority)
+        name, _ = parts.hostname, parts.port  # the port is read to refuse a malformed one
+    except ValueError:
+        return False
+    return bool(name) and not parts.path and not parts.query and is_loopback(name)
 
 
 def _service_description(request: Request) -> Response:

@@ -284,3 +284,58 @@ def test_the_server_process_holds_the_store_so_a_loader_gets_locked(servers):
     with pytest.raises(StoreError, match="locked"):
         open_store(read_only.settings.store)
     assert os.path.isdir(read_only.settings.store)
+
+
+# ---- updates without a token: from this machine only, never from a web page of another site
+
+
+INSERT = "INSERT DATA { GRAPH <http://example.org/csrf> { <http://example.org/a> <http://example.org/b> 1 } }"
+
+
+@pytest.mark.parametrize(
+    ("headers", "named"),
+    [
+        ({"Origin": "https://evil.example"}, "https://evil.example"),  # any site's form POST: no CORS preflight
+        ({"Origin": "null"}, "null"),  # a sandboxed page or a data: URL
+        ({"Host": "evil.example:8000"}, "evil.example:8000"),  # DNS rebinding: the page's own origin is "loopback"
+        ({"Sec-Fetch-Site": "cross-site"}, "Sec-Fetch-Site"),
+        ({"X-Forwarded-For": "203.0.113.9"}, "203.0.113.9"),  # a reverse proxy on this machine, for a remote client
+    ],
+)
+def test_a_token_less_endpoint_refuses_updates_a_browser_or_proxy_sends_for_another_site(servers, headers, named):
+    _, writable = servers
+    before = count(writable)
+    form = httpx.post(writable.sparql, data={"update": INSERT}, headers=headers)
+    direct = httpx.post(writable.sparql, content=INSERT,
+                        headers={"Content-Type": "application/sparql-update", **headers})
+    graph_store = httpx.delete(writable.origin + "/rdf-graphs/service", params={"graph": W3C_GRAPH.format(1)},
+                               headers=headers)
+    for response in (form, direct, graph_store):
+        assert response.status_code == 403, response.text
+        assert named in response.text and "UNKG_UPDATE_TOKEN" in response.text
+    assert count(writable) == before
+
+
+def test_a_token_less_endpoint_takes_updates_from_pages_and_programs_on_this_machine(servers):
+    _, writable = servers
+    before = count(writable)
+    port = writable.origin.rsplit(":", 1)[1]
+    same_machine = [{}, {"Origin": writable.origin, "Sec-Fetch-Site": "same-origin"},
+                    {"Origin": "http://localhost:3000", "Host": f"localhost:{port}"}, {"Host": f"[::1]:{port}"}]
+    for n, headers in enumerate(same_machine):
+        update = INSERT.replace("> 1 }", f"> {n + 1} }}")
+        response = httpx.post(writable.sparql, data={"update": update}, headers=headers)
+        assert response.status_code == 204, (headers, response.text)
+    assert count(writable) == before + len(same_machine)
+    httpx.post(writable.sparql, data={"update": "DROP GRAPH <http://example.org/csrf>"}).raise_for_status()
+
+
+def test_with_a_token_another_site_may_update(strict):
+    """The token is what a page of another site cannot forge, so it may send updates with it (CORS allows it)."""
+    headers = {"Origin": "https://app.example", "Sec-Fetch-Site": "cross-site", "Authorization": "Bearer s3cret"}
+    before = count(strict)
+    update = INSERT.replace("csrf", "with-token")
+    assert httpx.post(strict.sparql, data={"update": update}, headers=headers).status_code == 204
+    assert count(strict) == before + 1
+    headers["Authorization"] = "Bearer nope"
+    assert httpx.post(strict.sparql, data={"update": update}, headers=headers).status_code == 401
