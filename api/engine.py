@@ -160,6 +160,7 @@ class Engine:
         named_graphs: list[str] | None = None,
         timeout: float | None = None,
         format_parameter: str | None = None,
+        union: bool | None = None,
     ) -> Result:
         """Run ``query`` and return its result once the first chunk is ready.
 
@@ -167,7 +168,9 @@ class Engine:
         None means the client accepts none (406 if the query needs it). ``default_graph`` / ``named_graphs``: the
         protocol's dataset (graph IRIs), which replaces the query's own. ``timeout``: a shorter limit in seconds
         than the operator's (waiting for a free worker counts). ``format_parameter``: the protocol's ``format=``
-        the formats came from, if any (named in a 406).
+        the formats came from, if any (named in a 406). ``union``: whether a query without a dataset sees the
+        union of the named graphs as its default graph (None: the operator's ``union_default_graph``; False: the
+        store's own default graph, as the Graph Store protocol reads it).
         """
         loop = asyncio.get_running_loop()
         limit = min(timeout, self.settings.timeout) if timeout else self.settings.timeout
@@ -179,7 +182,7 @@ class Engine:
             "generation": self._generation,
             "base_iri": self.settings.base_iri,
             "allowed": sorted(self.settings.allowed_iris),
-            "union": self.settings.union_default_graph,
+            "union": self.settings.union_default_graph if union is None else union,
             "default_graph": default_graph,
             "named_graphs": named_graphs,
             "results_format": results_format,

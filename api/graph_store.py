@@ -1,8 +1,10 @@
 """The SPARQL 1.1 Graph Store HTTP Protocol (indirect identification), mounted only with ``allow_update``.
 
 ``/rdf-graphs/service?graph=IRI`` (or ``?default``): GET reads a graph, PUT replaces it, POST adds to it, DELETE
-drops it. Writes are SPARQL updates run by the engine's writer process, one at a time, each as one transaction
-and within the time limit.
+drops it. A read is a CONSTRUCT query run by a query worker like any other: within the time limit, at most
+``max_result_bytes``, streamed; ``?default`` reads the store's own default graph, never the union of the named
+graphs. Writes are SPARQL updates run by the engine's writer process, one at a time, each as one transaction and
+within the time limit.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from fastapi.responses import Response
 
 from api import negotiate
 from api.errors import BadRequest, NotAcceptable, NotFound, UnsupportedMediaType
-from api.sparql import read_body, require_update_rights
+from api.sparql import VARY, ResultStream, read_body, require_update_rights
 from loader.store import quads_to_ntriples
 
 router = APIRouter(tags=["Graph Store"])
@@ -54,17 +56,20 @@ async def read_graph(request: Request, graph: GraphParameter = None, default: De
     if chosen is None:
         raise NotAcceptable("no RDF format this endpoint writes is acceptable")
     engine = request.app.state.engine
-
-    def serialize(store: ox.Store) -> bytes | None:
-        if not _exists(store, target):
-            return None
-        triples = (quad.triple for quad in store.quads_for_pattern(None, None, None, target))
-        return ox.serialize(triples, format=ox.RdfFormat.from_media_type(chosen.media_type))
-
-    body = await engine.read(serialize)
-    if body is None:
+    if not await engine.read(_exists, target):
         raise NotFound(f"there is no graph <{graph}> in this store")
-    return Response(body, media_type=chosen.media_type, headers={"Vary": "Accept"})
+    result = await engine.execute(_read_query(target), results_format=None, graph_format=chosen.media_type,
+                                  union=False)
+    if result.complete:
+        return Response(result.first, media_type=result.media_type, headers=VARY)
+    return ResultStream(result, media_type=result.media_type, headers=VARY)
+
+
+def _read_query(target) -> str:
+    """The CONSTRUCT query that reads exactly the graph ``target`` (run with the store's own default graph)."""
+    if isinstance(target, ox.DefaultGraph):
+        return "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {str(target)} {{ ?s ?p ?o }} }}"  # <IRI>, checked by ox
 
 
 @router.put(PATH, summary="Replace a graph with the request body", status_code=204)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 import httpx
 import pytest
 import rdflib
-from conftest import W3C_GRAPH
+from conftest import W3C_GRAPH, live_server, make_store, settings_for
 
 NEW = "http://example.org/graph-store/new"
 A = "<http://example.org/a> <http://example.org/p> \"one\" .\n"
@@ -85,3 +87,48 @@ def test_the_default_graph(store_url):
     assert read(store_url, default="") == {("http://example.org/a", "http://example.org/p", "one")}
     assert httpx.delete(store_url, params={"default": ""}).status_code == 204
     assert read(store_url, default="") == set()
+
+
+def test_the_default_graph_is_not_the_union_of_the_named_graphs(w3c_server, store_url):
+    named = httpx.get(w3c_server.sparql, params={"query": "ASK { GRAPH ?g { ?s ?p ?o } }"}).json()["boolean"]
+    assert named, "the named graphs hold data"
+    httpx.put(store_url, params={"default": ""}, content=B, headers={"Content-Type": "application/n-triples"})
+    try:
+        assert read(store_url, default="") == {("http://example.org/b", "http://example.org/p", "two")}
+    finally:
+        httpx.delete(store_url, params={"default": ""})
+
+
+def numbered_triples(count: int) -> str:
+    return "".join(f'<http://example.org/s{n}> <http://example.org/p> "value number {n}" .\n' for n in range(count))
+
+
+def test_a_graph_larger_than_the_result_limit_is_refused(tmp_path):
+    store = make_store(tmp_path / "store", {NEW: numbered_triples(100), W3C_GRAPH.format(1): A})
+    with live_server(settings_for(store, allow_update=True, max_result_bytes=1000)) as server:
+        url = server.origin + "/rdf-graphs/service"
+        large = httpx.get(url, params={"graph": NEW}, headers={"Accept": "application/n-triples"})
+        small = httpx.get(url, params={"graph": W3C_GRAPH.format(1)}, headers={"Accept": "application/n-triples"})
+    assert large.status_code == 400
+    assert "larger than this endpoint's limit of 1000 bytes" in large.text
+    assert small.status_code == 200 and small.text == A
+
+
+def test_a_read_is_stopped_at_the_time_limit(tmp_path):
+    """Serializing 100,000 triples takes over a second here: the read is stopped at 0.3 s, whether or not its first
+    chunk was sent, and the next read gets a fresh worker."""
+    store = make_store(tmp_path / "store", {NEW: numbered_triples(100_000), W3C_GRAPH.format(1): A})
+    with live_server(settings_for(store, allow_update=True, timeout=0.3, workers=1)) as server:
+        url = server.origin + "/rdf-graphs/service"
+        started = time.monotonic()
+        with httpx.stream("GET", url, params={"graph": NEW}, headers={"Accept": "text/turtle"}) as response:
+            if response.status_code == 200:  # the first chunk went out in time: the rest is cut off
+                with pytest.raises(httpx.RemoteProtocolError):
+                    response.read()
+            else:
+                response.read()
+                assert response.status_code == 504 and "time limit of 0.3 s" in response.text
+        took = time.monotonic() - started
+        after = httpx.get(url, params={"graph": W3C_GRAPH.format(1)}, headers={"Accept": "application/n-triples"})
+    assert took < 5
+    assert after.status_code == 200 and after.text == A
