@@ -21,7 +21,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.cors import CORSMiddleware
 
-from api import errors, health, sparql
+from api import api_docs, errors, health, sparql
 from api.access_log import AccessLog
 from api.engine import Engine
 from api.settings import Settings
@@ -68,12 +68,16 @@ def create_app(settings: Settings, *, store=None) -> Application:
         title="unkg",
         summary="A knowledge graph of UN meeting documentation: SPARQL 1.1 endpoint and linked data",
         lifespan=lifespan,
+        docs_url=None,  # FastAPI's pages load their scripts from a CDN: api.api_docs serves them from here
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine
     errors.install(app)
     app.front_door = AccessLog(CORSMiddleware(sparql.QueriesFirst(app.framework), **CORS))
     app.include_router(health.router)
+    app.include_router(api_docs.router)
+    app.mount(api_docs.ASSETS_PATH, api_docs.assets(), name="api-docs")
     app.include_router(sparql.router)
     if settings.allow_update:
         from api import graph_store

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import logging
+import re
 import xml.etree.ElementTree as ET
 from urllib.parse import quote
 
@@ -290,9 +291,18 @@ def test_health(server):
 
 
 def test_openapi_docs(server):
-    assert httpx.get(server.origin + "/docs").status_code == 200
     paths = httpx.get(server.origin + "/openapi.json").json()["paths"]
     assert {"get", "post"} <= set(paths["/sparql"])
+    for page, wanted in (("/docs", {"swagger-ui-bundle.js", "swagger-ui.css"}), ("/redoc", {"redoc.standalone.js"})):
+        response = httpx.get(server.origin + page)
+        assert response.status_code == 200
+        assert "/openapi.json" in response.text
+        loaded = re.findall(r"""(?:src|href)=["']?([^"' >]+)""", response.text)
+        loaded += re.findall(r"""(?:url|specUrl): ?['"]([^'"]+)""", response.text)
+        assert {name for name in wanted if any(url.endswith(name) for url in loaded)} == wanted, loaded
+        for url in loaded:  # everything a visitor's browser loads comes from this server, none from a CDN
+            assert url.startswith("/") and not url.startswith("//"), (page, url)
+            assert httpx.get(server.origin + url).status_code == 200, url
 
 
 def test_every_route_passes_the_front_door_cors_and_access_log(server, caplog):
