@@ -73,10 +73,13 @@ def origin_of(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
-def alternates(page_url: str, *, query_style: bool = False) -> list[dict]:
-    """The same resource in every format: ``<path>.ttl`` etc., or ``?...&format=turtle`` for ``/about``."""
+def alternates(page_url: str, *, query_style: bool = False, triples=()) -> list[dict]:
+    """The same resource in every format that can write its ``triples``: ``<path>.ttl`` etc., or
+    ``?...&format=turtle`` for ``/about``."""
     found = []
     for f in FORMATS.values():
+        if not render.can_write(f.name, triples):
+            continue
         href = f"{page_url}&format={f.name}" if query_style else page_url + ("" if f.name == "html" else f.suffix)
         found.append({"media_type": f.media_type, "href": href, "label": f.label, "name": f.name})
     return found
@@ -89,7 +92,9 @@ def link_header(found: list[dict]) -> str:
 def respond(request: Request, chosen: Format, description, *, page_url: str, query_style: bool = False,
             triples=None, template: str = "resource.html") -> Response:
     """One description in the chosen format, with ``Vary: Accept`` and a ``Link`` to every other format."""
-    found = alternates(page_url, query_style=query_style)
+    if triples is None:
+        triples = description.triples()
+    found = alternates(page_url, query_style=query_style, triples=triples)
     headers = {"Vary": "Accept, Accept-Language", "Link": link_header(found)}
     if chosen.name == "html":
         languages = accepted_languages(request.headers.get("accept-language"))
@@ -98,7 +103,7 @@ def respond(request: Request, chosen: Format, description, *, page_url: str, que
                            page_language=languages[0])
         return HTMLResponse(body, headers=headers)
     try:
-        data = render.rdf(chosen.name, triples if triples is not None else description.triples())
+        data = render.rdf(chosen.name, triples)
     except render.CannotWrite as error:
         offered = ", ".join(f.media_type for f in FORMATS.values() if f.name != chosen.name)
         raise NotAcceptable(f"{error}; this resource is available as {offered}") from None

@@ -286,6 +286,12 @@ def jsonld(triples) -> bytes:
 RDF_RENDERERS = {"turtle": turtle, "jsonld": jsonld, "ntriples": ntriples, "rdfxml": rdfxml}
 
 
+def can_write(name: str, triples) -> bool:
+    """Whether the format called ``name`` has a syntax for every term of ``triples`` (JSON-LD 1.1 has none for
+    RDF 1.2 triple terms; the others do)."""
+    return name != "jsonld" or not any(term.kind == "triple" for triple in triples for term in triple)
+
+
 def rdf(name: str, triples) -> bytes:
     """Serialize triples in the format called ``name`` (``turtle``, ``jsonld``, ``ntriples`` or ``rdfxml``);
     :class:`CannotWrite` if the format has no syntax for a term among them."""

@@ -483,6 +483,13 @@ def test_a_triple_term_is_written_in_the_rdf_formats_that_have_one(odd_iri_serve
 def test_a_triple_term_in_json_ld_is_not_acceptable_rather_than_an_error(odd_iri_server):
     response = get(odd_iri_server, "/thing/tt", accept="application/ld+json")
     assert response.status_code == 406 and "text/turtle" in response.text
+    for accept in ("text/html", "text/turtle"):  # and no page or header offers what would be refused
+        offered = get(odd_iri_server, "/thing/tt", accept=accept)
+        assert offered.status_code == 200
+        assert "application/ld+json" not in offered.headers["link"] and "text/turtle" in offered.headers["link"]
+        assert "application/ld+json" not in offered.text and ".jsonld" not in offered.text
+    plain = get(odd_iri_server, "/thing/%C3%A4", accept="text/html")  # a resource without triple terms offers it
+    assert "application/ld+json" in plain.headers["link"] and "application/ld+json" in plain.text
 
 
 @pytest.mark.parametrize(("path", "label"), [
