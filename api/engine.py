@@ -2,11 +2,13 @@
 
 The store's writer handle is held for as long as the server runs, so ``unkg load`` on a served store gets a clear
 "locked" error: by the server process itself, or, when updates are allowed, by a writer process that runs them one
-at a time (the server then reads through a read-only handle). Queries go to a pool of worker processes
-(:mod:`api.worker`), each with its own read-only handle; the event loop only waits on their sockets, so one slow
-query never delays another. A query or update that outlives its time limit has its process killed and replaced
-(an update is one transaction: applied whole or not at all). After an update, workers reopen their handle before
-the next query, because a read-only handle sees the store as it was when opened.
+at a time (the server then reads through a read-only handle). The writer also checks what a client's update names
+(SERVICE, LOAD: only allowed IRIs) and applies its using-graph-uri parameters, so that check, which may parse the
+whole text, is under the same time limit. Queries go to a pool of worker processes (:mod:`api.worker`), each with
+its own read-only handle; the event loop only waits on their sockets, so one slow query never delays another. A
+query or update that outlives its time limit has its process killed and replaced (an update is one transaction:
+applied whole or not at all). After an update, workers reopen their handle before the next query, because a
+read-only handle sees the store as it was when opened.
 
 The API, for the SPARQL protocol and for the pages (all coroutines; errors are :mod:`api.errors` exceptions)::
 
@@ -38,10 +40,8 @@ import pyoxigraph as ox
 
 from api import worker as worker_side
 from api.errors import BadGateway, BadRequest, HttpError, NotAcceptable, QueryTimeout, ServiceUnavailable
-from api.outbound import Unparsable, references
 from api.settings import Settings
 from api.sparql_text import MAX_NESTING, MAX_TOKENS, nesting, nesting_bound, size
-from api.update_dataset import DatasetConflict, with_using
 from api.worker_handle import WorkerHandle, start_process
 from loader.store import open_store
 
@@ -251,19 +251,11 @@ class Engine:
     # ---- updates
     async def update(self, text: str, *, using: list[str] = (), using_named: list[str] = ()) -> None:
         """Run a SPARQL update in the writer process, within the time limit; SERVICE and LOAD only to allowed
-        IRIs."""
+        IRIs. The writer checks what the update names and applies ``using`` / ``using_named`` (the protocol's
+        using-graph-uri and using-named-graph-uri) first, so a text slow to check is stopped at the limit too."""
         await self._check_nesting(text, "update")
-        try:
-            refs = await self._run_in_thread(references, text, update=True, base=self.settings.base_iri)
-            text = with_using(text, list(using), list(using_named))
-        except (Unparsable, DatasetConflict) as error:
-            raise BadRequest(str(error)) from None
-        for keyword, iris in (("SERVICE", refs.services), ("LOAD", refs.loads)):
-            for iri in iris:
-                if iri not in self.settings.allowed_iris:
-                    raise BadRequest(f"{keyword} {iri} is not allowed: this endpoint makes no requests to other "
-                                     "servers (an operator can allow an IRI)")
-        await self._run_update(text, None, if_exists=False)
+        check = {"allowed": sorted(self.settings.allowed_iris), "using": list(using), "using_named": list(using_named)}
+        await self._run_update(text, None, if_exists=False, check=check)
 
     async def change_graph(self, text: str, graph: str | None, *, if_exists: bool = False) -> bool:
         """Run an update of the Graph Store protocol (text this server wrote); return whether the named graph
@@ -278,12 +270,14 @@ class Engine:
             raise ServiceUnavailable("the engine is not running")
         return await self._run_in_thread(look, self.store, *args)
 
-    async def _run_update(self, text: str, graph: str | None, *, if_exists: bool) -> bool:
+    async def _run_update(self, text: str, graph: str | None, *, if_exists: bool, check: dict | None = None) -> bool:
+        """Send an update job to the writer and wait for its answer, killing and replacing the writer at the time
+        limit; ``check``: what the writer checks a client's text against (None: text this server wrote)."""
         if not self.settings.allow_update:
             raise ServiceUnavailable("this engine was started read-only: updates are not allowed")
         limit = self.settings.timeout
         job = json.dumps({"update": text, "base_iri": self.settings.base_iri, "graph": graph,
-                          "if_exists": if_exists}).encode()
+                          "if_exists": if_exists, "check": check}).encode()
         async with self._update_lock:
             if self._writer is None:  # the last one was killed and could not be replaced
                 self._writer = await self._spawn(write=True)

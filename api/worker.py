@@ -10,8 +10,9 @@ first byte says what they are:
 ``R`` ready; ``W`` + JSON head (media type, result kind) + newline + the whole result, when it fits in one chunk;
 otherwise ``S`` + head + newline + the first chunk, then ``D`` + data for each further chunk and ``F`` + the last;
 ``E`` + JSON ``{"status", "message"}`` an error (before ``S``, the request fails with that status; after, the
-response is cut off). The writer answers each update job with ``U`` + JSON ``{"existed"}`` (whether the job's
-graph existed before it ran) or with ``E``.
+response is cut off). The writer checks a client's update as the workers check a query (SERVICE and LOAD IRIs)
+and answers each update job with ``U`` + JSON ``{"existed"}`` (whether the job's graph existed before it ran) or
+with ``E``.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from multiprocessing.connection import Connection
 import pyoxigraph as ox
 
 from api.outbound import Unparsable, references
+from api.update_dataset import DatasetConflict, with_using
 
 READY, WHOLE, HEAD, DATA, FINISHED, ERROR, UPDATED = b"R", b"W", b"S", b"D", b"F", b"E", b"U"
 CHUNK_BYTES = 64 * 1024
@@ -116,10 +118,12 @@ def main(connection: Connection, store_path: str) -> None:
 
 def serve_updates(connection: Connection, store_path: str) -> None:
     """The writer: open the store for writing (its lock keeps ``unkg load`` out while the server runs), then run
-    update jobs ``{"update", "base_iri", "graph", "if_exists"}`` one at a time until the parent goes away.
+    update jobs ``{"update", "base_iri", "graph", "if_exists", "check"}`` one at a time until the parent goes away.
 
     ``graph``: a named graph IRI whose existence before the update is reported (None: the default graph, which
-    always exists); with ``if_exists``, the update runs only if it existed. Each update is one transaction.
+    always exists); with ``if_exists``, the update runs only if it existed. ``check``: for a client's update,
+    ``{"allowed", "using", "using_named"}`` (see :func:`_checked`); None for text the server wrote. Each update is
+    one transaction.
     """
     from loader.errors import StoreError
     from loader.store import open_store  # imports rdflib: only this process pays for it
@@ -133,9 +137,10 @@ def serve_updates(connection: Connection, store_path: str) -> None:
     connection.send_bytes(READY)
     for job in _jobs(connection):
         try:
+            text = _checked(job)
             existed = job["graph"] is None or store.contains_named_graph(_named_node(job["graph"]))
             if existed or not job["if_exists"]:
-                store.update(job["update"], base_iri=job["base_iri"])
+                store.update(text, base_iri=job["base_iri"])
             connection.send_bytes(UPDATED + json.dumps({"existed": existed}).encode())
         except JobError as error:
             _send_error(connection, error.status, error.message)
@@ -145,6 +150,28 @@ def serve_updates(connection: Connection, store_path: str) -> None:
             _send_error(connection, 400, "the update nests too deeply to be evaluated")
         except Exception as error:  # an allowed LOAD or SERVICE that failed, or an Oxigraph failure: nothing applied
             _send_error(connection, 500, f"the update failed: {type(error).__name__}: {error}")
+
+
+def _checked(job: dict) -> str:
+    """The update text to run: for a client's update, refused (400) when it names a SERVICE or LOAD IRI outside
+    ``check["allowed"]`` or cannot be checked, with ``check["using"]`` / ``check["using_named"]`` written in as
+    USING / USING NAMED clauses. Here, not in the server, because the check may parse the whole text: the writer's
+    time limit covers it."""
+    text, check = job["update"], job.get("check")
+    if check is None:
+        return text
+    try:
+        refs = references(text, update=True, base=job["base_iri"])
+        text = with_using(text, check["using"], check["using_named"])
+    except (Unparsable, DatasetConflict) as error:
+        raise JobError(400, str(error)) from None
+    allowed = set(check["allowed"])
+    for keyword, iris in (("SERVICE", refs.services), ("LOAD", refs.loads)):
+        for iri in iris:
+            if iri not in allowed:
+                raise JobError(400, f"{keyword} {iri} is not allowed: this endpoint makes no requests to other "
+                                    "servers (an operator can allow an IRI)")
+    return text
 
 
 def _jobs(connection: Connection) -> Iterator[dict]:

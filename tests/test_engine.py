@@ -264,6 +264,53 @@ def test_a_writer_that_dies_is_replaced_and_the_next_update_runs(store):
     assert replaced and triples == 4
 
 
+def test_an_update_slow_to_check_is_stopped_at_the_time_limit_and_changes_nothing(store):
+    """A \\u escape makes the SERVICE/LOAD check parse the whole text with rdflib: about 3 s for 3,000 triples here.
+    The check runs in the writer, so the time limit stops it; it ran in a server thread with no limit at all."""
+    triples = " ".join(f'<http://example.org/s{n}> <http://example.org/p> "v{n}" .' for n in range(3000))
+    slow = f'INSERT DATA {{ GRAPH <http://example.org/g> {{ {triples} <http://a> <http://b> "\\u0041" }} }}'
+
+    async def scenario(engine: Engine):
+        writer = engine._writer.process
+        started = asyncio.get_running_loop().time()
+        with pytest.raises(QueryTimeout, match="update ran longer than its time limit of 0.5 s and was stopped"):
+            await engine.update(slow)
+        took = asyncio.get_running_loop().time() - started
+        return took, writer.poll() is not None, engine._writer.process is not writer, engine.stats.triples
+
+    took, stopped, replaced, triples = run(store, scenario, allow_update=True, timeout=0.5)
+    assert took < 2.5 and stopped and replaced
+    assert triples == 3, "nothing of the stopped update was applied"
+
+
+def test_the_writer_refuses_what_it_cannot_allow_or_check(store):
+    async def scenario(engine: Engine):
+        refusals = {}
+        for name, text, options in (
+                ("load", "LOAD <http://127.0.0.1:9/data.ttl>", {}),
+                ("prefixed load", "PREFIX r: <http://127.0.0.1:9/> LOAD r:data", {}),
+                ("service", "INSERT { ?s ?p ?o } WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", {}),
+                ("unparsable", "PREFIX r: <http://r/> LOAD r:data ; INSERT {", {}),
+                ("own WITH", "WITH <http://g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", {"using": ["http://g"]}),
+                ("bad IRI", "INSERT { ?s ?p ?o } WHERE { ?s ?p ?o }",
+                 {"using_named": ["http://g> } ; DROP ALL ; #"]})):
+            with pytest.raises(BadRequest) as refused:
+                await engine.update(text, **options)
+            refusals[name] = refused.value.message
+        await engine.update("DROP SILENT GRAPH <http://example.org/none>")  # the writer still runs the next one
+        return refusals, engine.stats.triples
+
+    refusals, triples = run(store, scenario, allow_update=True, allowed_iris=frozenset({"http://example.org/x"}))
+    allowed_only = "is not allowed: this endpoint makes no requests to other servers (an operator can allow an IRI)"
+    assert refusals["load"] == f"LOAD http://127.0.0.1:9/data.ttl {allowed_only}"
+    assert refusals["prefixed load"] == f"LOAD http://127.0.0.1:9/data {allowed_only}"
+    assert refusals["service"] == f"SERVICE http://127.0.0.1:9/sparql {allowed_only}"
+    assert refusals["unparsable"].startswith("syntax error at line 1, column")
+    assert "own WITH clause" in refusals["own WITH"]
+    assert refusals["bad IRI"].startswith("not an IRI: ")
+    assert triples == 3
+
+
 def test_update_errors(store):
     async def scenario(engine: Engine):
         with pytest.raises(BadRequest, match="syntax error"):
