@@ -31,7 +31,7 @@ from loader.store import (
     is_empty,
     neighbourhood,
     types_of,
-    write_graph,
+    write_graphs,
 )
 from loader.validate import (
     ONTOLOGY_DIR,
@@ -195,10 +195,10 @@ def write(store: ox.Store, planned: Iterable[Planned]) -> int:
 
     Several items planned for one graph (two files called ``same.ttl``, or files loaded with one ``--graph``)
     fill it together: the graph holds all of them, whether the store was empty or not. Into a store with data,
-    each graph is replaced in a transaction of its own (:func:`loader.store.write_graph`): readers see the old
-    graph or the new one. Into an empty store there is nothing to keep, so everything goes in
-    through Oxigraph's bulk loader, about three times faster (:func:`loader.store.bulk_write`), and a failure
-    empties the store again.
+    all the graphs are replaced in one transaction (:func:`loader.store.write_graphs`): readers see the old
+    graphs or the new ones, and an interrupted load leaves none of it. Into an empty store there is nothing to
+    keep, so everything goes in through Oxigraph's bulk loader, about three times faster
+    (:func:`loader.store.bulk_write`), and a failure empties the store again.
     """
     graphs: dict[str, list[ox.Quad]] = {}
     for item in planned:
@@ -206,9 +206,8 @@ def write(store: ox.Store, planned: Iterable[Planned]) -> int:
             graphs.setdefault(item.graph_iri, []).extend(_quads(item))
     if is_empty(store):
         bulk_write(store, [quad for quads in graphs.values() for quad in quads])
-    else:
-        for graph_iri, quads in graphs.items():
-            write_graph(store, graph_iri, quads)
+    elif graphs:
+        write_graphs(store, graphs)
     return len(graphs)
 
 

@@ -1,10 +1,11 @@
-"""The embedded Oxigraph store: open it, replace one named graph atomically, read what is in it.
+"""The embedded Oxigraph store: open it, replace named graphs atomically, read what is in it.
 
-One named graph per source document, so one source can be replaced without touching the others. A graph is
-replaced by a single SPARQL update (``DROP`` + ``INSERT DATA``), and a new graph added by ``Store.extend``, each
-of which Oxigraph applies as one transaction: readers see the old graph or the new one, never half of it, and a
-failure leaves the store as it was. An empty store is filled by the bulk loader instead (:func:`bulk_write`),
-which is not transactional, so a failure there empties the store again.
+One named graph per source document, so one source can be replaced without touching the others. The graphs one
+load writes are replaced together (:func:`write_graphs`), by a single SPARQL update (``DROP`` + ``INSERT DATA``),
+or added by one ``Store.extend`` when they are all new, each of which Oxigraph applies as one transaction: readers
+see the old graphs or the new ones, never some of them, and a failure or an interrupt leaves the store as it was.
+An empty store is filled by the bulk loader instead (:func:`bulk_write`), which is not transactional, so a failure
+there empties the store again.
 """
 
 from __future__ import annotations
@@ -55,10 +56,14 @@ def open_store(path: str | Path, *, read_only: bool = False, create: bool = True
         raise StoreError(f"cannot open the store: {text}", path=str(path)) from None
 
 
-def replace_graph(store: ox.Store, graph_iri: str, ntriples: str) -> None:
-    """Replace the named graph ``graph_iri`` by the triples in ``ntriples`` (N-Triples text), atomically."""
-    graph_node(graph_iri)  # an IRI cannot hold the ">" that would end it inside the update text
-    store.update(f"DROP SILENT GRAPH <{graph_iri}> ;\nINSERT DATA {{ GRAPH <{graph_iri}> {{\n{ntriples}\n}} }}")
+def replace_graphs_text(graphs: dict[str, list[ox.Quad]]) -> str:
+    """The SPARQL update that puts each graph's quads in place of what the named graph held: every ``DROP``
+    first, then one ``INSERT DATA``, so a blank node that links two graphs of one file stays one node."""
+    drops = "".join(f"DROP SILENT GRAPH <{graph_node(iri).value}> ;\n" for iri in graphs)  # a checked IRI holds
+    # no ">" that would end it inside the text
+    blocks = "\n".join(f"GRAPH <{iri}> {{\n{quads_to_ntriples(q.triple for q in quads)}\n}}"
+                       for iri, quads in graphs.items())
+    return f"{drops}INSERT DATA {{\n{blocks}\n}}"
 
 
 def graph_node(graph_iri: str) -> ox.NamedNode:
@@ -69,16 +74,16 @@ def graph_node(graph_iri: str) -> ox.NamedNode:
         raise StoreError(f"not a graph IRI: {graph_iri!r} ({error})") from None
 
 
-def write_graph(store: ox.Store, graph_iri: str, quads: list[ox.Quad]) -> None:
-    """Put ``quads`` (all in the named graph ``graph_iri``) in place of what that graph held, in one transaction.
+def write_graphs(store: ox.Store, graphs: dict[str, list[ox.Quad]]) -> None:
+    """Put each graph's quads (all in that named graph) in place of what it held, all in one transaction.
 
-    A graph new to the store is added by ``Store.extend`` (transactional, and several times faster than an
-    update); one that exists is replaced by :func:`replace_graph`.
+    Graphs all new to the store are added by one ``Store.extend`` (transactional, and several times faster than
+    an update); otherwise one update replaces them all (:func:`replace_graphs_text`).
     """
-    if store.contains_named_graph(graph_node(graph_iri)):
-        replace_graph(store, graph_iri, quads_to_ntriples(quad.triple for quad in quads))
+    if any(store.contains_named_graph(graph_node(iri)) for iri in graphs):
+        store.update(replace_graphs_text(graphs))
     else:
-        store.extend(quads)
+        store.extend([quad for quads in graphs.values() for quad in quads])
 
 
 def is_empty(store: ox.Store) -> bool:

@@ -1,5 +1,5 @@
-"""How the pipeline writes: bulk into an empty store (emptied again if that fails), one transaction per graph into a
-store with data; RDF files validated as a whole by the shapes compiled to SPARQL."""
+"""How the pipeline writes: bulk into an empty store (emptied again if that fails), one transaction for all the graphs
+of a load into a store with data; RDF files validated as a whole by the shapes compiled to SPARQL."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from loader import pipeline
 from loader.errors import SourceError, StoreError, ValidationFailed
 from loader.manifest import read_manifest
-from loader.store import RDF_TYPE, bulk_write, is_empty, open_store, types_of, write_graph
+from loader.store import RDF_TYPE, bulk_write, is_empty, open_store, types_of, write_graphs
 
 BASE = "https://w3id.org/unkg/"
 UNKG = "https://w3id.org/unkg/ontology#"
@@ -50,18 +50,56 @@ def test_bulk_write_that_fails_leaves_the_store_empty(tmp_path):
 
 def test_a_graph_name_that_is_not_an_iri_is_refused_before_anything_is_written(tmp_path):
     store = open_store(tmp_path / "store")
+    write_graphs(store, {"https://example.org/g1": quads("https://example.org/g1", 1)})
     with pytest.raises(StoreError, match="not a graph IRI"):
-        write_graph(store, "not an iri", [])
-    assert is_empty(store)
+        write_graphs(store, {"https://example.org/g1": [], "not an iri": []})
+    assert graph_of(store, "https://example.org/g1") == set(triples(1))
 
 
-def test_write_graph_replaces_only_its_graph(tmp_path):
+def test_write_graphs_replaces_only_its_graphs(tmp_path):
     store = open_store(tmp_path / "store")
-    write_graph(store, "https://example.org/g1", quads("https://example.org/g1", 3))
-    write_graph(store, "https://example.org/g2", quads("https://example.org/g2", 1))
-    write_graph(store, "https://example.org/g1", quads("https://example.org/g1", 1, "https://other/"))
+    write_graphs(store, {"https://example.org/g1": quads("https://example.org/g1", 3)})
+    write_graphs(store, {"https://example.org/g2": quads("https://example.org/g2", 1)})
+    write_graphs(store, {"https://example.org/g1": quads("https://example.org/g1", 1, "https://other/"),
+                         "https://example.org/g3": quads("https://example.org/g3", 2)})
     assert graph_of(store, "https://example.org/g1") == set(triples(1, "https://other/"))
     assert graph_of(store, "https://example.org/g2") == set(triples(1))
+    assert graph_of(store, "https://example.org/g3") == set(triples(2))
+
+
+def test_a_load_interrupted_while_it_writes_a_store_with_data_changes_nothing(tmp_path, monkeypatch):
+    """The graphs of one load are replaced in one transaction: a Ctrl-C (or any failure) before it commits leaves
+    every graph as it was, where one transaction per graph left the first ones replaced."""
+    from loader import store as store_module
+
+    store = open_store(tmp_path / "store")
+    bulk_write(store, quads("https://example.org/g1", 2) + quads("https://example.org/g2", 2))
+    serialize, calls = store_module.quads_to_ntriples, []
+
+    def interrupted_at_the_second_graph(triples_):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return serialize(triples_)
+
+    monkeypatch.setattr(store_module, "quads_to_ntriples", interrupted_at_the_second_graph)
+    new = {g: quads(g, 1, "https://other/") for g in ("https://example.org/g1", "https://example.org/g2")}
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.write(store, [pipeline.Planned("x", g, q, None) for g, q in new.items()])
+    assert graph_of(store, "https://example.org/g1") == graph_of(store, "https://example.org/g2") == set(triples(2))
+
+
+def test_a_blank_node_linking_two_graphs_of_a_file_stays_one_node_when_the_file_is_loaded_again(tmp_path):
+    store = open_store(tmp_path / "store")
+    bulk_write(store, quads("https://example.org/other", 1))
+    path = tmp_path / "shared.trig"
+    path.write_text("@prefix ex: <http://example.org/> .\nex:g1 { ex:a ex:p _:x . }\nex:g2 { _:x ex:q \"hello\" . }\n",
+                    encoding="utf-8")
+    linked = ("SELECT ?v WHERE { GRAPH <http://example.org/g1> { <http://example.org/a> <http://example.org/p> ?x } "
+              "GRAPH <http://example.org/g2> { ?x <http://example.org/q> ?v } }")
+    for _ in range(2):  # added, then replaced
+        pipeline.write(store, pipeline.plan_rdf_file(store, path, BASE, None))
+        assert [row["v"].value for row in store.query(linked)] == ["hello"]
 
 
 def _meeting_file(tmp_path: Path, extra: str = "") -> Path:
