@@ -7,7 +7,7 @@ leaves the store exactly as it was. Sources whose file has not changed since the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -126,13 +126,15 @@ def plan_sources(
 
 
 def plan_rdf_file(store: ox.Store, path: Path, base: str, graph_iri: str | None,
-                  force: bool = False) -> list[Planned]:
+                  force: bool = False, earlier: Sequence[Planned] = ()) -> list[Planned]:
     """An RDF file loaded as-is: its default graph into ``graph_iri`` (default: a graph named after the file),
     its named graphs into themselves. The graphs of bundled sources are not overwritten unless ``force``.
 
     The file is validated as a whole (the union of its graphs, as the store's default graph will show them), in
     an in-memory Oxigraph store with the ontology and the types the store knows of the IRIs it references, by
-    the shapes compiled to SPARQL (:mod:`loader.shacl_sparql`): 100k triples in about two seconds.
+    the shapes compiled to SPARQL (:mod:`loader.shacl_sparql`): 100k triples in about two seconds. ``earlier``:
+    what the same load planned before this file, which is validated with it as the store will hold it (a file
+    that adds a second number to a meeting loaded by the same command is refused, as it would be afterwards).
     """
     target = graph_node(graph_iri or iris.graph(base, "file/" + path.name))
     reserved = iris.graph(base, "")
@@ -150,28 +152,38 @@ def plan_rdf_file(store: ox.Store, path: Path, base: str, graph_iri: str | None,
                               path=str(path))
     if not graphs:
         raise SourceError("holds no triples", path=str(path))
-    report = _validated_quads(str(path), quads, store, replaced=set(graphs))
+    report = _validated_quads(str(path), quads, store, replaced=set(graphs), earlier=earlier)
     return [Planned(str(path), name.value, in_graph, report) for name, in_graph in graphs.items()]
 
 
-def _validated_quads(label: str, quads: list[ox.Quad], store: ox.Store, replaced: set = frozenset()) -> Report:
+def _validated_quads(label: str, quads: list[ox.Quad], store: ox.Store, replaced: set = frozenset(),
+                     earlier: Sequence[Planned] = ()) -> Report:
     """Validate the quads' union with the ontology, the types the store gives the IRIs they reference, and, for
     a resource the file describes without giving its type, what the store already says around it (outside the
     graphs ``replaced``, which this load overwrites): a file that adds a second meeting number to a meeting
     described elsewhere is refused, as the whole meeting would be, instead of passing untargeted by any shape.
-    (A resource the file types is checked on what the file says of it; looking around hubs such as a body, which
-    every meeting document restates, would make one more document cost as much as the store.)"""
+    What the same load planned ``earlier`` counts as if it were in the store already (and the graphs it replaces
+    as gone). (A resource the file types is checked on what the file says of it; looking around hubs such as a
+    body, which every meeting document restates, would make one more document cost as much as the store.)"""
     staging = ox.Store()
     staging.bulk_extend(quads)  # in memory, nothing to lose: the faster way in
     staging.extend(ontology_quads())
     described = {q.subject for q in quads}
-    if not is_empty(store):  # an empty store has nothing to add
+    coming = [item for item in earlier if not item.skipped]
+    views = [] if is_empty(store) else [(store, set(replaced) | {graph_node(item.graph_iri) for item in coming})]
+    if coming:
+        pending = ox.Store()  # in memory: what this load writes before the file
+        pending.bulk_extend([quad for item in coming for quad in _quads(item)])
+        views.append((pending, set()))
+    if views:  # an empty store, with nothing planned before, has nothing to add
         typed = {q.subject for q in quads if q.predicate == RDF_TYPE}
-        around = neighbourhood(store, [s for s in described - typed if isinstance(s, ox.NamedNode)], replaced)
+        untyped = [s for s in described - typed if isinstance(s, ox.NamedNode)]
+        around = [quad for view, outside in views for quad in neighbourhood(view, untyped, outside)]
         staging.extend(ox.Quad(q.subject, q.predicate, q.object) for q in around)
         referenced = {q.object for q in [*quads, *around]
                       if isinstance(q.object, ox.NamedNode) and q.predicate != RDF_TYPE}
-        staging.extend(ox.Quad(s, RDF_TYPE, c) for s, c in types_of(store, referenced - described))
+        for view, _ in views:
+            staging.extend(ox.Quad(s, RDF_TYPE, c) for s, c in types_of(view, referenced - described))
     report = validate_store(staging, {s.value for s in described}, union=True)
     if not report.conforms:
         raise ValidationFailed(f"does not conform to the shapes ({len(report.violations)} violations)",

