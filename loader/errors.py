@@ -23,6 +23,16 @@ class SourceError(UnkgError):
     """A source file that cannot be read, parsed or understood."""
 
 
+def not_utf8(error: UnicodeDecodeError, path: str) -> SourceError:
+    """The error for a file that is not UTF-8: the line and column of the first bad byte, not its offset."""
+    data = error.object  # what was decoded: without the byte-order mark that utf-8-sig strips
+    line_start = data.rfind(b"\n", 0, error.start) + 1
+    column = len(data[line_start:error.start].decode("utf-8", errors="replace")) + 1
+    line = data.count(b"\n", 0, error.start) + 1
+    bad = " ".join(f"0x{byte:02x}" for byte in data[error.start:error.end])
+    return SourceError(f"not UTF-8 text: byte {bad} at column {column} ({error.reason})", path=path, line=line)
+
+
 class StoreError(UnkgError):
     """A store directory that cannot be opened or written."""
 

@@ -8,7 +8,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from loader.errors import SourceError
+from loader.errors import SourceError, not_utf8
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 MANIFEST = DATA_DIR / "manifest.toml"
@@ -32,9 +32,11 @@ class SourceEntry:
 def read_manifest(path: Path = MANIFEST) -> list[SourceEntry]:
     """The sources listed in a manifest, in order; a clear error for a missing key or file."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_bytes().decode("utf-8"))
     except OSError as error:
         raise SourceError(f"cannot read the manifest: {error.strerror}", path=str(path)) from None
+    except UnicodeDecodeError as error:
+        raise not_utf8(error, str(path)) from None
     except tomllib.TOMLDecodeError as error:
         raise SourceError(f"not valid TOML: {error}", path=str(path)) from None
     entries = []

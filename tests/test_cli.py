@@ -420,3 +420,22 @@ def test_serve_refuses_a_time_limit_that_is_not_a_positive_number(loaded, timeou
         pytest.fail(f"unkg serve --timeout {timeout} started serving")
     assert done.returncode == 2
     assert done.stderr.strip() == f"error: the time limit must be a positive number of seconds, not {float(timeout)}"
+
+
+# --- a manifest, or a file it names, that cannot be used: one line, exit 2, the store as it was ------------------
+
+def refused_load(store: Path, manifest: Path) -> str:
+    """Load ``manifest`` into ``store``: refused with exit 2, one line and no traceback, nothing changed."""
+    before = dump(store)
+    done = unkg("load", str(manifest), store=store, check=2)
+    assert "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert dump(store) == before
+    return done.stderr.strip()
+
+
+def test_load_a_manifest_that_is_not_utf8(copy_of, tmp_path):
+    latin = tmp_path / "latin.toml"
+    latin.write_bytes(b"\xff[[source]]\n")
+    assert refused_load(copy_of(), latin) == (
+        f"error: {latin}:1: not UTF-8 text: byte 0xff at column 1 (invalid start byte)")

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from loader.errors import SourceError
+from loader.errors import SourceError, not_utf8
 from loader.sources import agenda_facts as f
 from loader.sources import agenda_text as t
 
@@ -435,7 +435,7 @@ def read_lines(path: Path) -> list[str]:
     except OSError as error:
         raise SourceError(f"cannot read the file: {error.strerror}", path=str(path)) from None
     except UnicodeDecodeError as error:
-        raise SourceError(f"not UTF-8 text (byte {error.start})", path=str(path)) from None
+        raise not_utf8(error, str(path)) from None
     return [line.rstrip("\r") for line in text.split("\n")]
 
 

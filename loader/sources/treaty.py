@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from loader.errors import SourceError
+from loader.errors import SourceError, not_utf8
 
 LEVELS = ("article", "paragraph", "subparagraph", "item", "subitem")
 
@@ -101,7 +101,7 @@ def parse(path: str | Path) -> Treaty:
     except OSError as error:
         raise SourceError(f"cannot read the treaty text: {error.strerror}", path=str(path)) from None
     except UnicodeDecodeError as error:
-        raise SourceError(f"not UTF-8 text ({error.reason} at byte {error.start})", path=str(path)) from None
+        raise not_utf8(error, str(path)) from None
     return parse_text(text, str(path))
 
 
