@@ -4,6 +4,7 @@ interrupt, which is raised in-process where it can be placed exactly."""
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 import pytest
 from test_cli import unkg
 
@@ -27,3 +28,16 @@ def test_files_loaded_by_one_command_are_validated_together(tmp_path):
     done = unkg("load", "data/manifest.toml", str(extra), store=store, check=1)
     assert "number.nt" in done.stderr and "does not conform" in done.stderr and "Meeting-meetingNumber" in done.stderr
     assert not store.exists()  # a store this command made and could not fill is not left behind
+
+
+def test_query_from_names_the_default_graph_as_on_the_server(loaded):
+    def count(clause: str) -> int:
+        out = unkg("query", "--format", "csv", f"SELECT (COUNT(*) AS ?n) {clause} WHERE {{ ?s ?p ?o }}",
+                   store=loaded, check=0).stdout
+        return int(out.split()[-1])
+
+    everything, agenda = count(""), count(f"FROM <{AGENDA_GRAPH}>")
+    assert count("FROM <http://example.org/no-such-graph>") == 0
+    assert 0 < agenda < everything
+    db = ox.Store.read_only(str(loaded))
+    assert agenda == sum(1 for _ in db.quads_for_pattern(None, None, None, ox.NamedNode(AGENDA_GRAPH)))

@@ -291,13 +291,14 @@ def query(
                 raise UnkgError(f"{file}: not UTF-8 text (byte {error.object[error.start]:#04x} at offset "
                                 f"{error.start}); a query file must be UTF-8") from None
         check_utf8(text)
-        refuse_remote(text)
+        named = refuse_remote(text)
         if (tokens := size(text)) > MAX_TOKENS:
             raise UnkgError(f"the query holds {tokens:,} tokens or more; at most {MAX_TOKENS:,} (Oxigraph recurses "
                             "once per element of a query, and a longer one could overflow its stack)")
         db = open_store(store_path(str(store) if store else None), read_only=True)
         try:
-            on_deep_stack(lambda: print_result(db.query(text, prefixes=PREFIXES, use_default_graph_as_union=True),
+            union = not named.has_dataset  # FROM and FROM NAMED say what the default graph is, as on the server
+            on_deep_stack(lambda: print_result(db.query(text, prefixes=PREFIXES, use_default_graph_as_union=union),
                                                format))  # Oxigraph evaluates as the results are printed
         except SyntaxError as error:
             raise UnkgError("query syntax error: " + " ".join(str(error).split()) + update_note(text)) from None
@@ -330,8 +331,9 @@ def update_note(text: str) -> str:
     return ""
 
 
-def refuse_remote(text: str) -> None:
-    """The CLI never fetches a URL on a query's behalf: SERVICE and FROM <elsewhere> are refused up front."""
+def refuse_remote(text: str):
+    """The CLI never fetches a URL on a query's behalf: SERVICE and LOAD are refused up front. Returns what the
+    query names (:class:`api.outbound.References`)."""
     from api.outbound import Unparsable, references
 
     try:
@@ -341,6 +343,7 @@ def refuse_remote(text: str) -> None:
     remote = [f"SERVICE {iri}" for iri in named.services] + [f"LOAD {iri}" for iri in named.loads]
     if remote:
         raise UnkgError(f"unkg query does not fetch URLs; this query names {', '.join(remote)}{update_note(text)}")
+    return named
 
 
 def print_result(result, format: TableFormat) -> None:
