@@ -45,8 +45,12 @@ def read_manifest(path: Path = MANIFEST) -> list[SourceEntry]:
         if missing:
             raise SourceError(f"source #{number} lacks {', '.join(missing)}", path=str(path))
         file = (path.parent / raw["file"]).resolve()
+        if file.is_dir():
+            raise SourceError(f"source {raw['id']!r}: file {raw['file']!r} is a directory, not a source file",
+                              path=str(path))
         if not file.is_file():
-            raise SourceError(f"source {raw['id']!r} names a missing file {raw['file']!r}", path=str(path))
+            what = "a missing file" if not file.exists() else "something that is not a regular file"
+            raise SourceError(f"source {raw['id']!r} names {what} {raw['file']!r}", path=str(path))
         facts = {k: v for k, v in raw.items() if k not in REQUIRED}
         entries.append(SourceEntry(raw["id"], file, raw["genre"], raw["language"], facts))
     return entries

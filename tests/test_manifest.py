@@ -12,6 +12,7 @@ from loader.manifest import MANIFEST, read_manifest
 from loader.sources import agenda, treaty
 
 SOURCES = MANIFEST.parent / "sources"
+TREATY_FILE = f'file = "{SOURCES}/untoc/UNTOC.en.md"'
 
 
 def bundled(tmp_path: Path, *edits: tuple[str, str], name: str = "manifest.toml") -> Path:
@@ -64,3 +65,14 @@ def test_a_source_text_that_is_not_utf8_names_the_line_and_column(tmp_path):
     with pytest.raises(SourceError) as caught:
         treaty.parse(markdown)
     assert str(caught.value) == f"{markdown}:5: not UTF-8 text: byte 0xe9 at column 9 (invalid continuation byte)"
+
+
+# --- the files it names ----------------------------------------------------------------------------------------
+
+def test_a_file_that_is_a_directory_is_called_one(tmp_path):
+    manifest = bundled(tmp_path, (TREATY_FILE, f'file = "{SOURCES}/untoc"'))
+    error = refused(manifest)
+    assert error.path == str(manifest)
+    assert error.message == f"source 'UNTOC-eng': file '{SOURCES}/untoc' is a directory, not a source file"
+    missing = bundled(tmp_path, (TREATY_FILE, f'file = "{SOURCES}/absent.md"'))
+    assert refused(missing).message == f"source 'UNTOC-eng' names a missing file '{SOURCES}/absent.md'"
