@@ -91,6 +91,9 @@ def reading(path: Path) -> Iterator[None]:
         message = str(error.msg if hasattr(error, "msg") else error)
         message = message.split(" (", 1)[0] if message.endswith(")") else message
         raise SourceError(f"syntax error: {message}", path=str(path), line=error.lineno) from None
+    except MemoryError as error:  # Oxigraph's parser refuses a term over its buffer size (16 MiB)
+        raise SourceError(f"cannot read: {error} (one term, a literal or an IRI, is larger than the parser takes)",
+                          path=str(path)) from None
     except (OSError, ValueError) as error:
         raise SourceError(f"cannot read: {error}", path=str(path)) from None
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
-from test_cli import unkg
+from test_cli import dump, unkg
 
 MEETING = "<https://w3id.org/unkg/meeting/CTOC-COP/WG.3/14>"
 AGENDA_GRAPH = "https://w3id.org/unkg/graph/CTOC-COP-WG.3-2023-1-zho"
@@ -41,3 +41,15 @@ def test_query_from_names_the_default_graph_as_on_the_server(loaded):
     assert 0 < agenda < everything
     db = ox.Store.read_only(str(loaded))
     assert agenda == sum(1 for _ in db.quads_for_pattern(None, None, None, ox.NamedNode(AGENDA_GRAPH)))
+
+
+def test_a_term_too_large_to_parse_is_a_one_line_error(loaded, tmp_path):
+    huge = tmp_path / "huge.nt"
+    huge.write_text('<http://example.org/a> <http://example.org/p> "' + "x" * 17_000_000 + '" .\n', encoding="utf-8")
+    before = dump(loaded)
+    for command in (["load", str(huge)], ["validate", str(huge)]):
+        done = unkg(*command, store=loaded if command[0] == "load" else None)
+        assert done.returncode == 2, done.stderr
+        assert "Traceback" not in done.stderr
+        assert "huge.nt" in done.stderr and "larger than the parser takes" in done.stderr
+    assert dump(loaded) == before
