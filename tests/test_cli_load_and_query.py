@@ -7,6 +7,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 from test_cli import dump, unkg
+from typer.testing import CliRunner
 
 MEETING = "<https://w3id.org/unkg/meeting/CTOC-COP/WG.3/14>"
 AGENDA_GRAPH = "https://w3id.org/unkg/graph/CTOC-COP-WG.3-2023-1-zho"
@@ -53,3 +54,23 @@ def test_a_term_too_large_to_parse_is_a_one_line_error(loaded, tmp_path):
         assert "Traceback" not in done.stderr
         assert "huge.nt" in done.stderr and "larger than the parser takes" in done.stderr
     assert dump(loaded) == before
+
+
+def test_an_interrupted_load_says_so_and_leaves_the_store_as_it_was(loaded, tmp_path, monkeypatch):
+    from loader import pipeline
+    from unkg.cli import app
+
+    store = tmp_path / "store"
+    ox.Store.read_only(str(loaded)).backup(str(store))
+    before = dump(store)
+    extra = tmp_path / "extra.ttl"
+    extra.write_text("<http://example.org/a> <http://example.org/p> 1 .\n", encoding="utf-8")
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, "write", interrupted)
+    done = CliRunner().invoke(app, ["load", str(extra), "--store", str(store)])
+    assert done.exit_code == 130
+    assert "interrupted; the store is as it was" in done.output
+    assert dump(store) == before

@@ -95,6 +95,7 @@ def load(
     from loader.rdf_files import is_rdf_file
     from loader.store import open_store, store_path
 
+    written = None
     try:
         path = store_path(str(store) if store else None)
         base = data_base()
@@ -132,6 +133,10 @@ def load(
                 del db
                 _remove_store(path, keep_directory=existed)
             raise
+    except KeyboardInterrupt:
+        state_now = ("the store is as it was" if written is None else
+                     f"{written} graph(s) were written before it (in one transaction)")
+        raise fail(UnkgError(f"interrupted; {state_now}"), 130) from None
     except ValidationFailed as error:
         from loader.validate import as_text
 
