@@ -439,3 +439,42 @@ def test_load_a_manifest_that_is_not_utf8(copy_of, tmp_path):
     latin.write_bytes(b"\xff[[source]]\n")
     assert refused_load(copy_of(), latin) == (
         f"error: {latin}:1: not UTF-8 text: byte 0xff at column 1 (invalid start byte)")
+
+
+def manifest_with(tmp_path: Path, old: str, new: str) -> Path:
+    """The bundled manifest in ``tmp_path``, its files made absolute and ``old`` replaced by ``new`` once."""
+    sources = ROOT / "data" / "sources"
+    text = (ROOT / "data" / "manifest.toml").read_text(encoding="utf-8")
+    assert old in text
+    text = text.replace(old, new, 1).replace('file = "sources/', f'file = "{sources}/')
+    path = tmp_path / "manifest.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+AGENDA_ID = "'CTOC-COP-WG.3-2023-1-zho'"
+
+
+@pytest.mark.parametrize(("old", "new", "says"), [
+    ('names = ["国际合作工作组"]', 'names = "国际合作工作组"',
+     f"source {AGENDA_ID}, body 'CTOC-COP/WG.3': 'names' must be a list of non-empty strings, not a string"),
+    ('id = "UNTOC-eng"', "id = 7", "source #1: 'id' must be a non-empty string, not an integer (7)"),
+    ('genre = "treaty"', 'genre = ["treaty"]', "source 'UNTOC-eng': 'genre' must be a non-empty string, not a list"),
+    ('instrument = "UNTOC"', 'instrument = ["UNTOC"]', "source 'UNTOC-eng': 'instrument' must be a non-empty string"),
+    ('body = "CTOC-COP/WG.3"', "body = 5", f"source {AGENDA_ID}: 'body' must be a non-empty string, not an integer"),
+    ('symbol = "CTOC/COP/WG.3/2023/1"', "symbol = 12", f"source {AGENDA_ID}: 'symbol' must be a non-empty string"),
+    ("meeting_number = 14", 'meeting_number = "14"',
+     f"source {AGENDA_ID}: 'meeting_number' must be a positive integer, not a string ('14')"),
+    ("meeting_number = 14", "meeting_numbr = 14",
+     f"source {AGENDA_ID}: unknown key 'meeting_numbr' (did you mean 'meeting_number'?)"),
+])
+def test_load_refuses_a_manifest_key_of_another_type_or_unknown(copy_of, tmp_path, old, new, says):
+    manifest = manifest_with(tmp_path, old, new)
+    line = next(n for n, text in enumerate(manifest.read_text().splitlines(), start=1) if text.startswith(new))
+    assert refused_load(copy_of(), manifest).startswith(f"error: {manifest}:{line}: {says}")
+
+
+def test_load_refuses_a_manifest_file_that_is_a_number(copy_of, tmp_path):
+    manifest = manifest_with(tmp_path, 'file = "sources/untoc/UNTOC.en.md"', "file = 5")
+    assert refused_load(copy_of(), manifest) == (
+        f"error: {manifest}:7: source 'UNTOC-eng': 'file' must be a non-empty string, not an integer (5)")

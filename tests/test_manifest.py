@@ -27,10 +27,10 @@ def bundled(tmp_path: Path, *edits: tuple[str, str], name: str = "manifest.toml"
 
 
 def line_of(path: Path, text: str, after: str = "") -> int:
-    """The number of the first line holding ``text`` after the first line holding ``after``."""
+    """The number of the first line that starts with ``text``, from the first line holding ``after`` on."""
     lines = path.read_text(encoding="utf-8").splitlines()
     start = next(n for n, line in enumerate(lines) if after in line)
-    return next(n for n, line in enumerate(lines[start:], start=start + 1) if text in line)
+    return next(n for n, line in enumerate(lines[start:], start=start + 1) if line.startswith(text))
 
 
 def refused(path: Path) -> SourceError:
@@ -76,3 +76,131 @@ def test_a_file_that_is_a_directory_is_called_one(tmp_path):
     assert error.message == f"source 'UNTOC-eng': file '{SOURCES}/untoc' is a directory, not a source file"
     missing = bundled(tmp_path, (TREATY_FILE, f'file = "{SOURCES}/absent.md"'))
     assert refused(missing).message == f"source 'UNTOC-eng' names a missing file '{SOURCES}/absent.md'"
+
+
+# --- the schema: every key declared, with its type -------------------------------------------------------------
+
+AGENDA = "source 'CTOC-COP-WG.3-2023-1-zho'"
+WG3 = f"{AGENDA}, body 'CTOC-COP/WG.3'"
+TEXT = "a non-empty string"
+
+
+@pytest.mark.parametrize(("old", "new", "key", "message"), [
+    # a string where a list belongs made every character a label, each with made-up provenance
+    ('names = ["国际合作工作组"]', 'names = "国际合作工作组"', "names",
+     f"{WG3}: 'names' must be a list of non-empty strings, not a string ('国际合作工作组')"),
+    ('aliases = ["工作组"]', 'aliases = ["工作组", 3]', "aliases",
+     f"{WG3}: 'aliases' must be a list of non-empty strings, not a list (['工作组', 3])"),
+    ('id = "UNTOC-eng"', "id = 7", "id", f"source #1: 'id' must be {TEXT}, not an integer (7)"),
+    ('id = "UNTOC-eng"', 'id = " "', "id", f"source #1: 'id' must be {TEXT}, not a blank string (' ')"),
+    (TREATY_FILE, "file = 5", "file", f"source 'UNTOC-eng': 'file' must be {TEXT}, not an integer (5)"),
+    ('genre = "treaty"', 'genre = ["treaty"]', "genre",
+     f"source 'UNTOC-eng': 'genre' must be {TEXT}, not a list (['treaty'])"),
+    ('genre = "treaty"', 'genre = "statute"', "genre",
+     "source 'UNTOC-eng': unknown genre 'statute' (known: annotated-agenda, treaty)"),
+    ('instrument = "UNTOC"', 'instrument = ["UNTOC"]', "instrument",
+     f"source 'UNTOC-eng': 'instrument' must be {TEXT}, not a list (['UNTOC'])"),
+    ('body = "CTOC-COP/WG.3"', "body = 5", "body", f"{AGENDA}: 'body' must be {TEXT}, not an integer (5)"),
+    ('symbol = "CTOC/COP/WG.3/2023/1"', "symbol = 12", "symbol",
+     f"{AGENDA}: 'symbol' must be {TEXT}, not an integer (12)"),
+    # "the text names meeting 14, the manifest says 14"
+    ("meeting_number = 14", 'meeting_number = "14"', "meeting_number",
+     f"{AGENDA}: 'meeting_number' must be a positive integer, not a string ('14')"),
+    ("meeting_number = 14", "meeting_number = true", "meeting_number",
+     f"{AGENDA}: 'meeting_number' must be a positive integer, not a boolean (True)"),
+    ('language = "zho"', 'language = "xx"', "language",
+     f"{AGENDA}: 'language' must be an ISO 639-2 code such as eng (three lower-case letters), not a string ('xx')"),
+    ('kind = "Convention"', 'kind = "Con vention"', "kind",
+     "source 'UNTOC-eng': 'kind' must be a class name such as Convention (a capital, then letters and digits), "
+     "not a string ('Con vention')"),
+    ('evidence = "Line 68', 'evidence = 1968\nx = "', "evidence",
+     f"{AGENDA}, document 'UNTOC-digest-of-cases-international-cooperation': 'evidence' must be {TEXT}, "
+     "not an integer (1968)"),
+    ('[[source.bodies]]\npath = "CTOC-COP"\n', '[[source.bodies]]\npath = ["CTOC-COP"]\n', "path",
+     f"{AGENDA}, body #1: 'path' must be {TEXT}, not a list (['CTOC-COP'])"),
+])
+def test_a_value_of_another_type_is_refused_naming_the_source_and_the_key(tmp_path, old, new, key, message):
+    manifest = bundled(tmp_path, (old, new))
+    error = refused(manifest)
+    assert (error.path, error.message) == (str(manifest), message)
+    assert error.line == line_of(manifest, f"{key} = ", after=new.splitlines()[0])
+
+
+def test_a_list_of_tables_that_is_not_one(tmp_path):
+    text = bundled(tmp_path).read_text(encoding="utf-8")
+    manifest = tmp_path / "documents.toml"
+    manifest.write_text(text.split("# Documents")[0].replace("meeting_number = 14\n", "meeting_number = 14\n"
+                                                            "documents = 1\n"), encoding="utf-8")
+    error = refused(manifest)
+    assert error.message == f"{AGENDA}: 'documents' must be a list of tables, not an integer (1)"
+    assert error.line == line_of(manifest, "documents = 1")
+
+
+@pytest.mark.parametrize(("old", "new", "key", "message"), [
+    ("meeting_number = 14", "meeting_numbr = 14", "meeting_numbr",
+     f"{AGENDA}: unknown key 'meeting_numbr' (did you mean 'meeting_number'?) (known: id, file, genre, language, "
+     "evidence, kind, symbol, original_language, body, meeting_number, timezone, timezone_evidence, bodies, "
+     "documents)"),
+    ('aliases = ["工作组"]', 'alias = ["工作组"]', "alias",
+     f"{WG3}: unknown key 'alias' (did you mean 'aliases'?) (known: path, kind, unit_of, post_in, names, aliases, "
+     "evidence)"),
+    ('slug = "UNTOC', 'url = "x"\nslug = "UNTOC', "url",
+     f"{AGENDA}, document 'UNTOC-digest-of-cases-international-cooperation': unknown key 'url' "
+     "(known: title, slug, evidence)"),
+    # a key another genre reads would be silently ignored here
+    ('instrument = "UNTOC"', 'instrument = "UNTOC"\nsymbol = "A/RES/55/25"', "symbol",
+     "source 'UNTOC-eng': key 'symbol' is for the genre annotated-agenda, not treaty"),
+    ('[[source]]\nid = "UNTOC-eng"', 'title = "x"\n[[source]]\nid = "UNTOC-eng"', "title",
+     "unknown key 'title': a manifest holds [[source]] tables"),
+])
+def test_an_unknown_key_is_refused_as_a_likely_typo(tmp_path, old, new, key, message):
+    manifest = bundled(tmp_path, (old, new))
+    error = refused(manifest)
+    assert error.message == message
+    assert error.line == line_of(manifest, f"{key} = ")
+
+
+@pytest.mark.parametrize(("old", "message", "at"), [
+    ('genre = "treaty"\n', "source 'UNTOC-eng' lacks 'genre' (a non-empty string)", ("[[source]]", "")),
+    ('instrument = "UNTOC"\n', "source 'UNTOC-eng' lacks 'instrument' (a non-empty string)", ("[[source]]", "")),
+    ('body = "CTOC-COP/WG.3"\n', f"{AGENDA} lacks 'body' (a non-empty string)", ("[[source]]", "UNTOC.en.md")),
+    ('kind = "Bureau"\n', "source 'CTOC-COP-WG.3-2023-1-zho', body 'CTOC-COP/extended-bureau' lacks 'kind' "
+     "(a class name such as Convention (a capital, then letters and digits))",
+     ("[[source.bodies]]", 'path = "CTOC-COP/technical-assistance-working-group"')),
+    ('slug = "UNTOC-digest-of-cases-international-cooperation"\n',
+     f"{AGENDA}, document #1 lacks 'slug' (a non-empty string)", ("[[source.documents]]", "")),
+])
+def test_a_missing_key_is_refused_at_its_table(tmp_path, old, message, at):
+    manifest = bundled(tmp_path, (old, ""))
+    error = refused(manifest)
+    assert error.message == message
+    assert error.line == line_of(manifest, *at)
+
+
+def test_a_table_written_inline_is_checked_too_without_a_line(tmp_path):
+    manifest = tmp_path / "inline.toml"
+    manifest.write_text(f'source = [{{id = "x", {TREATY_FILE}, genre = "treaty", language = "eng", '
+                        'instrument = "UNTOC", body = "CTOC-COP"}]\n', encoding="utf-8")
+    error = refused(manifest)
+    assert (error.line, error.message) == (None, "source 'x': key 'body' is for the genre annotated-agenda, "
+                                                 "not treaty")
+    table = tmp_path / "table.toml"
+    table.write_text('[source]\nid = "x"\n', encoding="utf-8")
+    error = refused(table)
+    assert (error.line, error.message) == (1, "'source' must be a list of tables ([[source]]), not a table "
+                                              "({'id': 'x'})")
+
+
+def test_a_multiline_string_does_not_shift_the_lines(tmp_path):
+    manifest = bundled(tmp_path, ('evidence = "sources/README.md: \'The English',
+                                  'evidence = """\n[[source]]\nid = 5\n"""\nx = "'))
+    error = refused(manifest)
+    assert error.message.startswith("source 'UNTOC-eng': unknown key 'x'")
+    assert error.line == line_of(manifest, 'x = "')
+
+
+def test_the_manifest_knows_the_genres_the_loader_converts():
+    from loader.build import GENRES
+    from loader.manifest import GENRES as DECLARED
+
+    assert set(GENRES) == set(DECLARED)
