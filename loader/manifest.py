@@ -62,7 +62,7 @@ SOURCE: dict[str, Key] = {
     "file": Key(TEXT, required=True),  # the text, relative to the manifest
     "genre": Key(TEXT, required=True),  # which parser reads it: one of GENRES
     "language": Key(LANGUAGE, required=True),  # the language the text is written in
-    "evidence": Key(TEXT),  # where the entry's facts come from
+    "evidence": Key(TEXT, required=True),  # where the entry's facts come from
     "kind": Key(NAME),  # the document kind: a unkg: concept (AnnotatedProvisionalAgenda, Convention)
     "instrument": Key(TEXT, required=True, genre=TREATY),  # the instrument's short key: instrument/<key>
     "symbol": Key(TEXT, genre=AGENDA),  # the UN symbol, when the text does not print it
@@ -82,13 +82,13 @@ BODY: dict[str, Key] = {
     "post_in": Key(TEXT),  # for a post: the path of the body it is a post in
     "names": Key(TEXTS),  # its names as printed: its labels
     "aliases": Key(TEXTS),  # short forms the text uses in context ("工作组")
-    "evidence": Key(TEXT),  # where these facts come from
+    "evidence": Key(TEXT, required=True),  # where these facts come from
 }
 # [[source.documents]]: a document the text names by title only, minted as doc/<slug>.
 DOCUMENT: dict[str, Key] = {
     "title": Key(TEXT, required=True),  # the title exactly as printed
     "slug": Key(TEXT, required=True),  # its IRI's last segment
-    "evidence": Key(TEXT),  # where these facts come from
+    "evidence": Key(TEXT, required=True),  # where these facts come from
 }
 TABLE_KEYS = {"bodies": ("body", "path", BODY), "documents": ("document", "slug", DOCUMENT)}
 

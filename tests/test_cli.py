@@ -478,3 +478,15 @@ def test_load_refuses_a_manifest_file_that_is_a_number(copy_of, tmp_path):
     manifest = manifest_with(tmp_path, 'file = "sources/untoc/UNTOC.en.md"', "file = 5")
     assert refused_load(copy_of(), manifest) == (
         f"error: {manifest}:7: source 'UNTOC-eng': 'file' must be a non-empty string, not an integer (5)")
+
+
+def test_load_refuses_a_body_without_evidence(copy_of, tmp_path):
+    """It was loaded with unkg:evidence "": a fact the manifest states with nothing to support it."""
+    evidence = next(line for line in (ROOT / "data" / "manifest.toml").read_text().splitlines()
+                    if line.startswith('evidence = "Line 40: 联合国'))
+    manifest = manifest_with(tmp_path, evidence + "\n", "")
+    line = next(n for n, text in enumerate(manifest.read_text().splitlines(), start=1)
+                if text == 'path = "CTOC-COP/extended-bureau"') - 1
+    assert refused_load(copy_of(), manifest) == (
+        f"error: {manifest}:{line}: source {AGENDA_ID}, body 'CTOC-COP/extended-bureau' lacks 'evidence' "
+        "(a non-empty string)")

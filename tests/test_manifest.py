@@ -179,7 +179,7 @@ def test_a_missing_key_is_refused_at_its_table(tmp_path, old, message, at):
 
 def test_a_table_written_inline_is_checked_too_without_a_line(tmp_path):
     manifest = tmp_path / "inline.toml"
-    manifest.write_text(f'source = [{{id = "x", {TREATY_FILE}, genre = "treaty", language = "eng", '
+    manifest.write_text(f'source = [{{id = "x", {TREATY_FILE}, genre = "treaty", language = "eng", evidence = "e", '
                         'instrument = "UNTOC", body = "CTOC-COP"}]\n', encoding="utf-8")
     error = refused(manifest)
     assert (error.line, error.message) == (None, "source 'x': key 'body' is for the genre annotated-agenda, "
@@ -204,3 +204,38 @@ def test_the_manifest_knows_the_genres_the_loader_converts():
     from loader.manifest import GENRES as DECLARED
 
     assert set(GENRES) == set(DECLARED)
+
+
+# --- every fact with its evidence ------------------------------------------------------------------------------
+
+CHAIR_EVIDENCE = 'evidence = "Line 72: 建设性对话讨论情况书面概要由工作组主席编写'
+DIGEST_EVIDENCE = 'evidence = "Line 68 names the digest'
+TREATY_EVIDENCE = 'evidence = "sources/README.md: \'The English text'
+
+
+@pytest.mark.parametrize(("evidence", "table", "at"), [
+    (TREATY_EVIDENCE, "source 'UNTOC-eng'", ("[[source]]", "")),
+    ('evidence = "sources/README.md: \'UN symbol', AGENDA, ("[[source]]", "UNTOC.en.md")),
+    (CHAIR_EVIDENCE, f"{AGENDA}, body 'CTOC-COP/WG.3/chair'", ("[[source.bodies]]", "CTOC-COP/review-mechanism")),
+    (DIGEST_EVIDENCE, f"{AGENDA}, document 'UNTOC-digest-of-cases-international-cooperation'",
+     ("[[source.documents]]", "")),
+])
+def test_every_table_needs_its_evidence(tmp_path, evidence, table, at):
+    """A body, a document or an entry without evidence was loaded with unkg:evidence "" (a fact from nowhere)."""
+    manifest = with_line(bundled(tmp_path), evidence, None)
+    error = refused(manifest)
+    assert error.message == f"{table} lacks 'evidence' (a non-empty string)"
+    assert error.line == line_of(manifest, *at)
+    blank = with_line(bundled(tmp_path, name="blank.toml"), evidence, 'evidence = ""')
+    error = refused(blank)
+    assert error.message == f"{table}: 'evidence' must be a non-empty string, not a blank string ('')"
+    assert error.line == line_of(blank, 'evidence = ""')
+
+
+def with_line(path: Path, start: str, new: str | None) -> Path:
+    """``path`` with its one line that starts with ``start`` replaced by ``new`` (removed for None)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    [at] = [n for n, line in enumerate(lines) if line.startswith(start)]
+    lines[at:at + 1] = [] if new is None else [new]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

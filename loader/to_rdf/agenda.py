@@ -40,7 +40,7 @@ class _Builder(Context):
         header, doc, expr = self.records.header, self.document, URIRef(self.expression)
         self.add(doc, RDF.type, UNKG.Document)
         self.add(doc, UNKG.symbol, Literal(self.symbol))
-        self.add(doc, UNKG.evidence, Literal(self.entry.get("evidence", "")))
+        self.add(doc, UNKG.evidence, Literal(self.entry.facts["evidence"]))
         self.add(doc, ELI.is_realized_by, expr)
         kind = self.entry.get("kind")
         if kind:
@@ -286,7 +286,7 @@ class _Builder(Context):
         if publication.kind:
             self.add(node, UNKG.documentKind, UNKG[publication.kind])
         if described:
-            self.add(node, UNKG.evidence, Literal(described.get("evidence", "")))
+            self.add(node, UNKG.evidence, Literal(described["evidence"]))
         self.derive(node, line)
         return node
 

@@ -90,7 +90,7 @@ class Context:
             if kind not in BODY_CLASSES:
                 raise self.error(f"body {path!r} has an unknown kind {kind!r} in the manifest")
             self.add(node, RDF.type, UNKG[kind])
-            self.add(node, UNKG.evidence, Literal(described.get("evidence", "")))
+            self.add(node, UNKG.evidence, Literal(described["evidence"]))
             if described.get("unit_of"):
                 parent = self.body(described["unit_of"])
                 self.add(node, ORG.unitOf, parent)
