@@ -33,11 +33,13 @@ class Type:
 
 @dataclass(frozen=True)
 class Key:
-    """A key of a manifest table: its type, whether it must be there, and the one genre that reads it (if any)."""
+    """A key of a manifest table: its type, whether it must be there, the one genre that reads it (if any), and
+    why no two tables of a list may give it the same value (if they may not)."""
 
     type: Type
     required: bool = False
     genre: str | None = None
+    unique: str | None = None
 
 
 def _text(value: object) -> bool:
@@ -58,7 +60,7 @@ GENRES = (AGENDA, TREATY)  # loader/build.py has a converter for each
 
 # [[source]]: one source text.
 SOURCE: dict[str, Key] = {
-    "id": Key(TEXT, required=True),  # names the source's graph, graph/<id>
+    "id": Key(TEXT, required=True, unique="each source is loaded into a graph of its own, named by its id"),
     "file": Key(TEXT, required=True),  # the text, relative to the manifest
     "genre": Key(TEXT, required=True),  # which parser reads it: one of GENRES
     "language": Key(LANGUAGE, required=True),  # the language the text is written in
@@ -76,7 +78,7 @@ SOURCE: dict[str, Key] = {
 }
 # [[source.bodies]]: a body (or post) the text names, minted as body/<path>.
 BODY: dict[str, Key] = {
-    "path": Key(TEXT, required=True),  # the IRI path: CTOC-COP/WG.3
+    "path": Key(TEXT, required=True, unique="describe each body once"),  # the IRI path: CTOC-COP/WG.3
     "kind": Key(NAME, required=True),  # a unkg: class: WorkingGroup, Bureau, Post …
     "unit_of": Key(TEXT),  # the path of the body it is a unit of
     "post_in": Key(TEXT),  # for a post: the path of the body it is a post in
@@ -86,11 +88,12 @@ BODY: dict[str, Key] = {
 }
 # [[source.documents]]: a document the text names by title only, minted as doc/<slug>.
 DOCUMENT: dict[str, Key] = {
-    "title": Key(TEXT, required=True),  # the title exactly as printed
-    "slug": Key(TEXT, required=True),  # its IRI's last segment
+    "title": Key(TEXT, required=True, unique="a title cannot name two documents"),  # exactly as printed
+    "slug": Key(TEXT, required=True, unique="describe each document once"),  # its IRI's last segment
     "evidence": Key(TEXT, required=True),  # where these facts come from
 }
 TABLE_KEYS = {"bodies": ("body", "path", BODY), "documents": ("document", "slug", DOCUMENT)}
+PLURALS = {"source": "sources", "body": "bodies", "document": "documents"}
 
 
 @dataclass(frozen=True)
@@ -141,9 +144,12 @@ def read_manifest(path: Path = MANIFEST) -> list[SourceEntry]:
         span = layout.source(number)
         _check(raw, SOURCE, name, span, layout, error)
         for key, (label, naming, keys) in TABLE_KEYS.items():
-            for index, table in enumerate(raw.get(key, []), start=1):
+            tables = raw.get(key, [])
+            for index, table in enumerate(tables, start=1):
                 _check(table, keys, f"{name}, {_name(label, table.get(naming), index)}",
                        layout.source(number, key, index), layout, error)
+            _distinct(tables, keys, f"{name}: ", label, lambda i, n=number, k=key: layout.source(n, k, i), layout,
+                      error)
         file = (path.parent / raw["file"]).resolve()
         where = layout.line(span, "file")
         if file.is_dir():
@@ -153,6 +159,7 @@ def read_manifest(path: Path = MANIFEST) -> list[SourceEntry]:
             raise error(f"{name} names {what} {raw['file']!r}", where)
         facts = {k: v for k, v in raw.items() if k not in FIELDS}
         entries.append(SourceEntry(raw["id"], file, raw["genre"], raw["language"], facts))
+    _distinct(sources, SOURCE, "", "source", layout.source, layout, error)
     return entries
 
 
@@ -185,6 +192,23 @@ def _check(raw: dict, keys: dict[str, Key], name: str, span, layout: _Layout, er
             raise error(f"{name}: key {key!r} is for the genre {declared.genre}, not {genre}", layout.line(span, key))
         mistyped(key, declared)
     lacks(lambda declared: declared.genre == genre)
+
+
+def _distinct(tables: list[dict], keys: dict[str, Key], within: str, label: str, span_of, layout: _Layout,
+              error) -> None:
+    """Refuse two tables of a list that give a ``unique`` key the same value (as a minted IRI strips it)."""
+    for key, declared in keys.items():
+        if not declared.unique:
+            continue
+        first: dict[str, int] = {}
+        for index, table in enumerate(tables, start=1):
+            value = table[key].strip()
+            if value in first:
+                earlier = layout.line(span_of(first[value]), key)
+                said = f"line {earlier}" if earlier else f"#{first[value]}"
+                raise error(f"{within}two {PLURALS[label]} have the {key} {value!r} (the first at {said}): "
+                            f"{declared.unique}", layout.line(span_of(index), key))
+            first[value] = index
 
 
 def _name(label: str, value: object, number: int) -> str:

@@ -490,3 +490,14 @@ def test_load_refuses_a_body_without_evidence(copy_of, tmp_path):
     assert refused_load(copy_of(), manifest) == (
         f"error: {manifest}:{line}: source {AGENDA_ID}, body 'CTOC-COP/extended-bureau' lacks 'evidence' "
         "(a non-empty string)")
+
+
+def test_load_refuses_two_sources_with_one_id(copy_of, tmp_path):
+    """They were merged into one graph with two unkg:sha256 (against the SourceGraph shape), exit 0, and the
+    graph was reloaded on every run."""
+    manifest = manifest_with(tmp_path, 'id = "CTOC-COP-WG.3-2023-1-zho"', 'id = "UNTOC-eng"')
+    first, second = [n for n, text in enumerate(manifest.read_text().splitlines(), start=1)
+                     if text == 'id = "UNTOC-eng"']
+    assert refused_load(copy_of(), manifest) == (
+        f"error: {manifest}:{second}: two sources have the id 'UNTOC-eng' (the first at line {first}): each source "
+        "is loaded into a graph of its own, named by its id")

@@ -239,3 +239,45 @@ def with_line(path: Path, start: str, new: str | None) -> Path:
     lines[at:at + 1] = [] if new is None else [new]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+# --- what one manifest must not say twice ----------------------------------------------------------------------
+
+DIGEST = '''
+[[source.documents]]
+title = "{title}"
+slug = "{slug}"
+evidence = "a second entry"
+'''
+DIGEST_TITLE = "涉及以〈联合国打击跨国有组织犯罪公约〉为法律依据的刑事事项国际合作案例摘要"
+DIGEST_SLUG = "UNTOC-digest-of-cases-international-cooperation"
+
+
+@pytest.mark.parametrize(("edit", "added", "key_line", "message"), [
+    # two graphs merged into one with two unkg:sha256, reloaded on every run
+    (('id = "CTOC-COP-WG.3-2023-1-zho"', 'id = " UNTOC-eng"'), "", ('id = "UNTOC-eng"', 'id = " UNTOC-eng"'),
+     "two sources have the id 'UNTOC-eng' (the first at line {first}): each source is loaded into a graph of its "
+     "own, named by its id"),
+    # the second table replaced the first, whose names were lost
+    (('path = "CTOC-COP/secretariat"', 'path = "CTOC-COP/extended-bureau"'), "",
+     ('path = "CTOC-COP/extended-bureau"',) * 2,
+     f"{AGENDA}: two bodies have the path 'CTOC-COP/extended-bureau' (the first at line {{first}}): describe each "
+     "body once"),
+    # one title that would give two slugs
+    (None, DIGEST.format(title=DIGEST_TITLE, slug="other"), (f'title = "{DIGEST_TITLE}"',) * 2,
+     f"{AGENDA}: two documents have the title '{DIGEST_TITLE}' (the first at line {{first}}): a title cannot name "
+     "two documents"),
+    # one document with two titles in one language (the shapes allow one)
+    (None, DIGEST.format(title="另一个标题", slug=DIGEST_SLUG), (f'slug = "{DIGEST_SLUG}"',) * 2,
+     f"{AGENDA}: two documents have the slug '{DIGEST_SLUG}' (the first at line {{first}}): describe each "
+     "document once"),
+])
+def test_what_must_be_unique_is_refused_when_given_twice(tmp_path, edit, added, key_line, message):
+    manifest = bundled(tmp_path, *[edit] if edit else [])
+    manifest.write_text(manifest.read_text(encoding="utf-8") + added, encoding="utf-8")
+    lines = manifest.read_text(encoding="utf-8").splitlines()
+    first = line_of(manifest, key_line[0])
+    second = max(n for n, line in enumerate(lines, start=1) if line == key_line[1])
+    error = refused(manifest)
+    assert error.message == message.format(first=first)
+    assert error.line == second
