@@ -501,3 +501,13 @@ def test_load_refuses_two_sources_with_one_id(copy_of, tmp_path):
     assert refused_load(copy_of(), manifest) == (
         f"error: {manifest}:{second}: two sources have the id 'UNTOC-eng' (the first at line {first}): each source "
         "is loaded into a graph of its own, named by its id")
+
+
+@pytest.mark.parametrize(("code", "says"), [
+    ("xx", "'language' must be an ISO 639-2 code such as eng (three lower-case letters), not a string ('xx')"),
+    ("deu", "unknown language 'deu' for an annotated agenda (known: ara, eng, fra, rus, spa, zho)"),
+])
+def test_load_refuses_an_agenda_language_it_cannot_mint(copy_of, tmp_path, code, says):
+    """``xx`` gave ``ValueError: not an ISO 639-2 code`` (loader/iris.py) and a traceback."""
+    manifest = manifest_with(tmp_path, 'language = "zho"', f'language = "{code}"')
+    assert refused_load(copy_of(), manifest).endswith(says)

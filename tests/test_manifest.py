@@ -3,6 +3,7 @@ source and the key; and the files it names are read with the same care (not UTF-
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from loader.errors import SourceError
 from loader.manifest import MANIFEST, read_manifest
 from loader.sources import agenda, treaty
+from loader.to_rdf import agenda as agenda_rdf
 
 SOURCES = MANIFEST.parent / "sources"
 TREATY_FILE = f'file = "{SOURCES}/untoc/UNTOC.en.md"'
@@ -281,3 +283,26 @@ def test_what_must_be_unique_is_refused_when_given_twice(tmp_path, edit, added, 
     error = refused(manifest)
     assert error.message == message.format(first=first)
     assert error.line == second
+
+
+# --- the language of an annotated agenda -----------------------------------------------------------------------
+
+def agenda_entry():
+    return next(e for e in read_manifest() if e.genre == "annotated-agenda")
+
+
+@pytest.mark.parametrize("code", ["xx", "deu"])
+def test_an_agenda_in_a_language_that_is_not_one_of_the_six_is_refused(code):
+    """``xx`` ended in ``ValueError: not an ISO 639-2 code`` from loader/iris.py; the treaty already said so."""
+    entry = replace(agenda_entry(), language=code)
+    with pytest.raises(SourceError) as caught:
+        agenda_rdf.to_graph(agenda.parse(entry.path), entry, "https://w3id.org/unkg/")
+    assert str(caught.value) == (f"{entry.path}: unknown language {code!r} for an annotated agenda "
+                                 "(known: ara, eng, fra, rus, spa, zho)")
+
+
+def test_an_agenda_language_the_text_contradicts_is_refused():
+    entry = replace(agenda_entry(), language="eng")
+    with pytest.raises(SourceError) as caught:
+        agenda_rdf.to_graph(agenda.parse(entry.path), entry, "https://w3id.org/unkg/")
+    assert (caught.value.line, caught.value.message) == (9, "the text says it is in zho, the manifest says eng")

@@ -15,12 +15,13 @@ from loader.errors import SourceError
 from loader.manifest import SourceEntry
 from loader.namespaces import ELI, ORG, UNKG
 from loader.sources import agenda_facts as f
-from loader.sources.agenda import AnnotatedAgenda
+from loader.sources.agenda import LANGUAGES, AnnotatedAgenda
 from loader.sources.agenda_text import MARKDOWN_LINK, normalise, web_address
 from loader.to_rdf import common
 
 RULES = "UNTOC-review-mechanism-procedures-and-rules"
 INSTRUMENT_KINDS = {"UNTOC": UNKG.Convention, RULES: UNKG.RulesOfProcedure}
+LANGUAGE_CODES = sorted(set(LANGUAGES.values()))  # ISO 639-2 codes of the six UN languages
 BODY_CLASSES = {"ConferenceOfTheParties", "WorkingGroup", "Bureau", "Secretariat", "ReviewMechanism", "Post"}
 
 
@@ -38,6 +39,13 @@ class Context:
         self.base = base
         self.graph = common.new_graph()
         self.lang = records.language
+        if entry.language not in LANGUAGE_CODES:
+            raise self.error(f"unknown language {entry.language!r} for an annotated agenda (known: "
+                             f"{', '.join(LANGUAGE_CODES)})")
+        stated = records.header.language
+        if stated and stated != entry.language:
+            raise self.error(f"the text says it is in {stated}, the manifest says {entry.language}",
+                             records.header.language_line)
         printed = records.header.symbol
         symbol = entry.get("symbol") or (printed.text if printed else None)
         if printed and printed.text != symbol:
