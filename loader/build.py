@@ -36,7 +36,11 @@ GENRES: dict[str, Callable[[SourceEntry, str], Graph]] = {
 
 
 def sha256(entry: SourceEntry) -> str:
-    return hashlib.sha256(entry.path.read_bytes()).hexdigest()
+    """The checksum of the source file; a :class:`SourceError` naming it when it cannot be read."""
+    try:
+        return hashlib.sha256(entry.path.read_bytes()).hexdigest()
+    except OSError as error:
+        raise SourceError(f"cannot read the file: {error.strerror}", path=str(entry.path)) from None
 
 
 def entry_sha256(entry: SourceEntry) -> str:

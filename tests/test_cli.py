@@ -511,3 +511,17 @@ def test_load_refuses_an_agenda_language_it_cannot_mint(copy_of, tmp_path, code,
     """``xx`` gave ``ValueError: not an ISO 639-2 code`` (loader/iris.py) and a traceback."""
     manifest = manifest_with(tmp_path, 'language = "zho"', f'language = "{code}"')
     assert refused_load(copy_of(), manifest).endswith(says)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads a file whatever its mode (tests/test_manifest.py "
+                                              "simulates the refusal)")
+def test_load_names_a_source_file_it_cannot_read(copy_of, tmp_path):
+    """The checksum that decides whether a source changed was read first: a PermissionError traceback."""
+    text = tmp_path / "UNTOC.en.md"
+    text.write_bytes((ROOT / "data" / "sources" / "untoc" / "UNTOC.en.md").read_bytes())
+    text.chmod(0)
+    manifest = manifest_with(tmp_path, 'file = "sources/untoc/UNTOC.en.md"', f'file = "{text}"')
+    try:
+        assert refused_load(copy_of(), manifest) == f"error: {text}: cannot read the file: Permission denied"
+    finally:
+        text.chmod(0o644)

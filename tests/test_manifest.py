@@ -306,3 +306,26 @@ def test_an_agenda_language_the_text_contradicts_is_refused():
     with pytest.raises(SourceError) as caught:
         agenda_rdf.to_graph(agenda.parse(entry.path), entry, "https://w3id.org/unkg/")
     assert (caught.value.line, caught.value.message) == (9, "the text says it is in zho, the manifest says eng")
+
+
+def test_a_source_file_that_cannot_be_read_is_named_before_anything_is_built(tmp_path, monkeypatch):
+    """``unkg load`` compares the file's checksum with the store's first: a PermissionError traceback from
+    loader/build.py's sha256() (chmod 000; with --force the parser said so cleanly). Root reads any file, so the
+    refusal is simulated."""
+    import pyoxigraph as ox
+
+    from loader import pipeline
+
+    entries = read_manifest()
+    unreadable = entries[0].path
+    read_bytes = Path.read_bytes
+
+    def refuse(path: Path) -> bytes:
+        if path == unreadable:
+            raise PermissionError(13, "Permission denied", str(path))
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    with pytest.raises(SourceError) as caught:
+        pipeline.plan_sources(ox.Store(), entries, "https://w3id.org/unkg/")
+    assert str(caught.value) == f"{unreadable}: cannot read the file: Permission denied"
