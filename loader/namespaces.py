@@ -7,6 +7,10 @@ terms must not change with the deployment that serves them.
 'https://w3id.org/unkg/ontology#Meeting'
 >>> data_base({"UNKG_BASE": "http://example.org/kg/"})
 'http://example.org/kg/'
+>>> data_base({"UNKG_BASE": "http://example.org/kg"})
+Traceback (most recent call last):
+...
+loader.errors.UnkgError: UNKG_BASE 'http://example.org/kg' must end in / or # (the loader mints base + path): 'http://example.org/kg/'?
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from collections.abc import Mapping
 
 from rdflib import Namespace
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
+
+from loader.errors import UnkgError
 
 DEFAULT_BASE = "https://w3id.org/unkg/"
 ONTOLOGY_IRI = "https://w3id.org/unkg/ontology"
@@ -60,9 +66,19 @@ PREFIXES: dict[str, str] = {
 
 
 def data_base(environ: Mapping[str, str] | None = None) -> str:
-    """The base IRI under which the loader mints every resource (``UNKG_BASE``, ending in ``/``)."""
+    """The base IRI under which the loader mints every resource (``UNKG_BASE``): an absolute IRI ending in ``/``
+    or ``#``, else an :class:`UnkgError` naming the variable. Called when a command runs, never at import, so a
+    bad value is a one-line error of the command that needs it."""
     base = (environ if environ is not None else os.environ).get("UNKG_BASE", DEFAULT_BASE)
-    return base if base.endswith("/") else base + "/"
+    import pyoxigraph as ox
+
+    try:
+        ox.NamedNode(base)
+    except ValueError as error:
+        raise UnkgError(f"UNKG_BASE {base!r} is not an absolute IRI: {error}") from None
+    if not base.endswith(("/", "#")):
+        raise UnkgError(f"UNKG_BASE {base!r} must end in / or # (the loader mints base + path): {base + '/'!r}?")
+    return base
 
 
 def sparql_prefixes() -> str:

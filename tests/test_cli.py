@@ -525,3 +525,20 @@ def test_load_names_a_source_file_it_cannot_read(copy_of, tmp_path):
         assert refused_load(copy_of(), manifest) == f"error: {text}: cannot read the file: Permission denied"
     finally:
         text.chmod(0o644)
+
+
+# --- UNKG_BASE must be a base the loader can mint under ----------------------------------------------------------
+
+@pytest.mark.parametrize(("base", "says"), [
+    ("http://exa mple/", "is not an absolute IRI: Invalid IRI code point ' '"),
+    ("example.org/kg/", "is not an absolute IRI: No scheme found in an absolute IRI"),
+    ("http://example.org/kg", "must end in / or # (the loader mints base + path): 'http://example.org/kg/'?"),
+])
+def test_load_and_validate_refuse_an_unkg_base_that_is_not_a_base_iri(copy_of, monkeypatch, base, says):
+    """``ValueError: Invalid IRI code point`` (a traceback) once the first IRI was minted under it."""
+    store = copy_of()
+    monkeypatch.setenv("UNKG_BASE", base)
+    before = dump(store)
+    for done in (unkg("load", store=store, check=2), unkg("validate", check=2)):
+        assert done.stderr.strip() == f"error: UNKG_BASE {base!r} {says}"
+    assert dump(store) == before
