@@ -150,13 +150,17 @@ def read_manifest(path: Path = MANIFEST) -> list[SourceEntry]:
                        layout.source(number, key, index), layout, error)
             _distinct(tables, keys, f"{name}: ", label, lambda i, n=number, k=key: layout.source(n, k, i), layout,
                       error)
-        file = (path.parent / raw["file"]).resolve()
         where = layout.line(span, "file")
-        if file.is_dir():
-            raise error(f"{name}: file {raw['file']!r} is a directory, not a source file", where)
-        if not file.is_file():
-            what = "a missing file" if not file.exists() else "something that is not a regular file"
-            raise error(f"{name} names {what} {raw['file']!r}", where)
+        try:
+            file = (path.parent / raw["file"]).resolve()
+            if file.is_dir():
+                raise error(f"{name}: file {raw['file']!r} is a directory, not a source file", where)
+            if not file.is_file():
+                what = "a missing file" if not file.exists() else "something that is not a regular file"
+                raise error(f"{name} names {what} {raw['file']!r}", where)
+        except (OSError, ValueError) as problem:  # a name too long, a NUL character …
+            reason = problem.strerror if isinstance(problem, OSError) and problem.strerror else str(problem)
+            raise error(f"{name}: cannot use file {_shown(raw['file'])}: {reason}", where) from None
         facts = {k: v for k, v in raw.items() if k not in FIELDS}
         entries.append(SourceEntry(raw["id"], file, raw["genre"], raw["language"], facts))
     _distinct(sources, SOURCE, "", "source", layout.source, layout, error)
@@ -227,10 +231,14 @@ def _describe(value: object) -> str:
              (dict, "a table"), (datetime.datetime, "a date-time"), (datetime.date, "a date"),
              (datetime.time, "a time")]
     kind = next(word for cls, word in kinds if isinstance(value, cls))
-    shown = repr(value)
     if isinstance(value, str) and not value.strip():
         kind = "a blank string"
-    return f"{kind} ({shown[:57] + '…' if len(shown) > 60 else shown})"
+    return f"{kind} ({_shown(value)})"
+
+
+def _shown(value: object) -> str:
+    shown = repr(value)
+    return shown[:57] + "…" if len(shown) > 60 else shown
 
 
 HEADER = re.compile(r"\s*\[\[?([^\[\]]+)\]\]?\s*(?:#.*)?")

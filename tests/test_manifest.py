@@ -80,6 +80,16 @@ def test_a_file_that_is_a_directory_is_called_one(tmp_path):
     assert refused(missing).message == f"source 'UNTOC-eng' names a missing file '{SOURCES}/absent.md'"
 
 
+@pytest.mark.parametrize(("name", "reason"), [("a\\u0000b", "embedded null byte"), ("a" * 5000, "File name too long")])
+def test_a_file_name_the_system_cannot_use_is_named(tmp_path, name, reason):
+    """A ValueError or an OSError traceback from resolving the path."""
+    manifest = bundled(tmp_path, (TREATY_FILE, f'file = "{name}"'))
+    error = refused(manifest)
+    assert error.message.startswith("source 'UNTOC-eng': cannot use file 'a")
+    assert error.message.endswith(f": {reason}")
+    assert error.line == line_of(manifest, "file = ", after="UNTOC-eng")
+
+
 # --- the schema: every key declared, with its type -------------------------------------------------------------
 
 AGENDA = "source 'CTOC-COP-WG.3-2023-1-zho'"
