@@ -13,7 +13,7 @@ import datetime
 import difflib
 import re
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -164,6 +164,21 @@ def read_manifest(path: Path = MANIFEST) -> list[SourceEntry]:
         facts = {k: v for k, v in raw.items() if k not in FIELDS}
         entries.append(SourceEntry(raw["id"], file, raw["genre"], raw["language"], facts))
     _distinct(sources, SOURCE, "", "source", layout.source, layout, error)
+    return entries
+
+
+def read_manifests(paths: Iterable[Path]) -> list[SourceEntry]:
+    """The sources of several manifests loaded by one command, in order; an error when two give one id, which
+    would fill one graph with both (as two entries of one manifest would)."""
+    entries: list[SourceEntry] = []
+    first: dict[str, Path] = {}
+    for path in paths:
+        for entry in read_manifest(path):
+            if entry.id.strip() in first:
+                raise SourceError(f"source {entry.id!r} is also in {first[entry.id.strip()]}: "
+                                  f"{SOURCE['id'].unique}", path=str(path))
+            first[entry.id.strip()] = path
+            entries.append(entry)
     return entries
 
 

@@ -339,3 +339,16 @@ def test_a_source_file_that_cannot_be_read_is_named_before_anything_is_built(tmp
     with pytest.raises(SourceError) as caught:
         pipeline.plan_sources(ox.Store(), entries, "https://w3id.org/unkg/")
     assert str(caught.value) == f"{unreadable}: cannot read the file: Permission denied"
+
+
+def test_two_manifests_of_one_command_cannot_give_one_id(tmp_path):
+    """``unkg load a.toml b.toml`` fills one graph with both (two unkg:sha256). unkg/cli.py still reads its
+    manifests one by one with read_manifest; calling read_manifests instead refuses it."""
+    from loader.manifest import read_manifests
+
+    first, second = bundled(tmp_path, name="a.toml"), bundled(tmp_path, name="b.toml")
+    with pytest.raises(SourceError) as caught:
+        read_manifests([first, second])
+    assert str(caught.value) == (f"{second}: source 'UNTOC-eng' is also in {first}: each source is loaded into a "
+                                 "graph of its own, named by its id")
+    assert [e.id for e in read_manifests([first])] == ["UNTOC-eng", "CTOC-COP-WG.3-2023-1-zho"]
