@@ -74,3 +74,19 @@ def test_an_interrupted_load_says_so_and_leaves_the_store_as_it_was(loaded, tmp_
     assert done.exit_code == 130
     assert "interrupted; the store is as it was" in done.output
     assert dump(store) == before
+
+
+def test_two_manifests_giving_one_source_id_are_refused(tmp_path):
+    from test_cli import ROOT
+
+    text = (ROOT / "data" / "manifest.toml").read_text(encoding="utf-8")
+    text = text.replace('file = "sources/', f'file = "{ROOT}/data/sources/')
+    first, second = tmp_path / "a.toml", tmp_path / "b.toml"
+    first.write_text(text, encoding="utf-8")
+    second.write_text(text, encoding="utf-8")
+    store = tmp_path / "store"
+    for command in ("load", "validate"):
+        done = unkg(command, str(first), str(second), store=store if command == "load" else None)
+        assert done.returncode == 2, done.stderr
+        assert f"{second}: source 'UNTOC-eng' is also in {first}" in done.stderr and "Traceback" not in done.stderr
+    assert not store.exists()

@@ -90,7 +90,7 @@ def load(
     Example: unkg load --store var/store data/manifest.toml my-extra.ttl
     """
     from loader import pipeline
-    from loader.manifest import read_manifest
+    from loader.manifest import read_manifest, read_manifests
     from loader.namespaces import data_base
     from loader.rdf_files import is_rdf_file
     from loader.store import open_store, store_path
@@ -109,7 +109,7 @@ def load(
         for f in rdf:
             if not is_rdf_file(f) and f.exists():
                 raise UnkgError(f"{f}: not an RDF file (.ttl .trig .nt .nq .jsonld .rdf) nor a manifest (.toml)")
-        entries = [e for m in manifests for e in read_manifest(m)]
+        entries = read_manifests(manifests)
         existed, had_store = path.exists(), (path / "CURRENT").exists()
         db = open_store(path)
         try:
@@ -181,7 +181,7 @@ def validate(
     from rdflib import Graph
 
     from loader.build import build_graph
-    from loader.manifest import read_manifest
+    from loader.manifest import read_manifest, read_manifests
     from loader.namespaces import data_base
     from loader.rdf_files import read_quads, to_dataset
     from loader.validate import RENDERERS, context_graph, graph_type_lookup
@@ -200,7 +200,7 @@ def validate(
         built = Graph()
         lookups.insert(0, graph_type_lookup(built))
         manifests = [f for f in files or [] if f.suffix == ".toml"]
-        entries = [e for m in manifests for e in read_manifest(m)] if files else read_manifest()
+        entries = read_manifests(manifests) if files else read_manifest()
         for entry in entries:
             graph = build_graph(entry, base)
             reports[str(entry.path)] = run_validation(graph, context_graph(graph, lookups))
