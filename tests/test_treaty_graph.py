@@ -42,6 +42,7 @@ def test_instrument_title_from_the_first_line_and_its_english_expression(graph):
     assert (UNTOC, DCTERMS.title, title) in graph
     assert (UNTOC, RDFS.label, title) in graph
     assert (UNTOC, UNKG.documentKind, UNKG.Convention) in graph
+    assert graph.value(UNTOC, UNKG.evidence).startswith("sources/README.md:")  # the manifest's fact, with its evidence
     assert (UNTOC, ELI.is_realized_by, ENG) in graph
     assert (ENG, ELI.realizes, UNTOC) in graph
     assert graph.value(ENG, UNKG.sourceFile) == Literal("data/sources/untoc/UNTOC.en.md")

@@ -64,8 +64,9 @@ def to_graph(records: Treaty, entry: SourceEntry, base: str) -> Graph:
     graph.add((instrument, RDF.type, UNKG.Document))
     for predicate in (DCTERMS.title, RDFS.label, SKOS.prefLabel):
         graph.add((instrument, predicate, title))
-    if entry.get("kind"):
+    if entry.get("kind"):  # a fact the manifest states, with its evidence, as for an agenda's kind
         graph.add((instrument, UNKG.documentKind, UNKG[entry.get("kind")]))
+        graph.add((instrument, UNKG.evidence, Literal(entry.get("evidence"))))
     graph.add((instrument, ELI.is_realized_by, expression))
     derived_from(graph, instrument, str(expression), records.title_passage.line, records.title_passage.verbatim)
 
