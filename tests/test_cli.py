@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -513,18 +514,16 @@ def test_load_refuses_an_agenda_language_it_cannot_mint(copy_of, tmp_path, code,
     assert refused_load(copy_of(), manifest).endswith(says)
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads a file whatever its mode (tests/test_manifest.py "
-                                              "simulates the refusal)")
+@pytest.mark.skipif(not Path("/proc/self/mem").is_file(), reason="needs Linux's /proc")
 def test_load_names_a_source_file_it_cannot_read(copy_of, tmp_path):
-    """The checksum that decides whether a source changed was read first: a PermissionError traceback."""
-    text = tmp_path / "UNTOC.en.md"
-    text.write_bytes((ROOT / "data" / "sources" / "untoc" / "UNTOC.en.md").read_bytes())
-    text.chmod(0)
-    manifest = manifest_with(tmp_path, 'file = "sources/untoc/UNTOC.en.md"', f'file = "{text}"')
-    try:
-        assert refused_load(copy_of(), manifest) == f"error: {text}: cannot read the file: Permission denied"
-    finally:
-        text.chmod(0o644)
+    """The checksum that decides whether a source changed was read first: a PermissionError traceback. A file that
+    every user, root too, fails to read: /proc/self/mem, a regular file whose first bytes are not mapped (EIO);
+    the file mode is no use here, as root reads a file whatever its mode."""
+    unreadable = tmp_path / "UNTOC.en.md"
+    unreadable.symlink_to("/proc/self/mem")
+    manifest = manifest_with(tmp_path, 'file = "sources/untoc/UNTOC.en.md"', f'file = "{unreadable}"')
+    said = refused_load(copy_of(), manifest)  # the path as resolved: /proc/<the command's pid>/mem
+    assert re.fullmatch(r"error: /proc/\d+/mem: cannot read the file: Input/output error", said), said
 
 
 # --- UNKG_BASE must be a base the loader can mint under ----------------------------------------------------------
