@@ -1,10 +1,15 @@
-"""Which IRIs a query or update names in ``SERVICE``, ``LOAD`` and ``FROM``/``FROM NAMED``, found before it runs.
+r"""Which IRIs a query or update names in ``SERVICE``, ``LOAD`` and ``FROM``/``FROM NAMED``, found before it runs.
 
 Oxigraph follows ``SERVICE`` and ``LOAD`` over the network by itself, so the endpoint must know them first. Most
 queries never mention these words at all: a substring test settles them in microseconds. When one does appear, the
 lexer (:mod:`api.sparql_text`) finds the keyword and the IRI after it; when the lexer is unsure, or the IRI is
 written as a prefixed name, rdflib's SPARQL parser reads the whole text. Each step can only say "look closer",
 never "fine" when it is not.
+
+``\u`` escapes: Oxigraph reads them only inside strings and IRIs (a keyword cannot be escaped), as the lexer does;
+rdflib's parser expands them in the whole text first (as SPARQL 1.1 once said), so ``'\u0027`` ends a string for
+rdflib and not for Oxigraph, and rdflib would miss a ``SERVICE`` that Oxigraph runs. A text with escapes is
+therefore read by the lexer alone: where it is unsure, the text is refused, never handed to rdflib.
 
 >>> references("SELECT * { ?s ?p ?o }").services
 []
@@ -28,6 +33,7 @@ MENTIONS = re.compile(r"service|load|from", re.I)
 # inside one (the sd: namespace ends in "service-description#") names nothing and needs no closer look
 PROLOGUE = re.compile(r"""(?:\s+|\#[^\r\n]*|(?:PREFIX\s+[^\s:<>]*:\s*|BASE\s+)<[^<>"{}|^`\\\x00-\x20]*>)*""", re.I)
 UNICODE_ESCAPE = re.compile(r"\\[uU]")
+UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 
 
@@ -51,14 +57,14 @@ class References:
 
 def references(text: str, *, update: bool = False, base: str | None = None) -> References:
     """The SERVICE, LOAD and FROM IRIs in a query (or update); :class:`Unparsable` when that cannot be told."""
-    escaped = bool(UNICODE_ESCAPE.search(text))
-    if not escaped and not MENTIONS.search(text, PROLOGUE.match(text).end()):
+    if not MENTIONS.search(text, PROLOGUE.match(text).end()):  # escapes cannot spell a keyword for Oxigraph
         return References()
-    if not escaped:
-        try:
-            return _from_tokens(tokens(text))
-        except Unsure:
-            pass
+    try:
+        return _from_tokens(tokens(text))
+    except Unsure as doubt:
+        if UNICODE_ESCAPE.search(text):
+            raise Unparsable(f"{doubt}, and rdflib's parser, the fallback, reads \\u escapes otherwise than "
+                             "Oxigraph (write the character itself, or the IRI in full)") from None
     return _from_parse(text, update, base)
 
 
@@ -82,16 +88,22 @@ def _from_tokens(found: list[Token]) -> References:
         if not following:
             raise Unsure(f"nothing after {keyword}")
         target = following[0]
+        iri = _unescaped(target.text[1:-1]) if target.kind == "iri" else ""
         if target.kind == "var" and keyword == "SERVICE":
             refs.services.append(target.text)
-        elif target.kind == "iri" and ABSOLUTE_IRI.match(target.text[1:]):
+        elif target.kind == "iri" and ABSOLUTE_IRI.match(iri):
             if keyword == "FROM":
-                (refs.named_graphs if named else refs.default_graphs).append(target.text[1:-1])
+                (refs.named_graphs if named else refs.default_graphs).append(iri)
             else:
-                targets[keyword].append(target.text[1:-1])
+                targets[keyword].append(iri)
         else:
             raise Unsure(f"{keyword} followed by {target.text!r}")
     return refs
+
+
+def _unescaped(iri: str) -> str:
+    """An IRI as Oxigraph reads it: its ``\\uXXXX`` and ``\\UXXXXXXXX`` escapes replaced by the characters."""
+    return UCHAR.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), iri) if "\\" in iri else iri
 
 
 def _from_parse(text: str, update: bool, base: str | None) -> References:

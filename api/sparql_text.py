@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 WHITESPACE = re.compile(r"[ \t\r\n]+")
 COMMENT = re.compile(r"#[^\r\n]*")
-IRIREF = re.compile(r'<([^<>"{}|^`\\\x00-\x20]*)>')
+IRIREF = re.compile(r'<((?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*)>')  # \u escapes too
 LONG_STRING = {
     "'": re.compile(r"'''(?:[^'\\]|\\.|'(?!''))*'''", re.S),
     '"': re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""', re.S),

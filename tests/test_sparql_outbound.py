@@ -35,7 +35,6 @@ def test_queries_that_only_mention_the_words_name_nothing(query):
     ("SELECT * WHERE { SERVICE ?endpoint { ?s ?p ?o } }", References(services=["?endpoint"])),
     (f"SELECT * FROM <{TRAP}> FROM NAMED <{TRAP}/2> {{ }}",
      References(default_graphs=[TRAP], named_graphs=[TRAP + "/2"])),
-    (f"SELECT * WHERE {{ \\u0053ERVICE <{TRAP}> {{ ?s ?p ?o }} }}", References(services=[TRAP])),
     ("BASE <http://127.0.0.1:9/> SELECT * WHERE { SERVICE <sparql> { ?s ?p ?o } }", References(services=[TRAP])),
 ])
 def test_what_a_query_names(query, expected):
@@ -151,7 +150,7 @@ def test_doctests(module):
 
 def test_nesting_too_deep_for_rdflib_is_unparsable_not_a_crash():
     with pytest.raises(Unparsable, match="nests brackets too deeply"):
-        references("ASK " + "{" * 300 + "}" * 300 + " # \\u0041")
+        references("ASK " + "{" * 300 + " ?s ?p 1.SERVICE " + "}" * 300)  # the lexer is unsure: rdflib reads it
 
 
 def test_keywords_inside_prefix_declarations_need_no_closer_look(monkeypatch):
@@ -169,3 +168,89 @@ def test_keywords_inside_prefix_declarations_need_no_closer_look(monkeypatch):
     assert references(sparql_prefixes() + "SELECT * WHERE { SERVICE <http://x/> {} }").services == ["http://x/"]
     hidden = "PREFIX a:<http://x/service>SELECT * FROM <http://g/> WHERE {}"
     assert references(hidden).default_graphs == ["http://g/"]
+
+
+# --- \u escapes: Oxigraph reads them in strings and IRIs only; rdflib everywhere, so it must not judge them -------
+
+STRING_TRICK_QUERY = ("SELECT ?x WHERE { BIND('\\u0027 AS ?a) BIND(CONCAT(' AS ?a) SERVICE <" + TRAP + "> "
+                      "{ ?x ?y ?z } BIND(CONCAT(', \\u0027') AS ?d) }")
+STRING_TRICK_UPDATE = ("INSERT DATA { <urn:x:a> <urn:x:b> '\\u0027 } ; INSERT DATA { <urn:x:a> <urn:x:b> ' } ; "
+                       "LOAD <" + TRAP + "> ; INSERT DATA { <urn:x:a> <urn:x:b> ' } ; "
+                       "INSERT DATA { <urn:x:a> <urn:x:b> \\u0027' }")
+
+
+def test_an_escaped_quote_ends_no_string_for_oxigraph_nor_for_the_check():
+    """rdflib expands '\\u0027' before parsing, so for it the SERVICE (or LOAD) sits inside a string: it found
+    nothing there, and Oxigraph called the URL. The lexer reads the escape inside the string, as Oxigraph does."""
+    import pyoxigraph as ox
+
+    ox.Store().query(STRING_TRICK_QUERY.replace("SERVICE <" + TRAP + ">", ""))  # valid without the SERVICE: parsed
+    assert references(STRING_TRICK_QUERY).services == [TRAP]
+    assert references(STRING_TRICK_UPDATE, update=True).loads == [TRAP]
+
+
+def test_an_escape_in_an_iri_is_read_as_oxigraph_reads_it():
+    assert references("SELECT * { SERVICE <http://127.0.0.1\\u003a9/sparql> { ?s ?p ?o } }").services == [TRAP]
+    assert references("SELECT * FROM <http://g/\\u00e9> { }").default_graphs == ["http://g/\u00e9"]
+
+
+def test_oxigraph_reads_no_escape_outside_strings_and_iris():
+    """What the check relies on: a keyword cannot be spelled with escapes, so a text that does not mention one
+    after its prologue names nothing."""
+    import pyoxigraph as ox
+
+    for text in ("SELECT * WHERE { \\u0053ERVICE <" + TRAP + "> { ?s ?p ?o } }",
+                 "PREFIX e: <http://x/> SELECT * { ?s e:\\u0041 ?o }"):
+        with pytest.raises(SyntaxError):
+            ox.Store().query(text)
+        assert references(text) == References()
+
+
+def test_a_text_with_escapes_is_never_judged_by_rdflib(monkeypatch):
+    from api import outbound
+
+    def no_rdflib(*args):
+        raise AssertionError("rdflib's parser reads \\u escapes otherwise than Oxigraph")
+
+    monkeypatch.setattr(outbound, "_from_parse", no_rdflib)
+    # valid queries with escapes and no keyword run: they are not sent to rdflib (which refused some of them)
+    assert references('SELECT ?x { BIND(<<( <urn:x:s> <urn:x:p> "caf\\u00e9" )>> AS ?x) }') == References()
+    # where the lexer cannot tell, the text is refused
+    for text in ('PREFIX r: <http://127.0.0.1:9/> SELECT * { BIND("\\u0041" AS ?a) SERVICE r:sparql { } }',
+                 "SELECT * WHERE { ?s ?p 1.SERVICE } # \\u0041"):
+        with pytest.raises(Unparsable, match="escapes"):
+            references(text)
+
+
+@pytest.fixture(scope="module")
+def servers_and_trap(tmp_path_factory):
+    from conftest import Trap, live_server, make_store, settings_for, w3c_graphs
+
+    trap = Trap()
+    read_only = make_store(tmp_path_factory.mktemp("ro") / "store", w3c_graphs())
+    writable = make_store(tmp_path_factory.mktemp("rw") / "store", w3c_graphs())
+    try:
+        with live_server(settings_for(read_only)) as ro, live_server(settings_for(writable, allow_update=True)) as rw:
+            yield ro, rw, trap
+    finally:
+        trap.close()
+
+
+def test_no_request_leaves_the_server_for_an_escaped_quote(servers_and_trap):
+    import httpx
+
+    read_only, writable, trap = servers_and_trap
+    query = STRING_TRICK_QUERY.replace(TRAP, trap.url)
+    update = STRING_TRICK_UPDATE.replace(TRAP, trap.url)
+    before = httpx.get(writable.sparql, params={"query": "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"}).text
+    answers = [httpx.get(read_only.sparql, params={"query": query}),
+               httpx.post(writable.sparql, data={"update": update})]
+    for response in answers:
+        assert response.status_code == 400, response.text
+        assert trap.url in response.text and "not allowed" in response.text
+    escaped_keyword = httpx.get(read_only.sparql, params={  # Oxigraph reads no keyword spelled with escapes
+        "query": "SELECT * WHERE { \\u0053ERVICE <" + trap.url + "> { ?s ?p ?o } }"})
+    assert escaped_keyword.status_code == 400 and "syntax error" in escaped_keyword.text
+    assert trap.requests == []
+    after = httpx.get(writable.sparql, params={"query": "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"}).text
+    assert after == before
