@@ -8,7 +8,9 @@ Each page is one description (:mod:`api.describe`) built through the query engin
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
+import time
 from urllib.parse import quote, unquote
 
 import anyio.from_thread
@@ -18,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api import describe as describing
 from api import query_files, render, views
-from api.errors import BadRequest, HttpError, NotAcceptable, NotFound
+from api.errors import BadRequest, HttpError, NotAcceptable, NotFound, QueryTimeout
 from api.negotiate import description_format, prefers_html
 from api.render import FORMATS, Format, Page, accepted_languages, local_path, split_suffix
 from api.terms import RunSelect, Term, iri_ref, rows
@@ -30,6 +32,8 @@ SAFE_PATH = "/.-_()"  # kept unencoded in a path segment, as loader/iris.py mint
 # already has); anything else (non-ASCII above all: a header must be Latin-1) is percent-encoded as UTF-8
 IRI_PATH_SAFE = "/:@!$&'()*+,;=-._~%?#"
 MAX_SUGGESTIONS = 20
+NEARBY_DEPTH = 16  # the 404 page looks for neighbours under a missing path's first segments (the loader mints 12)
+NEARBY_SECONDS = 5.0  # for all of one 404 page's neighbour look-ups together (each within the query limit too)
 
 
 def base_of(request: Request) -> str:
@@ -39,13 +43,21 @@ def base_of(request: Request) -> str:
     return base if base.endswith("/") else base + "/"
 
 
-def run_select_for(request: Request) -> RunSelect:
+def run_select_for(request: Request, within: float | None = None) -> RunSelect:
     """A blocking ``run_select`` that sends each query to the app's engine (worker processes with a time
-    limit); call it from a worker thread (``run_in_threadpool``), never on the event loop."""
+    limit); call it from a worker thread (``run_in_threadpool``), never on the event loop. ``within``: seconds
+    for all its queries together, after which each is given only what is left, and none runs once it is spent
+    (:class:`QueryTimeout`)."""
     engine = request.app.state.engine
+    deadline = None if within is None else time.monotonic() + within
 
     def run(query: str) -> list[dict]:
-        return anyio.from_thread.run(engine.select, query)
+        if deadline is None:
+            return anyio.from_thread.run(engine.select, query)
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise QueryTimeout(f"the look-ups ran out of their {within:g} s")
+        return anyio.from_thread.run(functools.partial(engine.select, query, timeout=left))
 
     return run
 
@@ -245,7 +257,7 @@ async def not_found(request: Request, chosen: Format, iri: str) -> Response:
     if chosen.name != "html":
         raise NotFound(f"nothing is known about <{iri}>; the query page at / can search for it")
     base = base_of(request)
-    suggestions = await run_in_threadpool(nearby, iri, base, run_select_for(request))
+    suggestions = await run_in_threadpool(nearby, iri, base, run_select_for(request, NEARBY_SECONDS))
     origin = origin_of(request)
     local = local_path(iri, base) or iri
     words = search_words(local)
@@ -274,18 +286,36 @@ def search_words(path: str) -> str:
 
 def nearby(iri: str, base: str, run_select: RunSelect) -> list[str]:
     """IRIs the store does describe that share the longest path prefix with the missing one (at least its first
-    segment: ``meeting/...``); none when the search itself fails or runs out of time, since the page still helps."""
+    segment: ``meeting/...``); none when the search itself fails or runs out of time, since the page still helps.
+
+    Only the first :data:`NEARBY_DEPTH` segments are searched, and the deepest of their prefixes under which the
+    store has something is found by bisection (a prefix that has IRIs under it means every shorter one has too),
+    after a first look at the nearest one (a mistyped last segment): at most 1 + log2(NEARBY_DEPTH) queries,
+    however many segments the path has (it was one query per segment)."""
     if not iri.startswith(base):
         return []
     parts = iri[len(base):].split("/")
-    while len(parts) > 1:
-        parts.pop()
-        prefix = base + "/".join(parts) + "/"
+    deepest = min(len(parts) - 1, NEARBY_DEPTH)  # prefixes of 1 .. deepest segments, each ending in "/"
+    if deepest < 1:
+        return []
+
+    def under(depth: int) -> list[str]:
+        prefix = base + "/".join(parts[:depth]) + "/"
         query = query_files.fill("nearby_iris", prefix=Term("literal", prefix), limit=MAX_SUGGESTIONS)
-        try:
-            found = [r["s"].value for r in rows(run_select, query)]
-        except HttpError:
-            return []
+        return [r["s"].value for r in rows(run_select, query)]
+
+    try:
+        found = under(deepest)
         if found:
             return found
-    return []
+        low, high = 1, deepest - 1  # the answer's depth is in low .. high, or there is none
+        while low <= high:
+            middle = (low + high + 1) // 2
+            there = under(middle)
+            if there:
+                found, low = there, middle + 1
+            else:
+                high = middle - 1
+    except HttpError:
+        return []
+    return found

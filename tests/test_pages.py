@@ -224,6 +224,47 @@ def test_unknown_path_gets_a_helpful_404(real_server):
     assert machine.status_code == 404 and "nothing is known" in machine.text
 
 
+@pytest.fixture(scope="module")
+def counted_server(tmp_path_factory):
+    """A server over the tiny store whose engine counts the SELECT queries it runs."""
+    from conftest import PAGES_TINY_DATA, live_server, make_store, settings_for
+
+    store = make_store(tmp_path_factory.mktemp("counted") / "store",
+                       {"https://w3id.org/unkg/graph/tiny": PAGES_TINY_DATA}, turtle=True)
+    with live_server(settings_for(store)) as server:
+        engine = server.engine
+        select = engine.select
+        server.queries = []
+
+        async def counting(query, **options):
+            server.queries.append(query)
+            return await select(query, **options)
+
+        engine.select = counting
+        yield server
+
+
+@pytest.mark.parametrize("segments", [2000, 17])
+def test_a_deep_missing_path_costs_a_few_queries_and_still_finds_its_neighbours(counted_server, segments):
+    counted_server.queries.clear()
+    response = get(counted_server.origin, "/body/" + "a/" * segments)
+    assert response.status_code == 404, response.text
+    nearby = [q for q in counted_server.queries if "STRSTARTS" in q]
+    assert 1 <= len(nearby) <= 5, len(nearby)  # it was one per segment: 2,000 queries, 40 s on the real data
+    assert len(counted_server.queries) <= 20  # the page's other look-ups (the IRI itself, in each spelling)
+    suggestions = response.text.split('class="suggestions"')[1]
+    assert f"{counted_server.origin}/body/x-evil" in hrefs(suggestions)  # body/ is still searched
+
+
+def test_the_nearby_search_stops_when_its_time_is_spent(counted_server, monkeypatch):
+    from api import pages
+
+    monkeypatch.setattr(pages, "NEARBY_SECONDS", 0.000001)
+    counted_server.queries.clear()
+    response = get(counted_server.origin, "/body/x-missing/" + "a/" * 12)
+    assert response.status_code == 404 and 'class="suggestions"' not in response.text
+    assert not [q for q in counted_server.queries if "STRSTARTS" in q]  # none ran: the time was spent
+
 HOSTILE = 'Say "Hi" \\ to\r\nme'  # a quote, a backslash and a line break, for the 404 page's search link
 
 
