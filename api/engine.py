@@ -425,7 +425,7 @@ class Engine:
             return
         depth = await self._run_in_thread(nesting, text)
         if depth > MAX_NESTING:
-            raise BadRequest(f"the {what} nests brackets or quoted triples {depth} deep (or its escapes might); this "
+            raise BadRequest(f"the {what} nests brackets or quoted triples {depth} deep; this "
                              f"endpoint accepts at most {MAX_NESTING} levels")
 
     async def _run_in_thread(self, function, *args, **kwargs):

@@ -36,7 +36,6 @@ AMBIGUOUS_INSIDE = re.compile(r"['#()\[\]]|service|load|from|with|using|where", 
 # under a thousand of quoted triples, rdflib's exceeds Python's recursion limit at a hundred
 MAX_NESTING = 200
 OPENERS = re.compile(r"<<|[{(\[]")
-CODEPOINT_ESCAPE = re.compile(r"\\[uU]")
 
 # Oxigraph also recurses once per element of a long flat chain (triple patterns, groups, BINDs, UNIONs, operators
 # such as "!" or "+"): with the 8 MiB stack of a main thread, 20,000 "!" or triple patterns overflow it and kill the
@@ -143,16 +142,17 @@ def size(text: str, limit: int = MAX_TOKENS) -> int:
 
 
 def nesting_bound(text: str) -> int:
-    """A quick bound on :func:`nesting`: every opener and every escape that could stand for one."""
-    return len(OPENERS.findall(text)) + len(CODEPOINT_ESCAPE.findall(text))
+    """A quick bound on :func:`nesting`: every opener, in strings and IRIs too. (A ``\\u`` escape stands for no
+    bracket: Oxigraph reads escapes inside strings and IRIs only.)"""
+    return len(OPENERS.findall(text))
 
 
 def nesting(text: str, limit: int = MAX_NESTING) -> int:
     """How deeply brackets (``{``, ``(``, ``[``) and quoted triples (``<<``) nest in ``text``, or more (never less).
 
     Cheap when the text holds no more than ``limit`` openers in all: their count is the bound. Otherwise the lexer
-    tells the depth, skipping strings, IRIs and comments; where it is unsure (or ``\\u`` escapes could make any
-    character a bracket), the count of every opener and escape stays the answer.
+    tells the depth, skipping strings, IRIs and comments; where it is unsure, the count of every opener stays the
+    answer.
 
     >>> nesting("ASK { FILTER((1)) }"), nesting("ASK " + "{" * 300 + "}" * 300)
     (3, 300)
@@ -160,7 +160,7 @@ def nesting(text: str, limit: int = MAX_NESTING) -> int:
     1
     """
     bound = nesting_bound(text)
-    if bound <= limit or CODEPOINT_ESCAPE.search(text):
+    if bound <= limit:
         return bound
     try:
         found = tokens(text)

@@ -254,3 +254,17 @@ def test_no_request_leaves_the_server_for_an_escaped_quote(servers_and_trap):
     assert trap.requests == []
     after = httpx.get(writable.sparql, params={"query": "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"}).text
     assert after == before
+
+
+def test_escapes_count_as_no_brackets():
+    """A label written with 300 escapes was refused as nested 301 deep: an escape was counted as a possible
+    bracket, which Oxigraph never reads it as."""
+    import pyoxigraph as ox
+
+    from api.sparql_text import MAX_NESTING, nesting
+
+    label = 'SELECT * { ?s ?p "' + "\\u00e9" * 300 + '" }'
+    assert nesting(label) == 1 <= MAX_NESTING
+    assert list(ox.Store().query(label)) == []
+    with pytest.raises(SyntaxError):  # outside a string, an escaped brace is no brace
+        ox.Store().query("SELECT * \\u007B ?s ?p ?o }")
