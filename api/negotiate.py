@@ -14,6 +14,8 @@ results) count only when named exactly, never through a wildcard such as ``text/
 'text/tab-separated-values'
 >>> results_format("image/png") is None
 True
+>>> results_format("Application/SPARQL-Results+JSON").name, graph_format("Text/Turtle", None).name
+('json', 'turtle')
 """
 
 from __future__ import annotations
@@ -77,7 +79,7 @@ def check_format_parameter(value: str | None) -> None:
     """A 400 for a ``format`` value that names no format at all (not even one of the other kind)."""
     if value is None:
         return
-    if value in KNOWN_NAMES or any(value in (f.media_type, *f.accepts) for f in RESULTS + GRAPHS):
+    if value in KNOWN_NAMES or any(value.lower() in (f.media_type, *f.accepts) for f in RESULTS + GRAPHS):
         return
     raise BadRequest(f"unknown format {value!r}; use one of {', '.join(KNOWN_NAMES)} or a media type")
 
@@ -87,45 +89,54 @@ def prefers_html(accept: str | None) -> bool:
     """Whether ``Accept`` asks for a web page before any results format (a browser)."""
     if not accept:
         return False
-    html = _quality(HTML, accept)
-    return html > 0 and all(_quality(t, accept) < html for f in RESULTS + GRAPHS for t in (f.media_type,))
+    ranges = _ranges(accept)
+    html = _quality(HTML, ranges)
+    return html > 0 and all(_quality(t, ranges) < html for f in RESULTS + GRAPHS for t in (f.media_type,))
 
 
 def _choose(formats, accept, format_parameter, aliases) -> Format | None:
     if format_parameter is not None:
         name = aliases.get(format_parameter, format_parameter)
+        media_type = format_parameter.lower()  # a media type in any case; the short names are lower case
         for candidate in formats:
-            if name == candidate.name or format_parameter in (candidate.media_type, *candidate.accepts):
+            if name == candidate.name or media_type in (candidate.media_type, *candidate.accepts):
                 return candidate
         return None
     header = accept.strip() if accept and accept.strip() else "*/*"
+    ranges = _ranges(header)
     best, best_quality = None, 0.0
     for candidate in formats:
-        quality = max([_quality(candidate.media_type, header),
-                       *(_named_quality(alias, header) for alias in candidate.accepts)])
+        quality = max([_quality(candidate.media_type, ranges),
+                       *(_named_quality(alias, ranges) for alias in candidate.accepts)])
         if quality > best_quality:
             best, best_quality = candidate, quality
     return best
 
 
-def _named_quality(media_type: str, header: str) -> float:
-    """The q-value of ``media_type`` when ``header`` names it exactly (an alias never matches a wildcard)."""
+def _ranges(header: str) -> list[tuple[str, str, dict]]:
+    """The media ranges of an ``Accept`` header, each read once, type and subtype in lower case: RFC 9110 §8.3.1,
+    "The type and subtype tokens are case-insensitive" (python-mimeparse compares them as written).
+
+    >>> _ranges("Text/Turtle;Q=0.5, */*")
+    [('text', 'turtle', {'q': '0.5'}), ('*', '*', {'q': '1'})]
+    """
+    ranges = []
     for media_range in header.split(","):
-        kind, subtype, parameters = _parse(media_range, header)
+        try:
+            kind, subtype, parameters = mimeparse.parse_media_range(media_range)
+        except (mimeparse.MimeTypeParseException, ValueError) as error:
+            raise BadRequest(f"cannot read the Accept header {header!r}: {error}") from None
+        ranges.append((kind.lower(), subtype.lower(), parameters))
+    return ranges
+
+
+def _named_quality(media_type: str, ranges: list[tuple[str, str, dict]]) -> float:
+    """The q-value of ``media_type`` when the header names it exactly (an alias never matches a wildcard)."""
+    for kind, subtype, parameters in ranges:
         if f"{kind}/{subtype}" == media_type:
-            return _quality(media_type, media_range)
+            return _quality(media_type, [(kind, subtype, parameters)])
     return 0.0
 
 
-def _parse(media_range: str, header: str):
-    try:
-        return mimeparse.parse_media_range(media_range)
-    except (mimeparse.MimeTypeParseException, ValueError) as error:
-        raise BadRequest(f"cannot read the Accept header {header!r}: {error}") from None
-
-
-def _quality(media_type: str, header: str) -> float:
-    try:
-        return mimeparse.quality(media_type, header)
-    except (mimeparse.MimeTypeParseException, ValueError) as error:
-        raise BadRequest(f"cannot read the Accept header {header!r}: {error}") from None
+def _quality(media_type: str, ranges: list[tuple[str, str, dict]]) -> float:
+    return mimeparse.quality_parsed(media_type, ranges)
