@@ -32,7 +32,7 @@ import logging
 import socket
 import subprocess
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -66,22 +66,29 @@ class Result:
     """A query result on its way: ``media_type``, ``kind`` (solutions, boolean, graph) and the bytes, in chunks.
 
     Iterate it (``async for chunk in result``) exactly once, or call :meth:`body`; an error after the first chunk
-    raises :class:`StreamAborted`.
+    raises :class:`StreamAborted`. ``deadline``: the event loop's time (``loop.time()``) at which the query's time
+    limit ends; whoever sends the chunks on must stop there too (a client that stops reading would otherwise hold
+    the worker, blocked writing, for ever). Iteration stopped early (closed, cancelled, timed out) closes the
+    stream, and a worker that has not sent its last chunk is killed and replaced.
     """
 
-    def __init__(self, media_type: str, kind: str, first: bytes, rest: AsyncIterator[bytes],
-                 complete: bool = False) -> None:
+    def __init__(self, media_type: str, kind: str, first: bytes, rest: AsyncGenerator[bytes, None],
+                 complete: bool = False, deadline: float | None = None) -> None:
         self.media_type = media_type
         self.kind = kind
         self.first = first
         self.rest = rest
         self.complete = complete  # True when ``first`` is the whole result
+        self.deadline = deadline
 
     async def __aiter__(self):
-        if self.first:
-            yield self.first
-        async for chunk in self.rest:
-            yield chunk
+        try:
+            if self.first:
+                yield self.first
+            async for chunk in self.rest:
+                yield chunk
+        finally:  # an async for left early does not close what it iterated: close it, so its worker is discarded
+            await self.rest.aclose()
 
     async def body(self) -> bytes:
         return b"".join([chunk async for chunk in self])
@@ -206,8 +213,9 @@ class Engine:
         head = json.loads(head)
         if tag == worker_side.WHOLE:
             self._release(worker)
-            return Result(head["media_type"], head["kind"], first, _nothing(), complete=True)
-        return Result(head["media_type"], head["kind"], first, self._stream(worker, deadline, limit))
+            return Result(head["media_type"], head["kind"], first, _nothing(), complete=True, deadline=deadline)
+        return Result(head["media_type"], head["kind"], first, self._stream(worker, deadline, limit),
+                      deadline=deadline)
 
     async def _stream(self, worker: WorkerHandle, deadline: float, limit: float) -> AsyncIterator[bytes]:
         finished = False

@@ -7,6 +7,7 @@ text/html`` first) is sent to the query page with its query kept.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 from urllib.parse import urlencode, urlsplit
@@ -35,16 +36,29 @@ log = logging.getLogger("unkg.sparql")
 
 class ResultStream(StreamingResponse):
     """A streamed result that, failing after its first chunk (time limit, result limit), ends the connection
-    without the final chunk, so the client sees an incomplete response rather than a short one taken as whole."""
+    without the final chunk, so the client sees an incomplete response rather than a short one taken as whole.
+
+    The query's time limit (the :class:`~api.engine.Result`'s ``deadline``) covers the whole response, the time
+    spent waiting for the client to read included: at the limit the response is cut off the same way, and the
+    result closed, so a worker still sending it is killed and replaced (a client that stopped reading held it,
+    blocked writing, for ever)."""
 
     async def stream_response(self, send) -> None:
-        await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
+        chunks = aiter(self.body_iterator)
         try:
-            async for chunk in self.body_iterator:
-                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            async with asyncio.timeout_at(getattr(self.body_iterator, "deadline", None)):
+                await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
+                async for chunk in chunks:
+                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
         except StreamAborted as error:
             log.warning("result cut off after it started: %s", error)
             return
+        except TimeoutError:
+            log.warning("result cut off at the query's time limit: the client had not read it all")
+            return
+        finally:
+            if hasattr(chunks, "aclose"):
+                await chunks.aclose()
         await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 

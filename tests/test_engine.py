@@ -129,6 +129,39 @@ def test_a_timed_out_query_is_killed_and_its_worker_replaced(store):
     assert answer is True
 
 
+def test_a_result_left_early_discards_its_worker_unless_the_worker_had_finished(store):
+    """Whoever stops reading a result (a response cut off at the time limit) closes it: a worker still sending it
+    is killed and replaced at once; one that already sent its last chunk is kept and serves the next query."""
+    values = " ".join(str(n) for n in range(100))
+    two_chunks = f"SELECT ?a ?b WHERE {{ VALUES ?a {{ {values} }} VALUES ?b {{ {values} }} }}"  # about 100 KB of CSV
+    values = " ".join(str(n) for n in range(400))
+    endless = f"SELECT * WHERE {{ VALUES ?a {{ {values} }} VALUES ?b {{ {values} }} VALUES ?c {{ {values} }} }}"
+
+    async def scenario(engine: Engine):
+        (pid,) = engine.worker_pids
+        result = await engine.execute(two_chunks, results_format="text/csv")
+        chunks = aiter(result)
+        received = [await anext(chunks), await anext(chunks)]  # the second is the last: the worker has finished
+        streamed = not result.complete
+        await chunks.aclose()  # left before the end of the iteration, as a response cut off after its last chunk
+        kept = engine.worker_pids == [pid] and await engine.ask("ASK {}") and engine.worker_pids == [pid]
+
+        result = await engine.execute(endless, results_format="text/csv")
+        chunks = aiter(result)
+        await anext(chunks)
+        await anext(chunks)
+        await chunks.aclose()  # left while the worker still streams
+        killed = engine.worker_pids == []
+        answer = await engine.ask("ASK {}")  # waits for the replacement
+        return streamed, received, kept, killed, answer, engine.worker_pids
+
+    streamed, received, kept, killed, answer, after = run(store, scenario, timeout=20.0)
+    assert streamed and len(b"".join(received).splitlines()) == 1 + 100 * 100, "the whole result, in two chunks"
+    assert kept, "a worker that had sent its whole result was killed"
+    assert killed, "a worker still sending a result nobody reads was not killed"
+    assert answer is True and len(after) == 1
+
+
 def test_no_free_worker_within_the_time_limit_is_503(store):
     values = " ".join(str(n) for n in range(300))
     big = f"SELECT * WHERE {{ VALUES ?a {{ {values} }} VALUES ?b {{ {values} }} }}"

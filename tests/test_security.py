@@ -4,9 +4,11 @@ store, accept an oversized body, or take updates without the operator's token.""
 from __future__ import annotations
 
 import os
+import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import quote, urlsplit
 
 import httpx
 import pyoxigraph as ox
@@ -184,6 +186,50 @@ def test_a_runaway_query_is_stopped_and_its_worker_killed(tmp_path):
             for chunk in response.iter_bytes():
                 received += len(chunk)
         assert received > 0
+
+
+def _stop_reading(origin: str, query: str) -> socket.socket:
+    """A raw connection that asks for ``query`` as CSV, reads the first 200 bytes and then reads no more."""
+    host, port = urlsplit(origin).hostname, urlsplit(origin).port
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # before connecting: a small window
+    sock.settimeout(30)
+    sock.connect((host, port))
+    sock.sendall(f"GET /sparql?query={quote(query)} HTTP/1.1\r\nHost: {host}\r\nAccept: text/csv\r\n\r\n".encode())
+    received = b""
+    while len(received) < 200:
+        received += sock.recv(200 - len(received))
+    assert received.startswith(b"HTTP/1.1 200"), received
+    return sock
+
+
+def test_a_client_that_stops_reading_holds_no_worker_past_the_time_limit(tmp_path):
+    """The time limit covers the whole stream, waiting for a client to read included: a client that stops reading
+    had its worker blocked writing, with no deadline at all, and two of them left a server of two workers answering
+    every query 503 for ever. At the limit the worker is killed and replaced, and the response cut off."""
+    values = " ".join(str(n) for n in range(1000))
+    big = f"SELECT * WHERE {{ VALUES ?a {{ {values} }} VALUES ?b {{ {values} }} }}"  # 8 MB of CSV
+    store = make_store(tmp_path / "store", w3c_graphs())
+    with live_server(settings_for(store, timeout=2.0, workers=2)) as server:
+        before = set(server.engine.worker_pids)
+        started = time.monotonic()
+        stalled = [_stop_reading(server.origin, big) for _ in range(2)]
+        try:
+            time.sleep(max(0.0, started + 3.0 - time.monotonic()))  # the limit, and a margin
+            answer = httpx.get(server.sparql, params={"query": "ASK {}"}, timeout=30)
+            assert answer.status_code == 200, answer.text
+            assert answer.json()["boolean"] is True
+            assert not before & set(server.engine.worker_pids), "both held workers were killed and replaced"
+            for pid in before:
+                assert not Path(f"/proc/{pid}").exists(), "a killed worker's process is still there"
+            for sock in stalled:  # what was sent ends without the last chunk: the client sees it incomplete
+                rest = b""
+                while chunk := sock.recv(1 << 20):
+                    rest += chunk
+                assert not rest.endswith(b"0\r\n\r\n")
+        finally:
+            for sock in stalled:
+                sock.close()
 
 
 # ---- updates on a read-only server
