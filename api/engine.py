@@ -6,9 +6,10 @@ at a time (the server then reads through a read-only handle). The writer also ch
 (SERVICE, LOAD: only allowed IRIs) and applies its using-graph-uri parameters, so that check, which may parse the
 whole text, is under the same time limit. Queries go to a pool of worker processes (:mod:`api.worker`), each with
 its own read-only handle; the event loop only waits on their sockets, so one slow query never delays another. A
-query or update that outlives its time limit has its process killed and replaced (an update is one transaction:
-applied whole or not at all). After an update, workers reopen their handle before the next query, because a
-read-only handle sees the store as it was when opened.
+query or update that outlives its time limit has its process killed and replaced. An update is one transaction,
+applied whole or not at all, but a writer killed while Oxigraph commits may leave the commit durable, so the client
+of an update stopped at its limit is told it may or may not have been applied. After an update, workers reopen
+their handle before the next query, because a read-only handle sees the store as it was when opened.
 
 The API, for the SPARQL protocol and for the pages (all coroutines; errors are :mod:`api.errors` exceptions)::
 
@@ -48,6 +49,8 @@ from loader.store import open_store
 log = logging.getLogger("unkg.engine")
 STARTUP_SECONDS = 60.0
 JSON_RESULTS = "application/sparql-results+json"
+UNKNOWN_OUTCOME = ("it may or may not have been applied (an update is applied whole or not at all): check the "
+                   "store before sending it again")
 STATUS_ERRORS: dict[int, type[HttpError]] = {400: BadRequest, 406: NotAcceptable, 502: BadGateway,
                                              503: ServiceUnavailable}
 
@@ -300,10 +303,12 @@ class Engine:
                 self._writer = None
                 self._writer = await self._spawn(write=True)
                 await self._updated()
+                # Killed while Oxigraph commits, the update may be durable all the same: say so, never "nothing"
                 if isinstance(error, QueryTimeout):
-                    raise QueryTimeout(f"the update ran longer than its time limit of {limit:g} s and was stopped "
-                                       "(an update is applied whole or not at all)") from None
-                raise
+                    raise QueryTimeout(f"the update ran longer than its time limit of {limit:g} s and was stopped; "
+                                       f"{UNKNOWN_OUTCOME}") from None
+                raise ServiceUnavailable(f"the writer process stopped unexpectedly during the update; "
+                                         f"{UNKNOWN_OUTCOME}") from None
             answer = json.loads(message[1:])
             if message[:1] == worker_side.ERROR:
                 raise STATUS_ERRORS.get(answer["status"], HttpError)(answer["message"])
