@@ -20,8 +20,8 @@ True
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
-from functools import lru_cache
 
 import mimeparse
 
@@ -54,22 +54,53 @@ DESCRIPTIONS = tuple(f for f in GRAPHS if f.name in ("turtle", "jsonld", "ntripl
 GRAPH_ALIASES = {"json": "jsonld", "xml": "rdfxml", "ttl": "turtle", "nt": "ntriples", "nq": "nquads"}
 HTML = "text/html"
 CACHE_SIZE = 512  # clients send few distinct Accept headers; parsing one costs far more than a look-up
+MAX_CACHED = 1000  # a longer Accept (or format) value is negotiated every time, never kept (browsers send < 300)
+MAX_SHOWN = 100  # an error quotes at most this much of an Accept header or a format value
 KNOWN_NAMES = sorted({f.name for f in RESULTS + GRAPHS} | set(GRAPH_ALIASES))
 
 
-@lru_cache(maxsize=CACHE_SIZE)
+def _cached(function):
+    """``function`` with its answers for short arguments kept (an LRU cache); a long one, which no real client
+    sends, is negotiated anew, so that the cache never holds more than ``CACHE_SIZE`` short strings."""
+    cached = functools.lru_cache(maxsize=CACHE_SIZE)(function)
+
+    @functools.wraps(function)
+    def negotiate(*args: str | None):
+        if any(arg is not None and len(arg) > MAX_CACHED for arg in args):
+            return function(*args)
+        return cached(*args)
+
+    negotiate.cache_info = cached.cache_info
+    negotiate.cache_clear = cached.cache_clear
+    return negotiate
+
+
+def shown(value: str | None) -> str:
+    """``value`` as an error message quotes it: at most ``MAX_SHOWN`` characters, and how long it was if longer.
+
+    >>> shown("text/csv")
+    "'text/csv'"
+    >>> shown("x" * 5000)[-26:]
+    "xxxxx'… (5,000 characters)"
+    """
+    if value is None or len(value) <= MAX_SHOWN:
+        return repr(value)
+    return f"{value[:MAX_SHOWN]!r}… ({len(value):,} characters)"
+
+
+@_cached
 def results_format(accept: str | None, format_parameter: str | None = None) -> Format | None:
     """The format for SELECT and ASK results."""
     return _choose(RESULTS, accept, format_parameter, {})
 
 
-@lru_cache(maxsize=CACHE_SIZE)
+@_cached
 def graph_format(accept: str | None, format_parameter: str | None = None) -> Format | None:
     """The format for CONSTRUCT and DESCRIBE results."""
     return _choose(GRAPHS, accept, format_parameter, GRAPH_ALIASES)
 
 
-@lru_cache(maxsize=CACHE_SIZE)
+@_cached
 def description_format(accept: str | None, format_parameter: str | None = None) -> Format | None:
     """The format of a description (of the service, of a resource): Turtle unless asked otherwise."""
     return _choose(DESCRIPTIONS, accept, format_parameter, GRAPH_ALIASES)
@@ -81,10 +112,10 @@ def check_format_parameter(value: str | None) -> None:
         return
     if value in KNOWN_NAMES or any(value.lower() in (f.media_type, *f.accepts) for f in RESULTS + GRAPHS):
         return
-    raise BadRequest(f"unknown format {value!r}; use one of {', '.join(KNOWN_NAMES)} or a media type")
+    raise BadRequest(f"unknown format {shown(value)}; use one of {', '.join(KNOWN_NAMES)} or a media type")
 
 
-@lru_cache(maxsize=CACHE_SIZE)
+@_cached
 def prefers_html(accept: str | None) -> bool:
     """Whether ``Accept`` asks for a web page before any results format (a browser)."""
     if not accept:
@@ -125,7 +156,7 @@ def _ranges(header: str) -> list[tuple[str, str, dict]]:
         try:
             kind, subtype, parameters = mimeparse.parse_media_range(media_range)
         except (mimeparse.MimeTypeParseException, ValueError) as error:
-            raise BadRequest(f"cannot read the Accept header {header!r}: {error}") from None
+            raise BadRequest(f"cannot read the Accept header {shown(header)}: {shown(str(error))}") from None
         ranges.append((kind.lower(), subtype.lower(), parameters))
     return ranges
 

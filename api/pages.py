@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from api import describe as describing
 from api import query_files, render, views
 from api.errors import BadRequest, HttpError, NotAcceptable, NotFound, QueryTimeout
-from api.negotiate import description_format, prefers_html
+from api.negotiate import description_format, prefers_html, shown
 from api.render import FORMATS, Format, Page, accepted_languages, local_path, split_suffix
 from api.terms import RunSelect, Term, iri_ref, rows
 from loader.namespaces import ONTOLOGY_IRI, data_base
@@ -77,7 +77,7 @@ def negotiate_format(accept: str | None) -> Format:
     found = description_format(accept)
     if found is None or found.name not in FORMATS:
         offered = ", ".join(f.media_type for f in FORMATS.values())
-        raise NotAcceptable(f"cannot answer in {accept}; this resource is available as {offered}")
+        raise NotAcceptable(f"cannot answer in {shown(accept)}; this resource is available as {offered}")
     return FORMATS[found.name]
 
 

@@ -60,6 +60,9 @@ def serve(settings: Settings) -> None:
         store = None  # released here, so that the writer process can open it
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     app = create_app(settings, store=store)
+    # No limit on the size of the request headers can be set here: uvicorn's httptools parser has none, and reads
+    # them whole before the application sees them (only the slower h11 parser has h11_max_incomplete_event_size).
+    # The application refuses headers over its limits with 431 at once (api.header_limits), before reading them.
     config = uvicorn.Config(app, host=settings.host, port=settings.port, access_log=False, log_level="warning",
                             timeout_graceful_shutdown=5)
     _AnnouncingServer(config).run()

@@ -1,4 +1,5 @@
-"""HTTP as clients send it, on a live server: media types in any case (RFC 9110 §8.3.1)."""
+"""HTTP as clients send it, on a live server: headers too large get 431 before anything reads them, while what
+browsers send passes; errors quote only the start of a header; media types match in any case (RFC 9110 §8.3.1)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,71 @@ import httpx
 import pytest
 
 from api import negotiate
+from api.header_limits import MAX_HEADER_BYTES, MAX_HEADERS_BYTES
+
+BROWSER = {  # what Firefox sends for a page, with the largest cookie a browser keeps (4 KB)
+    "User-Agent": "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8",
+    "Accept-Language": "en-GB,en;q=0.7,zh-CN;q=0.3",
+    "Accept-Encoding": "gzip, deflate, br, zstd",
+    "Cookie": "session=" + "c" * 4089,
+    "Sec-Fetch-Dest": "document", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Site": "none", "Sec-Fetch-User": "?1",
+}
+RANGES = ", ".join(f"x/y{n};q=0.{n % 10}" for n in range(20_000))  # 300 KB: blocked the event loop for 2 s
+
+
+# --- the size of the request headers -----------------------------------------------------------------------
+
+def test_an_oversized_header_gets_431_naming_it_and_the_limit(read_only_server):
+    answer = httpx.get(read_only_server.sparql, params={"query": "ASK {}"}, headers={"Accept": RANGES}, timeout=30)
+    assert answer.status_code == 431
+    assert answer.headers["content-type"].startswith("text/plain")
+    assert "'accept'" in answer.text and f"{MAX_HEADER_BYTES:,} bytes per header" in answer.text
+    assert len(answer.text) < 200  # the header is not echoed
+    cookie = httpx.get(read_only_server.origin + "/health", headers={"Cookie": "a=" + "b" * MAX_HEADER_BYTES},
+                       timeout=30)
+    assert cookie.status_code == 431 and "'cookie'" in cookie.text  # every route, not only the endpoint's
+
+
+def test_headers_too_large_together_get_431_naming_the_limit(read_only_server):
+    headers = {f"X-Part-{n}": "v" * 7000 for n in range(10)}  # each within the limit, 70 KB in all
+    answer = httpx.get(read_only_server.origin + "/health", headers=headers, timeout=30)
+    assert answer.status_code == 431
+    assert f"more than the limit of {MAX_HEADERS_BYTES:,} bytes" in answer.text
+
+
+def test_what_browsers_send_passes(read_only_server):
+    assert httpx.get(read_only_server.origin + "/health", headers=BROWSER, timeout=30).status_code == 200
+    answer = httpx.get(read_only_server.sparql, params={"query": "ASK {}"}, timeout=30,
+                       headers={**BROWSER, "Accept": "application/sparql-results+json"})
+    assert answer.status_code == 200, answer.text
+
+
+def test_errors_quote_only_the_start_of_an_accept_header(read_only_server, tiny_server):
+    near_limit = ", ".join(f"x/y{n}" for n in range(1000))[:MAX_HEADER_BYTES - 100]  # under the limit
+    page = httpx.get(tiny_server + "/body/x-evil", headers={"Accept": near_limit}, timeout=30)
+    assert page.status_code == 406 and "text/turtle" in page.text
+    assert len(page.text) < 600, page.text
+    unreadable = httpx.get(read_only_server.sparql, params={"query": "ASK {}"}, timeout=30,
+                           headers={"Accept": "text/csv, " + "a" * 7000})
+    assert unreadable.status_code == 400 and "cannot read the Accept header" in unreadable.text
+    assert len(unreadable.text) < 400, unreadable.text
+    long_format = httpx.get(read_only_server.sparql, params={"query": "ASK {}", "format": "f" * 7000}, timeout=30)
+    assert long_format.status_code == 400 and "unknown format" in long_format.text
+    assert len(long_format.text) < 400, long_format.text
+
+
+def test_long_header_values_are_not_kept_in_the_negotiation_caches():
+    for function in (negotiate.results_format, negotiate.graph_format, negotiate.description_format):
+        function.cache_clear()
+        assert function("*/*;v=" + "a" * 5000) is not None
+        assert function("*/*", "x" * 5000) is None
+        assert function.cache_info().currsize == 0
+        assert function("*/*") == function("*/*")  # a short one is still kept
+        assert function.cache_info().currsize == 1
+    negotiate.prefers_html.cache_clear()
+    assert negotiate.prefers_html("text/html;v=" + "a" * 5000)
+    assert negotiate.prefers_html.cache_info().currsize == 0
 
 # --- media types are case-insensitive ---------------------------------------------------------------------
 
