@@ -33,6 +33,10 @@ from api.update_dataset import DatasetConflict, with_using
 
 READY, WHOLE, HEAD, DATA, FINISHED, ERROR, UPDATED = b"R", b"W", b"S", b"D", b"F", b"E", b"U"
 CHUNK_BYTES = 64 * 1024
+NO_TRIPLE_TERMS = "does not support RDF 1.2"  # what Oxigraph's JSON-LD serializer says of a triple term
+TRIPLE_TERM_FORMATS = ("Turtle (text/turtle, format=turtle), N-Triples (application/n-triples, format=ntriples), "
+                       "N-Quads (application/n-quads, format=nquads), TriG (application/trig, format=trig) or "
+                       "RDF/XML (application/rdf+xml, format=rdfxml)")
 STORE_CHANGED = re.compile(r"Corruption|No such file|IO error", re.I)
 
 
@@ -257,7 +261,15 @@ def _evaluate(store: ox.Store, query: str, options: dict, job: dict, writer: Chu
         raise JobError(406, f"none of the formats in the Accept header can carry {wanted}")
     writer.head = {"media_type": media_type, "kind": kind}
     if kind == "graph":
-        ox.serialize(result, writer, ox.RdfFormat.from_media_type(media_type))
+        rdf_format = ox.RdfFormat.from_media_type(media_type)
+        try:
+            ox.serialize(result, writer, rdf_format)
+        except OSError as error:  # JSON-LD 1.1 has no syntax for a triple term: the client's choice, not a failure
+            if NO_TRIPLE_TERMS not in str(error):
+                raise
+            # before the first chunk, the request fails with this 406; after it, the response is cut off
+            raise JobError(406, f"{rdf_format.name} cannot carry RDF 1.2 triple terms, and this result holds some; "
+                                f"ask for one of the formats that can: {TRIPLE_TERM_FORMATS}") from None
     else:
         result.serialize(writer, ox.QueryResultsFormat.from_media_type(media_type))
     writer.finish()

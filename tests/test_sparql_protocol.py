@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 from urllib.parse import quote
 
 import httpx
+import pyoxigraph as ox
 import pytest
 import rdflib
 from conftest import W3C_GRAPH, live_server, make_store, settings_for, w3c_graphs
@@ -125,6 +126,46 @@ def test_defaults_without_accept(server):
     construct = httpx.get(server.sparql, params={"query": CONSTRUCT}, headers={"Accept": ""})
     assert select.headers["content-type"] == "application/sparql-results+json"
     assert construct.headers["content-type"].startswith("text/turtle")
+
+
+TRIPLE_TERMS = "CONSTRUCT { ?s ?p <<( ?s ?p ?o )>> } WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1"
+
+
+@pytest.mark.parametrize("how", [{"headers": {"Accept": "application/ld+json"}}, {"params": {"format": "jsonld"}}])
+def test_triple_terms_asked_for_as_json_ld_are_not_acceptable(server, how):
+    """JSON-LD 1.1 has no syntax for an RDF 1.2 triple term: a 406 naming the formats that have one, not a 500."""
+    response = get(server, TRIPLE_TERMS, **how)
+    assert response.status_code == 406, response.text
+    assert "JSON-LD cannot carry RDF 1.2 triple terms" in response.text
+    for name in ("Turtle", "N-Triples", "N-Quads", "TriG", "RDF/XML"):
+        assert name in response.text
+    for name, media_type in (("turtle", "text/turtle"), ("ntriples", "application/n-triples"),
+                             ("nquads", "application/n-quads"), ("trig", "application/trig"),
+                             ("rdfxml", "application/rdf+xml")):  # each format it names does carry them
+        named = get(server, TRIPLE_TERMS, params={"format": name})
+        assert named.status_code == 200 and named.headers["content-type"].split(";")[0] == media_type, named.text
+        quads = ox.parse(named.content, format=ox.RdfFormat.from_media_type(media_type))
+        assert any(isinstance(quad.object, ox.Triple) for quad in quads)
+    assert get(server, TRIPLE_TERMS, params={"format": "ntriples"}).status_code == 200  # and the worker lives on
+
+
+def test_a_triple_term_past_the_first_chunk_of_json_ld_cuts_the_response_off(server):
+    """Once the first chunk is sent the status cannot change: the response ends without its last chunk, so the
+    client sees it incomplete rather than taking the triples before the triple term as the whole result."""
+    values = " ".join(str(n) for n in range(2000))  # about 200 KB of JSON-LD before the triple term
+    query = (f"CONSTRUCT {{ ?s <http://example.org/p> ?o }} WHERE {{ {{ VALUES ?n {{ {values} }} "
+             "BIND(IRI(CONCAT('http://example.org/s', STR(?n))) AS ?s) BIND(?n AS ?o) } UNION { "
+             "BIND(<http://example.org/last> AS ?s) BIND(99999 AS ?n) "
+             "BIND(<<( <http://example.org/a> <http://example.org/b> 1 )>> AS ?o) } } ORDER BY ?n")
+    received = 0
+    with (pytest.raises(httpx.RemoteProtocolError),
+          httpx.stream("GET", server.sparql, params={"query": query}, headers={"Accept": "application/ld+json"},
+                       timeout=30) as response):
+        assert response.status_code == 200
+        for chunk in response.iter_bytes():
+            received += len(chunk)
+    assert received > 0
+    assert get(server, "ASK {}").json()["boolean"] is True
 
 
 # ---- negotiation: q-values, q=0, 406
