@@ -24,7 +24,7 @@ def assets() -> StaticFiles:
     return StaticFiles(directory=ASSETS)
 
 
-@router.get("/docs")
+@router.api_route("/docs", methods=["GET", "HEAD"])
 async def swagger_ui(request: Request) -> HTMLResponse:
     root = request.scope.get("root_path", "")
     return get_swagger_ui_html(
@@ -36,7 +36,7 @@ async def swagger_ui(request: Request) -> HTMLResponse:
     )
 
 
-@router.get("/redoc")
+@router.api_route("/redoc", methods=["GET", "HEAD"])
 async def redoc(request: Request) -> HTMLResponse:
     root = request.scope.get("root_path", "")
     return get_redoc_html(

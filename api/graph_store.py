@@ -1,10 +1,10 @@
 """The SPARQL 1.1 Graph Store HTTP Protocol (indirect identification), mounted only with ``allow_update``.
 
-``/rdf-graphs/service?graph=IRI`` (or ``?default``): GET reads a graph, PUT replaces it, POST adds to it, DELETE
-drops it. A read is a CONSTRUCT query run by a query worker like any other: within the time limit, at most
-``max_result_bytes``, streamed; ``?default`` reads the store's own default graph, never the union of the named
-graphs. Writes are SPARQL updates run by the engine's writer process, one at a time, each as one transaction and
-within the time limit.
+``/rdf-graphs/service?graph=IRI`` (or ``?default``): GET reads a graph (HEAD: the same, without the body), PUT
+replaces it, POST adds to it, DELETE drops it. A read is a CONSTRUCT query run by a query worker like any other:
+within the time limit, at most ``max_result_bytes``, streamed; ``?default`` reads the store's own default graph,
+never the union of the named graphs. Writes are SPARQL updates run by the engine's writer process, one at a time,
+each as one transaction and within the time limit.
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ def _iri(target) -> str | None:
 
 
 @router.get(PATH, summary="Read a graph")
+@router.head(PATH, include_in_schema=False)  # as GET, without the body (it fell through to the pages: 404)
 async def read_graph(request: Request, graph: GraphParameter = None, default: DefaultParameter = None):
     target = _target(graph, default)
     chosen = negotiate.graph_format(request.headers.get("accept"), request.query_params.get("format"))

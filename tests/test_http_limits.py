@@ -1,5 +1,6 @@
 """HTTP as clients send it, on a live server: headers too large get 431 before anything reads them, while what
-browsers send passes; errors quote only the start of a header; media types match in any case (RFC 9110 §8.3.1)."""
+browsers send passes; errors quote only the start of a header; media types match in any case (RFC 9110 §8.3.1);
+HEAD answers wherever GET does."""
 
 from __future__ import annotations
 
@@ -114,3 +115,29 @@ def test_a_page_answers_a_media_type_in_another_case(tiny_server):
     assert turtle.headers["content-type"].startswith("text/turtle")
     page = httpx.get(tiny_server + "/body/x-two-languages", headers={"Accept": "Text/HTML"}, timeout=30)
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+
+
+# --- HEAD wherever GET ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", ["/docs", "/redoc", "/openapi.json", "/health"])
+def test_head_answers_as_get_without_a_body(read_only_server, path):
+    """/docs and /redoc took GET only: HEAD fell through to the pages' catch-all and got 404."""
+    get = httpx.get(read_only_server.origin + path, timeout=30)
+    head = httpx.head(read_only_server.origin + path, timeout=30)
+    assert get.status_code == 200 and head.status_code == 200 and head.content == b""
+    framing = {"date", "server-timing"}
+    assert {k: v for k, v in head.headers.items() if k not in framing} == \
+        {k: v for k, v in get.headers.items() if k not in framing}
+
+
+@pytest.mark.parametrize("module", ["api.health", "api.api_docs", "api.sparql", "api.graph_store", "api.ui",
+                                    "api.exports", "api.pages"])
+def test_every_get_route_takes_head(module):
+    """Every route that answers GET answers HEAD (else HEAD falls through to the pages' catch-all: 404); /sparql's
+    HEAD is taken by the front door (api.sparql.QueriesFirst) before the router."""
+    import importlib
+
+    routes = [r for r in importlib.import_module(module).router.routes if getattr(r, "methods", None)]
+    paths = {r.path for r in routes if "GET" in r.methods} - {"/sparql"}
+    assert paths or module == "api.sparql"
+    assert sorted(p for p in paths if not any(r.path == p and "HEAD" in r.methods for r in routes)) == []

@@ -132,3 +132,15 @@ def test_a_read_is_stopped_at_the_time_limit(tmp_path):
         after = httpx.get(url, params={"graph": W3C_GRAPH.format(1)}, headers={"Accept": "application/n-triples"})
     assert took < 5
     assert after.status_code == 200 and after.text == A
+
+
+@pytest.mark.parametrize("params", [{"graph": W3C_GRAPH.format(1)}, {"graph": W3C_GRAPH.format(2), "format": "nt"},
+                                    {"graph": "http://example.org/none"}, {}], ids=["turtle", "nt", "missing", "none"])
+def test_head_answers_as_get_without_a_body(store_url, params):
+    """HEAD fell through to the pages' catch-all, a 404 for every graph (the protocol: GET without the body)."""
+    get = httpx.get(store_url, params=params, headers={"Accept": "text/turtle"})
+    head = httpx.head(store_url, params=params, headers={"Accept": "text/turtle"})
+    assert head.status_code == get.status_code and head.content == b""
+    framing = {"date", "server-timing", "transfer-encoding"}
+    assert {k: v for k, v in head.headers.items() if k not in framing} == \
+        {k: v for k, v in get.headers.items() if k not in framing}
