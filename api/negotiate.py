@@ -150,9 +150,13 @@ def _ranges(header: str) -> list[tuple[str, str, dict]]:
 
     >>> _ranges("Text/Turtle;Q=0.5, */*")
     [('text', 'turtle', {'q': '0.5'}), ('*', '*', {'q': '1'})]
+    >>> _ranges("text/csv, ,")
+    [('text', 'csv', {'q': '1'})]
     """
     ranges = []
     for media_range in header.split(","):
+        if not media_range.strip():  # RFC 9110 §5.6.1: a recipient ignores empty list elements ("a, ,b")
+            continue
         try:
             kind, subtype, parameters = mimeparse.parse_media_range(media_range)
         except (mimeparse.MimeTypeParseException, ValueError) as error:

@@ -324,7 +324,7 @@ def _content_type(header: str | None) -> tuple[str | None, str | None]:
 
 def _unacceptable(accept: str | None, format_parameter: str | None, formats=None) -> str:
     offered = ", ".join(f.media_type for f in formats or negotiate.RESULTS + negotiate.GRAPHS)
-    asked = f"format={format_parameter}" if format_parameter else f"Accept: {accept}"
+    asked = f"format={negotiate.shown(format_parameter)}" if format_parameter else f"Accept: {negotiate.shown(accept)}"
     return f"nothing this endpoint writes matches {asked}; it offers {offered}"
 
 

@@ -60,6 +60,20 @@ def test_errors_quote_only_the_start_of_an_accept_header(read_only_server, tiny_
     long_format = httpx.get(read_only_server.sparql, params={"query": "ASK {}", "format": "f" * 7000}, timeout=30)
     assert long_format.status_code == 400 and "unknown format" in long_format.text
     assert len(long_format.text) < 400, long_format.text
+    endpoint = httpx.get(read_only_server.sparql, params={"query": "ASK {}"}, headers={"Accept": near_limit},
+                         timeout=30)  # /sparql's own 406, which quoted the whole header
+    assert endpoint.status_code == 406 and "nothing this endpoint writes matches Accept" in endpoint.text
+    assert len(endpoint.text) < 800, endpoint.text
+
+
+def test_empty_elements_of_an_accept_header_are_ignored(read_only_server):
+    """RFC 9110 §5.6.1: a recipient ignores empty list elements; "text/csv, ," was a 400."""
+    answer = httpx.get(read_only_server.sparql, params={"query": "ASK {}"}, headers={"Accept": "text/csv, ,"},
+                       timeout=30)
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/csv")
+    answer = httpx.get(read_only_server.sparql, params={"query": "SELECT * {} LIMIT 1"},
+                       headers={"Accept": ", text/csv ,, "}, timeout=30)
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/csv")
 
 
 def test_long_header_values_are_not_kept_in_the_negotiation_caches():
