@@ -95,6 +95,21 @@ def live_server(settings) -> Iterator[LiveServer]:
         thread.join(30)
 
 
+def read_cut_off(url: str, params: dict, accept: str) -> int:
+    """GET a streamed result that the server must cut off once it has started (no final chunk): the client sees
+    an incomplete response, not a short one it could take as whole. Returns how many bytes arrived first."""
+    import httpx
+    import pytest
+
+    received = 0
+    with (pytest.raises(httpx.RemoteProtocolError),
+          httpx.stream("GET", url, params=params, headers={"Accept": accept}, timeout=30) as response):
+        assert response.status_code == 200
+        for chunk in response.iter_bytes():
+            received += len(chunk)
+    return received
+
+
 def settings_for(store: Path, **options):
     from api.settings import Settings
 

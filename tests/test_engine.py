@@ -229,6 +229,17 @@ def assert_stopped_and_maybe_applied(message: str, limit: str) -> None:
     assert "not applied" not in message and "changes nothing" not in message
 
 
+async def stopped_update(engine: Engine, text: str) -> tuple[str, float, bool, bool]:
+    """Run an update that must outlive its time limit: its 504's message, the seconds it took, whether its writer
+    process was killed, and whether another one took its place."""
+    writer = engine._writer.process
+    started = asyncio.get_running_loop().time()
+    with pytest.raises(QueryTimeout) as stopped_at_the_limit:
+        await engine.update(text)
+    took = asyncio.get_running_loop().time() - started
+    return stopped_at_the_limit.value.message, took, writer.poll() is not None, engine._writer.process is not writer
+
+
 def test_a_runaway_update_is_stopped_at_the_time_limit_and_changes_nothing(store):
     values = " ".join(str(n) for n in range(400))
     runaway = ("INSERT { <http://example.org/a> <http://example.org/count> ?n } WHERE { { SELECT (COUNT(*) AS ?n) "
@@ -236,19 +247,13 @@ def test_a_runaway_update_is_stopped_at_the_time_limit_and_changes_nothing(store
     added = "INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/a> <http://example.org/b> 1 } }"
 
     async def scenario(engine: Engine):
-        writer = engine._writer.process
-        started = asyncio.get_running_loop().time()
-        with pytest.raises(QueryTimeout) as stopped_at_the_limit:
-            await engine.update(runaway)
-        took = asyncio.get_running_loop().time() - started
-        stopped = writer.poll() is not None  # killed, not left running in a thread
+        message, took, stopped, replaced = await stopped_update(engine, runaway)  # killed, not left in a thread
         with pytest.raises(StoreError, match="locked"):  # the new writer holds the store, as the old one did
             open_store(engine.settings.store)
         counted = await engine.ask("ASK { GRAPH ?g { ?s <http://example.org/count> ?n } }")
         triples = engine.stats.triples
         await engine.update(added)  # the next update runs in the new writer
-        return (stopped_at_the_limit.value.message, took, stopped, engine._writer.process is not writer, counted,
-                triples, engine.stats)
+        return message, took, stopped, replaced, counted, triples, engine.stats
 
     message, took, stopped, replaced, counted, triples, stats = run(store, scenario, allow_update=True, timeout=1.0)
     assert_stopped_and_maybe_applied(message, "1 s")
@@ -319,13 +324,7 @@ def test_an_update_slow_to_check_is_stopped_at_the_time_limit_and_changes_nothin
             "LOAD r:data INTO GRAPH <http://example.org/g2>")
 
     async def scenario(engine: Engine):
-        writer = engine._writer.process
-        started = asyncio.get_running_loop().time()
-        with pytest.raises(QueryTimeout) as stopped_at_the_limit:
-            await engine.update(slow)
-        took = asyncio.get_running_loop().time() - started
-        return (stopped_at_the_limit.value.message, took, writer.poll() is not None,
-                engine._writer.process is not writer, engine.stats.triples)
+        return *(await stopped_update(engine, slow)), engine.stats.triples
 
     message, took, stopped, replaced, triples = run(store, scenario, allow_update=True, timeout=0.5)
     assert_stopped_and_maybe_applied(message, "0.5 s")

@@ -13,7 +13,7 @@ from urllib.parse import quote, urlsplit
 import httpx
 import pyoxigraph as ox
 import pytest
-from conftest import W3C_GRAPH, live_server, make_store, settings_for, w3c_graphs
+from conftest import W3C_GRAPH, live_server, make_store, read_cut_off, settings_for, w3c_graphs
 
 from api.settings import Settings, SettingsError
 
@@ -178,14 +178,7 @@ def test_a_runaway_query_is_stopped_and_its_worker_killed(tmp_path):
         # a result already streaming when the time is up is cut off: the client sees it incomplete, not short
         values = " ".join(str(n) for n in range(400))
         endless = f"SELECT * WHERE {{ VALUES ?a {{ {values} }} VALUES ?b {{ {values} }} VALUES ?c {{ {values} }} }}"
-        received = 0
-        with (pytest.raises(httpx.RemoteProtocolError),
-              httpx.stream("GET", server.sparql, params={"query": endless}, headers={"Accept": "text/csv"},
-                           timeout=30) as response):
-            assert response.status_code == 200
-            for chunk in response.iter_bytes():
-                received += len(chunk)
-        assert received > 0
+        assert read_cut_off(server.sparql, {"query": endless}, "text/csv") > 0
 
 
 def _stop_reading(origin: str, query: str) -> socket.socket:
