@@ -7,10 +7,10 @@ terms must not change with the deployment that serves them.
 'https://w3id.org/unkg/ontology#Meeting'
 >>> data_base({"UNKG_BASE": "http://example.org/kg/"})
 'http://example.org/kg/'
->>> data_base({"UNKG_BASE": "http://example.org/kg"})
+>>> data_base({"UNKG_BASE": "http://example.org/kg#"})  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-loader.errors.UnkgError: UNKG_BASE 'http://example.org/kg' must end in / or # (the loader mints base + path): 'http://example.org/kg/'?
+loader.errors.UnkgError: UNKG_BASE 'http://example.org/kg#' must end in / (...): 'http://example.org/kg/'?
 """
 
 from __future__ import annotations
@@ -67,8 +67,9 @@ PREFIXES: dict[str, str] = {
 
 def data_base(environ: Mapping[str, str] | None = None) -> str:
     """The base IRI under which the loader mints every resource (``UNKG_BASE``): an absolute IRI ending in ``/``
-    or ``#``, else an :class:`UnkgError` naming the variable. Called when a command runs, never at import, so a
-    bad value is a one-line error of the command that needs it."""
+    (the server answers for base + path at its own /path, and a client never sends a fragment, so a base ending in
+    ``#`` could be minted but never served), else an :class:`UnkgError` naming the variable. Called when a command
+    runs, never at import, so a bad value is a one-line error of the command that needs it."""
     base = (environ if environ is not None else os.environ).get("UNKG_BASE", DEFAULT_BASE)
     import pyoxigraph as ox
 
@@ -76,8 +77,9 @@ def data_base(environ: Mapping[str, str] | None = None) -> str:
         ox.NamedNode(base)
     except ValueError as error:
         raise UnkgError(f"UNKG_BASE {base!r} is not an absolute IRI: {error}") from None
-    if not base.endswith(("/", "#")):
-        raise UnkgError(f"UNKG_BASE {base!r} must end in / or # (the loader mints base + path): {base + '/'!r}?")
+    if not base.endswith("/"):
+        raise UnkgError(f"UNKG_BASE {base!r} must end in / (the loader mints base + path, and the server answers "
+                        f"for it at /path): {base.rstrip('#') + '/'!r}?")
     return base
 
 

@@ -531,7 +531,10 @@ def test_load_names_a_source_file_it_cannot_read(copy_of, tmp_path):
 @pytest.mark.parametrize(("base", "says"), [
     ("http://exa mple/", "is not an absolute IRI: Invalid IRI code point ' '"),
     ("example.org/kg/", "is not an absolute IRI: No scheme found in an absolute IRI"),
-    ("http://example.org/kg", "must end in / or # (the loader mints base + path): 'http://example.org/kg/'?"),
+    ("http://example.org/kg", "must end in / (the loader mints base + path, and the server answers for it at "
+                              "/path): 'http://example.org/kg/'?"),
+    ("http://example.org/kg#", "must end in / (the loader mints base + path, and the server answers for it at "
+                               "/path): 'http://example.org/kg/'?"),
 ])
 def test_load_and_validate_refuse_an_unkg_base_that_is_not_a_base_iri(copy_of, monkeypatch, base, says):
     """``ValueError: Invalid IRI code point`` (a traceback) once the first IRI was minted under it."""
