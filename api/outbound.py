@@ -35,6 +35,15 @@ PROLOGUE = re.compile(r"""(?:\s+|\#[^\r\n]*|(?:PREFIX\s+[^\s:<>]*:\s*|BASE\s+)<[
 UNICODE_ESCAPE = re.compile(r"\\[uU]")
 UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+# SPARQL's PNAME_NS / PNAME_LN (with the lexer's own character ranges for PN_CHARS_BASE): a prefix starts with a
+# letter, a local name with a letter, digit, "_", ":" or %-escape, and neither ends with "." (a final "." is the
+# next token); a word that is not this whole is read as several tokens by Oxigraph
+_BASE = "A-Za-z\u00C0-\U000EFFFF"
+_CHARS = _BASE + "0-9_\\-\u00B7"
+_PLX = "%[0-9A-Fa-f]{2}"
+PREFIXED_NAME = re.compile(
+    rf"(?:[{_BASE}](?:[{_CHARS}.]*[{_CHARS}])?)?:"
+    rf"(?:(?:[{_BASE}0-9_:]|{_PLX})(?:(?:[{_CHARS}.:]|{_PLX})*(?:[{_CHARS}:]|{_PLX}))?)?")
 
 
 class Unparsable(Exception):
@@ -76,8 +85,10 @@ def _from_tokens(found: list[Token]) -> References:
             continue
         keyword = token.upper
         if keyword not in ("SERVICE", "LOAD", "FROM"):
-            # a prefixed name (prov:wasDerivedFrom) is one token by SPARQL's longest match: it hides no keyword
-            if MENTIONS.search(token.text) and ":" not in token.text:
+            # a prefixed name (prov:wasDerivedFrom, ex:o.SERVICE) is one token by SPARQL's longest match: it hides no
+            # keyword; but the lexer's words are looser than names ("a:.SERVICE" is "a:", "." and SERVICE to
+            # Oxigraph: a local name starts with no dot), so a word that holds a keyword must be one whole name
+            if MENTIONS.search(token.text) and not PREFIXED_NAME.fullmatch(token.text.rstrip(".")):
                 raise Unsure(f"{token.text!r} holds a keyword inside a longer word")
             continue
         following = found[index + 1 : index + 3]

@@ -3,6 +3,7 @@ parameters (api.update_dataset), and the doctests of the endpoint's modules."""
 
 from __future__ import annotations
 
+import contextlib
 import doctest
 import importlib
 
@@ -268,3 +269,32 @@ def test_escapes_count_as_no_brackets():
     assert list(ox.Store().query(label)) == []
     with pytest.raises(SyntaxError):  # outside a string, an escaped brace is no brace
         ox.Store().query("SELECT * \\u007B ?s ?p ?o }")
+
+
+DOT_NAMES = [  # "a:.SERVICE" is the name "a:", a ".", and the keyword to Oxigraph: a local name starts with no dot
+    "PREFIX a: <http://e/LegalInstrument> SELECT * {{ ?s a a:.SERVICE <{url}> {{ ?x ?y ?z }} }}",
+    "PREFIX : <http://e/> SELECT * {{ ?s ?p :.SERVICE <{url}> {{ ?x ?y ?z }} }}",
+    "PREFIX a: <http://e/> SELECT * {{ ?s ?p 'x'^^a:.SERVICE <{url}> {{ ?x ?y ?z }} }}",
+    "PREFIX a: <http://e/> SELECT * {{ BIND('\\u0041' AS ?w) ?s ?p a:.SERVICE <{url}> {{ ?x ?y ?z }} }}",
+]
+
+
+@pytest.mark.parametrize("text", DOT_NAMES)
+def test_a_keyword_after_a_prefixed_name_and_a_dot_is_found_or_refused(text):
+    text = text.format(url=TRAP)
+    with contextlib.suppress(Unparsable):  # refused with 400: as good as found
+        assert references(text).services == [TRAP]
+    # only what is one whole prefixed name hides a keyword
+    assert references("PREFIX a: <http://e/> SELECT * { ?s ?p a:o.SERVICE , a:o-.service }") == References()
+
+
+def test_no_request_leaves_the_server_for_a_keyword_after_a_prefixed_name_and_a_dot(servers_and_trap):
+    import httpx
+
+    read_only, writable, trap = servers_and_trap
+    for text in DOT_NAMES:
+        response = httpx.get(read_only.sparql, params={"query": text.format(url=trap.url)})
+        assert response.status_code == 400, response.text
+    update = "PREFIX a: <http://e/> INSERT { ?s ?p ?o } WHERE { ?s ?p a:.SERVICE <" + trap.url + "> { } }"
+    assert httpx.post(writable.sparql, data={"update": update}).status_code == 400
+    assert trap.requests == []
