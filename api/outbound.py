@@ -113,8 +113,18 @@ def _from_tokens(found: list[Token]) -> References:
 
 
 def _unescaped(iri: str) -> str:
-    """An IRI as Oxigraph reads it: its ``\\uXXXX`` and ``\\UXXXXXXXX`` escapes replaced by the characters."""
-    return UCHAR.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), iri) if "\\" in iri else iri
+    """An IRI as Oxigraph reads it: its ``\\uXXXX`` and ``\\UXXXXXXXX`` escapes replaced by the characters;
+    :class:`Unparsable` for an escape that names no character (a surrogate, or beyond U+10FFFF)."""
+    if "\\" not in iri:
+        return iri
+
+    def character(match: re.Match) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            raise Unparsable(f"the escape {match.group()} in <{iri}> names no character")
+        return chr(code)
+
+    return UCHAR.sub(character, iri)
 
 
 def _from_parse(text: str, update: bool, base: str | None) -> References:

@@ -298,3 +298,21 @@ def test_no_request_leaves_the_server_for_a_keyword_after_a_prefixed_name_and_a_
     update = "PREFIX a: <http://e/> INSERT { ?s ?p ?o } WHERE { ?s ?p a:.SERVICE <" + trap.url + "> { } }"
     assert httpx.post(writable.sparql, data={"update": update}).status_code == 400
     assert trap.requests == []
+
+
+@pytest.mark.parametrize("escape", ["\\U00110000", "\\uD800"])
+def test_an_escape_in_an_iri_that_names_no_character_is_unparsable_not_a_crash(escape):
+    """chr() raised ValueError (a 500), or the surrogate broke the error message on its way out."""
+    with pytest.raises(Unparsable, match="names no character"):
+        references(f"SELECT * FROM <http://x/{escape}> {{ }}")
+    with pytest.raises(Unparsable, match="names no character"):
+        references(f"SELECT * {{ SERVICE <http://x/{escape}> {{ }} }}")
+
+
+def test_the_endpoint_answers_400_for_an_escape_that_names_no_character(servers_and_trap):
+    import httpx
+
+    read_only, _, _ = servers_and_trap
+    for escape in ("\\U00110000", "\\uD800"):
+        response = httpx.post(read_only.sparql, data={"query": f"SELECT * {{ SERVICE <http://x/{escape}> {{ }} }}"})
+        assert response.status_code == 400 and "names no character" in response.text, response.text
