@@ -56,24 +56,33 @@ def test_a_term_too_large_to_parse_is_a_one_line_error(loaded, tmp_path):
     assert dump(loaded) == before
 
 
-def test_an_interrupted_load_says_so_and_leaves_the_store_as_it_was(loaded, tmp_path, monkeypatch):
+@pytest.mark.parametrize(("where", "new_store", "says"), [
+    ("plan_rdf_file", False, "nothing was written: the store is as it was"),
+    ("write", False, "the store holds all of this load or none of it (one transaction)"),  # Ctrl-C waits for it
+    ("write", True, "the store this command was creating was removed"),
+])
+def test_an_interrupted_load_says_what_it_left(loaded, tmp_path, monkeypatch, where, new_store, says):
     from loader import pipeline
     from unkg.cli import app
 
     store = tmp_path / "store"
-    ox.Store.read_only(str(loaded)).backup(str(store))
-    before = dump(store)
+    if not new_store:
+        ox.Store.read_only(str(loaded)).backup(str(store))
+        before = dump(store)
     extra = tmp_path / "extra.ttl"
     extra.write_text("<http://example.org/a> <http://example.org/p> 1 .\n", encoding="utf-8")
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(pipeline, "write", interrupted)
+    monkeypatch.setattr(pipeline, where, interrupted)
     done = CliRunner().invoke(app, ["load", str(extra), "--store", str(store)])
     assert done.exit_code == 130
-    assert "interrupted; the store is as it was" in done.output
-    assert dump(store) == before
+    assert f"interrupted; {says}" in done.output
+    if new_store:
+        assert not store.exists()
+    else:
+        assert dump(store) == before
 
 
 def test_two_manifests_giving_one_source_id_are_refused(tmp_path):

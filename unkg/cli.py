@@ -95,7 +95,8 @@ def load(
     from loader.rdf_files import is_rdf_file
     from loader.store import open_store, store_path
 
-    written = None
+    stage = "reading"  # then "writing" (one transaction, or the bulk loader into a new store), then "written"
+    had_store = True
     try:
         path = store_path(str(store) if store else None)
         base = data_base()
@@ -125,7 +126,9 @@ def load(
                 for f in rdf:
                     planned += pipeline.plan_rdf_file(db, f, base, graph, force, earlier=planned)
                     progress.advance(task)
+                stage = "writing"
                 written = pipeline.write(db, planned)
+                stage = "written"
             db.flush()
         except BaseException as error:
             if not had_store:  # a store this command made and could not fill: leave none behind
@@ -134,9 +137,7 @@ def load(
                 _remove_store(path, keep_directory=existed)
             raise
     except KeyboardInterrupt:
-        state_now = ("the store is as it was" if written is None else
-                     f"{written} graph(s) were written before it (in one transaction)")
-        raise fail(UnkgError(f"interrupted; {state_now}"), 130) from None
+        raise fail(UnkgError(f"interrupted; {interrupted_state(stage, had_store)}"), 130) from None
     except ValidationFailed as error:
         from loader.validate import as_text
 
@@ -147,6 +148,22 @@ def load(
     skipped = sum(1 for p in planned if p.skipped)
     err.print(f"loaded {written} graph(s) into {path}" + (f", {skipped} unchanged" if skipped else ""),
               markup=False, emoji=False, highlight=False)
+
+
+def interrupted_state(stage: str, had_store: bool) -> str:
+    """What an interrupted ``unkg load`` left, by how far it got. Ctrl-C reaches Python only between calls into
+    Oxigraph: a write in progress finishes (its transaction commits) before the interrupt is seen.
+
+    >>> interrupted_state("writing", had_store=True)
+    'the store holds all of this load or none of it (one transaction); unkg stats shows which'
+    """
+    if not had_store:
+        return "the store this command was creating was removed"
+    if stage == "reading":
+        return "nothing was written: the store is as it was"
+    if stage == "writing":
+        return "the store holds all of this load or none of it (one transaction); unkg stats shows which"
+    return "this load was written (one transaction)"
 
 
 def _remove_store(path: Path, *, keep_directory: bool) -> None:
