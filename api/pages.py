@@ -304,6 +304,7 @@ def nearby(iri: str, base: str, run_select: RunSelect) -> list[str]:
         query = query_files.fill("nearby_iris", prefix=Term("literal", prefix), limit=MAX_SUGGESTIONS)
         return [r["s"].value for r in rows(run_select, query)]
 
+    found: list[str] = []
     try:
         found = under(deepest)
         if found:
@@ -316,6 +317,6 @@ def nearby(iri: str, base: str, run_select: RunSelect) -> list[str]:
                 found, low = there, middle + 1
             else:
                 high = middle - 1
-    except HttpError:
-        return []
+    except HttpError:  # out of time or failed: what a shallower look-up found still helps
+        return found
     return found

@@ -575,3 +575,23 @@ def test_links_to_iris_with_a_question_mark_or_a_hash_lead_to_their_pages(odd_ir
         assert f'href="{odd_iri_server}{path}"' in hub
         page = get(odd_iri_server, path)
         assert page.status_code == 200 and label in page.text, path
+
+
+def test_nearby_keeps_what_it_found_when_a_deeper_look_up_fails():
+    """The bisection found IRIs under a shallow prefix, then a deeper look-up ran out of time: it returned nothing."""
+    from api.errors import QueryTimeout
+    from api.pages import nearby
+
+    base = "https://w3id.org/unkg/"
+    known = [base + "meeting/A/1", base + "meeting/A/2"]
+    asked = []
+
+    def run_select(query: str) -> list[dict]:
+        prefix = re.search(r'"(https://[^"]*)"', query).group(1)
+        asked.append(prefix)
+        if len(asked) == 3:  # meeting/A/x/y/ (none), meeting/A/ (found), then meeting/A/x/: out of time
+            raise QueryTimeout("out of time")
+        return [{"s": {"type": "uri", "value": iri}} for iri in known if iri.startswith(prefix)]
+
+    assert nearby(base + "meeting/A/x/y/z", base, run_select) == known
+    assert asked == [base + "meeting/A/x/y/", base + "meeting/A/", base + "meeting/A/x/"]
