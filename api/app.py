@@ -4,8 +4,9 @@ The SPARQL protocol (:mod:`api.sparql`), ``/health``, and with ``allow_update`` 
 pages and the query UI (``api.ui``, ``api.exports``, ``api.pages``) are included when those modules exist; the
 pages' catch-all router comes last so it never hides another route.
 
-Every request passes a front door first: the access log, then the limits on its headers' size (431 past them,
-:mod:`api.header_limits`, before anything reads them), then CORS (Starlette's middleware); there queries
+Every request passes a front door first: the access log, then CORS (Starlette's middleware, which reads only
+``Origin`` and answers preflights itself), then the limits on the headers' size (431 past them, with CORS headers
+so a page of another site can read why; :mod:`api.header_limits`, before anything else reads them); there queries
 (``GET``/``HEAD``/``POST /sparql``) go straight to their handlers (:class:`api.sparql.QueriesFirst`), and
 everything else on into FastAPI. A query thus skips FastAPI's own layers (error page, telemetry, body limit,
 exception handlers, routing), which cost about a quarter of the server's CPU time per request.
@@ -76,7 +77,7 @@ def create_app(settings: Settings, *, store=None) -> Application:
     app.state.settings = settings
     app.state.engine = engine
     errors.install(app)
-    app.front_door = AccessLog(HeaderLimits(CORSMiddleware(sparql.QueriesFirst(app.framework), **CORS)))
+    app.front_door = AccessLog(CORSMiddleware(HeaderLimits(sparql.QueriesFirst(app.framework)), **CORS))
     app.include_router(health.router)
     app.include_router(api_docs.router)
     app.mount(api_docs.ASSETS_PATH, api_docs.assets(), name="api-docs")

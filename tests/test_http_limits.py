@@ -155,3 +155,10 @@ def test_every_get_route_takes_head(module):
     paths = {r.path for r in routes if "GET" in r.methods} - {"/sparql"}
     assert paths or module == "api.sparql"
     assert sorted(p for p in paths if not any(r.path == p and "HEAD" in r.methods for r in routes)) == []
+
+
+def test_a_431_carries_cors_headers_so_a_page_of_another_site_can_read_it(read_only_server):
+    answer = httpx.get(read_only_server.origin + "/health", timeout=30,
+                       headers={"Origin": "https://app.example", "Cookie": "a=" + "b" * MAX_HEADER_BYTES})
+    assert answer.status_code == 431
+    assert answer.headers["access-control-allow-origin"] == "*"
