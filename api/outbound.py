@@ -132,6 +132,10 @@ def _from_parse(text: str, update: bool, base: str | None) -> References:
     from rdflib.plugins.sparql import parser
     from rdflib.plugins.sparql.algebra import translatePrologue
 
+    # rdflib ends a comment at a line feed only, Oxigraph (as SPARQL) at a carriage return too: "#\rBASE <...>" is a
+    # comment and a BASE to Oxigraph, a comment alone to rdflib. A lone CR can stand only in a comment, a long string
+    # or between tokens, where a line feed means the same to Oxigraph, so rdflib is given line feeds
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     try:
         tree = parser.parseUpdate(text) if update else parser.parseQuery(text)
     except ParseBaseException as error:
