@@ -146,7 +146,9 @@ def _from_parse(text: str, update: bool, base: str | None) -> References:
     if update:
         prologue = None
         for declarations, operation in zip(tree.prologue, tree.request, strict=False):
-            prologue = translatePrologue(declarations, base, prologue=prologue)
+            # a BASE holds for the operations after it, as in Oxigraph: rdflib's translatePrologue puts the
+            # caller's base back for each operation it is given it for, so it is given it for the first alone
+            prologue = translatePrologue(declarations, base if prologue is None else None, prologue=prologue)
             _collect(operation, prologue, refs)
     else:
         _collect(tree[1], translatePrologue(tree[0], base), refs)

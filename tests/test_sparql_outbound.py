@@ -338,3 +338,16 @@ def test_a_comment_ends_at_a_carriage_return_for_the_check_as_for_oxigraph(text,
     assert solution["x"].value == TRAP  # Oxigraph's reading
     refs = references(text, update=update, base="http://example.org/")
     assert (refs.loads if update else refs.services) == [TRAP]
+
+
+def test_a_base_holds_for_the_operations_after_it_for_the_check_as_for_oxigraph():
+    """Found while fuzzing (tests/test_outbound_fuzz.py): Oxigraph resolves a relative IRI in a later operation of an
+    update against the BASE of an earlier one and fetched http://127.0.0.1:9/sparql, while the check, with rdflib,
+    put the endpoint's own base back for each operation and named http://example.org/sparql."""
+    update = "BASE <http://127.0.0.1:9/> INSERT DATA { <urn:a> <urn:b> <urn:c> } ; LOAD <sparql>"
+    assert references(update, update=True, base="http://example.org/").loads == [TRAP]
+    update = "BASE <http://127.0.0.1:9/> INSERT DATA { <urn:a> <urn:b> <urn:c> } ; INSERT { ?s ?p ?o } WHERE { " \
+        "SERVICE <sparql> { ?s ?p ?o } }"
+    assert references(update, update=True, base="http://example.org/").services == [TRAP]
+    # the first operation still takes the endpoint's base
+    assert references("LOAD <sparql>", update=True, base="http://127.0.0.1:9/").loads == [TRAP]
