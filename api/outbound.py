@@ -130,7 +130,6 @@ def _unescaped(iri: str) -> str:
 def _from_parse(text: str, update: bool, base: str | None) -> References:
     from pyparsing import ParseBaseException
     from rdflib.plugins.sparql import parser
-    from rdflib.plugins.sparql.algebra import translatePrologue
 
     # rdflib ends a comment at a line feed only, Oxigraph (as SPARQL) at a carriage return too: "#\rBASE <...>" is a
     # comment and a BASE to Oxigraph, a comment alone to rdflib. A lone CR can stand only in a comment, a long string
@@ -146,13 +145,34 @@ def _from_parse(text: str, update: bool, base: str | None) -> References:
     if update:
         prologue = None
         for declarations, operation in zip(tree.prologue, tree.request, strict=False):
-            # a BASE holds for the operations after it, as in Oxigraph: rdflib's translatePrologue puts the
-            # caller's base back for each operation it is given it for, so it is given it for the first alone
-            prologue = translatePrologue(declarations, base if prologue is None else None, prologue=prologue)
+            prologue = _prologue(declarations, base, prologue)
             _collect(operation, prologue, refs)
     else:
-        _collect(tree[1], translatePrologue(tree[0], base), refs)
+        _collect(tree[1], _prologue(tree[0], base, None), refs)
     return refs
+
+
+def _prologue(declarations, base: str | None, prologue):
+    """The base and prefixes after ``declarations``, as Oxigraph reads them: rdflib's own translatePrologue puts the
+    caller's base back for each operation of an update (where Oxigraph keeps a BASE for the operations after it) and
+    takes a relative BASE as it stands (where Oxigraph resolves it against the base before it)."""
+    from rdflib.plugins.sparql.sparql import Prologue
+    from rdflib.term import URIRef
+
+    if prologue is None:
+        prologue = Prologue()
+        prologue.base = base or ""
+    for declaration in declarations:
+        if declaration.name == "Base":
+            iri = str(declaration.iri)
+            if not ABSOLUTE_IRI.match(iri):
+                if not ABSOLUTE_IRI.match(prologue.base):
+                    raise Unparsable(f"BASE <{iri}> is relative and there is no base to resolve it against")
+                iri = str(URIRef(iri, base=prologue.base))
+            prologue.base = iri
+        elif declaration.name == "PrefixDecl":
+            prologue.bind(declaration.prefix, prologue.absolutize(declaration.iri))
+    return prologue
 
 
 def _collect(node, prologue, refs: References) -> None:

@@ -351,3 +351,15 @@ def test_a_base_holds_for_the_operations_after_it_for_the_check_as_for_oxigraph(
     assert references(update, update=True, base="http://example.org/").services == [TRAP]
     # the first operation still takes the endpoint's base
     assert references("LOAD <sparql>", update=True, base="http://127.0.0.1:9/").loads == [TRAP]
+
+
+def test_a_relative_base_is_resolved_against_the_base_before_it_as_in_oxigraph():
+    """Found while fuzzing: 'BASE <http://127.0.0.1:9/> BASE <./>' is http://127.0.0.1:9/ to Oxigraph, which called
+    http://127.0.0.1:9/sparql, while the check took the base './' as it stood and named 'sparql'."""
+    query = "BASE <http://127.0.0.1:9/a/> BASE <../> SELECT * { FILTER(?a<1) SERVICE <sparql> { } }"
+    assert references(query, base="http://example.org/").services == [TRAP]
+    update = "BASE <http://127.0.0.1:9/> BASE <./> INSERT DATA { <urn:a> <urn:b> <urn:c> } ; LOAD <sparql>"
+    assert references(update, update=True, base="http://example.org/").loads == [TRAP]
+    assert references("BASE <./> LOAD <sparql>", update=True, base="http://127.0.0.1:9/").loads == [TRAP]
+    with pytest.raises(Unparsable, match="relative"):  # nothing to resolve it against: refused
+        references("BASE <./> LOAD <sparql>", update=True)
