@@ -39,6 +39,8 @@ SEED = 20261130
 COUNT = 3000
 BASE = "http://example.org/"
 PLACEHOLDER = "127.0.0.1:10000"  # the listener's address while the texts are made
+OTHER = "http://127.0.0.1:1/"  # what stands for any other host ("http://e/" while the texts are made)
+AUTHORITY = re.compile(r"https?://[^/<>]*/?")  # no odd character goes into one: it could make another host of it
 EMPTY_RESULTS = json.dumps({"head": {"vars": ["x", "y", "z"]}, "results": {"bindings": []}}).encode()
 
 
@@ -234,10 +236,12 @@ class Generator:
             case.at += len(opener)
         for _ in range(self.random.randrange(1, 4) if self.chance(0.3) else 0):  # a few odd characters anywhere
             where = self.random.randint(0, len(case.text))
-            iri = case.text.find(case.target, case.at)  # the keyword, the IRI and every address stay whole
-            hosts = [match.start() for match in re.finditer(re.escape(self.host), case.text)]
-            if not (case.at < where < case.at + len(case.keyword) or iri < where < iri + len(case.target)
-                    or any(host < where < host + len(self.host) for host in hosts)):
+            # the keyword, the IRI and every http://address stay whole (a character put just before or after an
+            # address could make another host of it, which Oxigraph would look up and call)
+            iri = case.text.find(case.target, case.at)
+            hosts = [match.span() for match in AUTHORITY.finditer(case.text)]
+            if not (case.at < where < case.at + len(case.keyword) or iri <= where <= iri + len(case.target)
+                    or any(start <= where <= end for start, end in hosts)):
                 extra = self.pick(ODD)
                 case.text = case.text[:where] + extra + case.text[where:]
                 case.at += len(extra) if where <= case.at else 0
@@ -334,10 +338,13 @@ def oxigraph_accepts(text: str, update: bool) -> bool:
 
 def located(case: Case, listener: Listener) -> Case:
     """The case with the listener's address for the placeholder (the texts are made without it, so that they are the
-    same whatever port the listener gets)."""
-    shift = (len(listener.host) - len(PLACEHOLDER)) * case.text[: case.at].count(PLACEHOLDER)
-    return Case(case.text.replace(PLACEHOLDER, listener.host), case.update, case.keyword, case.at + shift,
-                listener.url, case.target.replace(PLACEHOLDER, listener.host))
+    same whatever port the listener gets), and every other host (``e``) on loopback port 1, where nothing listens:
+    a SERVICE or LOAD the generator makes of one by chance calls no host but this one."""
+    text, at = case.text, case.at
+    for old, new in ((PLACEHOLDER, listener.host), ("http://e/", OTHER)):
+        at += (len(new) - len(old)) * text[:at].count(old)
+        text = text.replace(old, new)
+    return Case(text, case.update, case.keyword, at, listener.url, case.target.replace(PLACEHOLDER, listener.host))
 
 
 def judge(case: Case, listener: Listener) -> Outcome:
