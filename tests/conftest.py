@@ -240,18 +240,26 @@ def script_iri_server(tmp_path_factory) -> Iterator[str]:
 # --- a trap for outbound requests (security tests, CLI tests) ---
 
 class Trap:
-    """An HTTP listener on loopback that records every request it gets."""
+    """An HTTP listener on loopback that records every request it gets (``"POST /sparql"``). ``answer(accept)``
+    gives the media type and body it sends back; by default empty N-Triples, which a SERVICE call cannot read."""
 
-    def __init__(self) -> None:
+    def __init__(self, answer=None) -> None:
         self.requests: list[str] = []
+        self.answer = answer or (lambda accept: ("application/n-triples", b""))
         trap = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802 (the name http.server calls)
-                trap.requests.append(f"GET {self.path}")
+                length = int(self.headers.get("Content-Length") or 0)
+                if length:
+                    self.rfile.read(length)
+                trap.requests.append(f"{self.command} {self.path}")
+                media_type, body = trap.answer(self.headers.get("Accept") or "")
                 self.send_response(200)
-                self.send_header("Content-Type", "application/n-triples")
+                self.send_header("Content-Type", media_type)
+                self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
+                self.wfile.write(body)
 
             do_POST = do_GET  # noqa: N815
 
@@ -259,7 +267,8 @@ class Trap:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/sparql"
+        self.host = f"127.0.0.1:{self.server.server_address[1]}"
+        self.url = f"http://{self.host}/sparql"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 

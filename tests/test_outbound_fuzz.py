@@ -24,14 +24,14 @@ import json
 import random
 import re
 import sys
-import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 if __name__ == "__main__":  # run by hand from the project's root or tests/
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from conftest import Trap  # noqa: E402
 
 from api.outbound import Unparsable, references  # noqa: E402
 
@@ -44,44 +44,11 @@ AUTHORITY = re.compile(r"https?://[^/<>]*/?")  # no odd character goes into one:
 EMPTY_RESULTS = json.dumps({"head": {"vars": ["x", "y", "z"]}, "results": {"bindings": []}}).encode()
 
 
-class Listener:
-    """A loopback HTTP listener that records requests and answers as a SPARQL endpoint (empty JSON results) or a
-    data file (empty N-Triples), whichever the request accepts."""
-
-    def __init__(self) -> None:
-        self.requests: list[str] = []
-        listener = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 (the name http.server calls)
-                length = int(self.headers.get("Content-Length") or 0)
-                if length:
-                    self.rfile.read(length)
-                listener.requests.append(f"{self.command} {self.path}")
-                sparql = "sparql-results+json" in (self.headers.get("Accept") or "")
-                body = EMPTY_RESULTS if sparql else b""
-                self.send_response(200)
-                self.send_header("Content-Type", "application/sparql-results+json" if sparql else
-                                 "application/n-triples")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            do_POST = do_GET  # noqa: N815
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.host = f"127.0.0.1:{self.server.server_address[1]}"
-        self.url = f"http://{self.host}/sparql"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(10)
+def answer(accept: str) -> tuple[str, bytes]:
+    """What the listener sends back: empty results to a SERVICE call, an empty data file to a LOAD."""
+    if "sparql-results+json" in accept:
+        return "application/sparql-results+json", EMPTY_RESULTS
+    return "application/n-triples", b""
 
 
 # ---------------------------------------------------------------------------------------------------- the generator
@@ -336,7 +303,7 @@ def oxigraph_accepts(text: str, update: bool) -> bool:
     return True
 
 
-def located(case: Case, listener: Listener) -> Case:
+def located(case: Case, listener: Trap) -> Case:
     """The case with the listener's address for the placeholder (the texts are made without it, so that they are the
     same whatever port the listener gets), and every other host (``e``) on loopback port 1, where nothing listens:
     a SERVICE or LOAD the generator makes of one by chance calls no host but this one."""
@@ -347,7 +314,7 @@ def located(case: Case, listener: Listener) -> Case:
     return Case(text, case.update, case.keyword, at, listener.url, case.target.replace(PLACEHOLDER, listener.host))
 
 
-def judge(case: Case, listener: Listener) -> Outcome:
+def judge(case: Case, listener: Trap) -> Outcome:
     outcome = Outcome()
     listener.requests.clear()
     outcome.accepted = oxigraph_accepts(case.text, case.update)
@@ -383,7 +350,7 @@ class Tally:
     errors: list[tuple[Case, str]] = field(default_factory=list)
 
 
-def fuzz(seed: int, count: int, listener: Listener) -> Tally:
+def fuzz(seed: int, count: int, listener: Trap) -> Tally:
     generator = Generator(seed, PLACEHOLDER)
     tally = Tally()
     for _ in range(count):
@@ -403,7 +370,7 @@ def fuzz(seed: int, count: int, listener: Listener) -> Tally:
 
 @contextlib.contextmanager
 def listening():
-    listener = Listener()
+    listener = Trap(answer)
     try:
         yield listener
     finally:
