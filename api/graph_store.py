@@ -15,9 +15,10 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from api import negotiate
+from api import negotiate, query_files
 from api.errors import BadRequest, NotAcceptable, NotFound, UnsupportedMediaType
 from api.sparql import VARY, ResultStream, read_body, require_update_rights
+from api.terms import Term
 from loader.store import quads_to_ntriples
 
 router = APIRouter(tags=["Graph Store"])
@@ -69,8 +70,8 @@ async def read_graph(request: Request, graph: GraphParameter = None, default: De
 def _read_query(target) -> str:
     """The CONSTRUCT query that reads exactly the graph ``target`` (run with the store's own default graph)."""
     if isinstance(target, ox.DefaultGraph):
-        return "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
-    return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {str(target)} {{ ?s ?p ?o }} }}"  # <IRI>, checked by ox
+        return query_files.load("graph_store_default")
+    return query_files.fill("graph_store_named", graph=Term("uri", target.value))
 
 
 @router.put(PATH, summary="Replace a graph with the request body", status_code=204)
