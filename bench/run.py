@@ -140,48 +140,55 @@ def measure_servers(corpus: Corpus, store_dir: Path, plan: Plan, work: Path, res
     try:
         say(f"  queries use the {'union default graph' if union else 'GRAPH ?g patterns'}")
         check_answers(corpus, systems, union, results, say)
-        rows = []
-        for workload in WORKLOADS:
-            pool = queries(corpus, workload, max(plan.requests.values()), union=union)
-            for concurrency, count in plan.requests.items():
-                cells = {id(s): _Cell() for s in systems}
-                share = max(1, count // plan.rounds)
-                for round_number in range(plan.rounds):
-                    batch = pool[round_number * share : (round_number + 1) * share]
-                    for server in systems:
-                        with server.sample_rss() as sampled:
-                            run = client.run(server.endpoint, batch, concurrency, plan.cell_limit_s / plan.rounds)
-                        cell = cells[id(server)]
-                        cell.latencies_ms += run.latencies_ms
-                        cell.seconds += run.seconds
-                        cell.errors += run.errors
-                        cell.server_cpu_s += sampled.cpu_seconds
-                        cell.client_cpu_s += sampled.client_cpu_seconds
-                for server in systems:
-                    cell = cells[id(server)]
-                    summary = client.RunResult(cell.latencies_ms, cell.errors, cell.seconds)
-                    if cell.errors:
-                        results.notes.append(f"{server.name} at {_short(corpus.triples)}, {workload} c{concurrency}: "
-                                             f"{len(cell.errors)} failed requests, e.g. {cell.errors[0]}")
-                    row = {"system": server.system, "store": server.store, "triples": corpus.triples,
-                           "workload": workload, "concurrency": concurrency, "rps": round(summary.rps, 2),
-                           "p50_ms": round(summary.percentile(50), 3), "p99_ms": round(summary.percentile(99), 3),
-                           "rss_mb": 0.0, "server_cpu_ms": cell.per_request_ms(cell.server_cpu_s),
-                           "client_cpu_ms": cell.per_request_ms(cell.client_cpu_s), "_server": server}
-                    rows.append(row)
-                    failed = f"  {len(cell.errors)} errors" if cell.errors else ""
-                    say(f"  {server.name:26} {workload:7} c{concurrency:<3} {summary.requests:5} req "
-                        f"{summary.rps:9.1f} req/s  p50 {summary.percentile(50):8.2f} ms  "
-                        f"p99 {summary.percentile(99):8.2f} ms  CPU/req server {row['server_cpu_ms']:.2f} ms, "
-                        f"client {row['client_cpu_ms']:.2f} ms{failed}")
-        for row in rows:
-            row["rss_mb"] = round(row.pop("_server").peak_rss / MIB, 1)
-        results.runs += rows
-        for server in systems:
-            say(f"  peak RSS {server.name}: {server.peak_rss / MIB:.0f} MiB")
+        time_workloads(corpus, systems, union, plan, results, say)
     finally:
         for server in systems:
             server.stop()
+
+
+def time_workloads(corpus: Corpus, systems: list[servers.Server], union: bool, plan: Plan, results: Results,
+                   say) -> None:
+    """Each workload at each concurrency, the systems taking turns round by round; one row of
+    ``results.runs`` per system and cell, and each system's peak RSS."""
+    rows = []
+    for workload in WORKLOADS:
+        pool = queries(corpus, workload, max(plan.requests.values()), union=union)
+        for concurrency, count in plan.requests.items():
+            cells = {id(s): _Cell() for s in systems}
+            share = max(1, count // plan.rounds)
+            for round_number in range(plan.rounds):
+                batch = pool[round_number * share : (round_number + 1) * share]
+                for server in systems:
+                    with server.sample_rss() as sampled:
+                        run = client.run(server.endpoint, batch, concurrency, plan.cell_limit_s / plan.rounds)
+                    cell = cells[id(server)]
+                    cell.latencies_ms += run.latencies_ms
+                    cell.seconds += run.seconds
+                    cell.errors += run.errors
+                    cell.server_cpu_s += sampled.cpu_seconds
+                    cell.client_cpu_s += sampled.client_cpu_seconds
+            for server in systems:
+                cell = cells[id(server)]
+                summary = client.RunResult(cell.latencies_ms, cell.errors, cell.seconds)
+                if cell.errors:
+                    results.notes.append(f"{server.name} at {_short(corpus.triples)}, {workload} c{concurrency}: "
+                                         f"{len(cell.errors)} failed requests, e.g. {cell.errors[0]}")
+                row = {"system": server.system, "store": server.store, "triples": corpus.triples,
+                       "workload": workload, "concurrency": concurrency, "rps": round(summary.rps, 2),
+                       "p50_ms": round(summary.percentile(50), 3), "p99_ms": round(summary.percentile(99), 3),
+                       "rss_mb": 0.0, "server_cpu_ms": cell.per_request_ms(cell.server_cpu_s),
+                       "client_cpu_ms": cell.per_request_ms(cell.client_cpu_s), "_server": server}
+                rows.append(row)
+                failed = f"  {len(cell.errors)} errors" if cell.errors else ""
+                say(f"  {server.name:26} {workload:7} c{concurrency:<3} {summary.requests:5} req "
+                    f"{summary.rps:9.1f} req/s  p50 {summary.percentile(50):8.2f} ms  "
+                    f"p99 {summary.percentile(99):8.2f} ms  CPU/req server {row['server_cpu_ms']:.2f} ms, "
+                    f"client {row['client_cpu_ms']:.2f} ms{failed}")
+    for row in rows:
+        row["rss_mb"] = round(row.pop("_server").peak_rss / MIB, 1)
+    results.runs += rows
+    for server in systems:
+        say(f"  peak RSS {server.name}: {server.peak_rss / MIB:.0f} MiB")
 
 
 def run(plan: Plan, work: Path, say: Callable[[str], None] = print, seed: int = 0) -> Results:
