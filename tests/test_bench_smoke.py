@@ -6,14 +6,19 @@ The real benchmark is ``make bench`` (``python -m bench``); it stays out of ``ma
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+import time
+import urllib.error
+import urllib.request
 
 import psutil
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
-from bench import client, loading, servers
+from bench import client, floor, loading, servers
 from bench.compare import same_answer
 from bench.generate import chinese_number, generate, meeting, meeting_document
 from bench.plan import parse_size
@@ -91,8 +96,6 @@ def test_harness_serves_queries_and_stops_the_server(corpus, tmp_path):
         asked = queries(made, "cq-mix", len(CQ_MIX), union=union) + queries(made, "lookup", 3, union=union)
         answers = client.fetch_results(server.endpoint, asked)
         store = ox.Store.read_only(str(work / "store"))
-        import json
-
         for query, answer in zip(asked, answers, strict=True):
             expected = json.loads(store.query(query, use_default_graph_as_union=union).serialize(
                 format=ox.QueryResultsFormat.JSON))
@@ -151,3 +154,38 @@ def test_bench_doctests(module):
 
     failed, attempted = doctest.testmod(importlib.import_module(module))
     assert attempted > 0 and failed == 0
+
+
+def test_the_python_floors_answer_as_oxigraph_and_the_workers_one_stops_a_query(corpus, tmp_path):
+    """bench.floor's two bare servers (python -m bench.floor compares them with oxigraph serve and unkg)."""
+    made, work = corpus
+    copy = tmp_path / "store"
+    shutil.copytree(work / "store", copy)
+    asked = queries(made, "cq-mix", len(CQ_MIX), union=True) + queries(made, "lookup", 3, union=True)
+    store = ox.Store.read_only(str(copy))
+    expected = [json.loads(store.query(q, use_default_graph_as_union=True).serialize(
+        format=ox.QueryResultsFormat.JSON)) for q in asked]
+    del store
+    started = []
+    try:
+        for system, app in floor.FLOORS:
+            server = floor.floor_server(system, app, copy, union=True, workers=1, logs=tmp_path / "logs")
+            server.argv.insert(1, "TIME_LIMIT_S=1")
+            server.start(timeout_s=60)
+            started.append(server)
+            answers = client.fetch_results(server.endpoint, asked)
+            assert all(same_answer(e, a) for e, a in zip(expected, answers, strict=True)), system
+        workers = started[1]
+        pids = {p.pid for p in psutil.Process(workers.process.pid).children(recursive=True)}
+        endless = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+        began = time.monotonic()
+        with pytest.raises(urllib.error.HTTPError) as stopped:
+            urllib.request.urlopen(client.query_url(workers.endpoint, endless), timeout=30)
+        stopped.value.close()
+        assert stopped.value.code == 500 and time.monotonic() - began < 10
+        after = {p.pid for p in psutil.Process(workers.process.pid).children(recursive=True)}
+        assert after and not after & pids  # the worker running it was killed, and replaced
+        assert client.fetch_results(workers.endpoint, asked[:1]) == answers[:1]
+    finally:
+        for server in started:
+            server.stop()
