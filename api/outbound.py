@@ -35,15 +35,16 @@ PROLOGUE = re.compile(r"""(?:\s+|\#[^\r\n]*|(?:PREFIX\s+[^\s:<>]*:\s*|BASE\s+)<[
 UNICODE_ESCAPE = re.compile(r"\\[uU]")
 UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
-# SPARQL's PNAME_NS / PNAME_LN (with the lexer's own character ranges for PN_CHARS_BASE): a prefix starts with a
-# letter, a local name with a letter, digit, "_", ":" or %-escape, and neither ends with "." (a final "." is the
-# next token); a word that is not this whole is read as several tokens by Oxigraph
-_BASE = "A-Za-z\u00C0-\U000EFFFF"
-_CHARS = _BASE + "0-9_\\-\u00B7"
-_PLX = "%[0-9A-Fa-f]{2}"
-PREFIXED_NAME = re.compile(
-    rf"(?:[{_BASE}](?:[{_CHARS}.]*[{_CHARS}])?)?:"
-    rf"(?:(?:[{_BASE}0-9_:]|{_PLX})(?:(?:[{_CHARS}.:]|{_PLX})*(?:[{_CHARS}:]|{_PLX}))?)?")
+# Oxigraph's PNAME_NS / PNAME_LN, character for character (its PN_CHARS_BASE stops at U+FFFD, and its PN_LOCAL
+# holds one run of dots at most: "ex:a.b.c" is "ex:a.b", "." and "c" to it); a final "." is the next token
+_BASE = ("A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C-\u200D\u2070-\u218F"
+         "\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD")
+_CHARS = _BASE + "_\\-0-9\u00B7\u0300-\u036F\u203F-\u2040"
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
+PN_PREFIX = rf"[{_BASE}][{_CHARS}]*(?:\.+[{_CHARS}]+)*"
+PN_LOCAL = rf"(?:[{_BASE}_:0-9]|{_PLX})(?:[{_CHARS}:]|{_PLX})*(?:\.+(?:[{_CHARS}:]|{_PLX})+)?"
+PREFIXED_NAME = re.compile(rf"(?P<prefix>{PN_PREFIX})?:(?P<local>{PN_LOCAL})?")
+NAME_AND_DOTS = re.compile(rf"{PREFIXED_NAME.pattern}\.*")
 
 
 class Unparsable(Exception):
@@ -85,11 +86,7 @@ def _from_tokens(found: list[Token]) -> References:
             continue
         keyword = token.upper
         if keyword not in ("SERVICE", "LOAD", "FROM"):
-            # a prefixed name (prov:wasDerivedFrom, ex:o.SERVICE) is one token by SPARQL's longest match: it hides no
-            # keyword; but the lexer's words are looser than names ("a:.SERVICE" is "a:", "." and SERVICE to
-            # Oxigraph: a local name starts with no dot), so a word that holds a keyword must be one whole name
-            if MENTIONS.search(token.text) and not PREFIXED_NAME.fullmatch(token.text.rstrip(".")):
-                raise Unsure(f"{token.text!r} holds a keyword inside a longer word")
+            _check_word(token)
             continue
         following = found[index + 1 : index + 3]
         skip = "NAMED" if keyword == "FROM" else "SILENT"
@@ -110,6 +107,22 @@ def _from_tokens(found: list[Token]) -> References:
         else:
             raise Unsure(f"{keyword} followed by {target.text!r}")
     return refs
+
+
+def _check_word(token: Token) -> None:
+    """:class:`Unparsable` when Oxigraph may read a keyword in a word that the lexer took for one token.
+
+    The local part of a prefixed name (prov:wasDerivedFrom, ex:o.SERVICE) is read to its end by Oxigraph: it hides no
+    keyword. But the lexer's words are looser than names ("a:.SERVICE" and "ex:a.b.SERVICE" end before the keyword
+    for Oxigraph), and Oxigraph matches keywords without looking at what follows, trying the next reading when one
+    fails: "SERVICEt:x" is SERVICE followed by t:x, "trueSERVICE:x" is true, SERVICE and :x."""
+    if not MENTIONS.search(token.text):
+        return
+    name = NAME_AND_DOTS.fullmatch(token.text)
+    if not name:
+        raise Unparsable(f"{token.text!r} at offset {token.start} holds a keyword inside a longer word")
+    if MENTIONS.search(name.group("prefix") or ""):
+        raise Unparsable(f"{token.text!r} at offset {token.start} may be read as a keyword followed by a name")
 
 
 def _unescaped(iri: str) -> str:
