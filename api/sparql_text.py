@@ -25,7 +25,11 @@ LONG_STRING = {
 }
 SHORT_STRING = {"'": re.compile(r"'(?:[^'\\\r\n]|\\.)*'"), '"': re.compile(r'"(?:[^"\\\r\n]|\\.)*"')}
 VARIABLE = re.compile(r"[?$][A-Za-z0-9_\u00B7\u00C0-\U000EFFFF]*")
-WORD = re.compile(r"[A-Za-z0-9_:%\\\u00B7\u00C0-\U000EFFFF][A-Za-z0-9_\-.:%\\\u00B7\u00C0-\U000EFFFF]*")
+# SPARQL's PN_LOCAL_ESC: in the local part of a prefixed name, a backslash makes the next character part of the name
+# (":a\#" is one name, not ":a" and a comment; ":a\'" opens no string)
+NAME_ESCAPE = r"\\[_~.\-!$&'()*+,;=/?#@%]"
+WORD = re.compile(rf"(?:[A-Za-z0-9_:%\u00B7\u00C0-\U000EFFFF]|{NAME_ESCAPE})"
+                  rf"(?:[A-Za-z0-9_\-.:%\u00B7\u00C0-\U000EFFFF]|{NAME_ESCAPE})*")
 # after one of these, a "<" cannot be "less than": an operand must come first
 OPERAND_EXPECTED = set("(,=!&|+-*/^<")
 # in an IRI that could also be read as "less than ... greater than", these would change what follows
@@ -86,12 +90,12 @@ def tokens(text: str) -> list[Token]:
             found.append(Token("iri", match.group(), position, depth))
         elif char in "?$" and (match := VARIABLE.match(text, position)) and len(match.group()) > 1:
             found.append(Token("var", match.group(), position, depth))
-        elif match := WORD.match(text, position):
-            if "\\" in match.group():
-                # an escape in a prefixed name (":a\#", ":a\'") makes the next character part of the name, where a
-                # lexer that stops at the backslash would take "#" for a comment or "'" for a string
-                raise Unsure(f"backslash outside a string or IRI at offset {position}")
+        elif (match := WORD.match(text, position)) and _escapes_in_local_part(match.group()):
             found.append(Token("word", match.group(), position, depth))
+        elif char == "\\" or match:
+            # a backslash escapes a character of a local name, and nothing anywhere else outside strings and IRIs
+            backslash = text.index("\\", position)
+            raise Unsure(f"backslash outside a string, an IRI or a local name's escape at offset {backslash}")
         else:
             match = None
             if char in "({[":
@@ -107,6 +111,11 @@ def tokens(text: str) -> list[Token]:
     if brackets:
         raise Unsure(f"{len(brackets)} bracket(s) left open at the end")
     return found
+
+
+def _escapes_in_local_part(word: str) -> bool:
+    """Whether every backslash of a word escapes a character after its colon, where a name's local part is."""
+    return "\\" not in word[: word.find(":") + 1] and ("\\" not in word or ":" in word)
 
 
 def _operand_before(found: list[Token]) -> bool:
