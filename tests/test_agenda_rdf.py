@@ -202,6 +202,8 @@ def test_bodies_labels_and_structure(graph):
         "https://www.unodc.org/unodc/en/organized-crime/intro/review-mechanism-untoc/constructive_dialogues/ic_2022.html")
     for body in graph.subjects(ORG.unitOf, None):
         assert graph.value(body, UNKG.evidence) is not None
+    # whose secretariat, review mechanism or technical assistance group these are, the text does not say
+    assert set(graph.subjects(ORG.unitOf, cop)) == {wg3, URIRef(iris.body(B, "CTOC-COP/extended-bureau"))}
     english = [o for o in graph.objects() if isinstance(o, Literal) and o.language and o.language != "zh"]
     assert english == []  # the agenda is Chinese: nothing is translated
 
