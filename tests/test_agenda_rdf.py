@@ -226,6 +226,7 @@ def test_documents_named_by_the_agenda(graph):
     report = graph.value(item("5"), UNKG.outcomeDocument)
     assert graph.value(report, UNKG.documentKind) == UNKG.Report
     assert graph.value(report, UNKG.draftedBy) == URIRef(iris.body(B, "CTOC-COP/secretariat"))
+    assert graph.value(report, UNKG.description) == Literal("会议报告", lang="zh")  # line 86: 一份会议报告
     assert graph.value(report, UNKG.adoptedBy) == URIRef(iris.body(B, "CTOC-COP/WG.3"))
 
 

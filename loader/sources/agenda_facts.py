@@ -136,6 +136,7 @@ class Dialogue:
 @dataclass(frozen=True)
 class ReportPlan:
     drafted_by: str | None
+    name: str | None = None  # what the text calls the report: "会议报告", "report"
 
 
 @dataclass
@@ -378,17 +379,23 @@ def dialogue(text: str, context: ProvisionRef | None) -> Dialogue | None:
 ZH_NO_DOCUMENTS = re.compile(r"预期不会有任何[^。]*文件|不会有任何关于本项目的文件")
 EN_NO_DOCUMENTS = re.compile(r"\bno\s+(?:documents?|documentation)\s+(?:is|are)\s+(?:currently\s+)?expected",
                              re.IGNORECASE)
-ZH_REPORT = re.compile(r"通过一份[^。]*?报告")
-EN_REPORT = re.compile(r"\badopt\s+a\s+report\b", re.IGNORECASE)
+ZH_REPORT = re.compile(r"通过一份([^。]*?报告)")
+EN_REPORT = re.compile(r"\badopt\s+a\s+(report)\b", re.IGNORECASE)
 ZH_DRAFTED = re.compile(r"报告草稿将由([^，。]+?)编写")
 EN_DRAFTED = re.compile(r"draft\s+of\s+which\s+will\s+be\s+prepared\s+by\s+the\s+([A-Z][\w ]*?)(?=[,.])")
 
 
 def report(text: str) -> ReportPlan | None:
-    if not (ZH_REPORT.search(text) or EN_REPORT.search(text)):
+    """The report the meeting is to adopt, named as the text names it.
+
+    >>> report("工作组将通过一份会议报告，报告草稿将由秘书处编写。")
+    ReportPlan(drafted_by='秘书处', name='会议报告')
+    """
+    adopted = ZH_REPORT.search(text) or EN_REPORT.search(text)
+    if not adopted:
         return None
     drafted = ZH_DRAFTED.search(text) or EN_DRAFTED.search(text)
-    return ReportPlan(drafted.group(1).strip() if drafted else None)
+    return ReportPlan(drafted.group(1).strip() if drafted else None, adopted.group(1))
 
 
 def facts(text: str, context: ProvisionRef | None = None) -> Facts:

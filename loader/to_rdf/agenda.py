@@ -358,6 +358,8 @@ class _Builder(Context):
         self.add(node, UNKG.adoptedBy, self.body(body_path, line))
         if plan.drafted_by:
             self.add(node, UNKG.draftedBy, self.body(self.body_path(plan.drafted_by, line), line))
+        if plan.name:
+            self.add(node, UNKG.description, self.text(plan.name))
         self.derive(node, line)
         return node
 
