@@ -236,15 +236,14 @@ class Context:
             page = URIRef(web_address(printed))
             self.add(page, RDF.type, UNKG.WebPage)
             self.add(page, UNKG.printedAddress, Literal(printed))
-            if str(page) != printed:
-                evidence, line = self.scheme_evidence(printed, str(page))
-                self.add(page, UNKG.evidence, Literal(evidence))
-                self.derive(page, line)
+            if str(page) != printed:  # the line that shows the scheme is named in the evidence, not derived from:
+                # it does not print this page
+                self.add(page, UNKG.evidence, Literal(self.scheme_evidence(printed, str(page))))
             self.derive(page, note.line)
             pages.append(page)
         return pages
 
-    def scheme_evidence(self, printed: str, iri: str) -> tuple[str, int | None]:
+    def scheme_evidence(self, printed: str, iri: str) -> str:
         """Why an address printed without a scheme is served with the one its IRI adds: the line where the same
         document links the same host with that scheme, when it does."""
         scheme, host = iri.split("://", 1)[0], iri.split("://", 1)[1].split("/", 1)[0]
@@ -252,7 +251,7 @@ class Context:
             for link in MARKDOWN_LINK.finditer(line):
                 if link.group(2).startswith(f"{scheme}://{host}/"):
                     return (f"Printed without a scheme ({printed}); the IRI adds {scheme}://, the scheme with which "
-                            f"the same document links the host {host} (line {number}: {link.group(2)})"), number
+                            f"the same document links the host {host} (line {number}: {link.group(2)})")
         return (f"Printed without a scheme ({printed}); the IRI adds {scheme}://, which the document itself does "
-                f"not print for the host {host}"), None
+                f"not print for the host {host}")
 
