@@ -342,6 +342,9 @@ def test_work_programme_slots_in_local_time_and_utc(graph):
     slot = URIRef(iris.time_slot(str(MEETING), "2023-09-11T15:00"))
     assert graph.value(slot, UNKG.endTime) == Literal("2023-09-11T18:00:00+02:00", datatype=XSD.dateTimeStamp)
     assert graph.value(slot, ELI_DL.activity_date) == Literal("2023-09-11", datatype=XSD.date)
+    # the annex's title (line 90) says the programme is proposed
+    assert graph.value(MEETING, UNKG.programmeTitle) == Literal("拟议工作安排", lang="zh")
+    assert 90 in {int(graph.value(p, UNKG.line)) for p in graph.objects(MEETING, PROV.wasDerivedFrom)}
 
 
 def sorted_ntriples(graph: Graph) -> list[str]:

@@ -364,6 +364,10 @@ class _Builder(Context):
         return node
 
     def build_programme(self) -> None:
+        title = self.records.programme_title
+        if title is not None and self.records.programme:
+            self.add(self.meeting, UNKG.programmeTitle, self.text(title.text))
+            self.derive(self.meeting, title.number)
         for order, slot in enumerate(self.records.programme, start=1):
             self.build_slot(order, slot)
 
