@@ -50,6 +50,17 @@ def test_instrument_title_from_the_first_line_and_its_english_expression(graph):
     source_graph = URIRef(iris.graph(B, "UNTOC-eng"))
     assert (source_graph, RDF.type, UNKG.SourceGraph) in graph
     assert graph.value(source_graph, PROV.wasDerivedFrom) == ENG
+    assert graph.value(ENG, PROV.wasDerivedFrom) == URIRef(f"{ENG}/L1")  # its title, as the instrument's
+
+
+def test_the_closing_formula_after_the_last_article(graph):
+    closing = str(graph.value(UNTOC, UNKG.closingFormula))
+    assert closing.startswith("IN WITNESS WHEREOF, the undersigned plenipotentiaries") and closing.endswith(
+        "have signed this Convention.")
+    assert graph.value(UNTOC, UNKG.closingFormula).language == "en"
+    lines = {int(graph.value(p, UNKG.line)) for p in graph.objects(UNTOC, PROV.wasDerivedFrom)}
+    assert lines == {1, 649}
+    assert "IN WITNESS WHEREOF" in str(graph.value(URIRef(f"{ENG}/L649"), UNKG.verbatim))
 
 
 def test_article_27_1_a_text_label_order_and_parents(graph):

@@ -69,12 +69,18 @@ def to_graph(records: Treaty, entry: SourceEntry, base: str) -> Graph:
         graph.add((instrument, UNKG.evidence, Literal(entry.get("evidence"))))
     graph.add((instrument, ELI.is_realized_by, expression))
     derived_from(graph, instrument, str(expression), records.title_passage.line, records.title_passage.verbatim)
+    if records.closing:
+        closing = "\n".join(" ".join(passage.verbatim.split()) for passage in records.closing)
+        graph.add((instrument, UNKG.closingFormula, Literal(closing, lang=tag)))
+        for passage in records.closing:
+            derived_from(graph, instrument, str(expression), passage.line, passage.verbatim)
 
     graph.add((expression, RDF.type, UNKG.DocumentExpression))
     graph.add((expression, ELI.realizes, instrument))
     graph.add((expression, ELI.language, URIRef(LANGUAGE_AUTHORITY + entry.language.upper())))
     graph.add((expression, DCTERMS.title, title))
     graph.add((expression, UNKG.sourceFile, Literal(relative_file(entry))))
+    derived_from(graph, expression, str(expression), records.title_passage.line, records.title_passage.verbatim)
     graph.add((URIRef(iris.graph(base, entry.id)), PROV.wasDerivedFrom, expression))
 
     for order, article in enumerate(records.articles, start=1):
