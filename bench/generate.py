@@ -182,7 +182,8 @@ class _Doc:
         for path, cls in (("CTOC-COP/extended-bureau", UNKG.Bureau), ("CTOC-COP/secretariat", UNKG.Secretariat)):
             node = iris.body(base, path)
             self.add(node, A, cls)
-            self.add(node, ORG.unitOf, cop)
+            if cls == UNKG.Bureau:  # the agenda says whose Bureau it is, not whose secretariat (data/manifest.toml)
+                self.add(node, ORG.unitOf, cop)
             self.label(node, BODY_NAMES_ZH[path], BODY_NAMES_EN.get(path))
             self.passage(node, BODY_NAMES_ZH[path])
         wg = self.m.body_iri
