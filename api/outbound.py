@@ -2,14 +2,16 @@ r"""Which IRIs a query or update names in ``SERVICE``, ``LOAD`` and ``FROM``/``F
 
 Oxigraph follows ``SERVICE`` and ``LOAD`` over the network by itself, so the endpoint must know them first. Most
 queries never mention these words at all: a substring test settles them in microseconds. When one does appear, the
-lexer (:mod:`api.sparql_text`) finds the keyword and the IRI after it; when the lexer is unsure, or the IRI is
-written as a prefixed name, rdflib's SPARQL parser reads the whole text. Each step can only say "look closer",
-never "fine" when it is not.
+lexer (:mod:`api.sparql_text`) splits the text into tokens, and they are read in order as Oxigraph reads them: the
+``BASE`` and ``PREFIX`` declarations (a relative one resolved against the base before it; in an update, they hold for
+the operations after them), then each keyword and the IRI after it, a prefixed name expanded (its local part's
+``\`` escapes removed, ``%XX`` kept) and a relative IRI resolved against the base (RFC 3986, where Oxigraph agrees
+with it). Whatever cannot be told with certainty (the lexer is unsure, a prefix is not declared, there is no base,
+a word may be read two ways) is refused as :class:`Unparsable`, with the position: no step ever says "fine" when
+it is not sure. No other parser is asked: each one reads SPARQL a little otherwise than Oxigraph.
 
-``\u`` escapes: Oxigraph reads them only inside strings and IRIs (a keyword cannot be escaped), as the lexer does;
-rdflib's parser expands them in the whole text first (as SPARQL 1.1 once said), so ``'\u0027`` ends a string for
-rdflib and not for Oxigraph, and rdflib would miss a ``SERVICE`` that Oxigraph runs. A text with escapes is
-therefore read by the lexer alone: where it is unsure, the text is refused, never handed to rdflib.
+``\u`` escapes: Oxigraph reads them only inside strings and IRIs (a keyword or a name cannot be escaped), as the
+lexer does.
 
 >>> references("SELECT * { ?s ?p ?o }").services
 []
@@ -19,6 +21,8 @@ References(services=['http://remote/sparql'], loads=[], default_graphs=['http://
 ['http://remote/sparql']
 >>> references("LOAD <http://x/data.ttl>", update=True).loads
 ['http://x/data.ttl']
+>>> references(r"BASE <http://x/a/> PREFIX e: <../> SELECT * FROM e:g\.1 FROM NAMED <b/../c> {}")
+References(services=[], loads=[], default_graphs=['http://x/g.1'], named_graphs=['http://x/a/c'])
 """
 
 from __future__ import annotations
@@ -32,7 +36,6 @@ MENTIONS = re.compile(r"service|load|from", re.I)
 # PREFIX and BASE declarations (and comments) at the start: in a prologue "<" always opens an IRI, so a keyword
 # inside one (the sd: namespace ends in "service-description#") names nothing and needs no closer look
 PROLOGUE = re.compile(r"""(?:\s+|\#[^\r\n]*|(?:PREFIX\s+[^\s:<>]*:\s*|BASE\s+)<[^<>"{}|^`\\\x00-\x20]*>)*""", re.I)
-UNICODE_ESCAPE = re.compile(r"\\[uU]")
 UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 # Oxigraph's PNAME_NS / PNAME_LN, character for character (its PN_CHARS_BASE stops at U+FFFD, and its PN_LOCAL
@@ -45,6 +48,9 @@ PN_PREFIX = rf"[{_BASE}][{_CHARS}]*(?:\.+[{_CHARS}]+)*"
 PN_LOCAL = rf"(?:[{_BASE}_:0-9]|{_PLX})(?:[{_CHARS}:]|{_PLX})*(?:\.+(?:[{_CHARS}:]|{_PLX})+)?"
 PREFIXED_NAME = re.compile(rf"(?P<prefix>{PN_PREFIX})?:(?P<local>{PN_LOCAL})?")
 NAME_AND_DOTS = re.compile(rf"{PREFIXED_NAME.pattern}\.*")
+PREFIX_NAME = re.compile(rf"(?:{PN_PREFIX})?:")
+# each keyword that names an IRI, and the word Oxigraph tries after it first
+KEYWORDS = {"SERVICE": "SILENT", "LOAD": "SILENT", "FROM": "NAMED"}
 
 
 class Unparsable(Exception):
@@ -66,47 +72,154 @@ class References:
 
 
 def references(text: str, *, update: bool = False, base: str | None = None) -> References:
-    """The SERVICE, LOAD and FROM IRIs in a query (or update); :class:`Unparsable` when that cannot be told."""
+    """The SERVICE, LOAD and FROM IRIs in a query (or update), with prefixed names expanded and relative IRIs
+    resolved against ``base`` (the server's base IRI) and the text's own BASE; :class:`Unparsable` when that cannot be
+    told with certainty."""
     if not MENTIONS.search(text, PROLOGUE.match(text).end()):  # escapes cannot spell a keyword for Oxigraph
         return References()
     try:
-        return _from_tokens(tokens(text))
+        found = tokens(text)
     except Unsure as doubt:
-        if UNICODE_ESCAPE.search(text):
-            raise Unparsable(f"{doubt}, and rdflib's parser, the fallback, reads \\u escapes otherwise than "
-                             "Oxigraph (write the character itself, or the IRI in full)") from None
-    return _from_parse(text, update, base)
+        raise Unparsable(f"{doubt}, so what it names cannot be told") from None
+    return _from_tokens(found, update=update, base=base)
 
 
-def _from_tokens(found: list[Token]) -> References:
-    refs = References()
-    targets = {"SERVICE": refs.services, "LOAD": refs.loads}
-    for index, token in enumerate(found):
-        if token.kind != "word":
-            continue
-        keyword = token.upper
-        if keyword not in ("SERVICE", "LOAD", "FROM"):
-            _check_word(token)
-            continue
-        following = found[index + 1 : index + 3]
-        skip = "NAMED" if keyword == "FROM" else "SILENT"
-        named = bool(following) and following[0].kind == "word" and following[0].upper == skip
-        if named:
-            following = following[1:]
-        if not following:
-            raise Unsure(f"nothing after {keyword}")
-        target = following[0]
-        iri = _unescaped(target.text[1:-1]) if target.kind == "iri" else ""
-        if target.kind == "var" and keyword == "SERVICE":
-            refs.services.append(target.text)
-        elif target.kind == "iri" and ABSOLUTE_IRI.match(iri):
-            if keyword == "FROM":
-                (refs.named_graphs if named else refs.default_graphs).append(iri)
+def _from_tokens(found: list[Token], *, update: bool = False, base: str | None = None) -> References:
+    return _Reader(found, base).read(update)
+
+
+class _Reader:
+    """Reads the tokens in order, as Oxigraph does: the prologue's BASE and PREFIX declarations (and, in an update,
+    those after each ``;``, which hold for the operations after them), then each keyword and what follows it."""
+
+    def __init__(self, found: list[Token], base: str | None) -> None:
+        self.found = found
+        self.base = base
+        self.prefixes: dict[str, str] = {}
+        self.refs = References()
+
+    def read(self, update: bool) -> References:
+        index = self._declarations(0)
+        while index < len(self.found):
+            token = self.found[index]
+            if update and token.kind == "punct" and token.text == ";" and token.depth == 0:
+                index = self._declarations(index + 1)
+            elif token.kind == "word" and _keyword(token.text) in KEYWORDS:
+                index = self._keyword(index)
             else:
-                targets[keyword].append(iri)
+                if token.kind == "word":
+                    _check_word(token)
+                index += 1
+        return self.refs
+
+    def _declarations(self, index: int) -> int:
+        """Reads the BASE and PREFIX declarations from ``index``; the index after them."""
+        while (token := self._at(index)) is not None and token.kind == "word":
+            if _keyword(token.text) == "BASE":
+                self.base = self._resolved(self._iri_after(index, token))
+            elif _keyword(token.text[:6]) == "PREFIX":
+                prefix, index = self._prefix(index)
+                self.prefixes[prefix] = self._resolved(self._iri_after(index, token))
+            else:
+                break
+            index += 2
+        return index
+
+    def _prefix(self, index: int) -> tuple[str, int]:
+        """The prefix (without its colon) that the PREFIX at ``index`` declares, and the index of the token that ends
+        with it: Oxigraph reads "PREFIXex:" as PREFIX ex:, and "PREFIX:" as PREFIX :."""
+        declaration = self.found[index]
+        if len(declaration.text) > len("PREFIX"):
+            name = declaration.text[len("PREFIX"):]
         else:
-            raise Unsure(f"{keyword} followed by {target.text!r}")
-    return refs
+            index += 1
+            following = self._at(index)
+            name = following.text if following is not None and following.kind == "word" else ""
+        if not PREFIX_NAME.fullmatch(name):
+            raise Unparsable(f"PREFIX at offset {declaration.start} is followed by no prefix name ending in ':'")
+        return name[:-1], index
+
+    def _keyword(self, index: int) -> int:
+        """Records what the keyword at ``index`` names; the index after it."""
+        token = self.found[index]
+        keyword = _keyword(token.text)
+        modified, target, index = self._target(index + 1, token)
+        if keyword == "FROM":
+            (self.refs.named_graphs if modified else self.refs.default_graphs).append(target)
+        else:
+            (self.refs.services if keyword == "SERVICE" else self.refs.loads).append(target)
+        return index
+
+    def _target(self, index: int, keyword: Token) -> tuple[bool, str, int]:
+        """What a keyword names: whether its modifier (SERVICE SILENT, FROM NAMED) came first, the IRI (or variable),
+        and the index after it. Oxigraph tries a keyword without looking at what follows it, so "SILENTex:s" may be
+        SILENT and ex:s, or the name SILENTex:s: each reading stands only if its prefix is declared."""
+        modifier = KEYWORDS[_keyword(keyword.text)]
+        following = self._at(index)
+        word = following.text if following is not None and following.kind == "word" else ""
+        if _keyword(word) == modifier:
+            return True, self._iri_or_variable(index + 1, keyword), index + 2
+        if _keyword(word[: len(modifier)]) != modifier or not word[len(modifier):]:
+            return False, self._iri_or_variable(index, keyword), index + 1
+        readings = []
+        for modified, name in ((True, word[len(modifier):]), (False, word)):
+            try:
+                readings.append((modified, self._expanded(name, self.found[index])))
+            except Unparsable as error:
+                failure = error
+        if len(readings) != 1:
+            raise failure if not readings else Unparsable(
+                f"{word!r} at offset {self.found[index].start} may be {modifier} and a prefixed name or one name")
+        return (*readings[0], index + 1)
+
+    def _iri_or_variable(self, index: int, keyword: Token) -> str:
+        token = self._at(index)
+        if token is None:
+            raise Unparsable(f"nothing follows {keyword.text} at offset {keyword.start}")
+        if token.kind == "iri":
+            return self._resolved(token)
+        if token.kind == "word":
+            return self._expanded(token.text, token)
+        if token.kind == "var" and _keyword(keyword.text) == "SERVICE":
+            return token.text
+        raise Unparsable(f"{keyword.text} at offset {keyword.start} is followed by {token.text!r}")
+
+    def _expanded(self, word: str, token: Token) -> str:
+        """A prefixed name as Oxigraph expands it: the prefix's IRI, then the local part without its backslashes."""
+        name = PREFIXED_NAME.fullmatch(word)
+        if not name:
+            raise Unparsable(f"{word!r} at offset {token.start} is no prefixed name")
+        prefix = name.group("prefix") or ""
+        if prefix not in self.prefixes:
+            raise Unparsable(f"the prefix {prefix}: of {word!r} at offset {token.start} is not declared")
+        return self.prefixes[prefix] + (name.group("local") or "").replace("\\", "")
+
+    def _resolved(self, token: Token) -> str:
+        """An IRI token as Oxigraph reads it: escapes replaced, and resolved against the base when relative."""
+        iri = _unescaped(token.text[1:-1])
+        if ABSOLUTE_IRI.match(iri):
+            return iri  # kept as written, dot segments and all, as Oxigraph keeps it
+        if self.base is None:
+            raise Unparsable(f"{token.text} at offset {token.start} is relative and there is no base to resolve it "
+                             "against")
+        try:
+            return resolve(iri, self.base)
+        except ValueError as error:
+            raise Unparsable(f"{token.text} at offset {token.start} {error}") from None
+
+    def _at(self, index: int) -> Token | None:
+        return self.found[index] if index < len(self.found) else None
+
+    def _iri_after(self, index: int, declaration: Token) -> Token:
+        following = self._at(index + 1)
+        if following is None or following.kind != "iri":
+            raise Unparsable(f"{declaration.text} at offset {declaration.start} is followed by no IRI")
+        return following
+
+
+def _keyword(word: str) -> str:
+    """The word in capitals when it is ASCII (Oxigraph compares keywords in ASCII: "ſervice" is no SERVICE)."""
+    return word.upper() if word.isascii() else word
 
 
 def _check_word(token: Token) -> None:
@@ -140,83 +253,96 @@ def _unescaped(iri: str) -> str:
     return UCHAR.sub(character, iri)
 
 
-def _from_parse(text: str, update: bool, base: str | None) -> References:
-    from pyparsing import ParseBaseException
-    from rdflib.plugins.sparql import parser
+# ------------------------------------------------------------------------ relative IRIs: RFC 3986, section 5.2
 
-    # rdflib ends a comment at a line feed only, Oxigraph (as SPARQL) at a carriage return too: "#\rBASE <...>" is a
-    # comment and a BASE to Oxigraph, a comment alone to rdflib. A lone CR can stand only in a comment, a long string
-    # or between tokens, where a line feed means the same to Oxigraph, so rdflib is given line feeds
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    try:
-        tree = parser.parseUpdate(text) if update else parser.parseQuery(text)
-    except ParseBaseException as error:
-        raise Unparsable(f"syntax error at line {error.lineno}, column {error.col}: {error.msg}") from None
-    except RecursionError:  # rdflib's parser recurses once per level of brackets
-        raise Unparsable("it nests brackets too deeply for the parser") from None
-    refs = References()
-    if update:
-        prologue = None
-        for declarations, operation in zip(tree.prologue, tree.request, strict=False):
-            prologue = _prologue(declarations, base, prologue)
-            _collect(operation, prologue, refs)
+# RFC 3986, appendix B, with a scheme only where it is one (Oxigraph takes "1a:b" for a relative IRI, then refuses it)
+IRI_REFERENCE = re.compile(r"(?:(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*):)?(?://(?P<authority>[^/?#]*))?(?P<path>[^?#]*)"
+                           r"(?:\?(?P<query>[^#]*))?(?:#(?P<fragment>.*))?", re.S)
+DOT_SEGMENT = re.compile(r"(?:^|/)\.\.?(?:/|$)")
+
+
+def resolve(reference: str, base: str) -> str:
+    """``reference`` resolved against the absolute IRI ``base`` (RFC 3986, section 5.2.2; an absolute reference is
+    returned as it stands, as Oxigraph does). :class:`ValueError` for a relative reference whose first segment holds a
+    colon, which is no IRI.
+
+    >>> resolve("../d;p?q#f", "http://a/b/c/d;p?q")
+    'http://a/b/d;p?q#f'
+    >>> resolve("sparql", "urn:x:y")
+    'urn:sparql'
+    """
+    ref, base_parts = IRI_REFERENCE.fullmatch(reference), IRI_REFERENCE.fullmatch(base)
+    if ref["scheme"] is not None:
+        return reference
+    if ":" in re.match(r"[^/?#]*", reference).group():
+        raise ValueError("is relative and its first segment holds a colon: no IRI")
+    _check_oxigraph_agrees(ref, base_parts)
+    if ref["authority"] is not None:
+        authority, path, query = ref["authority"], _without_dot_segments(ref["path"]), ref["query"]
+    elif not ref["path"]:
+        authority, path = base_parts["authority"], base_parts["path"]
+        query = ref["query"] if ref["query"] is not None else base_parts["query"]
     else:
-        _collect(tree[1], _prologue(tree[0], base, None), refs)
-    return refs
+        authority, query = base_parts["authority"], ref["query"]
+        path = ref["path"] if ref["path"].startswith("/") else _merged(base_parts, ref["path"])
+        path = _without_dot_segments(path)
+    if authority is None and path.startswith("//"):
+        raise ValueError("resolves to a path that begins with '//' and no host, which is no IRI")
+    return _recomposed(base_parts["scheme"], authority, path, query, ref["fragment"])
 
 
-def _prologue(declarations, base: str | None, prologue):
-    """The base and prefixes after ``declarations``, as Oxigraph reads them: rdflib's own translatePrologue puts the
-    caller's base back for each operation of an update (where Oxigraph keeps a BASE for the operations after it) and
-    takes a relative BASE as it stands (where Oxigraph resolves it against the base before it)."""
-    from rdflib.plugins.sparql.sparql import Prologue
-    from rdflib.term import URIRef
-
-    if prologue is None:
-        prologue = Prologue()
-        prologue.base = base or ""
-    for declaration in declarations:
-        if declaration.name == "Base":
-            iri = str(declaration.iri)
-            if not ABSOLUTE_IRI.match(iri):
-                if not ABSOLUTE_IRI.match(prologue.base):
-                    raise Unparsable(f"BASE <{iri}> is relative and there is no base to resolve it against")
-                iri = str(URIRef(iri, base=prologue.base))
-            prologue.base = iri
-        elif declaration.name == "PrefixDecl":
-            prologue.bind(declaration.prefix, prologue.absolutize(declaration.iri))
-    return prologue
+def _check_oxigraph_agrees(ref: re.Match, base: re.Match) -> None:
+    """:class:`ValueError` where Oxigraph (oxiri) resolves otherwise than RFC 3986: it keeps the dot segments of a
+    reference with an authority ("//h/../x") and of the base ("http://a/./b"), and a ".." against a base with no
+    authority ("urn:x" and "/../g") drops the leading "/" that RFC 3986 keeps."""
+    if ref["authority"] is not None and DOT_SEGMENT.search(ref["path"]):
+        raise ValueError("names a host and holds a '.' or '..' segment, which Oxigraph resolves otherwise than "
+                         "RFC 3986")
+    if DOT_SEGMENT.search(base["path"]):
+        raise ValueError(f"is resolved against a base with a '.' or '..' segment ({base.group()}), which Oxigraph "
+                         "resolves against otherwise than RFC 3986")
+    if base["authority"] is None and re.search(r"(?:^|/)\.\.(?:/|$)", ref["path"]):
+        raise ValueError(f"holds a '..' segment and the base ({base.group()}) names no host: Oxigraph resolves it "
+                         "otherwise than RFC 3986")
 
 
-def _collect(node, prologue, refs: References) -> None:
-    from rdflib.plugins.sparql.parserutils import CompValue
-
-    if isinstance(node, CompValue):
-        if node.name == "ServiceGraphPattern":
-            refs.services.append(_iri(node["term"], prologue))
-        elif node.name == "DatasetClause":
-            if "default" in node:
-                refs.default_graphs.append(_iri(node["default"], prologue))
-            if "named" in node:
-                refs.named_graphs.append(_iri(node["named"], prologue))
-        elif node.name == "Load":
-            refs.loads.append(_iri(node["iri"], prologue))
-        children = node.values()
-    elif isinstance(node, (list, tuple)) or type(node).__name__ == "ParseResults":
-        children = node
-    else:
-        return
-    for child in children:
-        _collect(child, prologue, refs)
+def _merged(base: re.Match, path: str) -> str:
+    """RFC 3986, section 5.2.3."""
+    if base["authority"] is not None and not base["path"]:
+        return "/" + path
+    return base["path"][: base["path"].rfind("/") + 1] + path
 
 
-def _iri(term, prologue) -> str:
-    from rdflib.plugins.sparql.parserutils import CompValue
-    from rdflib.term import Variable
+def _without_dot_segments(path: str) -> str:
+    """RFC 3986, section 5.2.4: the "." and ".." segments of a path taken out."""
+    output: list[str] = []
+    while path:
+        if path.startswith(("../", "./")):
+            path = path[path.index("/") + 1 :]
+        elif path.startswith("/./") or path == "/.":
+            path = "/" + path[3:]
+        elif path.startswith("/../") or path == "/..":
+            path = "/" + path[4:]
+            if output:
+                output.pop()
+        elif path in (".", ".."):
+            path = ""
+        else:
+            end = path.find("/", 1)
+            end = len(path) if end == -1 else end
+            output.append(path[:end])
+            path = path[end:]
+    return "".join(output)
 
-    if isinstance(term, Variable):
-        return "?" + str(term)
-    pname = isinstance(term, CompValue) and term.name == "pname"
-    if pname and prologue.namespace_manager.store.namespace(term.prefix or "") is None:
-        raise Unparsable(f"unknown prefix {term.prefix or ''}:")
-    return str(prologue.absolutize(term))
+
+def _recomposed(scheme: str, authority: str | None, path: str, query: str | None, fragment: str | None) -> str:
+    """RFC 3986, section 5.3."""
+    iri = scheme + ":"
+    if authority is not None:
+        iri += "//" + authority
+    iri += path
+    if query is not None:
+        iri += "?" + query
+    if fragment is not None:
+        iri += "#" + fragment
+    return iri

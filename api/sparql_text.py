@@ -3,7 +3,8 @@
 It splits a query into significant tokens (words, variables, IRIs, strings, punctuation) and skips comments, so
 ``SERVICE`` inside a string, an IRI or a comment is not mistaken for the keyword. Where SPARQL's grammar leaves a
 doubt that a lexer cannot settle (``<`` is an IRI or "less than" inside an expression), it gives up by raising
-:class:`Unsure` rather than guess, and the caller falls back on a full parser.
+:class:`Unsure` rather than guess, with the offset of the doubt; the caller refuses the text or takes the worst
+case, never a guess.
 
 >>> [t.text for t in tokens('SELECT * { ?s <http://x/service> "FROM" } # LOAD')]
 ['SELECT', '*', '{', '?s', '<http://x/service>', '"FROM"', '}']
@@ -50,7 +51,7 @@ ROUGH_TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
 class Unsure(Exception):
-    """The text cannot be split into tokens with certainty (or is not valid SPARQL); use a full parser."""
+    """The text cannot be split into tokens with certainty (or is not valid SPARQL)."""
 
 
 @dataclass(frozen=True)
