@@ -49,6 +49,7 @@ PN_LOCAL = rf"(?:[{_BASE}_:0-9]|{_PLX})(?:[{_CHARS}:]|{_PLX})*(?:\.+(?:[{_CHARS}
 PREFIXED_NAME = re.compile(rf"(?P<prefix>{PN_PREFIX})?:(?P<local>{PN_LOCAL})?")
 NAME_AND_DOTS = re.compile(rf"{PREFIXED_NAME.pattern}\.*")
 PREFIX_NAME = re.compile(rf"(?:{PN_PREFIX})?:")
+LANGUAGE_TAG = re.compile(r"[a-zA-Z]+(?:-[a-zA-Z0-9]+)*")
 # each keyword that names an IRI, and the word Oxigraph tries after it first
 KEYWORDS = {"SERVICE": "SILENT", "LOAD": "SILENT", "FROM": "NAMED"}
 
@@ -107,10 +108,16 @@ class _Reader:
             elif token.kind == "word" and _keyword(token.text) in KEYWORDS:
                 index = self._keyword(index)
             else:
-                if token.kind == "word":
+                if token.kind == "word" and not self._language_tag(index):
                     _check_word(token)
                 index += 1
         return self.refs
+
+    def _language_tag(self, index: int) -> bool:
+        """Whether the word at ``index`` is a string's language tag ("fr-x-service"), which Oxigraph reads whole."""
+        word, at, string = self.found[index], self._at(index - 1), self._at(index - 2)
+        return index >= 2 and at.text == "@" and at.start + 1 == word.start and string.kind == "string" and \
+            bool(LANGUAGE_TAG.fullmatch(word.text))
 
     def _declarations(self, index: int) -> int:
         """Reads the BASE and PREFIX declarations from ``index``; the index after them."""

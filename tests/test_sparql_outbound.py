@@ -561,3 +561,14 @@ def test_a_modifier_glued_to_a_name_that_reads_both_ways_is_refused():
     text = "PREFIX t: <http://e/> PREFIX SILENTt: <http://127.0.0.1:9/> SELECT * { SERVICE SILENTt:sparql { } }"
     with pytest.raises(Unparsable, match="'SILENTt:sparql' at offset 79 may be SILENT and a prefixed name"):
         references(text)
+
+
+def test_a_language_tag_holding_a_keyword_names_nothing():
+    """Oxigraph reads a language tag whole ("fr-x-service" is a private-use subtag); rdflib used to settle these."""
+    text = "SELECT * FROM <http://g/> { ?s ?p 'x'@fr-x-service , \"y\" @en-from }"
+    assert _oxigraph_reads(text)
+    assert references(text) == References(default_graphs=["http://g/"])
+    for spaced in ("SELECT * FROM <http://g/> { ?s ?p 'x'@ fr-x-service }",  # no tag: "@" and a word
+                   "SELECT * FROM <http://g/> { ?s ?p 'x'@fr-x.SERVICE <http://x/> { } }"):  # the tag ends at "."
+        with pytest.raises(Unparsable, match="holds a keyword inside a longer word"):
+            references(spaced)
