@@ -4,7 +4,10 @@ Texts are built from pieces that lexers read differently (prefixed names with do
 escapes; strings of every kind holding quotes, backslashes, ``\\u0027`` and newlines; comments; IRIs with escapes;
 quoted triples; numbers such as ``1.`` and ``.5``; datatypes and language tags; ``<`` as "less than"; CR, LF and tabs)
 around a ``SERVICE <url>`` (a ``LOAD <url>`` for updates, a ``FROM <url>`` now and then), with the URL on a loopback
-listener that records requests.
+listener that records requests. The URL is written in full, with escapes, relative to a BASE (with ``.`` and ``..``
+segments, a BASE redefined or relative to the one before it) or as a prefixed name (with ``\\`` escapes and ``%XX`` in
+its local part, its PREFIX glued, relative or redefined, ``SILENT`` or ``NAMED`` glued to it), which is where the
+check's own reading of declarations can part from Oxigraph's.
 
 Each text runs on an empty in-memory store; most are not SPARQL and Oxigraph refuses them. For each text it accepts,
 a **bypass** is one that ``references`` does not refuse (:class:`Unparsable`) and where either the listener got a
@@ -41,6 +44,7 @@ BASE = "http://example.org/"
 PLACEHOLDER = "127.0.0.1:10000"  # the listener's address while the texts are made
 OTHER = "http://127.0.0.1:1/"  # what stands for any other host ("http://e/" while the texts are made)
 AUTHORITY = re.compile(r"https?://[^/<>]*/?")  # no odd character goes into one: it could make another host of it
+ABSOLUTE = re.compile(r"[a-z]+(?::|\\u003A)", re.I)
 EMPTY_RESULTS = json.dumps({"head": {"vars": ["x", "y", "z"]}, "results": {"bindings": []}}).encode()
 
 
@@ -162,29 +166,46 @@ class Generator:
             return "OPTIONAL {" + s() + self.term() + " ?p " + self.term() + s() + "}"
         return self.pick(["#", "# '", '# "', "#'''"]) + self.pick(["\n", "\r"])
 
+    def declaration(self, prefix: str, iri: str) -> str:
+        """A PREFIX declaration, now and then written as Oxigraph also reads it: "PREFIXex:<...>", "prefix ex:<...>"."""
+        keyword = self.pick(["PREFIX", "PREFIX", "prefix", "Prefix"])
+        return keyword + self.pick([" ", " ", "", "\t"]) + prefix + ":" + self.pick([" ", ""]) + "<" + iri + ">"
+
     def prologue(self) -> str:
         parts = []
         for prefix in ("a", "", "ex", "a.b", "a-b", "\u00e9", "xsd"):
-            if self.chance(0.85):
-                parts.append(f"PREFIX {prefix}: <http://e/{self.pick(['', 'x#', 'service/', 'a.b/'])}>")
+            if self.chance(0.85):  # absolute, or relative to the base (the endpoint's, or a BASE before it)
+                iri = "http://e/" + self.pick(["", "x#", "service/", "a.b/"])
+                relative = self.pick(["", "x/", "../", "./a/"])
+                parts.append(self.declaration(prefix, iri if self.chance(0.8) else relative))
         self.random.shuffle(parts)
         if self.chance(0.2):
-            parts.insert(self.random.randint(0, len(parts)), f"BASE <http://{self.host}/>")
+            base = self.pick([f"BASE <http://{self.host}/>", f"BASE <http://{self.host}/a/b/>",
+                              f"BASE<http://{self.host}/a/>"])
+            parts.insert(self.random.randint(0, len(parts)), base)
             if self.chance(0.3):  # another BASE before it (which it overrides) or after it (relative to it)
-                where = parts.index(f"BASE <http://{self.host}/>")
-                parts.insert(self.random.choice([where, where + 1]), self.pick(["BASE <http://e/>", "BASE <./>"]))
-        if self.chance(0.1):
-            parts.insert(0, f"PREFIX t: <http://{self.host}/>")
-            if self.chance(0.3):  # a declaration of t: before it, which it overrides
-                parts.insert(0, "PREFIX t: <http://e/>")
-        return "".join(part + self.space() for part in parts)
+                where = parts.index(base)
+                parts.insert(self.random.choice([where, where + 1]),
+                             self.pick(["BASE <http://e/>", "BASE <./>", "BASE <../>", "BASE <x/../>"]))
+        if self.chance(0.3):
+            listener = self.pick([f"<http://{self.host}/>", f"<http://{self.host}/a/>"])
+            if self.chance(0.3):  # relative to a BASE of the listener's put just before it, and maybe another after
+                relative = self.pick(["../", "../../", "./../"])
+                parts[:0] = [f"BASE <http://{self.host}/x/y/>", self.declaration("t", relative)]
+                parts.insert(2, self.pick(["", "BASE <http://e/>"]))
+            else:
+                parts.insert(0, self.declaration("t", listener[1:-1]))
+            if self.chance(0.3):  # a declaration of t: before it (which it overrides) or after it (which overrides it)
+                parts.insert(self.pick([0, len(parts)]), self.declaration("t", "http://e/"))
+        return "".join(part + self.space() for part in parts if part)
 
     def target(self, url: str, prologue: str) -> str:
-        """The listener's URL as an IRI: in full, with escapes, relative to BASE or as a prefixed name."""
+        """The listener's URL as an IRI: in full, with escapes, relative to BASE or as a prefixed name (with escapes
+        in its local part)."""
         if "BASE" in prologue and self.chance(0.3):
-            return "<sparql>"
-        if "PREFIX t:" in prologue and self.chance(0.5):
-            return "t:sparql"
+            return "<" + self.pick(RELATIVE_TARGETS) + ">"
+        if re.search(r"PREFIX\s*t:", prologue, re.I) and self.chance(0.7):
+            return "t:" + self.pick(LOCAL_TARGETS)
         if self.chance(0.2):
             return "<" + url.replace(":", "\\u003A", 1).replace("/", "\\u002f", 1) + ">"
         return "<" + url + ">"
@@ -227,17 +248,20 @@ class Generator:
             head = prologue + "INSERT DATA {" + self.space() + self.iri() + " <urn:p> " + self.pick(ground)() + \
                 self.space() + "}"
             head += self.pick([" ;", ";", " ;\n", "; #\n"]) + self.pick(["", " "])
-            silent = self.pick(["", "SILENT "]) if self.chance(0.2) else ""
+            silent = self.pick(["", "SILENT ", "SILENT", "silent "]) if self.chance(0.3) else ""
             tail = self.pick(["", " INTO GRAPH <urn:g>", " ; CLEAR ALL"]) + self.space()
+            if self.chance(0.1):  # a declaration after the ';' (Oxigraph 0.5 refuses them; a later one may not)
+                head += self.pick([f"BASE <http://{self.host}/> ", f"PREFIX t: <http://{self.host}/> ", "BASE <./> "])
             text = head + keyword + " " + silent + target + tail
             return Case(text, True, keyword, len(head), url, target)
         if not update and self.chance(0.1):
             keyword = self.keyword("FROM")
             head = prologue + "SELECT *" + self.space()
-            text = head + keyword + " " + self.pick(["", "NAMED "]) + target + self.space() + "{" + self.piece() + "}"
+            named = self.pick(["", "NAMED ", "NAMED", "named "])
+            text = head + keyword + " " + named + target + self.space() + "{" + self.piece() + "}"
             return Case(text, False, keyword, len(head), url, target)
         keyword = self.keyword("SERVICE")
-        silent = self.pick(["", "SILENT "]) if self.chance(0.2) else ""
+        silent = self.pick(["", "SILENT ", "SILENT", "Silent "]) if self.chance(0.3) else ""
         inner = "{ ?x ?y ?z }" if self.chance(0.8) else "{" + self.piece() + "}"
         opening = "".join(part + self.space() for part in before)
         # the keyword goes right after the last piece, with little or no space: where lexers part ways
@@ -250,6 +274,13 @@ class Generator:
             "".join(part + self.space() for part in after) + "}" + self.space()
         return Case(text, update, keyword, len(start), url, target)
 
+
+# after a BASE of the listener's (http://HOST/ or http://HOST/a/b/): relative IRIs with "." and ".." segments
+RELATIVE_TARGETS = ["sparql", "./sparql", "a/../sparql", "../sparql", "../../sparql", "x/./../sparql", "/sparql",
+                    "?q", "", ".", "..", "sparql?a=../b", "//" + PLACEHOLDER + "/sparql", "%41/../sparql"]
+# after PREFIX t: (the listener): local names with escapes and %XX (ASCII, as the listener sees it)
+LOCAL_TARGETS = ["sparql", "sp\\-arql", "a\\.b", "\\~x", "%41", "a.b", "x\\/y", "q\\?a\\=1", "\\!\\$\\(\\)\\*\\+\\,\\;",
+                 "a\\'b", "", "a\\#f", "\\@\\&", "x\\%41", "a..b", "a.b.c", ":x", "0", "a\\."]
 
 WRAPPERS = [  # (put before the keyword, put after its group); T is a term
     ("BIND('", "' AS ?w) "), ("BIND('\\u0027 ", "' AS ?w) "), ('BIND("\\u0022 ', '" AS ?w) '),
@@ -334,8 +365,9 @@ def judge(case: Case, listener: Trap) -> Outcome:
         outcome.refused = True
     else:
         kind = case.keyword.upper()
-        outcome.named = set(refs.services if kind == "SERVICE" else refs.loads if kind == "LOAD" else
-                            refs.default_graphs + refs.named_graphs)
+        named = refs.services if kind == "SERVICE" else refs.loads if kind == "LOAD" else \
+            refs.default_graphs + refs.named_graphs
+        outcome.named = {iri.split("#")[0] for iri in named}  # Oxigraph sends no fragment
     return outcome
 
 
@@ -346,6 +378,8 @@ class Tally:
     called: int = 0
     keyword: int = 0
     refused: int = 0
+    prefixed: int = 0  # accepted texts whose URL is a prefixed name, which the check named
+    relative: int = 0  # accepted texts whose URL is relative to a BASE, which the check named
     bypasses: list[Case] = field(default_factory=list)
     errors: list[tuple[Case, str]] = field(default_factory=list)
 
@@ -361,6 +395,9 @@ def fuzz(seed: int, count: int, listener: Trap) -> Tally:
         tally.called += bool(outcome.called)
         tally.keyword += outcome.accepted and outcome.keyword
         tally.refused += outcome.accepted and outcome.refused
+        named = outcome.accepted and bool(outcome.named)
+        tally.prefixed += named and case.target.startswith("t:")
+        tally.relative += named and case.target.startswith("<") and not ABSOLUTE.match(case.target[1:])
         if outcome.bypass:
             tally.bypasses.append(case)
         if outcome.error:
@@ -385,6 +422,8 @@ def test_no_generated_text_gets_a_service_or_load_past_the_check():
     assert not tally.bypasses, "\n\n".join(case.text for case in tally.bypasses[:5])
     # the fuzzing reaches what it is for: Oxigraph accepts and runs texts, and calls out for some of them
     assert tally.accepted > COUNT // 20 and tally.called > COUNT // 50 and tally.keyword > COUNT // 20
+    # and the check's own reading of prefixed names and relative IRIs is put to the test
+    assert tally.prefixed > COUNT // 100 and tally.relative > COUNT // 200
 
 
 def main() -> None:
@@ -398,7 +437,8 @@ def main() -> None:
     with listening() as listener:
         tally = fuzz(arguments.seed, arguments.count, listener)
     print(f"seed {arguments.seed}: {tally.texts} texts, {tally.accepted} accepted by Oxigraph, {tally.called} called "
-          f"the listener, {tally.keyword} held the keyword, {tally.refused} refused by the check; "
+          f"the listener, {tally.keyword} held the keyword, {tally.refused} refused by the check, "
+          f"{tally.prefixed} prefixed and {tally.relative} relative URLs named; "
           f"{len(tally.bypasses)} bypasses, {len(tally.errors)} errors, {time.monotonic() - started:.1f} s")
     for case in tally.bypasses[:20]:
         print("BYPASS", "update" if case.update else "query", repr(case.text))
