@@ -64,6 +64,17 @@ QUERIES = {
     "service after an escaped quote in a prefixed name":
         "PREFIX : <http://e/> SELECT * WHERE {{ OPTIONAL {{ ?s ?p :a\\' }} SERVICE <{url}> {{ ?x ?y ?z }} "
         "BIND(\"'\" AS ?w) }} # \"",
+    # Oxigraph reads a keyword glued to a name, and a local name with one run of dots only
+    "service glued to a prefixed name": "PREFIX t: <{base}> SELECT * WHERE {{ SERVICEt:sparql {{ ?s ?p ?o }} }}",
+    "service after a name with two runs of dots":
+        "PREFIX ex: <http://e/> SELECT * WHERE {{ ?s ?p ex:a.b.SERVICE <{url}> {{ ?x ?y ?z }} }}",
+    "service by a prefixed name with escapes": "PREFIX t: <{base}> SELECT * WHERE {{ SERVICE t:sparql\\?a\\=1 {{ }} }}",
+    "service by a relative prefix":
+        "BASE <{base}x/y/> PREFIXt:<../../> SELECT * WHERE {{ SERVICE SILENTt:sparql {{ }} }}",
+    "service by a relative IRI with dot segments":
+        "BASE <{base}a/b/> SELECT * WHERE {{ SERVICE <../.././sparql> {{ }} }}",
+    "service after a less-than the lexer cannot tell":
+        "SELECT * WHERE {{ ?s ?p ?o FILTER(?o<1#x>'''\n) SERVICE <{url}> {{ ?s ?p ?o }} }}\n#'''",
 }
 
 
@@ -93,6 +104,9 @@ def test_no_outbound_request_from_dataset_parameters(servers, trap, parameter):
     "LOAD <{url}>",
     "LOAD SILENT <{url}> INTO GRAPH <http://example.org/g>",
     "PREFIX t: <{base}> LOAD t:sparql",
+    "PREFIX t: <{base}> LOADt:sparql",
+    "BASE <{base}x/> LOAD SILENT <../sparql>",
+    "PREFIX t: <http://e/> PREFIX t: <{base}> INSERT DATA {{ <urn:a> <urn:b> <urn:c> }} ; LOAD t:sparql\\?a\\=1",
     "INSERT {{ ?s ?p ?o }} WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
     "PREFIX : <http://e/> INSERT DATA {{ <http://a> <http://b> :c\\# }} ; LOAD <{url}> INTO GRAPH <http://pwn/> ; "
     "INSERT DATA {{\n}}",
@@ -118,6 +132,18 @@ def test_the_allow_list_lets_an_operator_allow_a_service(strict, trap):
     other = httpx.get(strict.sparql, params={"query": query.replace(trap.url, trap.url + "-other")})
     assert other.status_code == 400
     assert len(trap.requests) == 1
+
+
+def test_an_allowed_service_may_be_written_as_a_name_or_relative_iri(strict, trap):
+    """The allow-list holds full IRIs: a SERVICE written as a prefixed name or relative IRI is checked as Oxigraph
+    resolves it, and runs (the trap's empty answer is a 502) when that is an allowed IRI."""
+    base = trap.url.removesuffix("sparql")
+    for query in (f"BASE <{base}x/> PREFIX t: <../> SELECT * WHERE {{ SERVICE t:sparql {{ ?s ?p ?o }} }}",
+                  f"BASE <{base}a/b/> SELECT * WHERE {{ SERVICE <../../sparql> {{ ?s ?p ?o }} }}"):
+        trap.requests.clear()
+        response = httpx.get(strict.sparql, params={"query": query})
+        assert response.status_code == 502 and "SERVICE request failed" in response.text, response.text
+        assert len(trap.requests) == 1
 
 
 def test_a_failing_service_is_a_bad_gateway_not_a_bug(strict, trap):
