@@ -115,8 +115,10 @@ class _Reader:
 
     def _language_tag(self, index: int) -> bool:
         """Whether the word at ``index`` is a string's language tag ("fr-x-service"), which Oxigraph reads whole."""
-        word, at, string = self.found[index], self._at(index - 1), self._at(index - 2)
-        return index >= 2 and at.text == "@" and at.start + 1 == word.start and string.kind == "string" and \
+        if index < 2:
+            return False
+        string, at, word = self.found[index - 2 : index + 1]
+        return string.kind == "string" and at.text == "@" and at.start + 1 == word.start and \
             bool(LANGUAGE_TAG.fullmatch(word.text))
 
     def _declarations(self, index: int) -> int:
