@@ -58,7 +58,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from loader.errors import SourceError, UnkgError
 from loader.namespaces import SH
-from loader.validate import ONTOLOGY_DIR, Finding, Report, shapes_graph
+from loader.validate import ONTOLOGY_DIR, Finding, Report, shapes_graph, turtle_files
 
 
 class UnsupportedShape(UnkgError):
@@ -647,7 +647,7 @@ def ontology_quads() -> tuple[ox.Quad, ...]:
     """The ontology (ontology/*.ttl) in the default graph, read by Oxigraph's parser (ten times faster than
     converting rdflib's graph of it)."""
     quads = []
-    for file in sorted(ONTOLOGY_DIR.glob("*.ttl")):
+    for file in turtle_files(ONTOLOGY_DIR):
         try:
             quads += ox.parse(path=str(file), format=ox.RdfFormat.TURTLE)
         except SyntaxError as error:

@@ -29,6 +29,7 @@ from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.processor import SPARQLProcessor
 
 from loader.data_dirs import data_dir
+from loader.errors import SourceError
 from loader.namespaces import SH
 from loader.rdf_files import read_graph
 
@@ -65,8 +66,18 @@ class Report:
         return [f for f in self.findings if f.severity != "Violation"]
 
 
+def turtle_files(directory: Path) -> list[Path]:
+    """The ``*.ttl`` files of ``directory`` (shapes/, ontology/); none is an error, for validating against no
+    shapes would pass anything."""
+    files = sorted(directory.glob("*.ttl"))
+    if not files:
+        raise SourceError("no Turtle files (*.ttl) here: unkg's shapes or ontology are missing from this "
+                          "installation; reinstall unkg", path=str(directory))
+    return files
+
+
 def _read_turtle_dir(directory: Path) -> Graph:
-    return read_graph(sorted(directory.glob("*.ttl")))
+    return read_graph(turtle_files(directory))
 
 
 @lru_cache(maxsize=1)
