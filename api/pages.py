@@ -111,8 +111,9 @@ def respond(request: Request, chosen: Format, description, *, page_url: str, que
     if chosen.name == "html":
         languages = accepted_languages(request.headers.get("accept-language"))
         page = Page(description, base=base_of(request), origin=origin_of(request), languages=languages)
-        body = render.html(template, page=page, alternates=found, origin=origin_of(request),
-                           page_language=languages[0])
+        # the page's own words are English whatever the reader prefers; a label or text from the data says its
+        # language itself (lang="zh"), so the page never claims French for a reader who asked for it
+        body = render.html(template, page=page, alternates=found, origin=origin_of(request))
         return HTMLResponse(body, headers=headers)
     try:
         data = render.rdf(chosen.name, triples)

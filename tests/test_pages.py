@@ -303,6 +303,9 @@ def test_labels_follow_accept_language_and_never_invent_one(tiny_server):
     assert re.search(r'<h1 lang="zh">中文名称', chinese)
     only_chinese = get(tiny_server, "/body/x-only-chinese", **{"accept-language": "en"}).text
     assert re.search(r'<h1 lang="zh">只有中文的名称 <span class="tag">zh</span>', only_chinese)
+    # the page's own words are English: it says so, whatever language the reader asked for
+    french = get(tiny_server, "/body/x-two-languages", **{"accept-language": "fr"}).text
+    assert all('<html lang="en">' in page for page in (english, chinese, french, only_chinese))
 
 
 def test_everything_from_data_is_escaped(tiny_server):
