@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 STORE  ?= var/store
 
-.PHONY: install load serve test lint validate bench clean
+.PHONY: install load serve test lint validate bench bench-floor clean
 
 install: $(VENV)/.installed
 
@@ -38,6 +38,10 @@ $(VENV)/.bench-installed: $(VENV)/.installed
 # Not part of `make test`: benchmarks against oxigraph serve and rdflib-endpoint (QUICK=1: under 5 minutes)
 bench: $(VENV)/.bench-installed
 	$(BIN)/python -m bench $(if $(QUICK),--quick,)
+
+# How close any Python server can come to oxigraph serve, beside unkg (bench/README.md, "The floor")
+bench-floor: $(VENV)/.bench-installed
+	$(BIN)/python -m bench.floor
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
