@@ -227,10 +227,6 @@ def run(store: ox.Store, job: dict, writer: ChunkWriter) -> None:
             raise JobError(400, f"SERVICE {_show(iri)} is not allowed: this endpoint makes no requests to other "
                                 "servers (an operator can allow an IRI)")
     default_graph, named_graphs = job["default_graph"], job["named_graphs"]
-    for iri in [*refs.default_graphs, *refs.named_graphs, *(default_graph or []), *(named_graphs or [])]:
-        if iri not in allowed and not store.contains_named_graph(_named_node(iri)):
-            raise JobError(400, f"graph <{iri}> is not in this store, and this endpoint fetches nothing from "
-                                "elsewhere")
     options: dict = {"base_iri": job["base_iri"]}
     if default_graph is not None or named_graphs is not None:
         options["default_graph"] = [_named_node(iri) for iri in default_graph or []]
@@ -239,7 +235,14 @@ def run(store: ox.Store, job: dict, writer: ChunkWriter) -> None:
     elif job["union"] and not refs.has_dataset:
         options["use_default_graph_as_union"] = True
     try:
-        _evaluate(store, query, options, job, writer)
+        # parsed before its graphs are looked for, so that a text with a syntax error is told where (what the check
+        # read in it as FROM may be no graph at all); every SERVICE it can call is allowed by now
+        result = store.query(query, **options)
+        for iri in [*refs.default_graphs, *refs.named_graphs, *(default_graph or []), *(named_graphs or [])]:
+            if iri not in allowed and not store.contains_named_graph(_named_node(iri)):
+                raise JobError(400, f"graph <{iri}> is not in this store, and this endpoint fetches nothing from "
+                                    "elsewhere")
+        _serialize(result, job, writer)
     except (OSError, RuntimeError) as error:
         # Oxigraph evaluates lazily, so a SERVICE call fails while the result is serialized, as OSError/RuntimeError
         if refs.services and not isinstance(error, RecursionError) and not STORE_CHANGED.search(str(error)):
@@ -247,8 +250,7 @@ def run(store: ox.Store, job: dict, writer: ChunkWriter) -> None:
         raise
 
 
-def _evaluate(store: ox.Store, query: str, options: dict, job: dict, writer: ChunkWriter) -> None:
-    result = store.query(query, **options)
+def _serialize(result, job: dict, writer: ChunkWriter) -> None:
     if isinstance(result, ox.QueryTriples):
         media_type, kind = job["graph_format"], "graph"
     else:
