@@ -167,7 +167,9 @@ def _checked(job: dict) -> str:
     try:
         refs = references(text, update=True, base=job["base_iri"])
         text = with_using(text, check["using"], check["using_named"])
-    except (Unparsable, DatasetConflict) as error:
+    except Unparsable as error:
+        raise JobError(400, f"the update mentions SERVICE, LOAD or FROM and cannot be checked: {error}") from None
+    except DatasetConflict as error:
         raise JobError(400, str(error)) from None
     allowed = set(check["allowed"])
     for keyword, iris in (("SERVICE", refs.services), ("LOAD", refs.loads)):
