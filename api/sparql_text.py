@@ -20,11 +20,17 @@ from dataclasses import dataclass
 WHITESPACE = re.compile(r"[ \t\r\n]+")
 COMMENT = re.compile(r"#[^\r\n]*")
 IRIREF = re.compile(r'<((?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*)>')  # \u escapes too
+# the escapes a string may hold (SPARQL's ECHAR and UCHAR): Oxigraph refuses any other, and a long string holding
+# one is no long string to it but the empty string '' and what follows (so "''' ' } SERVICE <...> # \q '''" calls
+# the SERVICE); a quote that opens no string of these is therefore refused (Unsure), never read past
+STRING_ESCAPE = r"""\\(?:[tbnrf"'\\]|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})"""
 LONG_STRING = {
-    "'": re.compile(r"'''(?:[^'\\]|\\.|'(?!''))*'''", re.S),
-    '"': re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""', re.S),
+    "'": re.compile(r"'''(?:[^'\\]|" + STRING_ESCAPE + r"|'(?!''))*'''", re.S),
+    '"': re.compile(r'"""(?:[^"\\]|' + STRING_ESCAPE + r'|"(?!""))*"""', re.S),
 }
-SHORT_STRING = {"'": re.compile(r"'(?:[^'\\\r\n]|\\.)*'"), '"': re.compile(r'"(?:[^"\\\r\n]|\\.)*"')}
+SHORT_STRING = {"'": re.compile(r"'(?:[^'\\\r\n]|" + STRING_ESCAPE + r")*'"),
+                '"': re.compile(r'"(?:[^"\\\r\n]|' + STRING_ESCAPE + r')*"')}
+CODE_POINT_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|.)", re.S)
 VARIABLE = re.compile(r"[?$][A-Za-z0-9_\u00B7\u00C0-\U000EFFFF]*")
 # SPARQL's PN_LOCAL_ESC: in the local part of a prefixed name, a backslash makes the next character part of the name
 # (":a\#" is one name, not ":a" and a comment; ":a\'" opens no string)
@@ -79,9 +85,11 @@ def tokens(text: str) -> list[Token]:
             continue
         depth = len(brackets)
         if char in "'\"":
-            match = LONG_STRING[char].match(text, position) or SHORT_STRING[char].match(text, position)
-            if not match:
-                raise Unsure(f"unterminated string at offset {position}")
+            strings = LONG_STRING if text.startswith(char * 3, position) else SHORT_STRING
+            match = strings[char].match(text, position)
+            if not match or not _characters_exist(match.group()):
+                raise Unsure(f"a string at offset {position} is unterminated or holds an escape Oxigraph refuses "
+                             "(it would read the text otherwise)")
             found.append(Token("string", match.group(), position, depth))
         elif char == "<" and (match := IRIREF.match(text, position)):
             if brackets and brackets[-1] == "(" and _operand_before(found) and AMBIGUOUS_INSIDE.search(
@@ -112,6 +120,15 @@ def tokens(text: str) -> list[Token]:
     if brackets:
         raise Unsure(f"{len(brackets)} bracket(s) left open at the end")
     return found
+
+
+def _characters_exist(string: str) -> bool:
+    r"""Whether every ``\u``/``\U`` escape of a string names a character (no surrogate, nothing past U+10FFFF)."""
+    for escape in CODE_POINT_ESCAPE.finditer(string):
+        code = escape.group(1) or escape.group(2)
+        if code is not None and (int(code, 16) > 0x10FFFF or 0xD800 <= int(code, 16) <= 0xDFFF):
+            return False
+    return True
 
 
 def _escapes_in_local_part(word: str) -> bool:
