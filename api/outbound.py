@@ -30,6 +30,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import pyoxigraph as ox
+
 from api.sparql_text import Token, Unsure, tokens
 
 MENTIONS = re.compile(r"service|load|from", re.I)
@@ -105,11 +107,13 @@ class _Reader:
             token = self.found[index]
             if update and token.kind == "punct" and token.text == ";" and token.depth == 0:
                 index = self._declarations(index + 1)
+            elif token.kind == "word" and self._language_tag(index):
+                index += 1  # "x"@from: Oxigraph reads a tag glued to its "@" whole, a keyword spelt in it included
             elif token.kind == "word" and _keyword(token.text) in KEYWORDS:
                 index = self._keyword(index)
             else:
-                if token.kind == "word" and not self._language_tag(index):
-                    _check_word(token)
+                if token.kind == "word":
+                    self._check_word(token)
                 index += 1
         return self.refs
 
@@ -194,14 +198,41 @@ class _Reader:
         raise Unparsable(f"{keyword.text} at offset {keyword.start} is followed by {token.text!r}")
 
     def _expanded(self, word: str, token: Token) -> str:
-        """A prefixed name as Oxigraph expands it: the prefix's IRI, then the local part without its backslashes."""
+        """A prefixed name as Oxigraph expands it: the prefix's IRI, then the local part without its backslashes.
+
+        Only a declared prefix whose expansion is a valid IRI makes the word one name to Oxigraph: otherwise it tries
+        a shorter reading ("o:SERVICEt:x" with an expansion that is no IRI is "o:", SERVICE and "t:x" to it), so
+        either is refused; so is a prefix that holds a keyword ("SERVICEt:x" may be SERVICE and "t:x")."""
         name = PREFIXED_NAME.fullmatch(word)
         if not name:
             raise Unparsable(f"{word!r} at offset {token.start} is no prefixed name")
         prefix = name.group("prefix") or ""
+        if MENTIONS.search(prefix):
+            raise Unparsable(f"{word!r} at offset {token.start} may be read as a keyword followed by a name")
         if prefix not in self.prefixes:
             raise Unparsable(f"the prefix {prefix}: of {word!r} at offset {token.start} is not declared")
-        return self.prefixes[prefix] + (name.group("local") or "").replace("\\", "")
+        iri = self.prefixes[prefix] + (name.group("local") or "").replace("\\", "")
+        try:
+            ox.NamedNode(iri)
+        except ValueError as error:
+            raise Unparsable(f"{word!r} at offset {token.start} expands to <{iri}>, which is no IRI ({error}), so "
+                             "Oxigraph would read it otherwise") from None
+        return iri
+
+    def _check_word(self, token: Token) -> None:
+        """:class:`Unparsable` when Oxigraph may read a keyword in a word that the lexer took for one token.
+
+        The local part of a prefixed name (prov:wasDerivedFrom, ex:o.SERVICE) is read to its end by Oxigraph, so it
+        hides no keyword, if the name is one to Oxigraph (:meth:`_expanded`). But the lexer's words are looser than
+        names ("a:.SERVICE" and "ex:a.b.SERVICE" end before the keyword for Oxigraph), and Oxigraph matches keywords
+        without looking at what follows, trying the next reading when one fails: "SERVICEt:x" is SERVICE followed by
+        t:x, "trueSERVICE:x" is true, SERVICE and :x."""
+        if not MENTIONS.search(token.text):
+            return
+        name = NAME_AND_DOTS.fullmatch(token.text)
+        if not name:
+            raise Unparsable(f"{token.text!r} at offset {token.start} holds a keyword inside a longer word")
+        self._expanded(token.text.rstrip("."), token)
 
     def _resolved(self, token: Token) -> str:
         """An IRI token as Oxigraph reads it: escapes replaced, and resolved against the base when relative."""
@@ -229,22 +260,6 @@ class _Reader:
 def _keyword(word: str) -> str:
     """The word in capitals when it is ASCII (Oxigraph compares keywords in ASCII: "ſervice" is no SERVICE)."""
     return word.upper() if word.isascii() else word
-
-
-def _check_word(token: Token) -> None:
-    """:class:`Unparsable` when Oxigraph may read a keyword in a word that the lexer took for one token.
-
-    The local part of a prefixed name (prov:wasDerivedFrom, ex:o.SERVICE) is read to its end by Oxigraph: it hides no
-    keyword. But the lexer's words are looser than names ("a:.SERVICE" and "ex:a.b.SERVICE" end before the keyword
-    for Oxigraph), and Oxigraph matches keywords without looking at what follows, trying the next reading when one
-    fails: "SERVICEt:x" is SERVICE followed by t:x, "trueSERVICE:x" is true, SERVICE and :x."""
-    if not MENTIONS.search(token.text):
-        return
-    name = NAME_AND_DOTS.fullmatch(token.text)
-    if not name:
-        raise Unparsable(f"{token.text!r} at offset {token.start} holds a keyword inside a longer word")
-    if MENTIONS.search(name.group("prefix") or ""):
-        raise Unparsable(f"{token.text!r} at offset {token.start} may be read as a keyword followed by a name")
 
 
 def _unescaped(iri: str) -> str:

@@ -75,6 +75,17 @@ QUERIES = {
         "BASE <{base}a/b/> SELECT * WHERE {{ SERVICE <../.././sparql> {{ }} }}",
     "service after a less-than the lexer cannot tell":
         "SELECT * WHERE {{ ?s ?p ?o FILTER(?o<1#x>'''\n) SERVICE <{url}> {{ ?s ?p ?o }} }}\n#'''",
+    # an escape Oxigraph refuses ends a long string's reading: to it, this is '' and a string, then the SERVICE
+    "service after a long string with an escape Oxigraph refuses":
+        "SELECT * {{ VALUES ?x {{ ''' ' }} SERVICE <{url}> {{ ?a ?b ?c }} # \\q ''' }}\n}}",
+    "service after a long double-quoted string with such an escape":
+        'SELECT * {{ VALUES ?x {{ """ " }} SERVICE <{url}> {{ ?a ?b ?c }} # \\q """ }}\n}}',
+    # a prefixed name whose expansion is no IRI is, to Oxigraph, its bare prefix and what follows: SERVICE t:...
+    "service inside a name that expands to no IRI":
+        "PREFIX o: <http://example.org/o#x> PREFIX t: <{base}> SELECT * {{ ?s ?p o:SERVICEt:sparql\\#y {{ }} }}",
+    # a language tag is read whole: "load" there is no LOAD, and what follows is SERVICE t:sparql to Oxigraph
+    "service after a language tag spelt as a keyword":
+        "PREFIX SERVICEt: <http://e/> PREFIX t: <{base}> SELECT * {{ ?s ?p \"x\"@load SERVICEt:sparql {{ }} }}",
 }
 
 
@@ -112,6 +123,9 @@ def test_no_outbound_request_from_dataset_parameters(servers, trap, parameter):
     "INSERT DATA {{\n}}",
     "PREFIX : <http://e/> INSERT DATA {{ <http://a> <http://b> :c\\' }} ; LOAD <{url}> INTO GRAPH <http://pwn/> ; "
     "INSERT DATA {{ <http://a> <http://b> \"'\" }} # \"",
+    "INSERT DATA {{ <http://a> <http://b> ( ''' ' ) }} ; LOAD <{url}> # \\q ''' ) }}\n",
+    "PREFIX SERVICEt: <http://e/> PREFIX t: <{base}> INSERT {{ ?a ?b ?c }} WHERE {{ ?s <http://b> \"x\"@from "
+    "SERVICEt:sparql {{ ?a ?b ?c }} }}",
 ])
 def test_no_outbound_request_from_an_update(servers, trap, update):
     read_only, writable = servers

@@ -57,11 +57,37 @@ def test_where_the_lexer_is_unsure_a_text_that_names_a_keyword_is_refused_with_t
 
 def test_a_prefixed_name_holding_a_keyword_in_its_local_part_names_nothing():
     # SPARQL reads "ex:o.SERVICE" as one prefixed name (longest match), and so does Oxigraph
-    from api.outbound import _from_tokens
-
+    declared = "PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX ex: <http://e/> "
     for query in ("SELECT * WHERE { ?s prov:wasDerivedFrom ?o }", "SELECT * WHERE { ?s ex:loadFactor ex:o.SERVICE }"):
-        assert _from_tokens(tokens(query)) == References()
-    assert references("PREFIX ex: <http://e/> SELECT * WHERE { ?s ex:loadFactor ?o }") == References()
+        assert references(declared + query) == References()
+
+
+@pytest.mark.parametrize(("query", "why"), [
+    # only a declared prefix makes the word one name; else Oxigraph may read "a" (rdf:type) and ":SERVICE..."
+    ("SELECT * WHERE { ?s a:SERVICEt:x ?o }", "the prefix a: of 'a:SERVICEt:x' at offset 20 is not declared"),
+    # an expansion that is no IRI (two "#") is the bare prefix "o:" to Oxigraph, then SERVICE t:sparql
+    ("PREFIX o: <http://e/o#x> SELECT * { ?s ?p o:SERVICEt:sparql\\#y {} }", "which is no IRI"),
+    # a prefix holding a keyword may be the keyword and a name
+    ("PREFIX SERVICEt: <http://e/> SELECT * { ?s ?p SERVICEt:x }", "may be read as a keyword followed by a name"),
+])
+def test_a_word_holding_a_keyword_must_be_one_name_to_oxigraph(query, why):
+    with pytest.raises(Unparsable, match=re.escape(why)):
+        references(query)
+
+
+def test_a_language_tag_spelt_as_a_keyword_is_a_tag():
+    # "x"@load is a literal; what follows is read as ever: here SERVICEt:sparql, which may be SERVICE t:sparql
+    assert references('SELECT * { ?s ?p "x"@load }') == References()
+    with pytest.raises(Unparsable, match="may be read as a keyword followed by a name"):
+        references('PREFIX SERVICEt: <http://e/> SELECT * { ?s ?p "x"@load SERVICEt:sparql {} }')
+
+
+@pytest.mark.parametrize("string", ["\'\'\' \\q \'\'\'", "\"a\\qb\"", "\'\\U00110000\'", "\"\\uD800\""])
+def test_a_string_holding_an_escape_oxigraph_refuses_is_refused(string):
+    # Oxigraph reads such a long string as '' and what follows, which may hold a SERVICE: the lexer never reads past it
+    with pytest.raises(Unparsable, match="holds an escape Oxigraph refuses"):
+        references(f"SELECT * {{ BIND({string} AS ?x) SERVICE <http://e/> {{}} }}")
+    assert references('SELECT * { BIND("a\\tb\\u00e9\\U0001F600\\"" AS ?x) ?s <http://e/from> ?o }') == References()
 
 
 def test_a_keyword_inside_another_word_is_refused():
