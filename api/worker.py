@@ -236,20 +236,33 @@ def run(store: ox.Store, job: dict, writer: ChunkWriter) -> None:
             options["named_graphs"] = [_named_node(iri) for iri in named_graphs]
     elif job["union"] and not refs.has_dataset:
         options["use_default_graph_as_union"] = True
+    for iri in [*refs.default_graphs, *refs.named_graphs, *(default_graph or []), *(named_graphs or [])]:
+        if iri not in allowed and not store.contains_named_graph(_named_node(iri)):
+            if not refs.services:
+                # what the check read as FROM may be no graph at all in a text that is no SPARQL: Oxigraph says so
+                # first, with the position, from an empty store (it starts evaluating as it parses, so never this
+                # store, and never a text that names a SERVICE, which it would call)
+                _syntax_errors(query, options)
+            raise JobError(400, f"graph <{iri}> is not in this store, and this endpoint fetches nothing from "
+                                "elsewhere")
     try:
-        # parsed before its graphs are looked for, so that a text with a syntax error is told where (what the check
-        # read in it as FROM may be no graph at all); every SERVICE it can call is allowed by now
-        result = store.query(query, **options)
-        for iri in [*refs.default_graphs, *refs.named_graphs, *(default_graph or []), *(named_graphs or [])]:
-            if iri not in allowed and not store.contains_named_graph(_named_node(iri)):
-                raise JobError(400, f"graph <{iri}> is not in this store, and this endpoint fetches nothing from "
-                                    "elsewhere")
-        _serialize(result, job, writer)
+        _serialize(store.query(query, **options), job, writer)
     except (OSError, RuntimeError) as error:
         # Oxigraph evaluates lazily, so a SERVICE call fails while the result is serialized, as OSError/RuntimeError
         if refs.services and not isinstance(error, RecursionError) and not STORE_CHANGED.search(str(error)):
             raise JobError(502, f"a SERVICE request failed: {error}") from None
         raise
+
+
+def _syntax_errors(query: str, options: dict) -> None:
+    """Raise Oxigraph's SyntaxError for ``query``, if it has one, from an empty store; whatever else happens there
+    (an evaluation error on no data) is not this check's to tell."""
+    try:
+        ox.Store().query(query, **options)
+    except SyntaxError:
+        raise
+    except (OSError, RuntimeError, ValueError, TypeError):
+        pass
 
 
 def _serialize(result, job: dict, writer: ChunkWriter) -> None:

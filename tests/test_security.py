@@ -160,6 +160,17 @@ def test_an_allowed_service_may_be_written_as_a_name_or_relative_iri(strict, tra
         assert len(trap.requests) == 1
 
 
+def test_a_query_refused_for_a_missing_graph_calls_no_allowed_service_first(strict, trap):
+    """A graph that is not in the store is refused before the query runs: not after Oxigraph has begun it (an ASK
+    is evaluated as it is parsed) and called the allowed service."""
+    trap.requests.clear()
+    for form in ("ASK", "SELECT *"):
+        query = f"{form} FROM <http://example.org/missing> WHERE {{ SERVICE <{trap.url}> {{ ?s ?p ?o }} }}"
+        response = httpx.get(strict.sparql, params={"query": query})
+        assert response.status_code == 400 and "not in this store" in response.text, response.text
+    assert trap.requests == []
+
+
 def test_a_failing_service_is_a_bad_gateway_not_a_bug(strict, trap):
     # the trap answers with no body: Oxigraph cannot read it, which is the remote server's fault, not the endpoint's
     response = httpx.get(strict.sparql, params={"query": f"SELECT * WHERE {{ SERVICE <{trap.url}> {{ ?s ?p ?o }} }}"})
