@@ -5,7 +5,8 @@ harness, queries and answer check as ``python -m bench``, two servers that hold 
 and its store (:mod:`bench.floor_app`):
 
 - ``python-floor``: one uvicorn process that runs each query in-process with pyoxigraph and returns Oxigraph's JSON;
-  no checks, no log, no time limit. The least any Python server on uvicorn and pyoxigraph can do.
+  no checks, no log, no time limit, and one query at a time (it runs on the event loop).
+- ``python-floor-2``: the same in two uvicorn processes, two queries at a time (and twice the memory).
 - ``python-floor-workers``: the same, with queries in worker processes killed at a time limit: the least a Python
   server that keeps a query time limit real can do (pyoxigraph cannot stop a query it is running).
 
@@ -32,15 +33,18 @@ from bench.report import _find, _ratio
 from bench.run import Results, check_answers, machine, time_workloads
 
 HERE = Path(__file__).resolve().parent
-FLOORS = (("python-floor", "inprocess"), ("python-floor-workers", "workers"))
-ORDER = ("oxigraph", "python-floor", "python-floor-workers", "unkg")
+# (system, application, uvicorn processes): each in-process one runs one query at a time
+FLOORS = (("python-floor", "inprocess", 1), ("python-floor-2", "inprocess", 2), ("python-floor-workers", "workers", 1))
+ORDER = ("oxigraph", "python-floor", "python-floor-2", "python-floor-workers", "unkg")
 
 
-def floor_server(system: str, app: str, store_dir: Path, union: bool, workers: int, logs: Path) -> servers.Server:
+def floor_server(system: str, app: str, store_dir: Path, union: bool, workers: int, logs: Path,
+                 processes: int = 1) -> servers.Server:
+    """``workers``: query worker processes of the ``workers`` application; ``processes``: uvicorn's own."""
     port = servers.free_port()
     argv = ["env", f"STORE={store_dir}", f"UNION={int(union)}", f"WORKERS={workers}",
             servers.executable("uvicorn"), f"bench.floor_app:{app}", "--host", servers.HOST, "--port", str(port),
-            "--no-access-log", "--log-level", "warning", "--app-dir", str(HERE.parent)]
+            "--no-access-log", "--log-level", "warning", "--app-dir", str(HERE.parent), "--workers", str(processes)]
     return servers.Server(system, "disk", argv, port, "/sparql", "/sparql?query=ASK%7B%7D", logs / f"{system}.log")
 
 
@@ -65,8 +69,8 @@ def measure(size: int, plan: Plan, work: Path, results: Results, say, seed: int 
         oxigraph.argv += ["--union-default-graph"] if union else []
         oxigraph.start()
         started.append(oxigraph)
-        for system, app in FLOORS:
-            floor = floor_server(system, app, copies["floor"], union, workers=2, logs=logs)
+        for system, app, processes in FLOORS:
+            floor = floor_server(system, app, copies["floor"], union, workers=2, logs=logs, processes=processes)
             floor.start()
             started.append(floor)
         check_answers(corpus, started, union, results, say)

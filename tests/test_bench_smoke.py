@@ -168,14 +168,15 @@ def test_the_python_floors_answer_as_oxigraph_and_the_workers_one_stops_a_query(
     del store
     started = []
     try:
-        for system, app in floor.FLOORS:
-            server = floor.floor_server(system, app, copy, union=True, workers=1, logs=tmp_path / "logs")
+        for system, app, processes in floor.FLOORS:
+            server = floor.floor_server(system, app, copy, union=True, workers=1, logs=tmp_path / "logs",
+                                        processes=processes)
             server.argv.insert(1, "TIME_LIMIT_S=1")
             server.start(timeout_s=60)
             started.append(server)
             answers = client.fetch_results(server.endpoint, asked)
             assert all(same_answer(e, a) for e, a in zip(expected, answers, strict=True)), system
-        workers = started[1]
+        workers = next(server for server in started if server.system == "python-floor-workers")
         pids = {p.pid for p in psutil.Process(workers.process.pid).children(recursive=True)}
         endless = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
         began = time.monotonic()
