@@ -306,6 +306,7 @@ def test_labels_follow_accept_language_and_never_invent_one(tiny_server):
     # the page's own words are English: it says so, whatever language the reader asked for
     french = get(tiny_server, "/body/x-two-languages", **{"accept-language": "fr"}).text
     assert all('<html lang="en">' in page for page in (english, chinese, french, only_chinese))
+    assert '<title lang="zh">中文名称 · unkg</title>' in chinese  # the page's title says its language too
 
 
 def test_everything_from_data_is_escaped(tiny_server):
