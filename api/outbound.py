@@ -133,6 +133,10 @@ class _Reader:
             elif _keyword(token.text[:6]) == "PREFIX":
                 prefix, index = self._prefix(index)
                 self.prefixes[prefix] = self._resolved(self._iri_after(index, token))
+            elif _keyword(token.text) == "VERSION":  # SPARQL 1.2's VERSION "1.2", among the declarations
+                following = self._at(index + 1)
+                if following is None or following.kind != "string":
+                    raise Unparsable(f"VERSION at offset {token.start} is followed by no string")
             else:
                 break
             index += 2

@@ -91,6 +91,16 @@ def tokens(text: str) -> list[Token]:
                 raise Unsure(f"a string at offset {position} is unterminated or holds an escape Oxigraph refuses "
                              "(it would read the text otherwise)")
             found.append(Token("string", match.group(), position, depth))
+        elif text.startswith("<<", position):
+            # a triple term or reified triple (RDF 1.2) to Oxigraph, never an IRI from the second "<": in
+            # "<<(?s?p'>')>>" the "'" opens a string, where an IRI "<(?s?p'>" would take it. Where reading "<" and
+            # an IRI instead could change what follows (a quote, "#", a bracket or a keyword in it), refuse
+            other = IRIREF.match(text, position + 1)
+            if other and AMBIGUOUS_INSIDE.search(other.group(1)):
+                raise Unsure(f"'<<' at offset {position} may open a triple term or be followed by an IRI")
+            found.append(Token("punct", "<<", position, depth))
+            position += 2
+            continue
         elif char == "<" and (match := IRIREF.match(text, position)):
             if brackets and brackets[-1] == "(" and _operand_before(found) and AMBIGUOUS_INSIDE.search(
                 match.group(1)
@@ -199,7 +209,7 @@ def nesting(text: str, limit: int = MAX_NESTING) -> int:
         pair = following is not None and following.kind == "punct" and following.start == token.start + 1
         if token.kind == "punct" and token.text in "({[":
             deepest = max(deepest, token.depth + 1 + quoted)
-        elif token.kind == "punct" and token.text == "<" and pair and following.text == "<":
+        elif token.kind == "punct" and token.text == "<<":
             quoted += 1
             deepest = max(deepest, token.depth + quoted)
         elif token.kind == "punct" and token.text == ">" and pair and following.text == ">":

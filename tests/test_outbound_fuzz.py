@@ -296,6 +296,8 @@ WRAPPERS = [  # (put before the keyword, put after its group); T is a term
     # a long string with an escape Oxigraph refuses is '' and what follows, to Oxigraph
     ("VALUES ?x { ''' ' } ", " # \\q ''' }\n"), ('VALUES ?x { """ " } ', ' # \\q """ }\n'),
     ("VALUES ?x { ''' \\U00110000 ' } ", " # ''' }\n"), ("?s ?p 'x'@load ", ""), ("?s ?p 'x'@from-", ""),
+    # "<<(" opens a triple term: an IRI read from its second "<" would swallow the quote
+    ("FILTER(<<(?s?p'>')>>) ", " #')\n"), ("?s ?p <<?s?p'>'>> . ", " #'\n"),
 ]
 ODD = ["'", '"', "\\", "#", "<", ">", "\n", "\r", ".", ":", "\\u0027", "\\u0022", "{", "}", "(", ")", " ", "^^", "@",
        "-", "%", "_:", "$", "?", "'''", '"""', ";", ",", "#\r", "\f", "\v", "\u00a0", "\u2028", "\x00"]

@@ -84,6 +84,10 @@ QUERIES = {
     "service inside a name that expands to no IRI":
         "PREFIX o: <http://example.org/o#x> PREFIX t: <{base}> SELECT * {{ ?s ?p o:SERVICEt:sparql\\#y {{ }} }}",
     # a language tag is read whole: "load" there is no LOAD, and what follows is SERVICE t:sparql to Oxigraph
+    # "<<(" opens a triple term to Oxigraph; the lexer once read an IRI "<(?s?p'>" from the second "<", and its "'"
+    "service after a triple term holding a quote":
+        "SELECT (<<(?s?p'>')>> AS ?t) {{ SERVICE <{url}> {{}} }} #')",
+    "service after a triple term in a filter": "ASK {{ FILTER(<<(?s?p'>')>>) SERVICE <{url}> {{}} }} #')}}",
     "service after a language tag spelt as a keyword":
         "PREFIX SERVICEt: <http://e/> PREFIX t: <{base}> SELECT * {{ ?s ?p \"x\"@load SERVICEt:sparql {{ }} }}",
 }
@@ -126,6 +130,7 @@ def test_no_outbound_request_from_dataset_parameters(servers, trap, parameter):
     "INSERT DATA {{ <http://a> <http://b> ( ''' ' ) }} ; LOAD <{url}> # \\q ''' ) }}\n",
     "PREFIX SERVICEt: <http://e/> PREFIX t: <{base}> INSERT {{ ?a ?b ?c }} WHERE {{ ?s <http://b> \"x\"@from "
     "SERVICEt:sparql {{ ?a ?b ?c }} }}",
+    "INSERT {{ ?x ?y <<(?s?p'>')>> }} WHERE {{}} ; LOAD <{url}> #'}}",
 ])
 def test_no_outbound_request_from_an_update(servers, trap, update):
     read_only, writable = servers

@@ -8,6 +8,7 @@ import doctest
 import importlib
 import re
 
+import pyoxigraph as ox
 import pytest
 
 from api.outbound import References, Unparsable, references
@@ -73,6 +74,22 @@ def test_a_prefixed_name_holding_a_keyword_in_its_local_part_names_nothing():
 def test_a_word_holding_a_keyword_must_be_one_name_to_oxigraph(query, why):
     with pytest.raises(Unparsable, match=re.escape(why)):
         references(query)
+
+
+def test_declarations_after_version_hold_as_oxigraph_reads_them():
+    # SPARQL 1.2's VERSION stands among the declarations: a PREFIX or BASE after it is not to be missed
+    text = ('PREFIX t: <http://allowed/> VERSION "1.2" PREFIX t: <http://other/> BASE <http://b/> '
+            "SELECT (STR(t:s) AS ?x) (STR(<r>) AS ?y) FROM t:g { SERVICE t:s {} SERVICE <r> {} }")
+    assert references(text).services == ["http://other/s", "http://b/r"]
+    expanded = ox.Store().query(text.replace("FROM t:g { SERVICE t:s {} SERVICE <r> {} }", "{}"))
+    assert [(row["x"].value, row["y"].value) for row in expanded] == [("http://other/s", "http://b/r")]
+
+
+def test_a_triple_term_is_never_read_as_an_iri_from_its_second_angle_bracket():
+    with pytest.raises(Unparsable, match="'<<' at offset 8 may open a triple term or be followed by an IRI"):
+        references("SELECT (<<(?s?p'>')>> AS ?t) { SERVICE <http://e/> {} } #')")
+    assert references("SELECT * { <<?s?p?o>> ?q ?r . << <http://a> <http://b> 1 >> ?p <http://e/from> }") == \
+        References()
 
 
 def test_a_language_tag_spelt_as_a_keyword_is_a_tag():
