@@ -117,6 +117,7 @@ class Engine:
         self._generation = 0
         self._update_lock = asyncio.Lock()
         self._stopping = False
+        self._network_noted = False  # said once that workers could not be put out of the network's reach
 
     # ---- life cycle
     async def start(self) -> None:
@@ -403,7 +404,8 @@ class Engine:
     async def _spawn(self, *, write: bool = False) -> WorkerHandle:
         """Start a query worker (or the writer) and wait until its store is open."""
         process, parent_socket = await self._run_in_thread(
-            lambda: start_process(str(self.settings.store), self._register, write=write))
+            lambda: start_process(str(self.settings.store), self._register, write=write,
+                                  network=bool(self.settings.allowed_iris)))
         reader, writer = await asyncio.open_connection(sock=parent_socket)
         self._sockets.pop(process, None)  # the stream owns it now
         worker = WorkerHandle(process, reader, writer)
@@ -414,7 +416,7 @@ class Engine:
         except BaseException:  # cancelled (the server is stopping): stop() reaps the process
             self._kill(worker)
             raise
-        if ready != worker_side.READY or self._stopping:
+        if ready is None or ready[:1] != worker_side.READY or self._stopping:
             self._kill(worker)
             await self._run_in_thread(process.wait, 5)
             self._processes.discard(process)
@@ -422,6 +424,10 @@ class Engine:
                 f"exit code {process.returncode}")
             raise ServiceUnavailable(f"a {'writer' if write else 'query worker'} could not open the store "
                                      f"{self.settings.store} ({why})")
+        if ready[1:] and not self._network_noted:  # it was to have no network, and could not (api.sandbox)
+            self._network_noted = True
+            log.warning("query workers can reach the network, which they need not: %s; the SERVICE/LOAD check "
+                        "alone keeps queries from calling out", ready[1:].decode(errors="replace"))
         if not write:
             self._workers.add(worker)
         return worker

@@ -7,8 +7,9 @@ The parent (:mod:`api.engine`) sends a job as JSON; the worker checks what the q
 kill the process at any moment; nothing here holds state worth keeping. Messages to the parent are bytes whose
 first byte says what they are:
 
-``R`` ready; ``W`` + JSON head (media type, result kind) + newline + the whole result, when it fits in one chunk;
-otherwise ``S`` + head + newline + the first chunk, then ``D`` + data for each further chunk and ``F`` + the last;
+``R`` ready (then why it can reach the network it was meant not to, if so: :mod:`api.sandbox`); ``W`` + JSON head
+(media type, result kind) + newline + the whole result, when it fits in one chunk; otherwise ``S`` + head +
+newline + the first chunk, then ``D`` + data for each further chunk and ``F`` + the last;
 ``E`` + JSON ``{"status", "message"}`` an error (before ``S``, the request fails with that status; after, the
 response is cut off). The writer checks a client's update as the workers check a query (SERVICE and LOAD IRIs)
 and answers each update job with ``U`` + JSON ``{"existed"}`` (whether the job's graph existed before it ran) or
@@ -89,12 +90,13 @@ class ChunkWriter:
         self._send(last=True)
 
 
-def main(connection: Connection, store_path: str) -> None:
-    """Serve jobs from ``connection`` until the parent goes away."""
+def main(connection: Connection, store_path: str, network_note: str = "") -> None:
+    """Serve jobs from ``connection`` until the parent goes away. ``network_note``: why this worker, meant to run
+    without a network (:mod:`api.sandbox`), could not; sent with ``R``."""
     _watch_parent()
     store = open_read_only(store_path)
     generation = 0
-    connection.send_bytes(READY)
+    connection.send_bytes(READY + network_note.encode())
     for job in _jobs(connection):
         if job["generation"] != generation:
             store, generation = open_read_only(store_path), job["generation"]
@@ -120,7 +122,7 @@ def main(connection: Connection, store_path: str) -> None:
             _send_error(connection, 500, f"internal error: {type(error).__name__}: {error}")
 
 
-def serve_updates(connection: Connection, store_path: str) -> None:
+def serve_updates(connection: Connection, store_path: str, network_note: str = "") -> None:
     """The writer: open the store for writing (its lock keeps ``unkg load`` out while the server runs), then run
     update jobs ``{"update", "base_iri", "graph", "if_exists", "check"}`` one at a time until the parent goes away.
 
@@ -138,7 +140,7 @@ def serve_updates(connection: Connection, store_path: str) -> None:
     except StoreError as error:
         _send_error(connection, 503, str(error))
         return
-    connection.send_bytes(READY)
+    connection.send_bytes(READY + network_note.encode())
     for job in _jobs(connection):
         try:
             text = _checked(job)
@@ -306,7 +308,10 @@ def _show(iri: str) -> str:
 if __name__ == "__main__":
     import sys
 
+    from api.sandbox import without_network
     from api.stack import on_deep_stack  # Oxigraph recurses once per element of a query: a main thread's stack is small
 
-    serve = serve_updates if sys.argv[3:] == ["--write"] else main
-    on_deep_stack(serve, Connection(int(sys.argv[1])), sys.argv[2])
+    options = sys.argv[3:]
+    network_note = without_network() if "--no-network" in options else ""  # before any thread starts
+    serve = serve_updates if "--write" in options else main
+    on_deep_stack(serve, Connection(int(sys.argv[1])), sys.argv[2], network_note)

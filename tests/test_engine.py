@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -432,3 +434,51 @@ def test_a_deeply_nested_update_is_refused_and_the_server_lives(store):
         return engine.stats
 
     assert run(store, scenario, allow_update=True).triples == 3
+
+
+def network_namespace(pid: int | str) -> str:
+    return os.readlink(f"/proc/{pid}/ns/net")
+
+
+def test_workers_and_writer_reach_no_network_when_nothing_is_allowed(store):
+    """A second wall behind the SERVICE/LOAD check (api.sandbox): with no IRI allowed, each query worker and the
+    writer runs in a network namespace of its own, with no interface up; with an IRI allowed, in the server's."""
+
+    async def namespaces(engine: Engine):
+        writer = engine._writer.process.pid
+        return [network_namespace(pid) for pid in engine.worker_pids] + [network_namespace(writer)]
+
+    ours = network_namespace("self")
+    closed = run(store, namespaces, allow_update=True)
+    assert ours not in closed and len(closed) == 2
+    opened = run(store, namespaces, allow_update=True, allowed_iris=frozenset({"http://example.org/sparql"}))
+    assert opened == [ours, ours]
+
+
+def test_a_worker_without_network_cannot_call_out_even_for_a_text_the_check_lets_through(store, trap):
+    """Driven directly, as if the check had missed the SERVICE: the worker's call fails, the trap hears nothing."""
+    from multiprocessing.connection import Connection
+
+    from api.worker_handle import start_process
+
+    job = {"query": f"SELECT * {{ SERVICE <{trap.url}> {{ ?s ?p ?o }} }}", "generation": 0,
+           "base_iri": "http://example.org/", "allowed": [trap.url], "union": True, "default_graph": None,
+           "named_graphs": None, "results_format": "application/sparql-results+json", "graph_format": "text/turtle",
+           "max_bytes": 1_000_000, "format": None}
+    heard = {}
+    for network in (True, False):
+        trap.requests.clear()
+        process, parent = start_process(str(store), lambda *_: None, network=network)
+        connection = Connection(parent.detach())
+        try:
+            assert connection.recv_bytes() == b"R"
+            connection.send_bytes(json.dumps(job).encode())
+            answer = json.loads(connection.recv_bytes()[1:])
+        finally:
+            process.kill()
+            process.wait()
+            connection.close()
+        time.sleep(0.2)
+        heard[network] = (answer["status"], list(trap.requests))
+    assert heard[True][1] == ["POST /sparql"]  # the trap would hear it: this test can fail
+    assert heard[False] == (502, [])
