@@ -74,31 +74,33 @@ class References:
         return bool(self.default_graphs or self.named_graphs)
 
 
-def references(text: str, *, update: bool = False, base: str | None = None) -> References:
+def references(text: str, *, update: bool = False, base: str | None = None,
+               prefixes: dict[str, str] | None = None) -> References:
     """The SERVICE, LOAD and FROM IRIs in a query (or update), with prefixed names expanded and relative IRIs
     resolved against ``base`` (the server's base IRI) and the text's own BASE; :class:`Unparsable` when that cannot be
-    told with certainty."""
+    told with certainty. ``prefixes``: those Oxigraph is given besides the text's own (``unkg query`` gives some)."""
     if not MENTIONS.search(text, PROLOGUE.match(text).end()):  # escapes cannot spell a keyword for Oxigraph
         return References()
     try:
         found = tokens(text)
     except Unsure as doubt:
         raise Unparsable(f"{doubt}, so what it names cannot be told") from None
-    return _from_tokens(found, update=update, base=base)
+    return _from_tokens(found, update=update, base=base, prefixes=prefixes)
 
 
-def _from_tokens(found: list[Token], *, update: bool = False, base: str | None = None) -> References:
-    return _Reader(found, base).read(update)
+def _from_tokens(found: list[Token], *, update: bool = False, base: str | None = None,
+                 prefixes: dict[str, str] | None = None) -> References:
+    return _Reader(found, base, prefixes).read(update)
 
 
 class _Reader:
     """Reads the tokens in order, as Oxigraph does: the prologue's BASE and PREFIX declarations (and, in an update,
     those after each ``;``, which hold for the operations after them), then each keyword and what follows it."""
 
-    def __init__(self, found: list[Token], base: str | None) -> None:
+    def __init__(self, found: list[Token], base: str | None, prefixes: dict[str, str] | None = None) -> None:
         self.found = found
         self.base = base
-        self.prefixes: dict[str, str] = {}
+        self.prefixes: dict[str, str] = dict(prefixes or {})
         self.refs = References()
 
     def read(self, update: bool) -> References:

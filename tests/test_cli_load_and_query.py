@@ -44,6 +44,16 @@ def test_query_from_names_the_default_graph_as_on_the_server(loaded):
     assert agenda == sum(1 for _ in db.quads_for_pattern(None, None, None, ox.NamedNode(AGENDA_GRAPH)))
 
 
+def test_query_with_the_built_in_prefixes_is_checked_with_them(loaded):
+    """unkg query gives Oxigraph its prefixes (prov:, unkg:, ...): the SERVICE/LOAD check reads the text with them,
+    so prov:wasDerivedFrom, whose local part holds "From", is one name, not an undeclared prefix."""
+    out = unkg("query", "--format", "csv", "SELECT (COUNT(*) AS ?n) WHERE { ?s prov:wasDerivedFrom ?o }",
+               store=loaded, check=0).stdout
+    assert int(out.split()[-1]) > 100
+    refused = unkg("query", "SELECT * WHERE { SERVICE prov:x { ?s ?p ?o } }", store=loaded, check=2)
+    assert "SERVICE http://www.w3.org/ns/prov#x" in refused.stderr
+
+
 def test_a_term_too_large_to_parse_is_a_one_line_error(loaded, tmp_path):
     huge = tmp_path / "huge.nt"
     huge.write_text('<http://example.org/a> <http://example.org/p> "' + "x" * 17_000_000 + '" .\n', encoding="utf-8")

@@ -357,9 +357,10 @@ def refuse_remote(text: str):
     """The CLI never fetches a URL on a query's behalf: SERVICE and LOAD are refused up front. Returns what the
     query names (:class:`api.outbound.References`)."""
     from api.outbound import Unparsable, references
+    from loader.namespaces import PREFIXES  # given to Oxigraph with the query: the check must know them too
 
     try:
-        named = references(text)
+        named = references(text, prefixes=PREFIXES)
     except Unparsable as error:
         raise UnkgError(f"query syntax error: {error}{update_note(text)}") from None
     remote = [f"SERVICE {iri}" for iri in named.services] + [f"LOAD {iri}" for iri in named.loads]
