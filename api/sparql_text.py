@@ -93,10 +93,12 @@ def tokens(text: str) -> list[Token]:
             found.append(Token("string", match.group(), position, depth))
         elif text.startswith("<<", position):
             # a triple term or reified triple (RDF 1.2) to Oxigraph, never an IRI from the second "<": in
-            # "<<(?s?p'>')>>" the "'" opens a string, where an IRI "<(?s?p'>" would take it. Where reading "<" and
-            # an IRI instead could change what follows (a quote, "#", a bracket or a keyword in it), refuse
-            other = IRIREF.match(text, position + 1)
-            if other and AMBIGUOUS_INSIDE.search(other.group(1)):
+            # "<<(?s?p'>')>>" the "'" opens a string, where an IRI "<(?s?p'>" would take it. Where "<" may also be
+            # "less than" and an IRI follow, and reading so could change what follows (a quote, "#", a bracket or a
+            # keyword in it), refuse
+            other = IRIREF.match(text, position + 1)  # "<" as "less than", then an IRI: only after an operand
+            if other and brackets and brackets[-1] == "(" and _operand_before(found) and \
+                    AMBIGUOUS_INSIDE.search(other.group(1)):
                 raise Unsure(f"'<<' at offset {position} may open a triple term or be followed by an IRI")
             found.append(Token("punct", "<<", position, depth))
             position += 2
