@@ -3,9 +3,9 @@
 Oxigraph follows ``SERVICE`` and ``LOAD`` over the network by itself. The endpoint refuses them unless the operator
 allowed an IRI, by reading the text first; a text that check misreads would still make the worker call out. So when
 nothing is allowed, each worker (and the writer) first moves into a network namespace of its own (Linux
-``unshare(CLONE_NEWNET)``, with a user namespace when not root; root never takes one, which would cost it
-its rights over files it does not own), where no interface is up: any connection fails,
-whatever the text says. Files are untouched, so the store opens as before.
+``unshare(CLONE_NEWNET)``, with a user namespace when not root; root never takes one, which would cost it its
+rights over files it does not own), where no interface is up: any connection fails, whatever the text says. Files
+are untouched, so the store opens as before.
 
 Where the kernel or a container forbids it, the worker runs as before and says why (the server logs it once).
 """
