@@ -493,3 +493,81 @@ def test_a_worker_without_network_cannot_call_out_even_for_a_text_the_check_lets
         heard[network] = (answer["status"], list(trap.requests))
     assert heard[True][1] == ["POST /sparql"]  # the trap would hear it: this test can fail
     assert heard[False] == (502, [])
+
+
+def test_without_network_says_why_the_kernel_refused(monkeypatch):
+    """api.sandbox: a refused unshare is reported, not raised (the worker serves on, guarded by the check alone);
+    root asks for the network namespace alone, anyone else for a user namespace with it."""
+    import errno
+    from types import SimpleNamespace
+
+    from api import sandbox
+
+    asked = []
+
+    def libc(*_args, **_kwargs):
+        return SimpleNamespace(unshare=lambda flags: asked.append(flags) or -1)
+
+    monkeypatch.setattr(sandbox, "ctypes", SimpleNamespace(CDLL=libc, get_errno=lambda: errno.EPERM))
+    monkeypatch.setattr(sandbox.sys, "platform", "linux")
+    for euid in (0, 1000):
+        monkeypatch.setattr(sandbox.os, "geteuid", lambda euid=euid: euid)
+        assert sandbox.without_network() == "unshare refused (Operation not permitted)"
+    assert asked == [sandbox.CLONE_NEWNET, sandbox.CLONE_NEWUSER | sandbox.CLONE_NEWNET]
+    monkeypatch.setattr(sandbox.sys, "platform", "darwin")
+    assert sandbox.without_network() == "network namespaces are Linux's, and this is darwin"
+
+
+NOTING_WORKER = """
+import sys
+from multiprocessing.connection import Connection
+from api import worker
+worker.main(Connection(int(sys.argv[1])), sys.argv[2], "unshare refused (Operation not permitted)")
+"""
+
+
+def test_workers_that_could_not_leave_the_network_are_logged_once_and_serve(store, monkeypatch, caplog):
+    """Workers started where the kernel refuses the sandbox say why when ready (as ``python -m api.worker
+    --no-network`` does then); the server logs it once, however many workers say it, and serves on."""
+    import socket
+    import subprocess
+    import sys
+
+    from api import engine as engine_module
+
+    def start_noting_worker(store_path, register, *, write=False, network=True):
+        assert not write and not network  # nothing is allowed: the workers were to have no network
+        parent, child = socket.socketpair()
+        with child:
+            process = subprocess.Popen([sys.executable, "-c", NOTING_WORKER, str(child.fileno()), store_path],
+                                       pass_fds=[child.fileno()])
+        register(process, parent)
+        return process, parent
+
+    monkeypatch.setattr(engine_module, "start_process", start_noting_worker)
+
+    async def scenario(engine: Engine):
+        return await engine.ask("ASK { GRAPH ?g { ?s ?p ?o } }")
+
+    with caplog.at_level("WARNING", logger="unkg.engine"):
+        assert run(store, scenario, workers=3) is True
+    warnings = [r.getMessage() for r in caplog.records if r.name == "unkg.engine"]
+    assert warnings == ["query workers can reach the network, which they need not: unshare refused (Operation not "
+                        "permitted); the SERVICE/LOAD check alone keeps queries from calling out"]
+
+
+def test_the_syntax_probe_raises_only_syntax_errors(monkeypatch):
+    """The worker's probe on an empty store (before saying a FROM graph is missing) reports a syntax error with its
+    position, and keeps quiet about anything else that store does (an evaluation error on no data)."""
+    from api import worker
+
+    worker._syntax_errors("SELECT * WHERE { ?s ?p ?o }", {})
+    with pytest.raises(SyntaxError, match=r"error at 1:\d+"):
+        worker._syntax_errors("SELECT * WHERE { ?s ?p }", {})
+
+    class FailingStore:
+        def query(self, *_args, **_kwargs):
+            raise RuntimeError("evaluation failed")
+
+    monkeypatch.setattr(worker.ox, "Store", FailingStore)
+    worker._syntax_errors("SELECT * WHERE { ?s ?p ?o }", {})
