@@ -230,6 +230,24 @@ def test_documents_named_by_the_agenda(graph):
     assert graph.value(report, UNKG.adoptedBy) == URIRef(iris.body(B, "CTOC-COP/WG.3"))
 
 
+def test_the_document_footnote_1_describes_is_a_document_on_the_meeting_website(graph):
+    """Line 60: 载有…工作安排细节的文件可在本次会议网站查阅: a document with neither title nor symbol, described as
+    printed, for this meeting, published on its website; the footnote mentions it."""
+    footnote = URIRef(iris.footnote(str(DOC) + "/zho", "1"))
+    [described] = graph.objects(footnote, UNKG.mentionsDocument)
+    website = URIRef("https://www.unodc.org/unodc/en/treaties/CTOC/working-group-on-international-cooperation-2023"
+                     ".html")
+    assert (described, RDF.type, UNKG.Document) in graph
+    assert graph.value(described, UNKG.description) == Literal("载有国际合作工作组第十四次会议工作安排细节的文件",
+                                                               lang="zh")
+    assert graph.value(described, UNKG.forMeeting) == MEETING
+    assert list(graph.objects(described, UNKG.publishedAt)) == [website]
+    assert (MEETING, UNKG.website, website) in graph
+    assert graph.value(described, UNKG.symbol) is None and graph.value(described, DCTERMS.title) is None
+    [passage] = graph.objects(described, PROV.wasDerivedFrom)
+    assert str(passage).endswith("/L60")
+
+
 def test_back_to_back_meetings_and_the_constructive_dialogue(graph):
     wg3 = URIRef(iris.meeting(B, "CTOC-COP/WG.3", 13))
     tech = URIRef(iris.meeting(B, "CTOC-COP/technical-assistance-working-group", 13))

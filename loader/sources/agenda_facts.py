@@ -139,6 +139,15 @@ class ReportPlan:
     name: str | None = None  # what the text calls the report: "会议报告", "report"
 
 
+@dataclass(frozen=True)
+class OnWebsite:
+    """A document the text describes, by neither title nor symbol, as available on this meeting's website: how it
+    describes it (``载有…的文件``, "documentation containing …"), and the meeting it names in that description."""
+
+    description: str
+    meetings: tuple[MeetingRef, ...]
+
+
 @dataclass
 class Facts:
     provisions: list[ProvisionRef] = field(default_factory=list)
@@ -396,6 +405,30 @@ def report(text: str) -> ReportPlan | None:
         return None
     drafted = ZH_DRAFTED.search(text) or EN_DRAFTED.search(text)
     return ReportPlan(drafted.group(1).strip() if drafted else None, adopted.group(1))
+
+
+ZH_ON_WEBSITE = re.compile(r"(载有[^，。]*?的文件)可在本次会议(?:的)?网站(?:上)?查阅")
+EN_ON_WEBSITE = re.compile(r"\b((?:[Dd]ocumentation|[Dd]ocuments)\s+containing\s+[^.]*?)\s+(?:is|are|will\s+be)\s+"
+                           r"available\s+on\s+the\s+(?:website\s+of\s+the\s+meeting|meeting(?:'s)?\s+website)")
+
+
+def on_website(text: str) -> list[OnWebsite]:
+    """Documents described, not named, as available on this meeting's website (a footnote's usual sentence).
+
+    >>> [(d.description, [m.number for m in d.meetings]) for d in on_website(
+    ...     "载有国际合作工作组第十四次会议工作安排细节的文件可在本次会议网站查阅，网址为：www.unodc.org/x。")]
+    [('载有国际合作工作组第十四次会议工作安排细节的文件', [14])]
+    >>> [(d.description, [m.number for m in d.meetings]) for d in on_website(
+    ...     "Documentation containing details of the organization of work of the fourteenth meeting of the Working "
+    ...     "Group on International Cooperation is available on the website of the meeting at www.unodc.org/x.")]
+    [('Documentation containing details of the organization of work of the fourteenth meeting of the Working \
+Group on International Cooperation', [14])]
+    """
+    found = []
+    for pattern in (ZH_ON_WEBSITE, EN_ON_WEBSITE):
+        for match in pattern.finditer(text):
+            found.append(OnWebsite(match.group(1), tuple(meetings(match.group(1)))))
+    return found
 
 
 def facts(text: str, context: ProvisionRef | None = None) -> Facts:

@@ -19,6 +19,8 @@ from loader.sources.agenda import LANGUAGES, AnnotatedAgenda
 from loader.sources.agenda_text import MARKDOWN_LINK, normalise, web_address
 from loader.to_rdf import common
 
+MEETING_WEBSITE = ("会议网站", "website of the meeting", "meeting website")  # a footnote's page is the meeting's
+
 RULES = "UNTOC-review-mechanism-procedures-and-rules"
 INSTRUMENT_KINDS = {"UNTOC": UNKG.Convention, RULES: UNKG.RulesOfProcedure}
 LANGUAGE_CODES = sorted(set(LANGUAGES.values()))  # ISO 639-2 codes of the six UN languages
@@ -221,12 +223,37 @@ class Context:
         self.add(node, UNKG.text, self.text(note.text))
         self.add(node, DCTERMS.isPartOf, URIRef(self.expression))
         self.derive(node, note.line)
-        for page in self.footnote_pages(mark):
+        pages = self.footnote_pages(mark)
+        lowered = note.text.casefold()
+        on_meeting_website = any(words in lowered for words in MEETING_WEBSITE)
+        for page in pages:
             self.add(node, UNKG.citesWebPage, page)
-            lowered = note.text.casefold()
-            if "会议网站" in lowered or "website of the meeting" in lowered or "meeting website" in lowered:
+            if on_meeting_website:
                 self.add(self.meeting, UNKG.website, page)
                 self.derive(self.meeting, note.line)
+        for order, described in enumerate(f.on_website(note.text), start=1):
+            self.add(node, UNKG.mentionsDocument, self.described_document(mark, order, described, pages, note.line))
+        return node
+
+    def described_document(self, mark: str, order: int, described: f.OnWebsite, pages: list[URIRef],
+                           line: int) -> URIRef:
+        """A document a footnote describes, with neither title nor symbol, as on this meeting's website: minted
+        from the footnote that describes it (``doc/<body>-<meeting number>-footnote-<mark>-document``)."""
+        body_path = self.entry.get("body").replace("/", "-")
+        number = self.graph.value(self.meeting, UNKG.meetingNumber)
+        suffix = f"-{order}" if order > 1 else ""
+        node = URIRef(iris.document(self.base, f"{body_path}-{number}-footnote-{mark}-document{suffix}"))
+        self.add(node, RDF.type, UNKG.Document)
+        self.add(node, UNKG.description, self.text(described.description))
+        kind = f.document_kind(described.description)
+        if kind:
+            self.add(node, UNKG.documentKind, UNKG[kind])
+        for ref in described.meetings:
+            if self.is_this_meeting(ref, line):
+                self.add(node, UNKG.forMeeting, self.meeting)
+        for page in pages:
+            self.add(node, UNKG.publishedAt, page)
+        self.derive(node, line)
         return node
 
     def footnote_pages(self, mark: str) -> list[URIRef]:
