@@ -116,13 +116,25 @@ def check_format_parameter(value: str | None) -> None:
 
 
 @_cached
-def prefers_html(accept: str | None) -> bool:
-    """Whether ``Accept`` asks for a web page before any results format (a browser)."""
+def prefers_html(accept: str | None, formats: tuple[Format, ...] = RESULTS + GRAPHS) -> bool:
+    """Whether ``Accept`` asks for a web page rather than one of ``formats`` (a browser): ``text/html`` named, with a
+    q-value above theirs, or equal to theirs when they match only through a wildcard (``text/html, */*``). The
+    types the answer is never given in (CSV for a resource) do not count.
+
+    >>> prefers_html("text/html, text/csv", DESCRIPTIONS), prefers_html("text/html, */*", DESCRIPTIONS)
+    (True, True)
+    >>> prefers_html("application/json, text/html;q=0.9", DESCRIPTIONS), prefers_html("*/*", DESCRIPTIONS)
+    (False, False)
+    >>> prefers_html("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+    True
+    """
     if not accept:
         return False
     ranges = _ranges(accept)
-    html = _quality(HTML, ranges)
-    return html > 0 and all(_quality(t, ranges) < html for f in RESULTS + GRAPHS for t in (f.media_type,))
+    html = _named_quality(HTML, ranges)
+    named = max(_named_quality(t, ranges) for f in formats for t in (f.media_type, *f.accepts))
+    through_wildcards = max(_quality(f.media_type, ranges) for f in formats)
+    return html > named and html >= through_wildcards
 
 
 def _choose(formats, accept, format_parameter, aliases) -> Format | None:

@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from api import describe as describing
 from api import query_files, render, views
 from api.errors import BadRequest, HttpError, NotAcceptable, NotFound, QueryTimeout
-from api.negotiate import description_format, prefers_html, shown
+from api.negotiate import DESCRIPTIONS, description_format, prefers_html, shown
 from api.render import FORMATS, Format, Page, accepted_languages, local_path, split_suffix
 from api.terms import RunSelect, Term, iri_ref, rows
 from loader.namespaces import ONTOLOGY_IRI, data_base
@@ -69,10 +69,19 @@ def requested_format(request: Request, suffix: Format | None) -> Format:
     return negotiate_format(request.headers.get("accept"))
 
 
+def acceptable_format(request: Request, suffix: Format | None) -> Format | None:
+    """As :func:`requested_format`, but None where that would be 406: a resource that does not exist is 404 first,
+    whatever the client accepts."""
+    try:
+        return requested_format(request, suffix)
+    except NotAcceptable:
+        return None
+
+
 def negotiate_format(accept: str | None) -> Format:
     """HTML when ``Accept`` puts a web page first; otherwise the description format it prefers (Turtle for
     ``*/*`` or no header); none acceptable: 406 naming what there is."""
-    if prefers_html(accept):
+    if prefers_html(accept, DESCRIPTIONS):
         return FORMATS["html"]
     found = description_format(accept)
     if found is None or found.name not in FORMATS:
@@ -206,17 +215,18 @@ async def about(request: Request, iri: str = "", format: str | None = None) -> R
     local = local_path(iri, base_of(request))
     if local is not None and not format:
         return Response(status_code=303, headers={"Location": origin_of(request) + quote(local, safe=IRI_PATH_SAFE)})
-    chosen = FORMATS.get(format) if format else requested_format(request, None)
-    if chosen is None:
+    if format and format not in FORMATS:
         raise BadRequest(f"unknown format {format!r}; known: {', '.join(FORMATS)}")
+    chosen = FORMATS[format] if format else acceptable_format(request, None)
     try:
         iri_ref(iri)
     except ValueError as error:
         raise NotFound(str(error)) from None
     description = await run_in_threadpool(lambda: describing.describe(
-        iri, run_select_for(request), for_people=chosen.name == "html"))
+        iri, run_select_for(request), for_people=chosen is not None and chosen.name == "html"))
     if not description.exists:
         return await not_found(request, chosen, iri)
+    chosen = chosen or requested_format(request, None)  # the 406, now that there is something to refuse
     page_url = f"{origin_of(request)}/about?iri={quote(iri, safe='')}"
     return respond(request, chosen, description, page_url=page_url, query_style=True)
 
@@ -230,15 +240,16 @@ async def resource(request: Request, path: str) -> Response:
     if suffix is not None and await run_in_threadpool(any_described, candidate_iris(path, base),
                                                       run_select_for(request)):
         stem, suffix = path, None  # an IRI that ends like a format suffix (thing/data.rdf) is itself the resource
-    chosen = requested_format(request, suffix)
+    chosen = acceptable_format(request, suffix)
     candidates = candidate_iris(stem, base)
     for iri in candidates:
         description = await run_in_threadpool(lambda iri=iri: describing.describe(
-            iri, run_select_for(request), for_people=chosen.name == "html"))
+            iri, run_select_for(request), for_people=chosen is not None and chosen.name == "html"))
         if description.exists:
             break
     else:
         return await not_found(request, chosen, candidates[0] if candidates else iri_for_path(stem, base))
+    chosen = chosen or requested_format(request, suffix)  # the 406, now that there is something to refuse
     return respond(request, chosen, description, page_url=origin_of(request) + stem)
 
 
@@ -253,9 +264,10 @@ def any_described(iris: list[str], run_select: RunSelect) -> bool:
     return False
 
 
-async def not_found(request: Request, chosen: Format, iri: str) -> Response:
-    """404: for people a page with a search hint, nearby resources and a link to the query page."""
-    if chosen.name != "html":
+async def not_found(request: Request, chosen: Format | None, iri: str) -> Response:
+    """404: for people a page with a search hint, nearby resources and a link to the query page (None: the client
+    accepts no format of ours, and gets the plain message)."""
+    if chosen is None or chosen.name != "html":
         raise NotFound(f"nothing is known about <{iri}>; the query page at / can search for it")
     base = base_of(request)
     suggestions = await run_in_threadpool(nearby, iri, base, run_select_for(request, NEARBY_SECONDS))

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api import render
-from api.negotiate import description_format, prefers_html
+from api.negotiate import DESCRIPTIONS, description_format, prefers_html
 from api.pages import base_of, origin_of
 from loader.data_dirs import data_dir
 from loader.errors import SourceError
@@ -66,7 +66,7 @@ async def query_page(request: Request, query: str | None = None) -> Response:
     for RDF rather than a page is sent to the dataset's VoID description."""
     accept = request.headers.get("accept")
     names_rdf = accept and accept.strip() != "*/*"  # a bare */* (curl) gets the page
-    if names_rdf and not prefers_html(accept) and description_format(accept) is not None:
+    if names_rdf and not prefers_html(accept, DESCRIPTIONS) and description_format(accept) is not None:
         return RedirectResponse(origin_of(request) + "/void", status_code=303, headers={"Vary": "Accept"})
     listed = examples()
     body = render.html(

@@ -208,6 +208,28 @@ def test_machines_get_turtle_and_unknown_formats_get_406(real_server):
     assert refused.status_code == 406 and "text/turtle" in refused.text
 
 
+@pytest.mark.parametrize(("accept", "expected"), [
+    ("text/html, text/csv", "text/html"),  # CSV is no format of a resource: the page, not 406
+    ("text/html, */*", "text/html"),  # named beats a wildcard
+    ("text/html, application/xhtml+xml, image/jxr, */*", "text/html"),  # Internet Explorer 11
+    ("text/html;q=0.5, application/sparql-results+json", "text/html"),
+    ("application/json, text/html;q=0.9", "application/ld+json"),  # the alias asked for first wins
+    ("text/turtle, text/html", "text/turtle"),  # a tie between two named: the data
+    ("*/*", "text/turtle"),
+])
+def test_html_is_chosen_when_named_above_what_a_resource_can_be(real_server, accept, expected):
+    for path in ("/" + MEETING, "/ontology"):
+        response = get(real_server, path, accept=accept)
+        assert response.status_code == 200 and response.headers["content-type"].startswith(expected), accept
+
+
+@pytest.mark.parametrize("path", ["/meeting/CTOC-COP/WG.3/99", "/about?iri=https%3A%2F%2Fnothing.example%2F"])
+def test_a_resource_that_does_not_exist_is_404_whatever_the_client_accepts(real_server, path):
+    response = get(real_server, path, accept="image/png")
+    assert response.status_code == 404 and "nothing is known" in response.text
+    assert get(real_server, "/" + MEETING, accept="image/png").status_code == 406  # one that exists: 406
+
+
 # --- not found --------------------------------------------------------------------------------------------
 
 def test_unknown_path_gets_a_helpful_404(real_server):
