@@ -195,7 +195,8 @@ async def programme_calendar(request: Request, meeting: str) -> Response:
     page_url = origin_of(request) + "/meeting/" + meeting
     body = programme_ics(described, slots, _languages(request), page_url)
     return Response(body.encode("utf-8"), media_type="text/calendar; charset=utf-8",
-                    headers={"Content-Disposition": attachment(meeting.replace("/", "-") + "-programme.ics")})
+                    headers={"Content-Disposition": attachment(meeting.replace("/", "-") + "-programme.ics"),
+                             "Vary": "Accept-Language"})  # titles in the language asked for
 
 
 @router.api_route("/meeting/{meeting:path}/programme.csv", methods=["GET", "HEAD"], include_in_schema=False)
@@ -203,7 +204,8 @@ async def programme_table(request: Request, meeting: str) -> Response:
     described, slots = await _programme_for(request, meeting)
     body = programme_csv(described, slots, _languages(request))
     return Response(body.encode("utf-8"), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": attachment(meeting.replace("/", "-") + "-programme.csv")})
+                    headers={"Content-Disposition": attachment(meeting.replace("/", "-") + "-programme.csv"),
+                             "Vary": "Accept-Language"})  # titles in the language asked for
 
 
 # --- VoID -------------------------------------------------------------------------------------------------

@@ -65,6 +65,9 @@ def test_programme_as_csv(real_server):
     assert first["utc_offset"] == "+02:00" and first["start_utc"] == "2023-09-11T08:00:00Z"
     assert first["end_utc"] == "2023-09-11T11:00:00Z" and first["title"] == "会议开幕"
     assert first["title_language"] == "zh" and first["item_iri"] == f"{B}{MEETING}/agenda/item/1/a"
+    for export in ("programme.csv", "programme.ics"):  # titles follow Accept-Language: a cache must know it
+        vary = get(real_server, f"/{MEETING}/{export}").headers["vary"]
+        assert "Accept-Language" in [v.strip() for v in vary.split(",")]
 
 
 @pytest.mark.parametrize("path", ["/meeting/CTOC-COP/WG.3/99/programme.ics",
