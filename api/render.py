@@ -274,12 +274,17 @@ def rdfxml(triples) -> bytes:
 
 
 def jsonld(triples) -> bytes:
-    """JSON-LD compacted with the prefixes the triples use (rdflib), so it reads like the Turtle."""
+    """JSON-LD compacted with the prefixes the triples use (rdflib), so it reads like the Turtle; a prefix is left
+    out when an IRI of the data starts with it and a colon (``<rdfs:x>`` would read back as ``rdfs:``'s ``x``)."""
     graph = to_graph(triples)
     used = {str(t) for triple in graph for t in triple}
     context = {prefix: str(namespace) for prefix, namespace in graph.namespaces()
-               if any(u.startswith(str(namespace)) for u in used)}
-    text = graph.serialize(format="json-ld", context=context, auto_compact=True, indent=2)
+               if any(u.startswith(str(namespace)) for u in used)
+               and not any(u.startswith(f"{prefix}:") for u in used)}
+    if context:
+        text = graph.serialize(format="json-ld", context=context, auto_compact=True, indent=2)
+    else:  # rdflib takes an empty context for none given, and writes every prefix it knows
+        text = graph.serialize(format="json-ld", indent=2)
     return json.dumps(json.loads(text), ensure_ascii=False, indent=2).encode("utf-8")
 
 

@@ -10,6 +10,7 @@ import json
 import pyoxigraph as ox
 import pytest
 import rdflib
+import rdflib.compare
 
 from api.describe import Description, describe, pick_view
 from api.render import choose
@@ -221,3 +222,18 @@ def test_triple_terms_read_the_same_from_every_source():
     assert from_store.value == '<<( <http://ex/a> <http://ex/b> <<( <http://ex/a> <http://ex/b> "c"@en )>> )>>'
     assert from_store.iris() == ["http://ex/a", "http://ex/b", "http://ex/a", "http://ex/b"]
     assert rows(store_select(store), f"SELECT ?s WHERE {{ ?s ?p {from_store.sparql()} }}") == [{"s": term(a)}]
+
+
+def test_json_ld_keeps_an_iri_that_looks_like_a_compact_one():
+    """``<rdfs:foo>`` is an IRI of the scheme ``rdfs``: with ``rdfs`` in the context it would read back as
+    ``http://www.w3.org/2000/01/rdf-schema#foo``, so that prefix is left out and the graph reads back the same."""
+    from api.render import jsonld, to_graph
+
+    triples = [(Term("uri", B + "thing"), Term("uri", "http://www.w3.org/2000/01/rdf-schema#seeAlso"),
+                Term("uri", "rdfs:foo")),
+               (Term("uri", B + "thing"), Term("uri", "http://www.w3.org/2000/01/rdf-schema#label"),
+                Term("literal", "x", lang="en"))]
+    written = jsonld(triples)
+    back = rdflib.Graph().parse(data=written, format="json-ld")
+    assert rdflib.compare.isomorphic(back, to_graph(triples)), written.decode()
+    assert '"skos"' not in written.decode()  # prefixes the data does not use stay out, as before
