@@ -36,7 +36,7 @@ CORS = {  # any origin may read, none with credentials (rdflib-endpoint's creden
     "allow_credentials": False,
     "allow_methods": ["GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS"],
     "allow_headers": ["*"],
-    "expose_headers": ["Content-Type", "Server-Timing", "Vary"],
+    "expose_headers": ["Content-Type", "Link", "Server-Timing", "Vary"],  # Link: a resource's other formats
 }
 
 

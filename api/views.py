@@ -266,7 +266,7 @@ def ontology_terms(triples: list[tuple[Term, Term, Term]]) -> list[dict]:
                 continue
             terms.append({
                 "iri": Term("uri", iri),
-                "anchor": iri.rpartition("#")[2] if "#" in iri else None,
+                "anchor": iri[len(OWN):] if iri.startswith(OWN) else None,  # unique: links go to its own terms
                 "names": [o for p, o in statements if p.value in NAME_PROPERTIES],
                 "definitions": [o for p, o in statements if p.value in DEFINITION_PROPERTIES],
                 "statements": [(p, o) for p, o in statements

@@ -230,6 +230,25 @@ def test_a_resource_that_does_not_exist_is_404_whatever_the_client_accepts(real_
     assert get(real_server, "/" + MEETING, accept="image/png").status_code == 406  # one that exists: 406
 
 
+def test_a_page_isolates_data_text_and_cross_origin_pages_can_read_its_links(real_server):
+    """Labels and literals carry dir="auto": right-to-left text (Arabic, a UN language, or a stray U+202E) is laid
+    out in a box of its own and never reverses the page's words after it; the Link header is exposed to CORS."""
+    response = httpx.get(f"{real_server}/{MEETING}", headers={"accept": "text/html", "origin": "https://example.org"},
+                         timeout=30)
+    assert re.search(r'<h1 dir="auto"', response.text)
+    assert re.search(r'<span class="literal" dir="auto" lang="zh">', response.text)
+    assert re.search(r'<a href="[^"]*" title="[^"]*" dir="auto"', response.text)
+    exposed = [h.strip().lower() for h in response.headers["access-control-expose-headers"].split(",")]
+    assert "link" in exposed and response.headers["link"]
+
+
+def test_the_ontology_page_gives_each_of_its_terms_a_unique_anchor(real_server):
+    page = get(real_server, "/ontology").text
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+    assert {"Decision", "Post", "Meeting"} <= set(ids)  # its own terms; eli-dl:Decision and org:Post have none
+
+
 # --- not found --------------------------------------------------------------------------------------------
 
 def test_unknown_path_gets_a_helpful_404(real_server):
@@ -322,9 +341,9 @@ def test_labels_follow_accept_language_and_never_invent_one(tiny_server):
     english = get(tiny_server, "/body/x-two-languages", **{"accept-language": "en-GB,en;q=0.9"}).text
     chinese = get(tiny_server, "/body/x-two-languages", **{"accept-language": "zh-CN,zh;q=0.9,en;q=0.5"}).text
     assert re.search(r"<h1[^>]*>English name", english)
-    assert re.search(r'<h1 lang="zh">中文名称', chinese)
+    assert re.search(r'<h1 dir="auto" lang="zh">中文名称', chinese)
     only_chinese = get(tiny_server, "/body/x-only-chinese", **{"accept-language": "en"}).text
-    assert re.search(r'<h1 lang="zh">只有中文的名称 <span class="tag">zh</span>', only_chinese)
+    assert re.search(r'<h1 dir="auto" lang="zh">只有中文的名称 <span class="tag">zh</span>', only_chinese)
     # the page's own words are English: it says so, whatever language the reader asked for
     french = get(tiny_server, "/body/x-two-languages", **{"accept-language": "fr"}).text
     assert all('<html lang="en">' in page for page in (english, chinese, french, only_chinese))
