@@ -101,9 +101,11 @@ def graph_format(accept: str | None, format_parameter: str | None = None) -> For
 
 
 @_cached
-def description_format(accept: str | None, format_parameter: str | None = None) -> Format | None:
-    """The format of a description (of the service, of a resource): Turtle unless asked otherwise."""
-    return _choose(DESCRIPTIONS, accept, format_parameter, GRAPH_ALIASES)
+def description_format(accept: str | None, format_parameter: str | None = None,
+                       without: tuple[str, ...] = ()) -> Format | None:
+    """The format of a description (of the service, of a resource): Turtle unless asked otherwise. ``without``:
+    the names of formats that cannot write this one (JSON-LD has no syntax for a triple term)."""
+    return _choose(tuple(f for f in DESCRIPTIONS if f.name not in without), accept, format_parameter, GRAPH_ALIASES)
 
 
 def check_format_parameter(value: str | None) -> None:

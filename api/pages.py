@@ -78,6 +78,17 @@ def acceptable_format(request: Request, suffix: Format | None) -> Format | None:
         return None
 
 
+def writable(request: Request, chosen: Format, description, *, negotiated: bool) -> Format:
+    """``chosen``, unless ``Accept`` chose it (``negotiated``) and it cannot write this description (JSON-LD, which
+    has no syntax for a triple term): then the next format ``Accept`` takes that can. None: ``chosen``, which
+    :func:`respond` refuses (406) saying why. (The 406 for what does not exist is only raised here, once it does.)"""
+    if not negotiated or chosen.name == "html" or render.can_write(chosen.name, description.triples()):
+        return chosen
+    unwritable = tuple(f.name for f in FORMATS.values() if not render.can_write(f.name, description.triples()))
+    found = description_format(request.headers.get("accept"), None, unwritable)
+    return FORMATS[found.name] if found is not None and found.name in FORMATS else chosen
+
+
 def negotiate_format(accept: str | None) -> Format:
     """HTML when ``Accept`` puts a web page first; otherwise the description format it prefers (Turtle for
     ``*/*`` or no header); none acceptable: 406 naming what there is."""
@@ -226,7 +237,7 @@ async def about(request: Request, iri: str = "", format: str | None = None) -> R
         iri, run_select_for(request), for_people=chosen is not None and chosen.name == "html"))
     if not description.exists:
         return await not_found(request, chosen, iri)
-    chosen = chosen or requested_format(request, None)  # the 406, now that there is something to refuse
+    chosen = writable(request, chosen or requested_format(request, None), description, negotiated=not format)
     page_url = f"{origin_of(request)}/about?iri={quote(iri, safe='')}"
     return respond(request, chosen, description, page_url=page_url, query_style=True)
 
@@ -249,7 +260,8 @@ async def resource(request: Request, path: str) -> Response:
             break
     else:
         return await not_found(request, chosen, candidates[0] if candidates else iri_for_path(stem, base))
-    chosen = chosen or requested_format(request, suffix)  # the 406, now that there is something to refuse
+    chosen = writable(request, chosen or requested_format(request, suffix), description,
+                      negotiated=suffix is None)
     return respond(request, chosen, description, page_url=origin_of(request) + stem)
 
 

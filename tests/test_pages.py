@@ -574,6 +574,10 @@ def test_a_triple_term_in_json_ld_is_not_acceptable_rather_than_an_error(odd_iri
         assert offered.status_code == 200
         assert "application/ld+json" not in offered.headers["link"] and "text/turtle" in offered.headers["link"]
         assert "application/ld+json" not in offered.text and ".jsonld" not in offered.text
+    second_choice = get(odd_iri_server, "/thing/tt", accept="application/ld+json, text/turtle;q=0.5")
+    assert second_choice.status_code == 200 and second_choice.headers["content-type"].startswith("text/turtle")
+    asked_by_name = get(odd_iri_server, "/thing/tt.jsonld", accept="application/ld+json, text/turtle;q=0.5")
+    assert asked_by_name.status_code == 406  # a suffix names one format: no other is given in its place
     plain = get(odd_iri_server, "/thing/%C3%A4", accept="text/html")  # a resource without triple terms offers it
     assert "application/ld+json" in plain.headers["link"] and "application/ld+json" in plain.text
 
