@@ -22,6 +22,7 @@ LABEL_PROPERTIES = [
     PREFIXES["dcterms"] + "title",
     str(UNKG.heading),
     str(UNKG.symbol),
+    PREFIXES["skos"] + "notation",  # a provision below an article has only its code, 27(1)(a)
 ]
 MAX_INCOMING = 1000
 MAX_LABELLED = 400

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
 from loader import iris
 from loader.build import build_graph
@@ -68,7 +68,10 @@ def test_article_27_1_a_text_label_order_and_parents(graph):
     assert {UNKG.Provision, UNKG.Subparagraph} <= set(graph.objects(node, RDF.type))
     assert str(graph.value(node, UNKG.text)).startswith("To enhance and, where necessary")
     assert graph.value(node, UNKG.text).language == "en"
-    assert graph.value(node, RDFS.label) == Literal("Article 27(1)(a)", lang="en")
+    assert graph.value(node, SKOS.notation) == Literal("27(1)(a)")  # a code, in no language
+    assert graph.value(node, RDFS.label) is None and graph.value(node, SKOS.prefLabel) is None  # none printed
+    article = graph.value(graph.value(node, ELI.is_part_of), ELI.is_part_of)
+    assert graph.value(article, RDFS.label) == Literal("Article 27", lang="en")  # line 443: "### Article  27"
     assert graph.value(node, UNKG.number) == Literal("a")
     assert graph.value(node, UNKG.order).toPython() == Decimal(1)
     assert graph.value(node, ELI.is_part_of) == provision(article="27", paragraph="1")

@@ -1,8 +1,10 @@
 """A parsed treaty (``loader.sources.treaty``) to RDF: the instrument, its English expression, its provisions.
 
 Every provision gets its level's class and ``unkg:Provision``, its number as printed, its own text (@en), its
-order within its parent, ``eli:is_part_of`` its parent (and the inverse), ``unkg:instrument``, a label built
-from its number path (``Article 27(1)(a)``), and ``prov:wasDerivedFrom`` the line(s) it was read from.
+order within its parent, ``eli:is_part_of`` its parent (and the inverse), ``unkg:instrument``, its citation code
+as ``skos:notation`` (``27(1)(a)``, built from its number path: no language's words), an article its printed heading
+``Article 27`` as its label (the text names nothing below an article), and ``prov:wasDerivedFrom`` the line(s) it was
+read from.
 """
 
 from __future__ import annotations
@@ -32,13 +34,13 @@ CLASSES = {
 LANGUAGE_TAGS = {"eng": "en", "fra": "fr", "spa": "es", "rus": "ru", "ara": "ar", "zho": "zh"}
 
 
-def label(path: tuple[str, ...]) -> str:
-    """How a provision is named: ``("27", "1", "a")`` -> ``Article 27(1)(a)``.
+def notation(path: tuple[str, ...]) -> str:
+    """A provision's citation code, from its number path: ``("27", "1", "a")`` -> ``27(1)(a)``.
 
-    >>> label(("5", "1", "a", "ii", "a")), label(("2", "j")), label(("41",))
-    ('Article 5(1)(a)(ii)(a)', 'Article 2(j)', 'Article 41')
+    >>> notation(("5", "1", "a", "ii", "a")), notation(("2", "j")), notation(("41",))
+    ('5(1)(a)(ii)(a)', '2(j)', '41')
     """
-    return f"Article {path[0]}" + "".join(f"({number})" for number in path[1:])
+    return path[0] + "".join(f"({number})" for number in path[1:])
 
 
 def provision_iri(base: str, key: str, provision: Provision) -> URIRef:
@@ -99,9 +101,11 @@ def _add_provision(graph: Graph, provision: Provision, parent: URIRef, order: in
     graph.add((node, UNKG.instrument, URIRef(iris.instrument(base, key))))
     graph.add((node, ELI.is_part_of, parent))
     graph.add((parent, ELI.has_part, node))
-    name = Literal(label(provision.path), lang=tag)
-    graph.add((node, RDFS.label, name))
-    graph.add((node, SKOS.prefLabel, name))
+    graph.add((node, SKOS.notation, Literal(notation(provision.path))))
+    if provision.level == "article":  # "Article 27", as the text prints it over the article
+        name = Literal(f"Article {provision.number}", lang=tag)
+        graph.add((node, RDFS.label, name))
+        graph.add((node, SKOS.prefLabel, name))
     if provision.heading:
         graph.add((node, UNKG.heading, Literal(provision.heading, lang=tag)))
     if provision.text:
