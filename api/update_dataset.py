@@ -8,6 +8,10 @@ update that already has ``USING`` or ``WITH`` may not also get them as parameter
 'INSERT { ?s a <http://x/T> } USING <http://g/1> WHERE { ?s ?p ?o }'
 >>> with_using("INSERT DATA { <http://a> <http://b> <http://c> }", ["http://g/1"], [])
 'INSERT DATA { <http://a> <http://b> <http://c> }'
+>>> with_using("DELETE WHERE { ?s ?p ?o }", ["http://g/1"], [])
+Traceback (most recent call last):
+api.update_dataset.DatasetConflict: DELETE WHERE cannot take using-graph-uri or using-named-graph-uri parameters \
+(it has no USING clause to write them into); write it as DELETE { … } WHERE { … }
 """
 
 from __future__ import annotations
@@ -40,6 +44,11 @@ def with_using(text: str, using: list[str], using_named: list[str]) -> str:
                 f"the update has its own {token.upper} clause, so it cannot also take "
                 "using-graph-uri or using-named-graph-uri parameters"
             )
+    for previous, token in zip(found, found[1:], strict=False):
+        if token.depth == 0 and token.kind == "word" and token.upper == "WHERE" and previous.upper == "DELETE":
+            raise DatasetConflict(  # its grammar has no USING: the parameters would be ignored, not applied
+                "DELETE WHERE cannot take using-graph-uri or using-named-graph-uri parameters (it has no USING "
+                "clause to write them into); write it as DELETE { … } WHERE { … }")
     clauses = "".join(f"USING <{iri}> " for iri in using) + "".join(f"USING NAMED <{iri}> " for iri in using_named)
     cuts = [
         token.start

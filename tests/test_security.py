@@ -433,3 +433,19 @@ def test_with_a_token_another_site_may_update(strict):
     assert count(strict) == before + 1
     headers["Authorization"] = "Bearer nope"
     assert httpx.post(strict.sparql, data={"update": update}, headers=headers).status_code == 401
+
+
+def test_using_graph_uri_cannot_widen_a_delete_where_it_cannot_reach(servers):
+    """DELETE WHERE has no USING clause, so a using-graph-uri naming where to match was ignored and the update
+    deleted from the whole store: it is refused, and nothing is deleted."""
+    _, writable = servers
+    kept = "GRAPH <http://example.org/kept> { <http://example.org/s> <http://example.org/p> 1 }"
+    httpx.post(writable.sparql, data={"update": f"INSERT DATA {{ {kept} }}"}).raise_for_status()
+    refused = httpx.post(writable.sparql, data={
+        "update": "DELETE WHERE { GRAPH ?g { <http://example.org/s> ?p ?o } }",
+        "using-graph-uri": "http://example.org/elsewhere"})
+    assert refused.status_code == 400 and "DELETE WHERE cannot take using-graph-uri" in refused.text
+    still = httpx.post(writable.sparql, data={"query": f"ASK {{ {kept} }}"},
+                       headers={"accept": "application/sparql-results+json"})
+    assert still.json()["boolean"] is True
+    httpx.post(writable.sparql, data={"update": "DROP GRAPH <http://example.org/kept>"}).raise_for_status()

@@ -207,16 +207,20 @@ def test_tokens_track_bracket_depth():
 
 
 def test_using_parameters_go_before_each_where():
-    update = "INSERT { ?s a <http://t> } WHERE { ?s ?p ?o } ; DELETE WHERE { ?a ?b ?c } ; INSERT DATA { <a> <b> <c> }"
+    update = ("INSERT { ?s a <http://t> } WHERE { ?s ?p ?o } ; DELETE { ?a ?b ?c } WHERE { ?a ?b ?c } ; "
+              "INSERT DATA { <a> <b> <c> }")
     rewritten = with_using(update, ["http://g/1"], ["http://g/2"])
     assert rewritten == ("INSERT { ?s a <http://t> } USING <http://g/1> USING NAMED <http://g/2> WHERE { ?s ?p ?o }"
-                         " ; DELETE WHERE { ?a ?b ?c } ; INSERT DATA { <a> <b> <c> }")
+                         " ; DELETE { ?a ?b ?c } USING <http://g/1> USING NAMED <http://g/2> WHERE { ?a ?b ?c } ; "
+                         "INSERT DATA { <a> <b> <c> }")
 
 
 @pytest.mark.parametrize(("update", "using", "message"), [
     ("WITH <http://g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", ["http://g/1"], "own WITH"),
     ("DELETE { ?s ?p ?o } USING <http://g> WHERE { ?s ?p ?o }", ["http://g/1"], "own USING"),
     ("INSERT { ?s ?p ?o } WHERE { ?s ?p ?o }", ["http://g> } ; DROP ALL ; #"], "not an IRI"),
+    # no USING in its grammar: applied to the default graph, the parameter ignored, it deleted what it was kept from
+    ("INSERT DATA { <a> <b> <c> } ; delete  where { ?s ?p ?o }", ["http://g/1"], "DELETE WHERE cannot take"),
 ])
 def test_using_parameters_that_cannot_apply(update, using, message):
     with pytest.raises(DatasetConflict, match=message):
