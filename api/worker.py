@@ -232,13 +232,15 @@ def run(store: ox.Store, job: dict, writer: ChunkWriter) -> None:
                                 "servers (an operator can allow an IRI)")
     default_graph, named_graphs = job["default_graph"], job["named_graphs"]
     options: dict = {"base_iri": job["base_iri"]}
-    if default_graph is not None or named_graphs is not None:
+    protocol_dataset = default_graph is not None or named_graphs is not None
+    if protocol_dataset:  # the protocol's dataset replaces the query's whole: a list not given is empty
         options["default_graph"] = [_named_node(iri) for iri in default_graph or []]
-        if named_graphs is not None:
-            options["named_graphs"] = [_named_node(iri) for iri in named_graphs]
+        options["named_graphs"] = [_named_node(iri) for iri in named_graphs or []]
     elif job["union"] and not refs.has_dataset:
         options["use_default_graph_as_union"] = True
-    for iri in [*refs.default_graphs, *refs.named_graphs, *(default_graph or []), *(named_graphs or [])]:
+    named = [*(default_graph or []), *(named_graphs or [])] if protocol_dataset else [
+        *refs.default_graphs, *refs.named_graphs]  # the graphs the query will read
+    for iri in named:
         if iri not in allowed and not store.contains_named_graph(_named_node(iri)):
             if not refs.services:
                 # what the check read as FROM may be no graph at all in a text that is no SPARQL: Oxigraph says so

@@ -84,11 +84,19 @@ def test_dataset_parameters(store):
                                     named_graphs=[W3C_GRAPH.format(1)])
         with pytest.raises(BadRequest, match="not in this store"):
             await engine.select("SELECT * WHERE { ?s ?p ?o }", default_graph=["http://example.org/absent"])
-        return default, named
+        # the protocol's dataset replaces the query's whole: default-graph-uri alone leaves no named graphs, and
+        # the query's own FROM / FROM NAMED (even of a graph not in the store) is not read at all
+        no_named = await engine.select(
+            f"SELECT ?g FROM NAMED <{W3C_GRAPH.format(2)}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+            default_graph=[W3C_GRAPH.format(3)])
+        replaced = await engine.select("SELECT ?s FROM <http://example.org/absent> WHERE { ?s ?p ?o }",
+                                       default_graph=[W3C_GRAPH.format(3)])
+        return default, named, no_named, replaced
 
-    default, named = run(store, scenario)
+    default, named, no_named, replaced = run(store, scenario)
     assert [row["s"]["value"] for row in default] == [W3C_GRAPH.format(3)]
     assert [row["g"]["value"] for row in named] == [W3C_GRAPH.format(1)]
+    assert no_named == [] and [row["s"]["value"] for row in replaced] == [W3C_GRAPH.format(3)]
 
 
 def test_a_large_result_arrives_in_chunks(store):
