@@ -7,7 +7,7 @@ leaves the store exactly as it was. Sources whose file has not changed since the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,12 +57,18 @@ class Planned:
     skipped: bool = False
 
 
-def store_type_lookup(store: ox.Store) -> TypeLookup:
-    """Look up ``rdf:type`` of IRIs across all graphs of the store."""
+def store_type_lookup(store: ox.Store, outside: Collection[str] = ()) -> TypeLookup:
+    """Look up ``rdf:type`` of IRIs across the graphs of the store but those named in ``outside`` (read at each
+    look-up: the graphs a load is replacing, whose old content is no context for the new)."""
 
     def lookup(targets: list[URIRef]):
-        found = types_of(store, [ox.NamedNode(str(iri)) for iri in targets])
-        return [(URIRef(s.value), URIRef(t.value)) for s, t in found]
+        if not outside:
+            found = types_of(store, [ox.NamedNode(str(iri)) for iri in targets])
+            return [(URIRef(s.value), URIRef(t.value)) for s, t in found]
+        skipped = {ox.NamedNode(iri) for iri in outside}
+        return sorted({(iri, URIRef(quad.object.value))
+                       for iri in targets for quad in store.quads_for_pattern(ox.NamedNode(str(iri)), RDF_TYPE, None)
+                       if quad.graph_name not in skipped})
 
     return lookup
 
@@ -106,18 +112,24 @@ def plan_sources(
     force: bool = False,
     on_source: Callable[[str], None] | None = None,
 ) -> list[Planned]:
-    """Build and validate every source that changed; raise on the first that cannot be read or validated."""
+    """Build and validate every source that changed, and every source after one that did (it may cite what
+    changed: a shorter treaty must not leave an agenda citing articles that are gone); raise on the first that
+    cannot be read or validated. Each is validated with the sources built before it and with the store, but not
+    with the store's old copy of a graph this load replaces."""
     planned: list[Planned] = []
     built = Graph()  # sources built in this run, as context for the ones after them
-    lookups = [graph_type_lookup(built), store_type_lookup(store)]
+    replaced: set[str] = set()  # their graphs: the store's copy of them is no context
+    lookups = [graph_type_lookup(built), store_type_lookup(store, replaced)]
     for entry in entries:
         if on_source:
             on_source(entry.id)
         graph_iri = iris.graph(base, entry.id)
-        if not force and (graph_checksum(store, graph_iri), graph_checksum(store, graph_iri, ENTRY_SHA256)) == (
+        if not force and not replaced and (
+                graph_checksum(store, graph_iri), graph_checksum(store, graph_iri, ENTRY_SHA256)) == (
                 sha256(entry), entry_sha256(entry)):
             planned.append(Planned(str(entry.path), graph_iri, Graph(), None, skipped=True))
             continue
+        replaced.add(graph_iri)
         graph = build_graph(entry, base)
         report = _validated(str(entry.path), graph, lookups)
         built += graph

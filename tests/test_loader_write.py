@@ -178,9 +178,30 @@ def test_a_source_is_rebuilt_when_its_manifest_entry_changes_not_only_its_file(t
     store = open_store(tmp_path / "store")
     pipeline.write(store, pipeline.plan_sources(store, entries, BASE))
     assert [item.skipped for item in pipeline.plan_sources(store, entries, BASE)] == [True] * len(entries)
-    edited = [replace(entries[0], facts={**entries[0].facts, "comment": "edited"}), *entries[1:]]
-    rebuilt = [not item.skipped for item in pipeline.plan_sources(store, edited, BASE)]
-    assert rebuilt == [True] + [False] * (len(entries) - 1)
+    last = [*entries[:-1], replace(entries[-1], facts={**entries[-1].facts, "comment": "edited"})]
+    rebuilt = [not item.skipped for item in pipeline.plan_sources(store, last, BASE)]
+    assert rebuilt == [False] * (len(entries) - 1) + [True]
+    # a source after one that changed is rebuilt too, and validated again: it may cite what changed
+    first = [replace(entries[0], facts={**entries[0].facts, "comment": "edited"}), *entries[1:]]
+    rebuilt = [not item.skipped for item in pipeline.plan_sources(store, first, BASE)]
+    assert rebuilt == [True] * len(entries)
+
+
+def test_a_shorter_treaty_cannot_leave_the_agenda_citing_articles_that_are_gone(tmp_path):
+    """The agenda cites UNTOC art. 27: a treaty text cut before it is refused into a store that holds the whole
+    treaty, as it is into an empty store (the old treaty graph, which this load replaces, is no evidence)."""
+    entries = read_manifest()
+    treaty = next(e for e in entries if e.genre == "treaty")
+    text = treaty.path.read_text(encoding="utf-8")
+    short = tmp_path / "UNTOC.en.md"
+    short.write_text(text[:text.index("### Article  27")], encoding="utf-8")
+    cut = [replace(e, path=short) if e is treaty else e for e in entries]
+    full = open_store(tmp_path / "full")
+    pipeline.write(full, pipeline.plan_sources(full, entries, BASE))
+    for store in (open_store(tmp_path / "empty"), full):
+        with pytest.raises(ValidationFailed, match="does not conform") as refused:
+            pipeline.plan_sources(store, cut, BASE)
+        assert "000_53ef33334a0e60d7.txt" in str(refused.value.path)  # the agenda, citing what is gone
 
 
 PLACE = "<https://example.org/place> "
