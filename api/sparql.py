@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+from collections.abc import Awaitable
+from typing import TypeVar
 from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Request
@@ -31,6 +33,7 @@ from api.query_string import parameters
 from api.settings import is_loopback
 
 router = APIRouter(tags=["SPARQL"])
+T = TypeVar("T")
 log = logging.getLogger("unkg.sparql")
 
 
@@ -209,17 +212,48 @@ async def _answer(request: Request, query: str, default_graphs: list[str], named
     graphs = negotiate.graph_format(accept, format_parameter)
     if results is None and graphs is None:
         raise NotAcceptable(_unacceptable(accept, format_parameter))
-    result = await request.app.state.engine.execute(
+    result = await unless_the_client_leaves(request.receive, request.app.state.engine.execute(
         query,
         results_format=results.media_type if results else None,
         graph_format=graphs.media_type if graphs else None,
         default_graph=default_graphs or None,
         named_graphs=named_graphs or None,
         format_parameter=format_parameter,
-    )
+    ))
     if result.complete:
         return Response(result.first, media_type=result.media_type, headers=VARY)
     return ResultStream(result, media_type=result.media_type, headers=VARY)
+
+
+class ClientLeft(Exception):
+    """The client closed the connection before its answer was ready: there is no one to answer."""
+
+
+QUICK_SECONDS = 0.05  # a query answered within this needs no watch on its client
+
+
+async def unless_the_client_leaves(receive, work: Awaitable[T]) -> T:
+    """``work``'s result, unless the client disconnects first: then ``work`` is cancelled (a query's worker is
+    killed, as at its time limit, instead of computing for no one until then) and :class:`ClientLeft` raised. The
+    request's body must have been read: what ``receive`` gives next is the disconnect."""
+    task = asyncio.ensure_future(work)
+    done, _ = await asyncio.wait({task}, timeout=QUICK_SECONDS)
+    if not done:
+        gone = asyncio.ensure_future(_disconnect(receive))
+        try:
+            done, _ = await asyncio.wait({task, gone}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            gone.cancel()
+        if task not in done:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            raise ClientLeft
+    return task.result()
+
+
+async def _disconnect(receive) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass
 
 
 async def _update(request: Request, text: str, using: list[str], using_named: list[str]) -> Response:
@@ -353,6 +387,9 @@ class QueriesFirst:
             return
         try:
             response = await handler(Request(scope, receive))
+        except ClientLeft:
+            log.info("%s /sparql: the client left before its answer was ready; its query was stopped", scope["method"])
+            return
         except HttpError as error:
             response = errors.response(error)
         except Exception:

@@ -200,6 +200,22 @@ def _runaway_store(path: Path) -> Path:
     return make_store(path, {"http://example.org/g": triples})
 
 
+def test_a_query_whose_client_leaves_is_stopped_then_not_at_its_time_limit(tmp_path):
+    """A client that gives up (a timeout, a closed tab) no longer holds a worker until the time limit: its query is
+    stopped and the worker replaced at once, so the next query is served."""
+    runaway = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?x . ?b ?q ?y . ?c ?r ?z "
+               "FILTER(STR(?x) != STR(?y) && STR(?y) != STR(?z)) }")
+    with live_server(settings_for(_runaway_store(tmp_path / "store"), timeout=30.0, workers=1)) as server:
+        before = set(server.engine.worker_pids)
+        with pytest.raises(httpx.ReadTimeout):
+            httpx.get(server.sparql, params={"query": runaway}, timeout=0.5)
+        started = time.monotonic()
+        cheap = httpx.get(server.sparql, params={"query": "ASK { ?s ?p ?o }"}, timeout=30)
+        assert cheap.status_code == 200 and cheap.json()["boolean"] is True
+        assert time.monotonic() - started < 5, "the one worker stayed busy for the client that left"
+        assert set(server.engine.worker_pids).isdisjoint(before)  # killed and replaced
+
+
 def test_a_runaway_query_is_stopped_and_its_worker_killed(tmp_path):
     runaway = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?x . ?b ?q ?y . ?c ?r ?z "
                "FILTER(STR(?x) != STR(?y) && STR(?y) != STR(?z)) }")
