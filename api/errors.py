@@ -56,7 +56,13 @@ class BadGateway(HttpError):
 
 
 class ServiceUnavailable(HttpError):
+    """Busy or stopping, not broken: it says when to try again (``Retry-After``, in seconds)."""
+
     status = 503
+    RETRY_AFTER_SECONDS = 5
+
+    def __init__(self, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message, {"Retry-After": str(self.RETRY_AFTER_SECONDS), **(headers or {})})
 
 
 class QueryTimeout(HttpError):

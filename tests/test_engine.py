@@ -12,6 +12,7 @@ import pytest
 import rdflib
 from conftest import W3C_GRAPH, make_store, settings_for, w3c_graphs
 
+from api import errors
 from api.engine import Engine, StreamAborted
 from api.errors import BadRequest, NotAcceptable, QueryTimeout, ServiceUnavailable
 from loader.errors import StoreError
@@ -178,8 +179,10 @@ def test_no_free_worker_within_the_time_limit_is_503(store):
 
     async def scenario(engine: Engine):
         holding = await engine.execute(big, results_format="text/csv")  # not read yet: its worker stays busy
-        with pytest.raises(ServiceUnavailable, match="busy"):
+        with pytest.raises(ServiceUnavailable, match="busy") as busy:
             await engine.ask("ASK {}", timeout=0.3)
+        answer = errors.response(busy.value)  # as the client gets it: when to try again
+        assert answer.status_code == 503 and answer.headers["retry-after"] == "5"
         rest = [chunk async for chunk in holding]
         return rest, await engine.ask("ASK {}")
 
