@@ -10,6 +10,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+HTTP_METHODS = ("get", "head", "put", "post", "delete", "patch", "options", "trace")
+
 
 class HttpError(Exception):
     status = 500
@@ -83,8 +85,18 @@ async def _handle_routing(request: Request, error: Exception) -> PlainTextRespon
     """Starlette's own errors (405 for a method a route does not take, 404 for a path no route matches) in plain
     text like every other error, not FastAPI's JSON; the ``Allow`` header is kept."""
     assert isinstance(error, StarletteHTTPException)
-    return PlainTextResponse(f"{error.detail}\n", status_code=error.status_code,
-                             headers={"Vary": "Accept", **(error.headers or {})})
+    headers = {"Vary": "Accept", **(error.headers or {})}
+    if error.status_code == 405:  # Starlette names the methods of the first route for the path only
+        headers["Allow"] = ", ".join(sorted(allowed_methods(request) or headers.get("Allow", "").split(", ")))
+    return PlainTextResponse(f"{error.detail}\n", status_code=error.status_code, headers=headers)
+
+
+def allowed_methods(request: Request) -> set[str]:
+    """Every method the application documents for this request's path (its OpenAPI description; HEAD with GET),
+    or an empty set for a path it does not document as such."""
+    operations = request.app.openapi().get("paths", {}).get(request.url.path, {})
+    methods = {method.upper() for method in operations if method in HTTP_METHODS}
+    return methods | {"HEAD"} if "GET" in methods else methods
 
 
 def install(app: FastAPI) -> None:

@@ -144,3 +144,13 @@ def test_head_answers_as_get_without_a_body(store_url, params):
     framing = {"date", "server-timing", "transfer-encoding"}
     assert {k: v for k, v in head.headers.items() if k not in framing} == \
         {k: v for k, v in get.headers.items() if k not in framing}
+
+
+def test_a_method_the_graph_store_does_not_take_names_every_method_it_does(store_url, w3c_server):
+    """405's Allow lists every method of the path (Starlette named only the first route's: "HEAD")."""
+    for method in ("PATCH", "OPTIONS"):
+        response = httpx.request(method, store_url, params={"graph": W3C_GRAPH.format(1)}, timeout=30)
+        assert response.status_code == 405, method
+        assert set(response.headers["allow"].split(", ")) == {"GET", "HEAD", "PUT", "POST", "DELETE"}
+    health = httpx.post(w3c_server.origin + "/health", timeout=30)
+    assert health.status_code == 405 and set(health.headers["allow"].split(", ")) == {"GET", "HEAD"}
