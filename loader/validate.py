@@ -13,6 +13,7 @@ tests compare it with this module on every shape example and on real and generat
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
@@ -37,6 +38,19 @@ SHAPES_DIR = data_dir("shapes", "unkg.shapes")
 ONTOLOGY_DIR = data_dir("ontology", "unkg.ontology")
 
 TypeLookup = Callable[[list[URIRef]], Iterable[tuple[URIRef, URIRef]]]
+
+
+class _IllFormedLiteralNoise(logging.Filter):
+    """rdflib logs a warning with a traceback for every literal its datatype does not allow ("1 March
+    2024"^^xsd:date), when the literal is made, before any validation. The shapes' ``sh:datatype`` reports that
+    value as a finding on the resource and property concerned, so the log only adds noise to the report."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Failed to convert Literal lexical form to value")
+
+
+_ILL_FORMED_LITERAL_NOISE = _IllFormedLiteralNoise()
+logging.getLogger("rdflib.term").addFilter(_ILL_FORMED_LITERAL_NOISE)
 
 
 @dataclass(frozen=True)
@@ -188,6 +202,32 @@ def _findings(results: Graph) -> Iterable[Finding]:
 
 # --- reports ---
 
+def focus_label(finding: Finding) -> str:
+    """The resource a finding is about: an IRI in angle brackets, a blank node as ``_:id`` (blank-node ids have
+    no colon, IRIs always do).
+
+    >>> focus_label(Finding("Violation", "https://w3id.org/unkg/meeting/x/1", None, "m", "s", "c", None))
+    '<https://w3id.org/unkg/meeting/x/1>'
+    >>> focus_label(Finding("Violation", "Nb1", None, "m", "s", "c", None))
+    '_:Nb1'
+    """
+    return f"<{finding.focus}>" if ":" in finding.focus else f"_:{finding.focus}"
+
+
+def distinct(findings: Iterable[Finding]) -> list[Finding]:
+    """The findings a report prints, each once: pySHACL reports one result per constraint, so a value that
+    breaks two constraints of a property shape with one message (an untagged title: sh:datatype and
+    sh:languageIn) would be printed twice, identically. Findings that differ only in the constraint
+    component are one line of the report."""
+    seen, kept = set(), []
+    for f in findings:
+        key = (f.severity, f.focus, f.path, f.message, f.shape, f.value)
+        if key not in seen:
+            seen.add(key)
+            kept.append(f)
+    return kept
+
+
 def _short(iri: str | None) -> str:
     if iri is None:
         return ""
@@ -237,12 +277,14 @@ def as_text(reports: dict[str, Report]) -> str:
         if not report.findings:
             lines.append(f"{source}: conforms")
             continue
-        for f in report.findings:
-            where = f"<{f.focus}>" + (f" {path_label(f, short=True)}" if f.path else "")
+        shown = distinct(report.findings)
+        for f in shown:
+            where = focus_label(f) + (f" {path_label(f, short=True)}" if f.path else "")
             value = f" (value: {f.value})" if f.value and f.value not in f.message else ""
             lines.append(printable(f"{source}: {f.severity}: {where}: {f.message}{value} [shape {_short(f.shape)}]"))
-        verdict = "conforms" if report.conforms else f"does not conform ({len(report.violations)} violations)"
-        lines.append(f"{source}: {verdict}, {len(report.warnings)} warnings")
+        violations = sum(f.severity == "Violation" for f in shown)
+        verdict = "conforms" if report.conforms else f"does not conform ({violations} violations)"
+        lines.append(f"{source}: {verdict}, {len(shown) - violations} warnings")
     return "\n".join(lines) + "\n"
 
 
@@ -259,17 +301,17 @@ def as_json(reports: dict[str, Report]) -> str:
 
 def as_junit(reports: dict[str, Report]) -> str:
     """JUnit XML: one test case per file, one failure per violation (warnings go to system-out)."""
-    failures = sum(len(r.violations) for r in reports.values())
+    failures = sum(len(distinct(r.violations)) for r in reports.values())
     out = [f'<?xml version="1.0" encoding="UTF-8"?>\n<testsuite name="unkg validate" tests="{len(reports)}" '
            f'failures="{failures}">']
     for source, r in reports.items():
         out.append(f"  <testcase classname=\"unkg.validate\" name={quoteattr(source)}>")
-        for f in r.violations:
-            text = f"<{f.focus}> {path_label(f)}: {f.message} [shape {f.shape}]"
+        for f in distinct(r.violations):
+            text = f"{focus_label(f)} {path_label(f)}: {f.message} [shape {f.shape}]"
             out.append(f"    <failure message={quoteattr(f.message)} type={quoteattr(f.component)}>"
                        f"{escape(text)}</failure>")
         if r.warnings:
-            warn = "\n".join(f"Warning: <{f.focus}> {path_label(f)}: {f.message}" for f in r.warnings)
+            warn = "\n".join(f"Warning: {focus_label(f)} {path_label(f)}: {f.message}" for f in distinct(r.warnings))
             out.append(f"    <system-out>{escape(warn)}</system-out>")
         out.append("  </testcase>")
     out.append("</testsuite>")

@@ -154,16 +154,17 @@ def test_values_keep_the_lexical_form_rdflib_gives_them():
     assert {f.value for f in canonical.violations} == {"1.5", "2023-01-01T10:00:00Z"}
 
 
-def test_a_blank_node_document_is_reported_with_pyshacls_own_message():
-    """DocumentShape's sh:nodeKind sh:IRI has no sh:message: the finding carries pySHACL's ("Value is not of Node
-    Kind sh:IRI"), and its focus is the blank node's id, kept from the rdflib graph."""
+def test_a_blank_node_document_is_reported_with_the_shapes_message():
+    """DocumentShape's sh:nodeKind sh:IRI says why in its sh:message, as pySHACL reports it, and the finding's
+    focus is the blank node's id, kept from the rdflib graph."""
     example, _ = split_expected(CASES / "DocumentShape" / "valid.ttl")
     data, context = split_context(example)
     document = BNode()
     data.add((document, RDF.type, UNKG.Document))
     report = assert_same_as_pyshacl(data, context)
     [finding] = [f for f in report.violations if f.component == "NodeKindConstraintComponent"]
-    assert (finding.focus, finding.message) == (str(document), "Value is not of Node Kind sh:IRI")
+    assert (finding.focus, finding.message) == (
+        str(document), "A document is named by an IRI, not a blank node, so it can be linked to.")
 
 
 def test_findings_about_the_context_are_dropped():

@@ -11,6 +11,7 @@ another source: it goes into the context, as the loader passes the types of what
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 
@@ -19,7 +20,7 @@ import pyshacl
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from loader import validate
 from loader.build import build_graph
@@ -396,3 +397,112 @@ def test_the_allowed_concepts_are_the_concepts_of_the_ontology_scheme(shape, sch
     listed = set(Collection(shapes, shapes.value(URIRef(SHAPES + shape), SH["in"])))
     ontology = validate.ontology_graph()
     assert listed == set(ontology.subjects(SKOS.inScheme, UNKG[scheme]))
+
+
+# --- no blank nodes (MODEL.md: "No blank nodes") ---
+
+def unkg_classes() -> list[str]:
+    ontology = validate.ontology_graph()
+    return sorted(str(c) for c in ontology.subjects(RDF.type, OWL.Class) if str(c).startswith(str(UNKG)))
+
+
+@pytest.mark.parametrize("cls", unkg_classes())
+def test_a_blank_node_of_any_unkg_class_is_reported_once_saying_it_needs_an_iri(cls):
+    """Every unkg class is checked by a node shape with sh:nodeKind sh:IRI, its own or that of a superclass
+    (an article is a provision), once: a blank node is reported by one finding that says why it needs an IRI."""
+    data = Graph()
+    node = BNode()
+    data.add((node, RDF.type, URIRef(cls)))
+    report = validate.validate(data)
+    kinds = [f for f in report.violations if f.component == "NodeKindConstraintComponent" and f.focus == str(node)]
+    assert len(kinds) == 1, cls
+    assert "not a blank node, so it can be linked to" in kinds[0].message
+
+
+# --- the text report (unkg validate) ---
+
+def test_the_report_writes_a_blank_node_as_one_not_as_an_iri():
+    data = Graph()
+    meeting = BNode("m")
+    data.add((meeting, RDF.type, UNKG.Meeting))
+    text = validate.as_text({"mine.ttl": validate.validate(data)})
+    assert "mine.ttl: Violation: _:m: A meeting is named by an IRI, not a blank node" in text
+    assert "<m>" not in text
+    junit = validate.as_junit({"mine.ttl": validate.validate(data)})
+    assert "_:m " in junit and "&lt;m&gt;" not in junit
+
+
+def test_the_report_prints_identical_findings_once_and_counts_them_once():
+    """An untagged title breaks sh:datatype and sh:languageIn of one property shape with one message; a meeting
+    number written as a string breaks sh:datatype and sh:minInclusive: pySHACL reports each twice, the report
+    prints each once."""
+    example, _ = split_expected(CASES / "MeetingShape" / "valid.ttl")
+    data, context = split_context(example)
+    meeting = URIRef("https://w3id.org/unkg/meeting/CTOC-COP/WG.3/14")
+    data.set((meeting, UNKG.meetingNumber, Literal("14")))
+    document = URIRef("https://w3id.org/unkg/doc/CTOC/COP/WG.3/2023/1")
+    data.add((document, RDF.type, UNKG.Document))
+    data.add((document, UNKG.symbol, Literal("CTOC/COP/WG.3/2023/1")))
+    data.add((document, DCTERMS.title, Literal("临时议程")))
+    report = validate.validate(data, context)
+    assert len(report.violations) == 4  # what pySHACL reports: two results each
+    text = validate.as_text({"mine.ttl": report})
+    lines = [line for line in text.splitlines() if ": Violation: " in line]
+    assert len(lines) == len(set(lines)) == 2
+    assert "mine.ttl: does not conform (2 violations)" in text
+    assert 'failures="2"' in validate.as_junit({"mine.ttl": report})
+
+
+def test_an_ill_formed_literal_is_a_finding_not_a_logged_traceback(caplog):
+    """rdflib logs a traceback when it makes "1 March 2024"^^xsd:date; the shapes report the value instead."""
+    caplog.set_level(logging.DEBUG)
+    example, _ = split_expected(CASES / "MeetingShape" / "valid.ttl")
+    data, context = split_context(example)
+    meeting = URIRef("https://w3id.org/unkg/meeting/CTOC-COP/WG.3/14")
+    data.set((meeting, ELI_DL.activity_start_date, Literal("1 March 2024", datatype=XSD.date)))
+    report = validate.validate(data, context)
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("rdflib")] == []
+    assert [(f.shape.rsplit("#", 1)[-1], f.value) for f in report.violations if f.component.startswith("Datatype")] \
+        == [("Meeting-startDate", "1 March 2024")]
+
+
+# --- SPARQL-based constraints fire only on what they are about ---
+
+@pytest.mark.parametrize("start", [Literal("2023-09-11"), Literal("2023-09-11T10:00:00", datatype=XSD.dateTime)])
+def test_a_start_that_is_not_a_date_is_a_datatype_finding_not_an_end_before_the_start(start):
+    example, _ = split_expected(CASES / "MeetingShape" / "valid.ttl")
+    data, context = split_context(example)
+    meeting = URIRef("https://w3id.org/unkg/meeting/CTOC-COP/WG.3/14")
+    data.set((meeting, ELI_DL.activity_start_date, start))
+    data.set((meeting, ELI_DL.activity_end_date, Literal("2023-09-11", datatype=XSD.date)))
+    report = validate.validate(data, context)
+    assert [f.message for f in report.violations if "before it starts" in f.message] == []
+    assert "Meeting-startDate" in {f.shape.rsplit("#", 1)[-1] for f in report.violations}
+    data.set((meeting, ELI_DL.activity_start_date, Literal("2023-09-12", datatype=XSD.date)))
+    assert [f.message for f in validate.validate(data, context).violations if "before it starts" in f.message] == [
+        f"Meeting {meeting} ends (2023-09-11) before it starts."]
+
+
+def test_only_an_iri_minted_from_a_symbol_must_carry_that_symbol():
+    """<…/doc/annual-report/2024> is a slug with a slash, not a UN symbol; <…/doc/X/1> is one."""
+    def symbol_findings(iri: str) -> list[str]:
+        data = Graph()
+        document = URIRef(iri)
+        data.add((document, RDF.type, UNKG.Document))
+        data.add((document, DCTERMS.title, Literal("Annual report", lang="en")))
+        return [f.message for f in validate.validate(data).violations if "minted from the UN symbol" in f.message]
+
+    assert symbol_findings("https://example.org/doc/annual-report/2024") == []
+    assert symbol_findings("https://example.org/doc/X/1") == [
+        "Document https://example.org/doc/X/1 has an IRI minted from the UN symbol X/1 but does not carry that "
+        "symbol (unkg:symbol)."]
+
+
+def test_a_citation_of_a_provision_known_only_to_another_source_says_how_to_resolve_it():
+    """Validated without the treaty (no manifest of it before, no --store), a citation of an existing UNTOC
+    provision cannot be resolved: the finding says what to pass so that it can."""
+    example, _ = split_expected(CASES / "AnnotationShape" / "valid.ttl")
+    data, context = split_context(example)
+    report = validate.validate(data, Graph())
+    messages = {f.message for f in report.violations if f.shape.endswith("Annotation-citesProvision")}
+    assert messages and all("--store" in m and "validated first in the same run" in m for m in messages)
