@@ -50,8 +50,54 @@ def test_ontology_header(ontology):
     assert (ONTOLOGY_IRI, RDF.type, OWL.Ontology) in ontology
     assert ontology.value(ONTOLOGY_IRI, OWL.versionIRI) == URIRef("https://w3id.org/unkg/ontology/0.1.0")
     assert ontology.value(ONTOLOGY_IRI, OWL.versionInfo) == Literal("0.1.0")
-    for predicate in (DCTERMS.license, DCTERMS.creator, SKOS.changeNote, DCTERMS.description):
+    for predicate in (DCTERMS.license, SKOS.changeNote, DCTERMS.description):
         assert ontology.value(ONTOLOGY_IRI, predicate) is not None, predicate
+
+
+def test_no_object_property_is_given_a_literal(ontology):
+    """dcterms:creator is declared an owl:ObjectProperty (the data's documents are created by bodies): the
+    ontology itself must not use it, or any other object property, with a literal ("The unkg project")."""
+    objects = set(ontology.subjects(RDF.type, OWL.ObjectProperty))
+    assert DCTERMS.creator in objects
+    assert sorted((str(s), str(p)) for s, p, o in ontology if p in objects and isinstance(o, Literal)) == []
+
+
+def test_only_unkg_terms_are_defined_by_the_ontology(ontology):
+    """The EU's language authority defines lang:ZHO and the rest; unkg only puts them in its scheme."""
+    zho = URIRef("http://publications.europa.eu/resource/authority/language/ZHO")
+    assert (zho, SKOS.inScheme, UNKG.Languages) in ontology
+    foreign = [s for s in ontology.subjects(RDFS.isDefinedBy, ONTOLOGY_IRI) if not s.startswith(str(UNKG))]
+    assert sorted(foreign) == []
+
+
+TIME = "http://www.w3.org/2006/time#"
+OA = "http://www.w3.org/ns/oa#"
+
+
+@pytest.mark.parametrize(("term", "not_close", "related"), [
+    # OWL-Time's hasBeginning/hasEnd are object properties to a time:Instant; ours are timestamps
+    (UNKG.startTime, URIRef(TIME + "hasBeginning"), URIRef(TIME + "inXSDDateTimeStamp")),
+    (UNKG.endTime, URIRef(TIME + "hasEnd"), URIRef(TIME + "inXSDDateTimeStamp")),
+    # oa:start is a character offset in a text, not a line number
+    (UNKG.line, URIRef(OA + "start"), URIRef(OA + "start")),
+])
+def test_alignments_to_terms_of_another_kind_are_only_related(ontology, term, not_close, related):
+    strong = (RDFS.subPropertyOf, SKOS.closeMatch, SKOS.exactMatch, SKOS.broadMatch, SKOS.narrowMatch)
+    assert [p for p in strong if (term, p, not_close) in ontology] == []
+    assert (term, SKOS.relatedMatch, related) in ontology
+
+
+def test_a_programme_row_does_not_consist_of_the_item_it_takes_up(ontology):
+    """Items 2 and 3 are each taken up by several rows of the work programme: a row is not a whole made of its
+    item, so the OWL 2 RL closure must not infer eli-dl:consists_of from unkg:takesUp."""
+    graph = Graph()
+    graph += ontology
+    entry = URIRef(B + "meeting/CTOC-COP/WG.3/14/programme/2023-09-11T1000/entry/1")
+    item = URIRef(B + "meeting/CTOC-COP/WG.3/14/agenda/item/2")
+    graph.add((entry, UNKG.takesUp, item))
+    assert closure_errors(graph) == []
+    assert (entry, ELI_DL.consists_of, item) not in graph
+    assert (UNKG.takesUp, SKOS.relatedMatch, ELI_DL.consists_of) in ontology
 
 
 def test_every_term_is_labelled_defined_given_a_status_and_described(ontology):
