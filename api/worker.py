@@ -39,6 +39,7 @@ TRIPLE_TERM_FORMATS = ("Turtle (text/turtle, format=turtle), N-Triples (applicat
                        "N-Quads (application/n-quads, format=nquads), TriG (application/trig, format=trig) or "
                        "RDF/XML (application/rdf+xml, format=rdfxml)")
 STORE_CHANGED = re.compile(r"Corruption|No such file|IO error", re.I)
+GRAPH_STATE = re.compile(r"graph .+ (does not exist|already exists)", re.I)  # DROP, CREATE… without SILENT
 
 
 class JobError(Exception):
@@ -155,7 +156,10 @@ def serve_updates(connection: Connection, store_path: str, network_note: str = "
         except RecursionError:
             _send_error(connection, 400, "the update nests too deeply to be evaluated")
         except Exception as error:  # an allowed LOAD or SERVICE that failed, or an Oxigraph failure: nothing applied
-            _send_error(connection, 500, f"the update failed: {type(error).__name__}: {error}")
+            if isinstance(error, RuntimeError) and GRAPH_STATE.search(str(error)):  # the client's, not a failure
+                _send_error(connection, 400, f"the update cannot be applied: {error}; nothing was changed")
+            else:
+                _send_error(connection, 500, f"the update failed: {type(error).__name__}: {error}")
 
 
 def _checked(job: dict) -> str:

@@ -383,6 +383,11 @@ def test_update_errors(store):
             await engine.update("LOAD <http://127.0.0.1:9/data.ttl>")
         with pytest.raises(BadRequest, match="own WITH clause"):
             await engine.update("WITH <http://g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", using=["http://g"])
+        # a graph that is not there (or already is) is the client's error, 400, not the server's 500
+        with pytest.raises(BadRequest, match=r"cannot be applied: The graph <http://e/none> does not exist"):
+            await engine.update("DROP GRAPH <http://e/none>")
+        with pytest.raises(BadRequest, match="already exists; nothing was changed"):
+            await engine.update(f"CREATE GRAPH <{W3C_GRAPH.format(1)}>")
         return engine.stats
 
     assert run(store, scenario, allow_update=True).triples == 3
