@@ -22,6 +22,9 @@ TEMPLATE_FILE = Path(__file__).resolve().parent / "service_description.ttl"
 # the template's own comments speak of placeholders, not of the service: they stay out of the answer
 TEMPLATE = Template("".join(line for line in TEMPLATE_FILE.read_text(encoding="utf-8").splitlines(keepends=True)
                             if not line.startswith("#")))
+# what LOAD and the Graph Store read, with updates allowed
+INPUT_FORMATS = ("sd:inputFormat formats:Turtle, formats:N-Triples, formats:N-Quads, formats:TriG, formats:JSON-LD, "
+                 "formats:RDF_XML ;")
 IRI_TEXT = re.compile(r'[^<>"{}|^`\\\x00-\x20#]+')
 
 
@@ -32,6 +35,7 @@ def turtle(endpoint: str, settings, stats) -> str:
     return TEMPLATE.substitute(
         endpoint=endpoint,
         update_language=", sd:SPARQL11Update " if settings.allow_update else "",
+        input_formats=INPUT_FORMATS if settings.allow_update else "",  # a read-only endpoint reads no RDF
         union_feature=", sd:UnionDefaultGraph " if settings.union_default_graph else "",
         triples=stats.triples,
         graphs=stats.graphs,

@@ -280,6 +280,7 @@ def test_service_description(server, accept):
     assert {"SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV", "Turtle",
             "JSON-LD", "RDF_XML", "N-Triples"} <= formats
     assert SD.UnionDefaultGraph in set(graph.objects(service, SD.feature))
+    assert graph.value(service, SD.inputFormat) is None  # read-only: it reads no RDF (no LOAD, no Graph Store)
 
 
 @pytest.mark.parametrize(("name", "media_type"), [
@@ -307,6 +308,8 @@ def test_service_description_endpoint_follows_the_requested_host(server):
 def test_service_description_lists_update_when_allowed(w3c_server):
     graph = description(w3c_server, "text/turtle")
     assert SD.SPARQL11Update in set(graph.objects(None, SD.supportedLanguage))
+    read = {str(f).rsplit("/", 1)[1] for f in graph.objects(None, SD.inputFormat)}
+    assert read == {"Turtle", "N-Triples", "N-Quads", "TriG", "JSON-LD", "RDF_XML"}  # what the Graph Store takes
 
 
 def test_browser_is_sent_to_the_query_page(server):
