@@ -38,6 +38,10 @@ NO_TRIPLE_TERMS = "does not support RDF 1.2"  # what Oxigraph's JSON-LD serializ
 TRIPLE_TERM_FORMATS = ("Turtle (text/turtle, format=turtle), N-Triples (application/n-triples, format=ntriples), "
                        "N-Quads (application/n-quads, format=nquads), TriG (application/trig, format=trig) or "
                        "RDF/XML (application/rdf+xml, format=rdfxml)")
+NOT_IN_XML = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # the C0 controls XML 1.0 has no character for
+XML_FORMATS = ("application/sparql-results+xml", "application/rdf+xml")
+NOT_XML_FORMATS = ("JSON or CSV/TSV (SELECT, ASK), or Turtle, N-Triples or JSON-LD (CONSTRUCT, DESCRIBE), which "
+                   "escape them")
 STORE_CHANGED = re.compile(r"Corruption|No such file|IO error", re.I)
 GRAPH_STATE = re.compile(r"graph .+ (does not exist|already exists)", re.I)  # DROP, CREATE… without SILENT
 
@@ -56,12 +60,15 @@ class ResultTooLarge(Exception):
 
 
 class ChunkWriter:
-    """A binary file for Oxigraph's serializers that sends what it is given to the parent in large chunks."""
+    """A binary file for Oxigraph's serializers that sends what it is given to the parent in large chunks.
+    ``xml``: the format is XML, whose 1.0 has no way to write most control characters (Oxigraph writes them raw,
+    which no XML parser reads): a result holding one is refused."""
 
-    def __init__(self, connection: Connection, head: dict, limit: int) -> None:
+    def __init__(self, connection: Connection, head: dict, limit: int, xml: bool = False) -> None:
         self.connection = connection
         self.head = head
         self.limit = limit
+        self.xml = xml
         self.buffer = bytearray()
         self.total = 0
         self.started = False
@@ -70,6 +77,9 @@ class ChunkWriter:
         self.total += len(data)
         if self.total > self.limit:
             raise ResultTooLarge(f"the result is larger than this endpoint's limit of {self.limit} bytes")
+        if self.xml and (found := NOT_IN_XML.search(data)):
+            raise JobError(406, f"this result holds a control character (U+{found[0][0]:04X}) that XML 1.0 cannot "
+                                f"carry; ask for {NOT_XML_FORMATS}")
         self.buffer += data
         if len(self.buffer) >= CHUNK_BYTES:
             self._send()
@@ -285,6 +295,7 @@ def _serialize(result, job: dict, writer: ChunkWriter) -> None:
             raise JobError(406, f"format={job['format']} cannot carry {wanted}")
         raise JobError(406, f"none of the formats in the Accept header can carry {wanted}")
     writer.head = {"media_type": media_type, "kind": kind}
+    writer.xml = media_type in XML_FORMATS
     if kind == "graph":
         rdf_format = ox.RdfFormat.from_media_type(media_type)
         try:

@@ -464,3 +464,16 @@ def test_a_method_the_endpoint_does_not_take_is_405_in_plain_text(server):
         assert "GET" in response.headers["allow"] and "POST" in response.headers["allow"]
     unrouted = httpx.get(server.origin + "/a%0Ab", timeout=30)  # no route takes a line feed: the router's own 404
     assert unrouted.status_code == 404 and unrouted.headers["content-type"].startswith("text/plain")
+
+
+@pytest.mark.parametrize(("query", "xml", "other"), [
+    (r'SELECT ?x { BIND("a\u0001b" AS ?x) }', "xml", "json"),
+    (r'CONSTRUCT { <http://example.org/s> <http://example.org/p> ?x } WHERE { BIND("a\u0001b" AS ?x) }', "rdfxml",
+     "ntriples"),
+])
+def test_a_control_character_xml_cannot_carry_is_406_in_xml_and_escaped_elsewhere(server, query, xml, other):
+    """XML 1.0 has no character for U+0001; Oxigraph wrote it raw, which no XML parser reads."""
+    refused = get(server, query, params={"format": xml})
+    assert refused.status_code == 406 and "U+0001" in refused.text and "XML 1.0" in refused.text
+    answered = get(server, query, params={"format": other})
+    assert answered.status_code == 200 and "\\u0001" in answered.text.replace("\\U00000001", "\\u0001")
