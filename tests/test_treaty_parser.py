@@ -189,3 +189,18 @@ def test_a_directory_is_not_a_treaty(tmp_path):
 
 def test_roman_numerals_round_trip():
     assert [treaty.roman_value(treaty._roman(n)) for n in range(1, 40)] == list(range(1, 40))
+
+
+@pytest.mark.parametrize("separator", ["\f", "\u2028", "\x1c", "\x85", "\v"])
+def test_lines_are_numbered_as_an_editor_numbers_them(tmp_path, separator):
+    """A form feed, U+2028 and the other characters ``str.splitlines`` breaks at are not line breaks: the article
+    after them is on the line an editor shows, in the passage IRIs (.../L<n>) and in an error."""
+    text = f"####T\n\n### Article  1\n\n1.   One{separator}still one.\n\n### Article  3\n"
+    path = tmp_path / "t.md"
+    path.write_bytes(text.encode("utf-8"))
+    with pytest.raises(SourceError, match="article 3 out of sequence") as caught:
+        treaty.parse(path)
+    assert caught.value.line == 7
+    parsed = treaty.parse_text(text.replace("### Article  3\n", "2.   Two.\n"), "t.md")
+    assert [(p.number, p.line) for p in parsed.articles[0].parts] == [("1", 5), ("2", 7)]
+    assert parsed.articles[0].parts[0].text == f"One{separator}still one."

@@ -97,7 +97,8 @@ def parse(path: str | Path) -> Treaty:
     """Read a treaty file; a :class:`SourceError` naming the file (and line) if it cannot be read."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")  # a byte-order mark is not part of the title
+        text = path.read_bytes().decode("utf-8-sig")  # a byte-order mark is not part of the title; bytes, so
+        # no newline translation makes a lone carriage return a line break
     except OSError as error:
         raise SourceError(f"cannot read the treaty text: {error.strerror}", path=str(path)) from None
     except UnicodeDecodeError as error:
@@ -106,7 +107,13 @@ def parse(path: str | Path) -> Treaty:
 
 
 def parse_text(text: str, path: str) -> Treaty:
-    return _Reader(path).read(text.splitlines())
+    return _Reader(path).read(split_lines(text))
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines as an editor numbers them, and as the agenda parser reads them: split at line feeds only (with
+    carriage returns before them dropped), not also at the form feed, U+2028 and others ``str.splitlines`` takes."""
+    return [line.rstrip("\r") for line in text.split("\n")]
 
 
 def roman_value(numeral: str) -> int:
