@@ -94,6 +94,9 @@ DOCUMENT: dict[str, Key] = {
 }
 TABLE_KEYS = {"bodies": ("body", "path", BODY), "documents": ("document", "slug", DOCUMENT)}
 PLURALS = {"source": "sources", "body": "bodies", "document": "documents"}
+# A source's graph is graph/<id> (loader/iris.py): ids that would name a graph unkg keeps for something else.
+RESERVED_IDS = {"ontology": "graph/ontology holds the ontology (loader/pipeline.py ONTOLOGY_GRAPH)"}
+RESERVED_PREFIXES = {"file/": "graph/file/<name> holds an RDF file loaded as-is"}
 
 
 @dataclass(frozen=True)
@@ -117,7 +120,7 @@ def read_manifest(path: Path = MANIFEST) -> list[SourceEntry]:
     """The sources listed in a manifest, in order; a clear error for a missing, unknown or mistyped key, and for
     a missing file."""
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = path.read_bytes().decode("utf-8-sig")  # a byte-order mark is not TOML, nor part of line 1
         data = tomllib.loads(text)
     except OSError as error:
         raise SourceError(f"cannot read the manifest: {error.strerror}", path=str(path)) from None
@@ -143,6 +146,8 @@ def read_manifest(path: Path = MANIFEST) -> list[SourceEntry]:
         name = _name("source", raw.get("id"), number)
         span = layout.source(number)
         _check(raw, SOURCE, name, span, layout, error)
+        if why := reserved_id(raw["id"]):
+            raise error(f"{name}: the id {raw['id'].strip()!r} is reserved: {why}", layout.line(span, "id"))
         for key, (label, naming, keys) in TABLE_KEYS.items():
             tables = raw.get(key, [])
             for index, table in enumerate(tables, start=1):
@@ -180,6 +185,14 @@ def read_manifests(paths: Iterable[Path]) -> list[SourceEntry]:
             first[entry.id.strip()] = path
             entries.append(entry)
     return entries
+
+
+def reserved_id(source_id: str) -> str | None:
+    """Why a source may not have this id (its graph would overwrite one unkg keeps for something else), or None."""
+    source_id = source_id.strip()  # as the graph's IRI is minted
+    if source_id in RESERVED_IDS:
+        return RESERVED_IDS[source_id]
+    return next((why for prefix, why in RESERVED_PREFIXES.items() if source_id.startswith(prefix)), None)
 
 
 def _check(raw: dict, keys: dict[str, Key], name: str, span, layout: _Layout, error) -> None:

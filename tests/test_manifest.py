@@ -352,3 +352,35 @@ def test_two_manifests_of_one_command_cannot_give_one_id(tmp_path):
     assert str(caught.value) == (f"{second}: source 'UNTOC-eng' is also in {first}: each source is loaded into a "
                                  "graph of its own, named by its id")
     assert [e.id for e in read_manifests([first])] == ["UNTOC-eng", "CTOC-COP-WG.3-2023-1-zho"]
+
+
+# --- ids that would name a graph unkg keeps for something else --------------------------------------------------
+
+@pytest.mark.parametrize(("source_id", "says"), [
+    ("ontology", "graph/ontology holds the ontology"),
+    (" ontology ", "graph/ontology holds the ontology"),  # the IRI is minted from the stripped id
+    ("file/extra.ttl", "graph/file/<name> holds an RDF file loaded as-is"),
+])
+def test_a_reserved_source_id_is_refused_with_its_line(tmp_path, source_id, says):
+    """A source with the id "ontology" would be loaded into graph/ontology, in place of the ontology; one with
+    "file/x.ttl" into the graph of the RDF file x.ttl."""
+    from loader.manifest import RESERVED_IDS
+    from loader.pipeline import ONTOLOGY_GRAPH
+
+    manifest = bundled(tmp_path, ('id = "UNTOC-eng"', f'id = "{source_id}"'))
+    error = refused(manifest)
+    assert error.message.startswith(f"source {source_id!r}: the id {source_id.strip()!r} is reserved: {says}")
+    assert error.line == line_of(manifest, f'id = "{source_id}"')
+    assert ONTOLOGY_GRAPH in RESERVED_IDS  # the name the ontology's graph is minted from
+
+
+def test_a_manifest_with_a_byte_order_mark_is_read(tmp_path):
+    """An editor's UTF-8 byte-order mark is not TOML, and not part of line 1: lines are still counted right."""
+    manifest = bundled(tmp_path, ('language = "eng"', 'language = "english"'))
+    manifest.write_bytes(b"\xef\xbb\xbf" + manifest.read_bytes())
+    error = refused(manifest)
+    assert "'language' must be an ISO 639-2 code" in error.message
+    assert error.line == line_of(manifest, 'language = "english"')
+    plain = bundled(tmp_path, name="plain.toml")
+    plain.write_bytes(b"\xef\xbb\xbf" + plain.read_bytes())
+    assert [e.id for e in read_manifest(plain)] == ["UNTOC-eng", "CTOC-COP-WG.3-2023-1-zho"]
