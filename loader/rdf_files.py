@@ -16,6 +16,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from loader.errors import SourceError
 
 XSD_STRING = ox.NamedNode("http://www.w3.org/2001/XMLSchema#string")
+BOM = b"\xef\xbb\xbf"  # UTF-8's byte-order mark: some editors write it, Oxigraph's parsers take it for text
 
 FORMATS: dict[str, ox.RdfFormat] = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -49,9 +50,8 @@ def read_quads(path: Path, *, rename_blank_nodes: bool = False) -> list[ox.Quad]
 
     ``rename_blank_nodes``: fresh random ids instead of the file's labels, for quads bound for a store: blank
     nodes are the store's, so ``_:b0`` of one file would otherwise be ``_:b0`` of every file loaded after it."""
-    with reading(path):
-        path.stat()  # a missing file is "no such file", whatever its name says its format is
-        return list(_parser(path, rename_blank_nodes))
+    with reading(path), _parser(path, rename_blank_nodes) as parser:
+        return list(parser)
 
 
 def read_graph(paths: Iterable[Path]) -> Graph:
@@ -61,8 +61,7 @@ def read_graph(paths: Iterable[Path]) -> Graph:
     than rdflib's on the shapes, and a ``SourceError`` that names the line."""
     graph = Graph()
     for path in paths:
-        with reading(path):
-            parser = _parser(path)
+        with reading(path), _parser(path) as parser:
             quads = list(parser)
         for prefix, namespace in parser.prefixes.items():
             graph.bind(prefix, namespace)
@@ -71,9 +70,19 @@ def read_graph(paths: Iterable[Path]) -> Graph:
     return graph
 
 
-def _parser(path: Path, rename_blank_nodes: bool = False) -> ox.QuadParser:
-    return ox.parse(path=str(path), format=rdf_format(path), base_iri=path.resolve().as_uri(),
-                    rename_blank_nodes=rename_blank_nodes)
+@contextmanager
+def _parser(path: Path, rename_blank_nodes: bool = False) -> Iterator[ox.QuadParser]:
+    """Oxigraph's parser of the file, past a leading byte-order mark (on line 1, so line numbers stay right)."""
+    path.stat()  # a missing file is "no such file", whatever its name says its format is
+    if path.is_dir():
+        raise IsADirectoryError(path)
+    options = {"format": rdf_format(path), "base_iri": path.resolve().as_uri(),
+               "rename_blank_nodes": rename_blank_nodes}
+    with path.open("rb") as stream:
+        if stream.read(len(BOM)) != BOM:
+            yield ox.parse(path=str(path), **options)  # the faster way, when there is no mark to skip
+        else:
+            yield ox.parse(stream, **options)
 
 
 @contextmanager

@@ -68,3 +68,43 @@ def test_a_broken_shapes_directory_is_refused_with_file_and_line(tmp_path):
         validate._read_turtle_dir(tmp_path)
     assert str(raised.value).startswith(f"{tmp_path / 'shapes.ttl'}:")
     assert raised.value.line is not None
+
+
+BOM = "\ufeff".encode()
+BOM_FILES = {
+    "a.ttl": '@prefix ex: <http://example.org/> .\nex:a ex:p "x" .\n',
+    "a.trig": '@prefix ex: <http://example.org/> .\nex:g { ex:a ex:p "x" }\n',
+    "a.nt": '<http://example.org/a> <http://example.org/p> "x" .\n',
+    "a.nq": '<http://example.org/a> <http://example.org/p> "x" <http://example.org/g> .\n',
+    "a.jsonld": '{"@id": "http://example.org/a", "http://example.org/p": "x"}\n',
+    "a.rdf": '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+             'xmlns:ex="http://example.org/"><rdf:Description rdf:about="http://example.org/a"><ex:p>x</ex:p>'
+             '</rdf:Description></rdf:RDF>\n',
+}
+
+
+@pytest.mark.parametrize("name", sorted(BOM_FILES))
+def test_a_leading_byte_order_mark_is_skipped(tmp_path, name):
+    """Some editors start a UTF-8 file with a byte-order mark; Oxigraph's text parsers take it for a character."""
+    file = tmp_path / name
+    file.write_bytes(BOM + BOM_FILES[name].encode())
+    quads = read_quads(file)
+    assert [(q.subject.value, q.object.value) for q in quads] == [("http://example.org/a", "x")]
+    assert len(read_graph([file])) == 1
+
+
+def test_after_a_byte_order_mark_errors_keep_their_line(tmp_path):
+    broken = tmp_path / "b.nt"
+    broken.write_bytes(BOM + b'<http://example.org/a> <http://example.org/p> "x" .\n<http://example.org/a> .\n')
+    with pytest.raises(SourceError) as raised:
+        read_quads(broken)
+    assert str(raised.value).startswith(f"{broken}:2: syntax error")
+
+
+def test_a_directory_is_said_to_be_one(tmp_path):
+    """Not "unknown RDF format '(no extension)'"."""
+    for directory in (tmp_path, tmp_path / "looks.ttl"):
+        directory.mkdir(exist_ok=True)
+        with pytest.raises(SourceError) as raised:
+            read_quads(directory)
+        assert str(raised.value) == f"{directory}: is a directory, not an RDF file"
