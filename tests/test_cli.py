@@ -544,3 +544,68 @@ def test_load_and_validate_refuse_an_unkg_base_that_is_not_a_base_iri(copy_of, m
     for done in (unkg("load", store=store, check=2), unkg("validate", check=2)):
         assert done.stderr.strip() == f"error: UNKG_BASE {base!r} {says}"
     assert dump(store) == before
+
+
+def test_load_refuses_a_source_id_that_would_replace_the_ontology(copy_of, tmp_path):
+    """It was loaded into graph/ontology, in place of the ontology, exit 0."""
+    manifest = manifest_with(tmp_path, 'id = "UNTOC-eng"', 'id = "ontology"')
+    line = manifest.read_text(encoding="utf-8").splitlines().index('id = "ontology"') + 1
+    assert refused_load(copy_of(), manifest) == (
+        f"error: {manifest}:{line}: source 'ontology': the id 'ontology' is reserved: graph/ontology holds the "
+        "ontology (loader/pipeline.py ONTOLOGY_GRAPH)")
+
+
+def test_load_graph_counts_rdf_files_not_manifests(copy_of, tmp_path):
+    """--graph was refused beside a manifest though there was one RDF file, and ignored with no RDF file."""
+    store = copy_of()
+    data = tmp_path / "extra.ttl"
+    data.write_text("<https://example.org/a> <https://example.org/p> 1 .\n")
+    before = dump(store)
+    alone = unkg("load", "data/manifest.toml", "--graph", "https://example.org/g", store=store, check=2)
+    assert alone.stderr == "error: --graph names the target of exactly one RDF file; this load has 0\n"
+    assert dump(store) == before
+    unkg("load", "data/manifest.toml", str(data), "--graph", "https://example.org/g", store=store, check=0)
+    assert '<https://example.org/a> <https://example.org/p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> ' \
+           '<https://example.org/g> .' in dump(store)
+
+
+def test_load_and_validate_refuse_a_directory_and_standard_input(copy_of, tmp_path):
+    store = copy_of()
+    before = dump(store)
+    for command in ("load", "validate"):
+        for argument, says in ((str(tmp_path), f"{tmp_path}: is a directory"),
+                               ("-", "-: reading standard input is not supported")):
+            done = unkg(command, argument, store=store if command == "load" else None, check=2)
+            assert done.stderr.startswith(f"error: {says}"), done.stderr
+    assert dump(store) == before
+
+
+def test_a_byte_order_mark_starts_a_query_file_or_an_rdf_file(loaded, tmp_path):
+    """Editors on Windows write one; it is not part of the text, and the columns of an error stay right."""
+    bom = "\ufeff"
+    query = tmp_path / "q.rq"
+    query.write_text(bom + "ASK { ?s ?p ?o }", encoding="utf-8")
+    assert unkg("query", "-f", str(query), store=loaded, check=0).stdout == "true\n"
+    query.write_text(bom + "SELECT * WHERE { ?s ?p }", encoding="utf-8")
+    plain = unkg("query", "SELECT * WHERE { ?s ?p }", store=loaded, check=2).stderr
+    assert unkg("query", "-f", str(query), store=loaded, check=2).stderr == plain
+    data = tmp_path / "bom.ttl"
+    data.write_text(bom + "@prefix ex: <https://example.org/> .\nex:a ex:p 1 .\n", encoding="utf-8")
+    assert unkg("validate", str(data), check=0).stdout == f"{data}: conforms\n"
+
+
+@pytest.mark.parametrize("command", [["export"], ["export", "--format", "trig"], ["stats"],
+                                     ["query", "SELECT * WHERE { ?s ?p ?o }"],
+                                     ["query", "--format", "csv", "SELECT * WHERE { ?s ?p ?o }"],
+                                     ["query", "CONSTRUCT WHERE { ?s ?p ?o }"], ["validate"]])
+def test_output_to_a_closed_pipe_ends_quietly(loaded, command):
+    """As `unkg export | head -1` when head has gone: exit 141 (SIGPIPE's), as Unix tools, not 1, which says the
+    data does not conform, and nothing on stderr."""
+    read, write = os.pipe()
+    os.close(read)
+    argv = [*UNKG, *command] + (["--store", str(loaded)] if command[0] != "validate" else [])
+    try:
+        done = subprocess.run(argv, cwd=ROOT, stdout=write, stderr=subprocess.PIPE, text=True, timeout=300)
+    finally:
+        os.close(write)
+    assert (done.returncode, done.stderr) == (141, "")

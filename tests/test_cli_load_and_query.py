@@ -4,6 +4,10 @@ interrupt, which is raised in-process where it can be placed exactly."""
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import time
+
 import pyoxigraph as ox
 import pytest
 from test_cli import dump, unkg
@@ -108,4 +112,29 @@ def test_two_manifests_giving_one_source_id_are_refused(tmp_path):
         done = unkg(command, str(first), str(second), store=store if command == "load" else None)
         assert done.returncode == 2, done.stderr
         assert f"{second}: source 'UNTOC-eng' is also in {first}" in done.stderr and "Traceback" not in done.stderr
+    assert not store.exists()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_a_load_ended_by_sigterm_or_sighup_is_interrupted_as_by_ctrl_c(tmp_path, signum):
+    """They killed the process with the store it was creating left behind (the bulk loader's files) and nothing
+    said; now they end it as Ctrl-C does: the message, the new store removed, and 128 + the signal's number."""
+    from test_cli import ROOT, UNKG
+
+    big = tmp_path / "big.nt"
+    with big.open("w", encoding="utf-8") as out:
+        for n in range(300_000):
+            out.write(f'<http://example.org/s{n}> <http://example.org/p> "value {n}" .\n')
+    store = tmp_path / "store"
+    process = subprocess.Popen([*UNKG, "load", str(big), "--store", str(store)], cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not store.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)  # the store is made before the file is read: the load is under way
+    assert store.exists() and process.poll() is None, "the load ended before it could be signalled"
+    process.send_signal(signum)
+    _, stderr = process.communicate(timeout=300)
+    name = signal.Signals(signum).name
+    assert (process.returncode, stderr) == (
+        128 + signum, f"error: interrupted by {name}; the store this command was creating was removed\n")
     assert not store.exists()

@@ -1,15 +1,22 @@
 """The ``unkg`` command: one thin command per core function (load, validate, serve, query, export, stats).
 
 Exit codes: 0 success; 1 the data does not conform to the shapes; 2 unusable input (a missing file, a syntax
-error, a store that cannot be opened). Errors are one line on standard error; ``--debug`` shows the traceback.
+error, a store that cannot be opened); 128 + a signal's number for a load interrupted by SIGINT, SIGTERM or SIGHUP,
+and 141 (SIGPIPE's) when the reader of the output has gone. Errors are one line on standard error; ``--debug`` shows
+the traceback.
 """
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 import shutil
+import signal
 import sys
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -29,8 +36,16 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+
+class _Output(Console):
+    def on_broken_pipe(self) -> None:
+        """Rich exits 1 ("does not conform") when the reader has gone; raise, for closed_pipe_ends_quietly."""
+        raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
+
 # no markup nor emoji codes: what is printed is data (literals, IRIs, paths), and "[...]" or ":x:" in it is text
-out = Console(soft_wrap=True, markup=False, emoji=False)
+out = _Output(soft_wrap=True, markup=False, emoji=False)
 err = Console(stderr=True, soft_wrap=True, markup=False, emoji=False)
 state = {"debug": False}
 
@@ -68,6 +83,43 @@ def fail(error: Exception, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
+@contextmanager
+def closed_pipe_ends_quietly() -> Iterator[None]:
+    """Output piped to a reader that stops early (``unkg export | head -1``) ends the command as it ends Unix
+    tools: silently, with the exit status of SIGPIPE (141), not the 1 that says "does not conform"."""
+    try:
+        yield
+        sys.stdout.flush()
+    except OSError as error:
+        if error.errno != errno.EPIPE:
+            raise
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python flushes stdout again at exit
+        raise typer.Exit(128 + signal.SIGPIPE) from None
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP during ``unkg load``: handled as Ctrl-C is (:func:`interrupted_state`)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextmanager
+def terminate_as_interrupt() -> Iterator[None]:
+    """While the block runs, SIGTERM and SIGHUP raise :class:`Terminated`, as SIGINT raises KeyboardInterrupt."""
+
+    def handler(signum: int, _frame) -> None:
+        raise Terminated(signum)
+
+    previous = {number: signal.signal(number, handler) for number in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for number, earlier in previous.items():
+            signal.signal(number, earlier)
+
+
 @app.callback()
 def main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False) -> None:
     state["debug"] = debug
@@ -96,55 +148,58 @@ def load(
     from loader.store import open_store, store_path
 
     stage = "reading"  # then "writing" (one transaction, or the bulk loader into a new store), then "written"
-    had_store = True
-    try:
-        path = store_path(str(store) if store else None)
-        base = data_base()
-        if graph and len(files or []) != 1:
-            raise UnkgError("--graph names the target of exactly one RDF file")
-        if graph:
-            check_graph_iri(graph)
-        # read every input before opening the store for writing, so a bad file changes nothing
-        manifests = [f for f in files or [] if f.suffix == ".toml"]
-        rdf = [f for f in files or [] if f.suffix != ".toml"]
-        for f in rdf:
-            if not is_rdf_file(f) and f.exists():
-                raise UnkgError(f"{f}: not an RDF file (.ttl .trig .nt .nq .jsonld .rdf) nor a manifest (.toml)")
-        entries = read_manifests(manifests)
-        existed, had_store = path.exists(), (path / "CURRENT").exists()
-        db = open_store(path)
+    new_store = False
+    with terminate_as_interrupt():  # SIGTERM and SIGHUP end a load as Ctrl-C does
         try:
-            planned = []
-            with Progress(console=err, transient=True, disable=len(entries) + len(rdf) < 3) as progress:
-                task = progress.add_task("loading", total=len(entries) + len(rdf) + (0 if files else 1))
-                if not files:
-                    planned += [pipeline.ontology_plan(db, base, force)]
-                    planned += pipeline.plan_sources(db, read_manifest(), base, force=force,
+            path = store_path(str(store) if store else None)
+            base = data_base()
+            # read every input before opening the store for writing, so a bad file changes nothing
+            manifests = [f for f in files or [] if f.suffix == ".toml"]
+            rdf = [f for f in files or [] if f.suffix != ".toml"]
+            if graph:
+                check_graph_target(graph, rdf)
+            for f in rdf:
+                check_input(f)
+                if not is_rdf_file(f) and f.exists():
+                    raise UnkgError(f"{f}: not an RDF file (.ttl .trig .nt .nq .jsonld .rdf) nor a manifest (.toml)")
+            entries = read_manifests(manifests)
+            existed, new_store = path.exists(), is_new_store(path)
+            db = None
+            try:
+                db = open_store(path)  # in here: a store interrupted as it is made is removed too
+                planned = []
+                with Progress(console=err, transient=True, disable=len(entries) + len(rdf) < 3) as progress:
+                    task = progress.add_task("loading", total=len(entries) + len(rdf) + (0 if files else 1))
+                    if not files:
+                        planned += [pipeline.ontology_plan(db, base, force)]
+                        planned += pipeline.plan_sources(db, read_manifest(), base, force=force,
+                                                         on_source=lambda _: progress.advance(task))
+                    planned += pipeline.plan_sources(db, entries, base, force=force,
                                                      on_source=lambda _: progress.advance(task))
-                planned += pipeline.plan_sources(db, entries, base, force=force,
-                                                 on_source=lambda _: progress.advance(task))
-                for f in rdf:
-                    planned += pipeline.plan_rdf_file(db, f, base, graph, force, earlier=planned)
-                    progress.advance(task)
-                stage = "writing"
-                written = pipeline.write(db, planned)
-                stage = "written"
-            db.flush()
-        except BaseException as error:
-            if not had_store:  # a store this command made and could not fill: leave none behind
-                traceback.clear_frames(error.__traceback__)  # their locals hold the store open
-                del db
-                _remove_store(path, keep_directory=existed)
-            raise
-    except KeyboardInterrupt:
-        raise fail(UnkgError(f"interrupted; {interrupted_state(stage, had_store)}"), 130) from None
-    except ValidationFailed as error:
-        from loader.validate import as_text
+                    for f in rdf:
+                        planned += pipeline.plan_rdf_file(db, f, base, graph, force, earlier=planned)
+                        progress.advance(task)
+                    stage = "writing"
+                    written = pipeline.write(db, planned)
+                    stage = "written"
+                db.flush()
+            except BaseException as error:
+                if new_store:  # a store this command made and could not fill: leave none behind
+                    traceback.clear_frames(error.__traceback__)  # their locals hold the store open
+                    db = None
+                    _remove_store(path, keep_directory=existed)
+                raise
+        except KeyboardInterrupt as error:
+            signum = error.signum if isinstance(error, Terminated) else signal.SIGINT
+            by = "" if signum == signal.SIGINT else f" by {signal.Signals(signum).name}"
+            raise fail(UnkgError(f"interrupted{by}; {interrupted_state(stage, not new_store)}"), 128 + signum) from None
+        except ValidationFailed as error:
+            from loader.validate import as_text
 
-        err.print(as_text({error.path or "input": error.report}), markup=False, highlight=False, end="")
-        raise fail(error, 1) from None
-    except UnkgError as error:
-        raise fail(error) from None
+            err.print(as_text({error.path or "input": error.report}), markup=False, highlight=False, end="")
+            raise fail(error, 1) from None
+        except UnkgError as error:
+            raise fail(error) from None
     skipped = sum(1 for p in planned if p.skipped)
     err.print(f"loaded {written} graph(s) into {path}" + (f", {skipped} unchanged" if skipped else ""),
               markup=False, emoji=False, highlight=False)
@@ -166,10 +221,32 @@ def interrupted_state(stage: str, had_store: bool) -> str:
     return "this load was written (one transaction)"
 
 
+def is_new_store(path: Path) -> bool:
+    """Nothing at ``path`` yet, or an empty directory: a store made there is this command's to remove."""
+    if (path / "CURRENT").exists() or (path.exists() and not path.is_dir()):
+        return False
+    return not path.exists() or not any(path.iterdir())
+
+
 def _remove_store(path: Path, *, keep_directory: bool) -> None:
     shutil.rmtree(path, ignore_errors=True)
     if keep_directory:
         path.mkdir(exist_ok=True)
+
+
+def check_graph_target(graph: str, rdf_files: list[Path]) -> None:
+    """``--graph`` is where the one RDF file (not a manifest) of the command goes, and an absolute IRI."""
+    if len(rdf_files) != 1:
+        raise UnkgError(f"--graph names the target of exactly one RDF file; this load has {len(rdf_files)}")
+    check_graph_iri(graph)
+
+
+def check_input(path: Path) -> None:
+    """Refuse what a file argument cannot be: ``-`` (standard input, which unkg does not read) or a directory."""
+    if str(path) == "-":
+        raise UnkgError("-: reading standard input is not supported; give the path of a file")
+    if path.is_dir():
+        raise UnkgError(f"{path}: is a directory, not an RDF file nor a manifest")
 
 
 def check_graph_iri(graph: str) -> None:
@@ -223,6 +300,7 @@ def validate(
             reports[str(entry.path)] = run_validation(graph, context_graph(graph, lookups))
             built += graph
         for f in [f for f in files or [] if f.suffix != ".toml"]:
+            check_input(f)
             quads = read_quads(f)
             dataset = to_dataset(quads)
             graph = Graph()
@@ -240,7 +318,8 @@ def validate(
             reports[str(f)] = run_validation(graph, context_graph(graph + around, lookups) + around)
     except UnkgError as error:
         raise fail(error) from None
-    sys.stdout.write(RENDERERS[format.value](reports))
+    with closed_pipe_ends_quietly():
+        sys.stdout.write(RENDERERS[format.value](reports))
     raise typer.Exit(0 if all(r.conforms for r in reports.values()) else 1)
 
 
@@ -306,7 +385,7 @@ def query(
             raise UnkgError("give a query or -f FILE (one of them)")
         if file is not None:
             try:
-                text = file.read_text(encoding="utf-8")
+                text = file.read_text(encoding="utf-8-sig")  # a byte-order mark is not part of the query
             except OSError as error:
                 raise UnkgError(f"{file}: cannot read: {error.strerror}") from None
             except UnicodeDecodeError as error:
@@ -320,8 +399,11 @@ def query(
         db = open_store(store_path(str(store) if store else None), read_only=True)
         try:
             union = not named.has_dataset  # FROM and FROM NAMED say what the default graph is, as on the server
-            on_deep_stack(lambda: print_result(db.query(text, prefixes=PREFIXES, use_default_graph_as_union=union),
-                                               format))  # Oxigraph evaluates as the results are printed
+            with closed_pipe_ends_quietly():
+                on_deep_stack(lambda: print_result(db.query(text, prefixes=PREFIXES, use_default_graph_as_union=union),
+                                                   format))  # Oxigraph evaluates as the results are printed
+        except typer.Exit:  # a RuntimeError to click: the reader closed the pipe
+            raise
         except SyntaxError as error:
             raise UnkgError("query syntax error: " + " ".join(str(error).split()) + update_note(text)) from None
         except (RuntimeError, OSError) as error:
@@ -438,7 +520,8 @@ def export(
         db = open_store(store_path(str(store) if store else None), read_only=True)
         fmt = ox.RdfFormat.N_QUADS if format is DumpFormat.nquads else ox.RdfFormat.TRIG
         if output is None:
-            db.dump(sys.stdout.buffer, format=fmt)
+            with closed_pipe_ends_quietly():
+                db.dump(sys.stdout.buffer, format=fmt)
         else:
             try:
                 db.dump(str(output), format=fmt)
@@ -465,11 +548,12 @@ def stats(store: StoreOption = None) -> None:
     for name, size in sizes.items():
         graphs.add_row(Text(name or "(default graph)"), str(size))
     graphs.add_row("total", str(sum(sizes.values())))
-    out.print(graphs)
     classes = Table("class", "instances")
     for name, count in class_counts(db).items():
         classes.add_row(Text(name), str(count))
-    out.print(classes)
+    with closed_pipe_ends_quietly():
+        out.print(graphs)
+        out.print(classes)
 
 
 if __name__ == "__main__":
