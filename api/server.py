@@ -8,12 +8,14 @@ updates allowed it is closed again at once: the engine's writer process holds it
 from __future__ import annotations
 
 import logging
+import socket
 import sys
 
 import uvicorn
 
 from api.app import create_app
 from api.settings import Settings
+from loader.errors import UnkgError
 from loader.store import open_store
 
 
@@ -41,6 +43,26 @@ def start_up_line(settings: Settings, triples: int, graphs: int) -> str:
     )
 
 
+class AddressInUse(UnkgError):
+    """The host and port to serve on cannot be listened on."""
+
+
+def check_address_free(host: str, port: int) -> None:
+    """:class:`AddressInUse` when nothing could listen on ``host:port`` (another server holds it), before any
+    worker starts: the CLI then says so in one line, not with uvicorn's log and exit 3."""
+    try:
+        addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as error:
+        raise AddressInUse(f"cannot listen on {host}:{port}: {error.strerror}") from None
+    family, kind, proto, _, address = addresses[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind(address)
+        except OSError as error:
+            raise AddressInUse(f"cannot listen on {host}:{port}: {error.strerror}") from None
+
+
 class _AnnouncingServer(uvicorn.Server):
     """Uvicorn's server, saying what it serves once it is really listening (not when the port was taken)."""
 
@@ -55,6 +77,7 @@ class _AnnouncingServer(uvicorn.Server):
 def serve(settings: Settings) -> None:
     """Serve ``settings.store`` until interrupted."""
     settings.check()
+    check_address_free(settings.host, settings.port)
     store = open_store(settings.store, create=False)
     if settings.allow_update:
         store = None  # released here, so that the writer process can open it

@@ -423,6 +423,20 @@ def test_serve_refuses_a_time_limit_that_is_not_a_positive_number(loaded, timeou
     assert done.stderr.strip() == f"error: the time limit must be a positive number of seconds, not {float(timeout)}"
 
 
+def test_serve_on_a_taken_port_says_so_in_one_line(loaded):
+    """Not uvicorn's log and exit 3: one line and exit 2, as for every input the user can fix."""
+    import socket
+
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        argv = [*UNKG, "serve", "--port", str(port), "--store", str(loaded)]
+        done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip() == f"error: cannot listen on 127.0.0.1:{port}: Address already in use"
+
+
 # --- a manifest, or a file it names, that cannot be used: one line, exit 2, the store as it was ------------------
 
 def refused_load(store: Path, manifest: Path) -> str:
