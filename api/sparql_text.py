@@ -15,6 +15,7 @@ case, never a guess.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 WHITESPACE = re.compile(r"[ \t\r\n]+")
@@ -217,3 +218,47 @@ def nesting(text: str, limit: int = MAX_NESTING) -> int:
         elif token.kind == "punct" and token.text == ">" and pair and following.text == ">":
             quoted = max(quoted - 1, 0)
     return deepest
+
+
+def undeclared_prefixes(text: str, known: Iterable[str] = ()) -> list[str]:
+    """The prefixes (with their colon) the prefixed names of ``text`` use that it does not declare and that are not
+    ``known`` (given to the parser beside the text), in the order of first use; [] when the lexer cannot read it.
+    For a syntax error's message: Oxigraph's, for an undeclared prefix, is a list of character classes.
+
+    >>> undeclared_prefixes('PREFIX foo: <http://x/> SELECT * { ?s foo:bar ?o . ?s ex:a "ab:c" ; ^^:x _:b }')
+    ['ex:', ':']
+    """
+    try:
+        found = tokens(text)
+    except Unsure:
+        return []
+    declared = {f"{prefix}:" for prefix in known}
+    missing: list[str] = []
+    for previous, token in zip([None, *found], found, strict=False):
+        if token.kind != "word" or ":" not in token.text or token.text.startswith("_:"):
+            continue
+        prefix = token.text[: token.text.index(":") + 1]
+        if previous is not None and previous.kind == "word" and previous.upper == "PREFIX":
+            declared.add(prefix)
+        elif prefix not in declared and prefix not in missing:
+            missing.append(prefix)
+    return missing
+
+
+def syntax_message(text: str, error: SyntaxError, known: Iterable[str] = ()) -> str:
+    """Oxigraph's syntax error on one line, with the undeclared prefix named when there is one (its own message
+    then lists character classes, or expects something else further on).
+
+    >>> try:
+    ...     __import__("pyoxigraph").Store().query("SELECT * WHERE { ?s foo:bar ?o }")
+    ... except SyntaxError as error:
+    ...     syntax_message("SELECT * WHERE { ?s foo:bar ?o }", error)
+    'error at 1:28: the prefix foo: is not declared (PREFIX foo: <…>)'
+    """
+    message = " ".join(str(error).split())
+    missing = undeclared_prefixes(text, known)
+    if not missing:
+        return message
+    note = f"the prefix {missing[0]} is not declared (PREFIX {missing[0]} <…>)"
+    where, found, _ = message.partition(" expected one of Prefix not found")
+    return f"{where} {note}" if found else f"{message}; {note}"

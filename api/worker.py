@@ -30,6 +30,7 @@ from multiprocessing.connection import Connection
 import pyoxigraph as ox
 
 from api.outbound import Unparsable, references
+from api.sparql_text import syntax_message
 from api.update_dataset import DatasetConflict, with_using
 
 READY, WHOLE, HEAD, DATA, FINISHED, ERROR, UPDATED = b"R", b"W", b"S", b"D", b"F", b"E", b"U"
@@ -119,7 +120,7 @@ def main(connection: Connection, store_path: str, network_note: str = "") -> Non
         except ResultTooLarge as error:
             _send_error(connection, 400, str(error))
         except SyntaxError as error:
-            _send_error(connection, 400, f"syntax error: {error}")
+            _send_error(connection, 400, f"syntax error: {syntax_message(job['query'], error)}")
         except RecursionError:  # before RuntimeError, its base: nesting that passed the engine's check, not a bug
             _send_error(connection, 400, "the query nests too deeply to be evaluated")
         except (OSError, RuntimeError) as error:
@@ -162,7 +163,7 @@ def serve_updates(connection: Connection, store_path: str, network_note: str = "
         except JobError as error:
             _send_error(connection, error.status, error.message)
         except SyntaxError as error:
-            _send_error(connection, 400, f"syntax error: {error}")
+            _send_error(connection, 400, f"syntax error: {syntax_message(job['update'], error)}")
         except RecursionError:
             _send_error(connection, 400, "the update nests too deeply to be evaluated")
         except Exception as error:  # an allowed LOAD or SERVICE that failed, or an Oxigraph failure: nothing applied

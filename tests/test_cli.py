@@ -249,6 +249,9 @@ def test_query_from_file_and_errors(loaded, tmp_path):
     assert "n" in unkg("query", "-f", str(file), store=loaded, check=0).stdout
     bad = unkg("query", "SELECT * WHERE { ?s ?p }", store=loaded, check=2).stderr
     assert "query syntax error" in bad and "1:" in bad
+    undeclared = unkg("query", "SELECT * WHERE { ?s foo:bar ?o }", store=loaded, check=2).stderr
+    assert undeclared.strip() == "error: query syntax error: error at 1:28: the prefix foo: is not declared " \
+                                 "(PREFIX foo: <…>)"
     assert "one of them" in unkg("query", store=loaded, check=2).stderr
 
 

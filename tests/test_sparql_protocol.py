@@ -223,6 +223,15 @@ def test_syntax_error_says_where(server):
     assert "Traceback" not in response.text
 
 
+def test_an_undeclared_prefix_is_named_instead_of_a_list_of_character_classes(server):
+    response = get(server, "SELECT * WHERE { ?s foo:bar ?o }")
+    assert response.status_code == 400
+    assert response.text == "syntax error: error at 1:28: the prefix foo: is not declared (PREFIX foo: <…>)\n"
+    later = get(server, "PREFIX ex: <http://example.org/>\nSELECT * WHERE {\n  ?s ex:p ?o .\n  ?s zz:q ?o }")
+    assert later.status_code == 400 and "error at 4:" in later.text  # Oxigraph's own position, and then the cause
+    assert later.text.rstrip().endswith("; the prefix zz: is not declared (PREFIX zz: <…>)")
+
+
 def test_a_syntax_error_is_told_before_a_graph_the_query_names(server):
     # ex:g is in no store: the error the client needs first is the syntax error, with its position (Oxigraph's)
     response = get(server, "PREFIX ex: <http://example.org/>\nSELECT * FROM ex:g WHERE { ?s ?p }")

@@ -375,7 +375,7 @@ def query(
 
     Example: unkg query 'SELECT ?item ?title WHERE { ?item a unkg:AgendaItem ; unkg:title ?title }'
     """
-    from api.sparql_text import MAX_TOKENS, size
+    from api.sparql_text import MAX_TOKENS, size, syntax_message
     from api.stack import on_deep_stack
     from loader.namespaces import PREFIXES
     from loader.store import open_store, store_path
@@ -405,7 +405,8 @@ def query(
         except typer.Exit:  # a RuntimeError to click: the reader closed the pipe
             raise
         except SyntaxError as error:
-            raise UnkgError("query syntax error: " + " ".join(str(error).split()) + update_note(text)) from None
+            message = syntax_message(text, error, PREFIXES)
+            raise UnkgError(f"query syntax error: {message}{update_note(text)}") from None
         except (RuntimeError, OSError) as error:
             raise UnkgError("query failed: " + " ".join(str(error).split())) from None
     except UnkgError as error:
