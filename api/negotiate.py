@@ -112,7 +112,8 @@ def check_format_parameter(value: str | None) -> None:
     """A 400 for a ``format`` value that names no format at all (not even one of the other kind)."""
     if value is None:
         return
-    if value in KNOWN_NAMES or any(value.lower() in (f.media_type, *f.accepts) for f in RESULTS + GRAPHS):
+    name = _format_name(value)
+    if name in KNOWN_NAMES or any(name in (f.media_type, *f.accepts) for f in RESULTS + GRAPHS):
         return
     raise BadRequest(f"unknown format {shown(value)}; use one of {', '.join(KNOWN_NAMES)} or a media type")
 
@@ -141,8 +142,8 @@ def prefers_html(accept: str | None, formats: tuple[Format, ...] = RESULTS + GRA
 
 def _choose(formats, accept, format_parameter, aliases) -> Format | None:
     if format_parameter is not None:
-        name = aliases.get(format_parameter, format_parameter)
-        media_type = format_parameter.lower()  # a media type in any case; the short names are lower case
+        media_type = _format_name(format_parameter)
+        name = aliases.get(media_type, media_type)
         for candidate in formats:
             if name == candidate.name or media_type in (candidate.media_type, *candidate.accepts):
                 return candidate
@@ -156,6 +157,15 @@ def _choose(formats, accept, format_parameter, aliases) -> Format | None:
         if quality > best_quality:
             best, best_quality = candidate, quality
     return best
+
+
+def _format_name(value: str) -> str:
+    """A ``format`` value as the lists name it: in lower case, a media type without its parameters.
+
+    >>> _format_name("JSON"), _format_name("Text/CSV; charset=utf-8")
+    ('json', 'text/csv')
+    """
+    return value.split(";", 1)[0].strip().lower()
 
 
 def _ranges(header: str) -> list[tuple[str, str, dict]]:

@@ -326,7 +326,8 @@ def _loopback_authority(authority: str) -> bool:
 
 
 def _service_description(request: Request) -> Response:
-    format_parameter = request.query_params.get("format")
+    formats = request.query_params.getlist("format")
+    format_parameter = _one(formats, "format") if formats else None
     negotiate.check_format_parameter(format_parameter)
     chosen = negotiate.description_format(request.headers.get("accept"), format_parameter)
     if chosen is None:

@@ -85,6 +85,7 @@ def test_construct_in_every_rdf_format(server, media_type, rdflib_format):
 @pytest.mark.parametrize(("name", "media_type"), [
     ("json", "application/sparql-results+json"), ("xml", "application/sparql-results+xml"), ("csv", "text/csv"),
     ("tsv", "text/tab-separated-values"), ("text/csv", "text/csv"),
+    ("JSON", "application/sparql-results+json"), ("text/csv; charset=utf-8", "text/csv"),  # as a media type is written
 ])
 def test_format_parameter_overrides_accept_for_results(server, name, media_type):
     response = get(server, SELECT, params={"format": name}, headers={"Accept": "application/sparql-results+xml;q=1"})
@@ -119,6 +120,8 @@ def test_format_parameter_of_the_wrong_kind_is_not_acceptable(server):
 def test_the_format_parameter_is_given_once_on_get_as_on_post(server):
     twice = httpx.get(server.sparql, params=[("query", SELECT), ("format", "csv"), ("format", "json")], timeout=30)
     assert twice.status_code == 400 and "exactly one 'format'" in twice.text
+    description = httpx.get(server.sparql, params=[("format", "turtle"), ("format", "rdfxml")], timeout=30)
+    assert description.status_code == 400 and "exactly one 'format'" in description.text  # not the last one
 
 
 def test_defaults_without_accept(server):
