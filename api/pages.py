@@ -80,8 +80,8 @@ def acceptable_format(request: Request, suffix: Format | None) -> Format | None:
 
 def writable(request: Request, chosen: Format, description, *, negotiated: bool) -> Format:
     """``chosen``, unless ``Accept`` chose it (``negotiated``) and it cannot write this description (JSON-LD, which
-    has no syntax for a triple term): then the next format ``Accept`` takes that can. None: ``chosen``, which
-    :func:`respond` refuses (406) saying why. (The 406 for what does not exist is only raised here, once it does.)"""
+    has no syntax for a triple term): then the next format ``Accept`` takes that can write it. When there is none,
+    ``chosen`` still, which :func:`respond` refuses (406), saying why."""
     if not negotiated or chosen.name == "html" or render.can_write(chosen.name, description.triples()):
         return chosen
     unwritable = tuple(f.name for f in FORMATS.values() if not render.can_write(f.name, description.triples()))
