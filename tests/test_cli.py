@@ -626,3 +626,22 @@ def test_output_to_a_closed_pipe_ends_quietly(loaded, command):
     finally:
         os.close(write)
     assert (done.returncode, done.stderr) == (141, "")
+
+
+@pytest.mark.parametrize("format", ["csv", "tsv", "json"])
+def test_query_output_streams_as_oxigraph_makes_it(loaded, format):
+    """A result of millions of rows starts printing at once, not after all of it sat in memory (3.7 GB for 3M)."""
+    cross = "SELECT * WHERE { ?s ?p ?o . ?a ?b ?c }"  # tens of millions of rows over the bundled data
+    argv = [*UNKG, "query", "--format", format, cross, "--store", str(loaded)]
+    with subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL) as process:
+        try:
+            import select
+
+            printing, _, _ = select.select([process.stdout], [], [], 30)
+            assert printing, "nothing printed within 30 s: the result was held whole before it was printed"
+            start = process.stdout.read(1 << 20)  # the first MiB (JSON results are one line)
+            assert process.poll() is None, "it finished: the result was not large"
+            header = {"csv": b"a,", "tsv": b"?a\t", "json": b'{"head"'}[format]
+            assert len(start) == 1 << 20 and start.startswith(header)
+        finally:
+            process.kill()

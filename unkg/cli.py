@@ -9,6 +9,7 @@ the traceback.
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import re
 import shutil
@@ -463,15 +464,13 @@ def print_result(result, format: TableFormat) -> None:
             out.print("true" if bool(result) else "false")
             return
         if format is TableFormat.json:
-            _write(result.serialize(format=ox.QueryResultsFormat.JSON))
+            _stream(result.serialize, ox.QueryResultsFormat.JSON)
             return
     elif isinstance(result, ox.QueryTriples):
         kind = "a CONSTRUCT or DESCRIBE result (triples)"
-        if format is TableFormat.table:
-            _write(ox.serialize(result, format=ox.RdfFormat.TURTLE))
-            return
-        if format is TableFormat.json:
-            _write(ox.serialize(result, format=ox.RdfFormat.JSON_LD))
+        if format in (TableFormat.table, TableFormat.json):
+            rdf_format = ox.RdfFormat.TURTLE if format is TableFormat.table else ox.RdfFormat.JSON_LD
+            _stream(functools.partial(ox.serialize, result), rdf_format)
             return
     elif format is TableFormat.table:
         table = Table(*[Column(Text(v.value)) for v in result.variables])
@@ -482,13 +481,38 @@ def print_result(result, format: TableFormat) -> None:
     else:
         kinds = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV,
                  "tsv": ox.QueryResultsFormat.TSV}
-        _write(result.serialize(format=kinds[format.value]))
+        _stream(result.serialize, kinds[format.value])
         return
     raise UnkgError(f"--format {format.value} cannot show {kind}; use --format table or json")
 
 
-def _write(data: bytes) -> None:
-    sys.stdout.write(data.decode() + ("" if data.endswith(b"\n") else "\n"))
+class _LineEnd:
+    """Standard output's bytes, remembering whether the last of them ended a line."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+        self.ended = True
+
+    def write(self, data) -> int:
+        if len(data):
+            self.ended = bytes(data[-1:]) == b"\n"
+            self.stream.write(data)
+        return len(data)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
+def _stream(serialize, *args) -> None:
+    """``serialize(sink, *args)`` writes the result to standard output as Oxigraph makes it (a large result is never
+    held in memory whole), and a line ends it. No closure over the result: a frame keeps its function, so the
+    traceback of a closed pipe would carry the result off the thread that made it, where it cannot be dropped."""
+    sys.stdout.flush()
+    sink = _LineEnd(sys.stdout.buffer)
+    serialize(sink, *args)
+    if not sink.ended:
+        sink.write(b"\n")
+    sink.flush()
 
 
 def term_text(term) -> str:
