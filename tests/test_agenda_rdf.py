@@ -487,3 +487,21 @@ def test_the_manifest_cannot_contradict_what_the_text_prints(entry):
     with pytest.raises(SourceError, match="the original is eng, the manifest says fra") as caught:
         agenda_rdf.to_graph(agenda.parse(entry.path), french, B)
     assert caught.value.line == 10
+
+
+def test_an_agenda_cut_short_warns_of_the_items_it_lost_the_annotations_of(entry, tmp_path):
+    """A text cut mid-way still parses (what is left is well formed): the items whose annotations were cut off are
+    named in warnings, where the whole text has none of them."""
+    from dataclasses import replace
+
+    from loader import validate
+
+    text = entry.path.read_text(encoding="utf-8")
+    cut = tmp_path / entry.path.name
+    annotations = text.index("\n说明")  # the annotations, after the list of items
+    cut.write_text(text[:text.index("\n3. ", annotations)], encoding="utf-8")  # cut before item 3's
+    lost = {f.focus for f in validate.validate(build_graph(replace(entry, path=cut), B)).warnings
+            if f.shape.endswith("AgendaItem-annotationsRecommended")}
+    assert lost == {str(item("3")), str(item("4")), str(item("5"))}
+    whole = validate.validate(build_graph(entry, B)).warnings
+    assert not [f for f in whole if f.shape.endswith("AgendaItem-annotationsRecommended")]
