@@ -82,9 +82,12 @@ def writable(request: Request, chosen: Format, description, *, negotiated: bool)
     """``chosen``, unless ``Accept`` chose it (``negotiated``) and it cannot write this description (JSON-LD, which
     has no syntax for a triple term): then the next format ``Accept`` takes that can write it. When there is none,
     ``chosen`` still, which :func:`respond` refuses (406), saying why."""
-    if not negotiated or chosen.name == "html" or render.can_write(chosen.name, description.triples()):
+    if not negotiated or chosen.name == "html":
         return chosen
-    unwritable = tuple(f.name for f in FORMATS.values() if not render.can_write(f.name, description.triples()))
+    triples = description.triples()
+    if render.can_write(chosen.name, triples):
+        return chosen
+    unwritable = tuple(f.name for f in FORMATS.values() if not render.can_write(f.name, triples))
     found = description_format(request.headers.get("accept"), None, unwritable)
     return FORMATS[found.name] if found is not None and found.name in FORMATS else chosen
 

@@ -65,11 +65,11 @@ class ChunkWriter:
     ``xml``: the format is XML, whose 1.0 has no way to write most control characters (Oxigraph writes them raw,
     which no XML parser reads): a result holding one is refused."""
 
-    def __init__(self, connection: Connection, head: dict, limit: int, xml: bool = False) -> None:
+    def __init__(self, connection: Connection, head: dict, limit: int) -> None:
         self.connection = connection
         self.head = head
         self.limit = limit
-        self.xml = xml
+        self.xml = False  # set with the head, once the result's format is known
         self.buffer = bytearray()
         self.total = 0
         self.started = False
