@@ -157,8 +157,12 @@ class Engine:
 
     @property
     def worker_pids(self) -> list[int]:
-        """The process ids of the live workers (for tests and operators)."""
-        return [w.process.pid for w in self._workers if w.alive]
+        """The process ids of the live workers (for tests and operators).
+
+        Callable from any thread: the event loop adds and discards workers while this runs, so it
+        reads a copy (``set.copy`` holds the interpreter lock throughout) instead of the set itself.
+        """
+        return [w.process.pid for w in self._workers.copy() if w.alive]
 
     # ---- queries
     async def execute(

@@ -587,3 +587,38 @@ def test_the_syntax_probe_raises_only_syntax_errors(monkeypatch):
 
     monkeypatch.setattr(worker.ox, "Store", FailingStore)
     worker._syntax_errors("SELECT * WHERE { ?s ?p ?o }", {})
+
+
+def test_worker_pids_can_be_read_from_another_thread_while_workers_change(tmp_path):
+    """Tests and /health read ``worker_pids`` from other threads while the event loop replaces workers."""
+    import sys
+    import threading
+
+    class Handle:  # what the engine reads of a WorkerHandle
+        pid = 1
+        alive = True
+
+        @property
+        def process(self):
+            return self
+
+    engine = Engine(settings_for(tmp_path / "no-store"))
+    engine._workers.update(Handle() for _ in range(4))
+    stop = threading.Event()
+
+    def replace_workers():  # what _discard and _spawn do on the loop's thread
+        while not stop.is_set():
+            engine._workers.add(Handle())
+            engine._workers.pop()
+
+    changer = threading.Thread(target=replace_workers)
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as the interpreter can, so a race shows at once
+    changer.start()
+    try:
+        for _ in range(20_000):
+            assert len(engine.worker_pids) >= 4
+    finally:
+        stop.set()
+        changer.join()
+        sys.setswitchinterval(interval)
