@@ -87,6 +87,9 @@ def test_the_document_its_expression_and_manifest_evidence(graph, entry):
     assert (DOC, DCTERMS.title, Literal("临时议程说明", lang="zh")) in graph
     assert (DOC, UNKG.evidence, Literal(entry.get("evidence"))) in graph
     assert (DOC, UNKG.forMeeting, MEETING) in graph
+    # line 5, the head of the document, names the body it is issued by
+    assert list(graph.objects(DOC, UNKG.issuingBody)) == [URIRef(iris.body(B, "CTOC-COP"))]
+    assert (DOC, PROV.wasDerivedFrom, URIRef(iris.passage(EXPRESSION, 5))) in graph
     expression = URIRef(EXPRESSION)
     assert (DOC, URIRef("http://data.europa.eu/eli/ontology#is_realized_by"), expression) in graph
     assert graph.value(expression, UNKG.sourceFile) == Literal("data/sources/000_53ef33334a0e60d7.txt")
@@ -407,6 +410,16 @@ def test_a_body_the_manifest_does_not_describe_is_a_clear_error(entry):
     with pytest.raises(SourceError, match=f"cannot tell which body '{phrase}' is") as caught:
         agenda_rdf.to_graph(agenda.parse(entry.path), lacking, B)
     assert caught.value.line == 40  # the first decision of the Bureau
+
+
+def test_a_document_head_naming_a_body_the_manifest_lacks(entry):
+    """The body printed at the head (line 5) is the document's issuing body only by one of its names."""
+    bodies = [{**b, "names": [], "aliases": []} if b["path"] == "CTOC-COP" else b for b in entry.get("bodies")]
+    nameless = replace(entry, facts={**entry.facts, "bodies": bodies})
+    head = "联合国打击跨国有组织犯罪公约缔约方会议"
+    with pytest.raises(SourceError, match=f"cannot tell which body '{head}' is") as caught:
+        agenda_rdf.to_graph(agenda.parse(entry.path), nameless, B)
+    assert caught.value.line == 5
 
 
 def test_a_manifest_meeting_number_the_text_contradicts(entry):

@@ -111,8 +111,11 @@ class _Builder(Context):
         self.add(meeting, SCHEMA.location, place)
         self.derive(meeting, records.meeting.line)
         self.add(self.document, UNKG.forMeeting, meeting)
-        if header.parent_body:
-            self.body(self.bodies[body_path].get("unit_of") or body_path, header.parent_body.number)
+        if header.parent_body:  # the body named at the head of the document, by one of its names in the manifest
+            masthead = header.parent_body
+            issuer = self.body(self.body_path(masthead.text, masthead.number), masthead.number)
+            self.add(self.document, UNKG.issuingBody, issuer)
+            self.derive(self.document, masthead.number)
 
     def meeting_label(self, ref: f.MeetingRef, line: int) -> None:
         name = self.name_in(ref.body_text)
