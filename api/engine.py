@@ -108,6 +108,9 @@ class Engine:
         self._writer: WorkerHandle | None = None
         self.stats = Stats(0, 0)
         self._threads = ThreadPoolExecutor(max_workers=settings.workers * 2 + 4, thread_name_prefix="unkg-engine")
+        # starting and reaping processes has threads of its own: requests that fill the pool above (long texts to
+        # check) must never keep a worker killed at its time limit from being replaced
+        self._process_threads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="unkg-processes")
         self._idle: list[WorkerHandle] = []  # a stack: the most recently used (warmest) worker is taken first
         self._waiting: deque[asyncio.Future] = deque()  # queries waiting for a worker, served in arrival order
         self._workers: set[WorkerHandle] = set()  # started and not discarded
@@ -143,7 +146,8 @@ class Engine:
             self._kill(worker)
         self._writer = None
         loop = asyncio.get_running_loop()
-        await loop.run_in_executor(None, self._threads.shutdown, True)  # a process being started is registered
+        await loop.run_in_executor(None, self._threads.shutdown, True)
+        await loop.run_in_executor(None, self._process_threads.shutdown, True)  # a process being started is registered
         for process in list(self._processes):
             if process.poll() is None:
                 process.kill()
@@ -303,7 +307,7 @@ class Engine:
                 message = await self._next(writer, asyncio.get_running_loop().time() + limit, limit)
             except HttpError as error:
                 self._kill(writer)
-                await self._run_in_thread(writer.process.wait, 5)
+                await self._in_process_thread(writer.process.wait, 5)
                 self._processes.discard(writer.process)
                 self._writer = None
                 self._writer = await self._spawn(write=True)
@@ -390,7 +394,7 @@ class Engine:
         worker.writer.close()
 
     async def _replace(self, old: WorkerHandle) -> None:
-        await self._run_in_thread(old.process.wait, 5)
+        await self._in_process_thread(old.process.wait, 5)
         self._processes.discard(old.process)
         for attempt in range(5):
             try:
@@ -407,7 +411,7 @@ class Engine:
 
     async def _spawn(self, *, write: bool = False) -> WorkerHandle:
         """Start a query worker (or the writer) and wait until its store is open."""
-        process, parent_socket = await self._run_in_thread(
+        process, parent_socket = await self._in_process_thread(
             lambda: start_process(str(self.settings.store), self._register, write=write,
                                   network=bool(self.settings.allowed_iris)))
         reader, writer = await asyncio.open_connection(sock=parent_socket)
@@ -422,7 +426,7 @@ class Engine:
             raise
         if ready is None or ready[:1] != worker_side.READY or self._stopping:
             self._kill(worker)
-            await self._run_in_thread(process.wait, 5)
+            await self._in_process_thread(process.wait, 5)
             self._processes.discard(process)
             why = json.loads(ready[1:])["message"] if ready and ready[:1] == worker_side.ERROR else (
                 f"exit code {process.returncode}")
@@ -442,14 +446,17 @@ class Engine:
         if len(text) > MAX_TOKENS:
             count = await self._run_in_thread(size, text)
             if count > MAX_TOKENS:
-                raise BadRequest(f"the {what} holds {count:,} tokens (words, names, literals, operators) or more; "
-                                 f"this endpoint accepts at most {MAX_TOKENS:,}")
+                raise BadRequest(f"the {what} holds more than {MAX_TOKENS:,} tokens (words, names, literals, "
+                                 f"operators); this endpoint accepts at most {MAX_TOKENS:,}")
         if nesting_bound(text) <= MAX_NESTING:  # the common case, without a thread
             return
         depth = await self._run_in_thread(nesting, text)
         if depth > MAX_NESTING:
             raise BadRequest(f"the {what} nests brackets or quoted triples {depth} deep; this "
                              f"endpoint accepts at most {MAX_NESTING} levels")
+
+    async def _in_process_thread(self, function, *args):
+        return await asyncio.get_running_loop().run_in_executor(self._process_threads, function, *args)
 
     async def _run_in_thread(self, function, *args, **kwargs):
         loop = asyncio.get_running_loop()

@@ -73,12 +73,19 @@ class Token:
         return self.text.upper()
 
 
-def tokens(text: str) -> list[Token]:
-    """The significant tokens of ``text``; :class:`Unsure` where a lexer cannot be sure."""
+def tokens(text: str, most: int | None = None) -> list[Token]:
+    """The significant tokens of ``text``; :class:`Unsure` where a lexer cannot be sure. With ``most``, only the
+    first ``most`` (the rest of the text unread: a text too long to accept costs no more than one just too long).
+
+    >>> [t.text for t in tokens("ASK { ?s ?p ?o . } } } )", most=3)]
+    ['ASK', '{', '?s']
+    """
     found: list[Token] = []
     brackets: list[str] = []
     position, length = 0, len(text)
     while position < length:
+        if most is not None and len(found) >= most:
+            return found
         char = text[position]
         match = WHITESPACE.match(text, position) or COMMENT.match(text, position)
         if match:
@@ -158,7 +165,8 @@ def _operand_before(found: list[Token]) -> bool:
 
 
 def size(text: str, limit: int = MAX_TOKENS) -> int:
-    """How many tokens ``text`` holds (a string, an IRI or a comment counts one), or more (never less).
+    """How many tokens ``text`` holds (a string, an IRI or a comment counts one), or more (never less); past
+    ``limit``, ``limit + 1`` at most: the lexer stops there.
 
     Free for a text of no more than ``limit`` characters (a token takes one at least); otherwise every word and
     every other character that is not a space is a bound, and the lexer counts when that bound is over ``limit``.
@@ -166,7 +174,7 @@ def size(text: str, limit: int = MAX_TOKENS) -> int:
     >>> size("ASK { FILTER(!!true) }")  # short: its length is the bound
     22
     >>> size("ASK { FILTER(" + "!" * 60_000 + "true) }")
-    60007
+    50001
     >>> size('ASK { FILTER(STRLEN("' + "x " * 60_000 + '") > 0) }')  # one string
     12
     """
@@ -176,7 +184,7 @@ def size(text: str, limit: int = MAX_TOKENS) -> int:
     if bound <= limit:
         return bound
     try:
-        return len(tokens(text))
+        return len(tokens(text, most=limit + 1))
     except Unsure:
         return bound
 

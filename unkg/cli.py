@@ -394,9 +394,9 @@ def query(
                                 f"{error.start}); a query file must be UTF-8") from None
         check_utf8(text)
         named = refuse_remote(text)
-        if (tokens := size(text)) > MAX_TOKENS:
-            raise UnkgError(f"the query holds {tokens:,} tokens or more; at most {MAX_TOKENS:,} (Oxigraph recurses "
-                            "once per element of a query, and a longer one could overflow its stack)")
+        if size(text) > MAX_TOKENS:
+            raise UnkgError(f"the query holds more than {MAX_TOKENS:,} tokens; at most {MAX_TOKENS:,} (Oxigraph "
+                            "recurses once per element of a query, and a longer one could overflow its stack)")
         db = open_store(store_path(str(store) if store else None), read_only=True)
         try:
             union = not named.has_dataset  # FROM and FROM NAMED say what the default graph is, as on the server
