@@ -45,6 +45,7 @@ NOT_XML_FORMATS = ("JSON or CSV/TSV (SELECT, ASK), or Turtle, N-Triples or JSON-
                    "escape them")
 STORE_CHANGED = re.compile(r"Corruption|No such file|IO error", re.I)
 GRAPH_STATE = re.compile(r"graph .+ (does not exist|already exists)", re.I)  # DROP, CREATE… without SILENT
+UNSUPPORTED = re.compile(r"\bis not supported\b", re.I)  # a function Oxigraph does not know: the client's to change
 
 
 class JobError(Exception):
@@ -127,6 +128,8 @@ def main(connection: Connection, store_path: str, network_note: str = "") -> Non
             if STORE_CHANGED.search(str(error)):  # a file the writer compacted away: reopen before the next job
                 generation = -1
                 _send_error(connection, 503, f"the store changed while it was read; try again ({error})")
+            elif UNSUPPORTED.search(str(error)):
+                _send_error(connection, 400, f"the query cannot be evaluated here: {error}")
             else:
                 _send_error(connection, 500, f"the query failed: {error}")
         except Exception as error:  # a bug or an Oxigraph failure: answer 500, keep serving, log the trace
@@ -167,7 +170,7 @@ def serve_updates(connection: Connection, store_path: str, network_note: str = "
         except RecursionError:
             _send_error(connection, 400, "the update nests too deeply to be evaluated")
         except Exception as error:  # an allowed LOAD or SERVICE that failed, or an Oxigraph failure: nothing applied
-            if isinstance(error, RuntimeError) and GRAPH_STATE.search(str(error)):  # the client's, not a failure
+            if isinstance(error, RuntimeError) and (GRAPH_STATE.search(str(error)) or UNSUPPORTED.search(str(error))):
                 _send_error(connection, 400, f"the update cannot be applied: {error}; nothing was changed")
             else:
                 _send_error(connection, 500, f"the update failed: {type(error).__name__}: {error}")

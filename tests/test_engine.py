@@ -426,6 +426,11 @@ def test_update_errors(store):
             await engine.update("DROP GRAPH <http://e/none>")
         with pytest.raises(BadRequest, match="already exists; nothing was changed"):
             await engine.update(f"CREATE GRAPH <{W3C_GRAPH.format(1)}>")
+        # a function Oxigraph does not know is the client's to change too: 400, in an update as in a query
+        with pytest.raises(BadRequest, match=r"cannot be applied: The custom function <x:fn> is not supported"):
+            await engine.update("INSERT { <http://a> <http://b> ?o } WHERE { BIND(<x:fn>(1) AS ?o) }")
+        with pytest.raises(BadRequest, match=r"cannot be evaluated here: The custom function <x:fn> is not supported"):
+            await engine.ask("ASK { FILTER(<x:fn>(1)) }")
         return engine.stats
 
     assert run(store, scenario, allow_update=True).triples == 3
