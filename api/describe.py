@@ -33,7 +33,7 @@ class Passage:
     """The source passage behind a fact: the verbatim line, its number and the file it is in."""
 
     iri: str
-    line: int
+    line: int | str  # the number; the text as stored when it is none (data loaded by SPARQL Update is not checked)
     verbatim: str
     file: str | None
 
@@ -161,10 +161,14 @@ def passages(iri: str, run_select: RunSelect) -> list[Passage]:
     """The source passages ``iri`` was derived from, in file and line order."""
     query = query_files.fill("passages", resource=Term("uri", iri))
     found = [
-        Passage(r["passage"].value, int(r["line"].value), r["verbatim"].value, r["file"].value if "file" in r else None)
+        Passage(r["passage"].value, _line(r["line"].value), r["verbatim"].value, r.get("file") and r["file"].value)
         for r in rows(run_select, query)
     ]
-    return sorted(found, key=lambda p: (p.file or "", p.line, p.iri))
+    return sorted(found, key=lambda p: (p.file or "", isinstance(p.line, str), str(p.line).zfill(12), p.iri))
+
+
+def _line(text: str) -> int | str:
+    return int(text) if text.isdigit() else text
 
 
 def graph_triples(graph_iri: str, run_select: RunSelect) -> list[tuple[Term, Term, Term]]:

@@ -35,6 +35,8 @@ def clock(value: Term | None) -> dict | None:
 
     >>> clock(Term("literal", "2023-09-11T10:00:00+02:00"))["utc"]
     '08:00'
+    >>> clock(Term("literal", "0001-01-01T00:30:00+01:00"))["utc"] is None  # before the first UTC instant Python has
+    True
     """
     if value is None:
         return None
@@ -45,7 +47,11 @@ def clock(value: Term | None) -> dict | None:
     if moment.tzinfo is None:
         return {"iso": value.value, "local": moment.strftime("%H:%M"), "utc": None, "offset": None,
                 "date": moment.date().isoformat()}
-    utc = moment.astimezone(UTC)
+    try:
+        utc = moment.astimezone(UTC)
+    except OverflowError:  # a valid xsd:dateTime at the calendar's edge (0001-01-01T00:30:00+01:00) has no UTC here
+        return {"iso": value.value, "local": moment.strftime("%H:%M"), "utc": None, "offset": None,
+                "date": moment.date().isoformat()}
     offset = moment.strftime("%z")
     return {
         "iso": value.value,
@@ -121,7 +127,7 @@ def agenda_item(iri: str, run_select: RunSelect) -> dict:
     query = query_files.fill("item_annotation_lines", item=me)
     for r in rows(run_select, query):
         if r["a"].value in annotations:
-            annotations[r["a"].value]["lines"].append((int(r["line"].value), r["passage"]))
+            annotations[r["a"].value]["lines"].append((r["line"].value, r["passage"]))  # as stored, even if no number
     query = query_files.fill("item_annotation_citations", item=me)
     for r in rows(run_select, query):
         if r["a"].value in annotations:

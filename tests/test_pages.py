@@ -505,6 +505,7 @@ def test_the_base_iri_is_the_query_page_for_people_and_void_for_machines(real_se
 
 ODD_IRIS_DATA = """
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix unkg: <https://w3id.org/unkg/ontology#> .
 <https://w3id.org/unkg/thing/ü> rdfs:label "written in Unicode, Latin-1"@en .
 <https://w3id.org/unkg/thing/中> rdfs:label "written in Unicode, beyond Latin-1"@en .
 <https://w3id.org/unkg/thing/%C3%A4> rdfs:label "stored percent-encoded"@en .
@@ -515,6 +516,12 @@ ODD_IRIS_DATA = """
     rdfs:seeAlso <https://w3id.org/unkg/thing/q?x=1>, <https://w3id.org/unkg/thing/h#frag> .
 <https://w3id.org/unkg/thing/tt> rdfs:label "has a triple term"@en ;
     <http://ex/says> <<( <https://w3id.org/unkg/thing/%C3%A4> <http://ex/b> "<b>x</b>"@en )>> .
+# data no load would pass, which SPARQL Update can write: a line that is no number, a time with no UTC in Python
+<https://w3id.org/unkg/thing/from-line-twelve> rdfs:label "read from a line numbered in words"@en ;
+    <http://www.w3.org/ns/prov#wasDerivedFrom> <https://w3id.org/unkg/thing/line-twelve> .
+<https://w3id.org/unkg/thing/line-twelve> unkg:line "twelve" ; unkg:verbatim "the twelfth line" .
+<https://w3id.org/unkg/thing/first-slot> a unkg:TimeSlot ;
+    unkg:startTime "0001-01-01T00:30:00+01:00"^^<http://www.w3.org/2001/XMLSchema#dateTime> .
 """
 
 
@@ -539,6 +546,14 @@ def test_about_sends_an_iri_under_the_base_to_its_path_in_ascii(odd_iri_server, 
     assert location.isascii() and location.decode() == odd_iri_server + path
     stored = httpx.get(odd_iri_server + "/about?iri=" + quote(B + "thing/%C3%A4", safe=""), follow_redirects=True)
     assert stored.status_code == 200 and "stored percent-encoded" in stored.text
+
+
+def test_pages_show_data_no_load_would_pass_instead_of_failing(odd_iri_server):
+    """SPARQL Update writes what the shapes would refuse: the pages show it as it is, never a 500."""
+    derived = get(odd_iri_server, "/thing/from-line-twelve")
+    assert derived.status_code == 200 and "line twelve" in text_of(derived.text)
+    slot = get(odd_iri_server, "/thing/first-slot")
+    assert slot.status_code == 200 and "00:30" in slot.text
 
 
 TRIPLE_TERM = ox.Triple(ox.NamedNode(B + "thing/%C3%A4"), ox.NamedNode("http://ex/b"),
