@@ -214,7 +214,8 @@ def html(template: str, **context) -> str:
 # --- RDF --------------------------------------------------------------------------------------------------
 
 class CannotWrite(ValueError):
-    """The triples hold a term the format has no syntax for (an RDF 1.2 triple term in JSON-LD 1.1)."""
+    """The triples hold a term the format has no syntax for (an RDF 1.2 triple term in JSON-LD 1.1, a control
+    character in RDF/XML)."""
 
 
 def _rdflib(value: Term):
@@ -269,8 +270,36 @@ def ntriples(triples) -> bytes:
     return _oxigraph_serialize(list(triples), ox.RdfFormat.N_TRIPLES)
 
 
+# XML 1.0 has no character for most C0 controls, U+FFFE and U+FFFF (Oxigraph writes them raw, which no parser reads)
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# RDF/XML writes a predicate as an element: its IRI must end in an XML name (Oxigraph writes "<oxprefix:" otherwise)
+XML_NAME_END = re.compile(r"[^\W\d][\w.\-\u00B7]*$")
+
+
+def xml_trouble(triples) -> str | None:
+    """Why RDF/XML cannot write ``triples`` (a literal holding a character XML lacks, a predicate whose IRI ends
+    in no XML name), or None.
+
+    >>> xml_trouble([(Term("uri", "http://s"), Term("uri", "http://ex.org/1"), Term("literal", "v"))])
+    'RDF/XML cannot write the predicate <http://ex.org/1> (its IRI does not end in an XML name)'
+    """
+    for triple in triples:
+        for position, term in enumerate(triple):
+            if term.kind == "triple":
+                if found := xml_trouble([term.triple]):
+                    return found
+            elif term.kind == "literal" and (bad := NOT_IN_XML.search(term.value)):
+                return f"XML 1.0 has no character U+{ord(bad[0]):04X}, which a literal here holds"
+            elif position == 1 and not XML_NAME_END.search(term.value):
+                return f"RDF/XML cannot write the predicate <{term.value}> (its IRI does not end in an XML name)"
+    return None
+
+
 def rdfxml(triples) -> bytes:
-    return _oxigraph_serialize(list(triples), ox.RdfFormat.RDF_XML)
+    triples = list(triples)
+    if trouble := xml_trouble(triples):
+        raise CannotWrite(trouble)
+    return _oxigraph_serialize(triples, ox.RdfFormat.RDF_XML)
 
 
 def jsonld(triples) -> bytes:
@@ -293,8 +322,12 @@ RDF_RENDERERS = {"turtle": turtle, "jsonld": jsonld, "ntriples": ntriples, "rdfx
 
 def can_write(name: str, triples) -> bool:
     """Whether the format called ``name`` has a syntax for every term of ``triples`` (JSON-LD 1.1 has none for
-    RDF 1.2 triple terms; the others do)."""
-    return name != "jsonld" or not any(term.kind == "triple" for triple in triples for term in triple)
+    RDF 1.2 triple terms; RDF/XML none for some characters and predicates, :func:`xml_trouble`)."""
+    if name == "jsonld":
+        return not any(term.kind == "triple" for triple in triples for term in triple)
+    if name == "rdfxml":
+        return xml_trouble(triples) is None
+    return True
 
 
 def rdf(name: str, triples) -> bytes:

@@ -39,7 +39,9 @@ NO_TRIPLE_TERMS = "does not support RDF 1.2"  # what Oxigraph's JSON-LD serializ
 TRIPLE_TERM_FORMATS = ("Turtle (text/turtle, format=turtle), N-Triples (application/n-triples, format=ntriples), "
                        "N-Quads (application/n-quads, format=nquads), TriG (application/trig, format=trig) or "
                        "RDF/XML (application/rdf+xml, format=rdfxml)")
-NOT_IN_XML = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # the C0 controls XML 1.0 has no character for
+NOT_IN_XML = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")  # C0 controls, U+FFFE, U+FFFF
+# what Oxigraph's RDF/XML writer makes of a predicate whose IRI ends in no XML name (http://ex.org/1): no XML
+NO_XML_NAME = b"<oxprefix:"
 XML_FORMATS = ("application/sparql-results+xml", "application/rdf+xml")
 NOT_XML_FORMATS = ("JSON or CSV/TSV (SELECT, ASK), or Turtle, N-Triples or JSON-LD (CONSTRUCT, DESCRIBE), which "
                    "escape them")
@@ -71,6 +73,7 @@ class ChunkWriter:
         self.head = head
         self.limit = limit
         self.xml = False  # set with the head, once the result's format is known
+        self.tail = b""  # the end of the last write, for a check of XML across writes
         self.buffer = bytearray()
         self.total = 0
         self.started = False
@@ -79,13 +82,23 @@ class ChunkWriter:
         self.total += len(data)
         if self.total > self.limit:
             raise ResultTooLarge(f"the result is larger than this endpoint's limit of {self.limit} bytes")
-        if self.xml and (found := NOT_IN_XML.search(data)):
-            raise JobError(406, f"this result holds a control character (U+{found[0][0]:04X}) that XML 1.0 cannot "
-                                f"carry; ask for {NOT_XML_FORMATS}")
+        if self.xml:
+            self._check_xml(self.tail + data)  # with the end of what came before: a write may end mid-character
+            self.tail = bytes(data[-len(NO_XML_NAME):])
         self.buffer += data
         if len(self.buffer) >= CHUNK_BYTES:
             self._send()
         return len(data)
+
+    @staticmethod
+    def _check_xml(data: bytes) -> None:
+        if found := NOT_IN_XML.search(data):
+            raise JobError(406, f"this result holds a character (U+{ord(found[0].decode()):04X}) that XML 1.0 "
+                                f"cannot carry; ask for {NOT_XML_FORMATS}")
+        if NO_XML_NAME in data:
+            raise JobError(406, "this result holds a predicate whose IRI ends in no XML name (such as "
+                                "http://example.org/1), which RDF/XML cannot write; ask for Turtle, N-Triples or "
+                                "JSON-LD")
 
     def flush(self) -> None:
         """Oxigraph flushes at the end of a document; chunks go out when full or at :meth:`finish`."""

@@ -520,6 +520,8 @@ ODD_IRIS_DATA = """
 <https://w3id.org/unkg/thing/from-line-twelve> rdfs:label "read from a line numbered in words"@en ;
     <http://www.w3.org/ns/prov#wasDerivedFrom> <https://w3id.org/unkg/thing/line-twelve> .
 <https://w3id.org/unkg/thing/line-twelve> unkg:line "twelve" ; unkg:verbatim "the twelfth line" .
+<https://w3id.org/unkg/thing/control> rdfs:label "a\\u0001b" .
+<https://w3id.org/unkg/thing/numbered-predicate> <http://ex/1> "v" .
 <https://w3id.org/unkg/thing/first-slot> a unkg:TimeSlot ;
     unkg:startTime "0001-01-01T00:30:00+01:00"^^<http://www.w3.org/2001/XMLSchema#dateTime> .
 """
@@ -554,6 +556,17 @@ def test_pages_show_data_no_load_would_pass_instead_of_failing(odd_iri_server):
     assert derived.status_code == 200 and "line twelve" in text_of(derived.text)
     slot = get(odd_iri_server, "/thing/first-slot")
     assert slot.status_code == 200 and "00:30" in slot.text
+
+
+@pytest.mark.parametrize("name", ["control", "numbered-predicate"])
+def test_rdf_xml_is_not_offered_for_what_it_cannot_write(odd_iri_server, name):
+    """XML 1.0 has no U+0001; RDF/XML writes a predicate as an element, named by the end of its IRI."""
+    page = f"{odd_iri_server}/thing/{name}"
+    refused = httpx.get(page + ".rdf", timeout=30)
+    assert refused.status_code == 406 and "available as" in refused.text
+    assert "application/rdf+xml" not in httpx.get(page + ".ttl", timeout=30).headers["link"]
+    negotiated = httpx.get(page, headers={"accept": "application/rdf+xml, text/turtle;q=0.5"}, timeout=30)
+    assert negotiated.status_code == 200 and negotiated.headers["content-type"].startswith("text/turtle")
 
 
 TRIPLE_TERM = ox.Triple(ox.NamedNode(B + "thing/%C3%A4"), ox.NamedNode("http://ex/b"),
