@@ -30,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import signal
 import socket
 import subprocess
 from collections import deque
@@ -41,7 +42,7 @@ import pyoxigraph as ox
 
 from api import worker as worker_side
 from api.errors import BadGateway, BadRequest, HttpError, NotAcceptable, QueryTimeout, ServiceUnavailable
-from api.settings import Settings
+from api.settings import MIB, Settings
 from api.sparql_text import MAX_NESTING, MAX_TOKENS, nesting, nesting_bound, size
 from api.worker_handle import WorkerHandle, start_process
 from loader.store import open_store
@@ -53,6 +54,10 @@ UNKNOWN_OUTCOME = ("it may or may not have been applied (an update is applied wh
                    "store before sending it again")
 STATUS_ERRORS: dict[int, type[HttpError]] = {400: BadRequest, 406: NotAcceptable, 502: BadGateway,
                                              503: ServiceUnavailable}
+
+
+class OutOfMemory(BadRequest):
+    """The job needed more memory than the limit its process was given (``--max-memory``)."""
 
 
 class StreamAborted(Exception):
@@ -313,6 +318,10 @@ class Engine:
                 self._writer = await self._spawn(write=True)
                 await self._updated()
                 # Killed while Oxigraph commits, the update may be durable all the same: say so, never "nothing"
+                if isinstance(error, OutOfMemory):
+                    mib = self.settings.max_memory_mib
+                    raise OutOfMemory(f"{worker_side.OUT_OF_MEMORY.format(what='update', mib=mib)}; "
+                                      f"{UNKNOWN_OUTCOME}") from None
                 if isinstance(error, QueryTimeout):
                     raise QueryTimeout(f"the update ran longer than its time limit of {limit:g} s and was stopped; "
                                        f"{UNKNOWN_OUTCOME}") from None
@@ -366,7 +375,20 @@ class Engine:
         except TimeoutError:
             raise QueryTimeout(f"the query ran longer than its time limit of {limit:g} s and was stopped") from None
         except (asyncio.IncompleteReadError, ConnectionError, OSError):
+            if self.settings.max_memory_mib and await self._exit_code(worker) == -signal.SIGABRT:
+                # Oxigraph aborts when an allocation fails: past the limit api.worker.limit_memory set
+                mib = self.settings.max_memory_mib
+                raise OutOfMemory(worker_side.OUT_OF_MEMORY.format(what="query", mib=mib)) from None
             raise ServiceUnavailable("the query worker stopped unexpectedly; try again") from None
+
+    @staticmethod
+    async def _exit_code(worker: WorkerHandle, wait: float = 1.0) -> int | None:
+        """The exit code of a worker whose socket closed (it may take a moment to exit), None if it is still alive."""
+        for _ in range(int(wait / 0.01)):
+            if (code := worker.process.poll()) is not None:
+                return code
+            await asyncio.sleep(0.01)
+        return None
 
     def _release(self, worker: WorkerHandle) -> None:
         """Hand the worker to the query that has waited longest, or put it on the idle stack."""
@@ -413,7 +435,8 @@ class Engine:
         """Start a query worker (or the writer) and wait until its store is open."""
         process, parent_socket = await self._in_process_thread(
             lambda: start_process(str(self.settings.store), self._register, write=write,
-                                  network=bool(self.settings.allowed_iris)))
+                                  network=bool(self.settings.allowed_iris),
+                                  max_memory=self.settings.max_memory_mib * MIB))
         reader, writer = await asyncio.open_connection(sock=parent_socket)
         self._sockets.pop(process, None)  # the stream owns it now
         worker = WorkerHandle(process, reader, writer)

@@ -49,6 +49,7 @@ class Settings:
     base_iri: str = field(default_factory=data_base)  # resolves relative IRIs in queries and updates
     max_body_bytes: int = 1 * MIB  # a larger request body gets 413
     max_result_bytes: int = 256 * MIB  # a larger result is cut off with an error
+    max_memory_mib: int = 2048  # memory one query (or update) may take in its process; 0: no limit
     workers: int = 2  # query worker processes
     union_default_graph: bool = True  # the default graph is the union of the named graphs
 
@@ -64,6 +65,8 @@ class Settings:
             raise SettingsError(f"at least one worker is needed, not {self.workers}")
         if self.max_body_bytes < 1 or self.max_result_bytes < 1:
             raise SettingsError("the body and result limits must be positive")
+        if self.max_memory_mib < 0:
+            raise SettingsError(f"the memory limit is a number of MiB, or 0 for none, not {self.max_memory_mib}")
         if not 0 <= self.port <= 65535:
             raise SettingsError(f"not a TCP port: {self.port}")
         return self

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import resource
 import threading
 import time
 import traceback
@@ -116,16 +117,20 @@ class ChunkWriter:
         self._send(last=True)
 
 
-def main(connection: Connection, store_path: str, network_note: str = "") -> None:
+def main(connection: Connection, store_path: str, network_note: str = "", max_memory: int = 0) -> None:
     """Serve jobs from ``connection`` until the parent goes away. ``network_note``: why this worker, meant to run
-    without a network (:mod:`api.sandbox`), could not; sent with ``R``."""
+    without a network (:mod:`api.sandbox`), could not; sent with ``R``. ``max_memory``: see :func:`limit_memory`."""
     _watch_parent()
     store = open_read_only(store_path)
     generation = 0
+    limit_memory(max_memory)
     connection.send_bytes(READY + network_note.encode())
     for job in _jobs(connection):
-        if job["generation"] != generation:
+        if job["generation"] != generation:  # the store changed: a new handle, under a limit measured anew
+            store = None
+            limit_memory(None)
             store, generation = open_read_only(store_path), job["generation"]
+            limit_memory(max_memory)
         writer = ChunkWriter(connection, {}, job["max_bytes"])
         try:
             run(store, job, writer)
@@ -137,6 +142,8 @@ def main(connection: Connection, store_path: str, network_note: str = "") -> Non
             _send_error(connection, 400, f"syntax error: {syntax_message(job['query'], error)}")
         except RecursionError:  # before RuntimeError, its base: nesting that passed the engine's check, not a bug
             _send_error(connection, 400, "the query nests too deeply to be evaluated")
+        except MemoryError:  # Python's share ran out (Oxigraph's own running out ends the process: SIGABRT)
+            _send_error(connection, 400, OUT_OF_MEMORY.format(what="query", mib=max_memory >> 20))
         except (OSError, RuntimeError) as error:
             if STORE_CHANGED.search(str(error)):  # a file the writer compacted away: reopen before the next job
                 generation = -1
@@ -150,7 +157,7 @@ def main(connection: Connection, store_path: str, network_note: str = "") -> Non
             _send_error(connection, 500, f"internal error: {type(error).__name__}: {error}")
 
 
-def serve_updates(connection: Connection, store_path: str, network_note: str = "") -> None:
+def serve_updates(connection: Connection, store_path: str, network_note: str = "", max_memory: int = 0) -> None:
     """The writer: open the store for writing (its lock keeps ``unkg load`` out while the server runs), then run
     update jobs ``{"update", "base_iri", "graph", "if_exists", "check"}`` one at a time until the parent goes away.
 
@@ -168,6 +175,7 @@ def serve_updates(connection: Connection, store_path: str, network_note: str = "
     except StoreError as error:
         _send_error(connection, 503, str(error))
         return
+    limit_memory(max_memory)
     connection.send_bytes(READY + network_note.encode())
     for job in _jobs(connection):
         try:
@@ -182,6 +190,8 @@ def serve_updates(connection: Connection, store_path: str, network_note: str = "
             _send_error(connection, 400, f"syntax error: {syntax_message(job['update'], error)}")
         except RecursionError:
             _send_error(connection, 400, "the update nests too deeply to be evaluated")
+        except MemoryError:
+            _send_error(connection, 400, OUT_OF_MEMORY.format(what="update", mib=max_memory >> 20))
         except Exception as error:  # an allowed LOAD or SERVICE that failed, or an Oxigraph failure: nothing applied
             if isinstance(error, RuntimeError) and (GRAPH_STATE.search(str(error)) or UNSUPPORTED.search(str(error))):
                 _send_error(connection, 400, f"the update cannot be applied: {error}; nothing was changed")
@@ -211,6 +221,36 @@ def _checked(job: dict) -> str:
                 raise JobError(400, f"{keyword} {iri} is not allowed: this endpoint makes no requests to other "
                                     "servers (an operator can allow an IRI)")
     return text
+
+
+OUT_OF_MEMORY = ("the {what} needed more memory than the {mib} MiB one {what} may take on this endpoint, and was "
+                 "stopped")
+
+
+def limit_memory(allowance: int | None) -> None:
+    """Let this process map at most ``allowance`` bytes of data more than it holds now, once its store is open
+    (0: no limit; None: lift the limit set before, to open the store again). A job that needs more fails to
+    allocate: Python raises MemoryError, Oxigraph ends the process (SIGABRT, which the parent reports as this
+    limit). ``RLIMIT_DATA`` counts the 1 GiB stack the jobs run on (:mod:`api.stack`) and each thread's malloc
+    arena, reserved but mostly unused: hence "more than now", measured, rather than a total."""
+    _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    if allowance is None:
+        resource.setrlimit(resource.RLIMIT_DATA, (hard, hard))
+        return
+    if allowance <= 0:
+        return
+    held = _data_bytes()
+    wanted = held + allowance
+    resource.setrlimit(resource.RLIMIT_DATA, (wanted if hard == resource.RLIM_INFINITY else min(wanted, hard), hard))
+
+
+def _data_bytes() -> int:
+    """The process's data segment and private mappings (``VmData``), which ``RLIMIT_DATA`` limits."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmData:"):
+                return int(line.split()[1]) * 1024
+    raise OSError("/proc/self/status has no VmData line")
 
 
 def _jobs(connection: Connection) -> Iterator[dict]:
@@ -348,4 +388,5 @@ if __name__ == "__main__":
     options = sys.argv[3:]
     network_note = without_network() if "--no-network" in options else ""  # before any thread starts
     serve = serve_updates if "--write" in options else main
-    on_deep_stack(serve, Connection(int(sys.argv[1])), sys.argv[2], network_note)
+    max_memory = next((int(o.partition("=")[2]) for o in options if o.startswith("--max-memory=")), 0)
+    on_deep_stack(serve, Connection(int(sys.argv[1])), sys.argv[2], network_note, max_memory)

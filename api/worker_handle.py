@@ -44,17 +44,18 @@ def frame(payload: bytes) -> bytes:
     return struct.pack("!i", len(payload)) + payload
 
 
-def start_process(store_path: str, register, *, write: bool = False,
-                  network: bool = True) -> tuple[subprocess.Popen, socket.socket]:
+def start_process(store_path: str, register, *, write: bool = False, network: bool = True,
+                  max_memory: int = 0) -> tuple[subprocess.Popen, socket.socket]:
     """A plain ``python -m api.worker`` child with one end of a socket pair (runs in a thread): unlike
     ``multiprocessing``'s spawn, it never re-imports the parent's main module (the CLI, pytest, uvicorn).
     ``write``: the writer, which opens the store for writing and runs updates. ``network``: False puts the process
-    where it can reach no one (:mod:`api.sandbox`)."""
+    where it can reach no one (:mod:`api.sandbox`). ``max_memory``: bytes a job may take beyond what the process
+    holds once ready (0: no limit; :func:`api.worker.limit_memory`)."""
     parent_socket, child_socket = socket.socketpair()
     with child_socket:
         process = subprocess.Popen(
             [sys.executable, "-m", "api.worker", str(child_socket.fileno()), store_path, *(["--write"] * write),
-             *(["--no-network"] * (not network))],
+             *(["--no-network"] * (not network)), f"--max-memory={max_memory}"],
             pass_fds=[child_socket.fileno()],
             stdin=subprocess.DEVNULL,
         )

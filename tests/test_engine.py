@@ -594,7 +594,7 @@ def test_workers_that_could_not_leave_the_network_are_logged_once_and_serve(stor
 
     from api import engine as engine_module
 
-    def start_noting_worker(store_path, register, *, write=False, network=True):
+    def start_noting_worker(store_path, register, *, write=False, network=True, max_memory=0):
         assert not write and not network  # nothing is allowed: the workers were to have no network
         parent, child = socket.socketpair()
         with child:
@@ -665,3 +665,30 @@ def test_worker_pids_can_be_read_from_another_thread_while_workers_change(tmp_pa
         stop.set()
         changer.join()
         sys.setswitchinterval(interval)
+
+
+def test_a_query_or_update_past_the_memory_limit_is_stopped_with_400_and_its_process_replaced(store):
+    """An 80-byte query can ask for gigabytes (a sort of a cross product): past --max-memory its process fails to
+    allocate and ends, the client is told why, and a new process takes its place."""
+    from api.engine import OutOfMemory
+
+    values = " ".join(str(n) for n in range(400))
+    product = f"VALUES ?a {{ {values} }} VALUES ?b {{ {values} }} VALUES ?c {{ {values} }}"
+    hungry = f"SELECT * WHERE {{ {product} }} ORDER BY DESC(?a) ?b LIMIT 1"
+    hungry_update = f"INSERT {{ <http://example.org/a> <http://example.org/b> ?a }} WHERE {{ {{ {hungry} }} }}"
+
+    async def scenario(engine: Engine):
+        workers, writer = set(engine.worker_pids), engine._writer.process.pid
+        with pytest.raises(OutOfMemory, match="the query needed more memory than the 64 MiB one query may take"):
+            await engine.select(hungry)
+        with pytest.raises(OutOfMemory, match="the update needed more memory than the 64 MiB .* may or may not"):
+            await engine.update(hungry_update)
+        for _ in range(200):
+            if engine.worker_pids and not workers & set(engine.worker_pids):
+                break
+            await asyncio.sleep(0.05)
+        replaced = not workers & set(engine.worker_pids) and engine._writer.process.pid != writer
+        return replaced, await engine.ask("ASK { ?s ?p ?o }"), engine.stats.triples
+
+    replaced, answer, triples = run(store, scenario, allow_update=True, max_memory_mib=64, timeout=20)
+    assert replaced and answer is True and triples == 3

@@ -337,6 +337,8 @@ def serve(
     workers: Annotated[int, typer.Option(help="Query worker processes.")] = 2,
     max_body: Annotated[int, typer.Option(help="Largest request body, in bytes (larger: 413).")] = 1024 * 1024,
     max_result: Annotated[int, typer.Option(help="Largest result, in bytes.")] = 256 * 1024 * 1024,
+    max_memory: Annotated[int, typer.Option(help="Memory one query or update may take, in MiB (more: 400; "
+                                            "0: no limit).")] = 2048,
 ) -> None:
     """Serve the store: SPARQL 1.1 endpoint at /sparql, a page for every resource, the query UI at /.
 
@@ -357,6 +359,7 @@ def serve(
             workers=workers,
             max_body_bytes=max_body,
             max_result_bytes=max_result,
+            max_memory_mib=max_memory,
         )
         run_server(settings)
     except UnkgError as error:
