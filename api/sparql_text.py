@@ -235,6 +235,8 @@ def undeclared_prefixes(text: str, known: Iterable[str] = ()) -> list[str]:
 
     >>> undeclared_prefixes('PREFIX foo: <http://x/> SELECT * { ?s foo:bar ?o . ?s ex:a "ab:c" ; ^^:x _:b }')
     ['ex:', ':']
+    >>> undeclared_prefixes('SELECT * { ?s ?p <http://a b> }')  # an IRI with a space, no prefixed name
+    []
     """
     try:
         found = tokens(text)
@@ -246,6 +248,8 @@ def undeclared_prefixes(text: str, known: Iterable[str] = ()) -> list[str]:
         if token.kind != "word" or ":" not in token.text or token.text.startswith("_:"):
             continue
         prefix = token.text[: token.text.index(":") + 1]
+        if previous is not None and previous.text == "<" and previous.start + 1 == token.start:
+            continue  # "<http://a b>": an IRI broken by what it may not hold, not a prefixed name
         if previous is not None and previous.kind == "word" and previous.upper == "PREFIX":
             declared.add(prefix)
         elif prefix not in declared and prefix not in missing:
@@ -264,6 +268,11 @@ def syntax_message(text: str, error: SyntaxError, known: Iterable[str] = ()) -> 
     'error at 1:28: the prefix foo: is not declared (PREFIX foo: <…>)'
     """
     message = " ".join(str(error).split())
+    try:
+        if not tokens(text):
+            return "the text is empty (or holds only comments): there is no query or update in it"
+    except Unsure:
+        pass
     missing = undeclared_prefixes(text, known)
     if not missing:
         return message

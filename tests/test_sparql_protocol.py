@@ -235,6 +235,18 @@ def test_an_undeclared_prefix_is_named_instead_of_a_list_of_character_classes(se
     assert later.text.rstrip().endswith("; the prefix zz: is not declared (PREFIX zz: <…>)")
 
 
+@pytest.mark.parametrize("query", ["", "  # only a comment\n"])
+def test_an_empty_query_is_called_empty(server, query):
+    """Oxigraph said "error at 1:1: expected [_]"."""
+    response = get(server, query)
+    assert response.status_code == 400 and "the text is empty" in response.text
+
+
+def test_an_iri_broken_by_a_space_is_not_called_an_undeclared_prefix(server):
+    response = get(server, "SELECT * WHERE { ?s ?p <http://a b> }")
+    assert response.status_code == 400 and "error at 1:" in response.text and "prefix" not in response.text
+
+
 def test_a_syntax_error_is_told_before_a_graph_the_query_names(server):
     # ex:g is in no store: the error the client needs first is the syntax error, with its position (Oxigraph's)
     response = get(server, "PREFIX ex: <http://example.org/>\nSELECT * FROM ex:g WHERE { ?s ?p }")
