@@ -80,6 +80,29 @@ def test_bad_bodies(store_url):
     assert httpx.get(store_url, params={"graph": NEW}).status_code == 404
 
 
+def test_a_body_is_read_off_the_event_loop(store_url, monkeypatch):
+    """Reading and rewriting a large body takes a while: on the event loop, it held every other request."""
+    import asyncio
+
+    from api import graph_store
+
+    read_on_loop = []
+    convert = graph_store.quads_to_ntriples
+
+    def recording(triples):
+        try:
+            asyncio.get_running_loop()
+            read_on_loop.append(True)
+        except RuntimeError:  # no loop running in this thread
+            read_on_loop.append(False)
+        return convert(triples)
+
+    monkeypatch.setattr(graph_store, "quads_to_ntriples", recording)
+    created = httpx.put(store_url, params={"graph": NEW}, content=A, headers={"Content-Type": "application/n-triples"})
+    assert created.status_code in (201, 204) and read_on_loop == [False]
+    assert httpx.delete(store_url, params={"graph": NEW}).status_code == 204
+
+
 def test_the_default_graph(store_url):
     turtle = {"Content-Type": "text/turtle"}
     assert httpx.put(store_url, params={"default": ""}, content=A, headers=turtle).status_code == 204
