@@ -225,6 +225,8 @@ def _rdflib(value: Term):
         return URIRef(value.value)
     if value.kind == "bnode":
         return BNode(value.value)
+    if value.direction:
+        raise CannotWrite("rdflib's JSON-LD cannot write a literal's base direction (RDF 1.2)")
     if value.lang:
         return Literal(value.value, lang=value.lang)
     return Literal(value.value, datatype=URIRef(value.datatype) if value.datatype else None)
@@ -246,7 +248,8 @@ def _oxigraph(value: Term):
     if value.kind == "bnode":
         return ox.BlankNode(value.value)
     if value.lang:
-        return ox.Literal(value.value, language=value.lang)
+        direction = {"ltr": ox.BaseDirection.LTR, "rtl": ox.BaseDirection.RTL}.get(value.direction or "")
+        return ox.Literal(value.value, language=value.lang, direction=direction)
     return ox.Literal(value.value, datatype=ox.NamedNode(value.datatype) if value.datatype else None)
 
 
@@ -322,9 +325,10 @@ RDF_RENDERERS = {"turtle": turtle, "jsonld": jsonld, "ntriples": ntriples, "rdfx
 
 def can_write(name: str, triples) -> bool:
     """Whether the format called ``name`` has a syntax for every term of ``triples`` (JSON-LD 1.1 has none for
-    RDF 1.2 triple terms; RDF/XML none for some characters and predicates, :func:`xml_trouble`)."""
+    RDF 1.2 triple terms, and rdflib, which writes it, none for base directions; RDF/XML none for some characters
+    and predicates, :func:`xml_trouble`)."""
     if name == "jsonld":
-        return not any(term.kind == "triple" for triple in triples for term in triple)
+        return not any(term.kind == "triple" or term.direction for triple in triples for term in triple)
     if name == "rdfxml":
         return xml_trouble(triples) is None
     return True

@@ -5,7 +5,7 @@ term. Terms may be pyoxigraph or rdflib terms, or SPARQL-JSON bindings (``{"type
 :func:`term` reads all three, so the same code runs through the server's engine and over a plain store.
 
 >>> term({"type": "literal", "value": "会议", "xml:lang": "zh"})
-Term(kind='literal', value='会议', lang='zh', datatype=None)
+Term(kind='literal', value='会议', lang='zh', datatype=None, direction=None)
 >>> curie("https://w3id.org/unkg/ontology#Meeting")
 'unkg:Meeting'
 >>> expand("eli-dl:consists_of")
@@ -41,15 +41,17 @@ XSD_STRING = PREFIXES["xsd"] + "string"  # RDF 1.1: a simple literal is an xsd:s
 
 @dataclass(frozen=True)
 class Term:
-    """An RDF term: ``kind`` is ``uri``, ``literal``, ``bnode`` or ``triple``; a literal has a ``lang`` or a
-    ``datatype``; an RDF 1.2 triple term has its ``triple`` (subject, predicate, object) and, as its ``value``,
-    its N-Triples form ``<<( s p o )>>`` (so it sorts and prints like any other term)."""
+    """An RDF term: ``kind`` is ``uri``, ``literal``, ``bnode`` or ``triple``; a literal has a ``lang`` (and, in RDF
+    1.2, maybe a base ``direction``, ``ltr`` or ``rtl``) or a ``datatype``; an RDF 1.2 triple term has its ``triple``
+    (subject, predicate, object) and, as its ``value``, its N-Triples form ``<<( s p o )>>`` (so it sorts and prints
+    like any other term)."""
 
     kind: str
     value: str
     lang: str | None = None
     datatype: str | None = None
     triple: tuple[Term, Term, Term] | None = field(default=None, repr=False)
+    direction: str | None = None
 
     def __post_init__(self) -> None:
         if self.datatype == XSD_STRING:
@@ -100,7 +102,7 @@ class Term:
         datatype's IRI."""
         text = self.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
         if self.lang:
-            return f'"{text}"@{self.lang}'
+            return f'"{text}"@{self.lang}' + (f"--{self.direction}" if self.direction else "")
         if self.datatype:
             return f'"{text}"^^{datatype_ref(self.datatype)}'
         return f'"{text}"'
@@ -132,7 +134,8 @@ def term(value) -> Term | None:
             parts = value["value"]
             return triple_term(term(parts["subject"]), term(parts["predicate"]), term(parts["object"]))
         kind = {"uri": "uri", "literal": "literal", "typed-literal": "literal", "bnode": "bnode"}[value["type"]]
-        return Term(kind, value["value"], value.get("xml:lang") or None, value.get("datatype") or None)
+        return Term(kind, value["value"], value.get("xml:lang") or None, value.get("datatype") or None,
+                    direction=value.get("its:dir") or None)
     module = type(value).__module__.split(".")[0]
     name = type(value).__name__
     if module == "pyoxigraph":
@@ -142,7 +145,8 @@ def term(value) -> Term | None:
             return Term("bnode", value.value)
         if name == "Literal":
             lang = value.language or None
-            return Term("literal", value.value, lang, None if lang else value.datatype.value)
+            direction = value.direction.value if lang and value.direction is not None else None
+            return Term("literal", value.value, lang, None if lang else value.datatype.value, direction=direction)
         if name == "Triple":
             return triple_term(term(value.subject), term(value.predicate), term(value.object))
     if module == "rdflib":

@@ -522,6 +522,8 @@ ODD_IRIS_DATA = """
 <https://w3id.org/unkg/thing/line-twelve> unkg:line "twelve" ; unkg:verbatim "the twelfth line" .
 <https://w3id.org/unkg/thing/control> rdfs:label "a\\u0001b" .
 <https://w3id.org/unkg/thing/numbered-predicate> <http://ex/1> "v" .
+<https://w3id.org/unkg/thing/hello> rdfs:label "مرحبا"@ar--rtl ;
+    <http://ex/says> <<( <https://w3id.org/unkg/thing/hello> <http://ex/b> "مرحبا"@ar--rtl )>> .
 <https://w3id.org/unkg/thing/first-slot> a unkg:TimeSlot ;
     unkg:startTime "0001-01-01T00:30:00+01:00"^^<http://www.w3.org/2001/XMLSchema#dateTime> .
 """
@@ -567,6 +569,17 @@ def test_rdf_xml_is_not_offered_for_what_it_cannot_write(odd_iri_server, name):
     assert "application/rdf+xml" not in httpx.get(page + ".ttl", timeout=30).headers["link"]
     negotiated = httpx.get(page, headers={"accept": "application/rdf+xml, text/turtle;q=0.5"}, timeout=30)
     assert negotiated.status_code == 200 and negotiated.headers["content-type"].startswith("text/turtle")
+
+
+def test_a_literal_keeps_its_base_direction_in_every_format(odd_iri_server):
+    """RDF 1.2's "مرحبا"@ar--rtl: the pages wrote "مرحبا"@ar, inside triple terms too."""
+    page = f"{odd_iri_server}/thing/hello"
+    turtle = httpx.get(page + ".ttl", timeout=30)
+    assert turtle.status_code == 200 and turtle.text.count('"مرحبا"@ar--rtl') == 2, turtle.text
+    assert httpx.get(page + ".nt", timeout=30).text.count('"مرحبا"@ar--rtl') == 2
+    assert "application/ld+json" not in turtle.headers["link"]  # rdflib's JSON-LD has no base direction
+    assert httpx.get(page + ".jsonld", timeout=30).status_code == 406
+    assert '<span class="literal" dir="rtl" lang="ar">مرحبا</span>' in get(odd_iri_server, "/thing/hello").text
 
 
 TRIPLE_TERM = ox.Triple(ox.NamedNode(B + "thing/%C3%A4"), ox.NamedNode("http://ex/b"),
