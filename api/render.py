@@ -229,7 +229,8 @@ def _rdflib(value: Term):
         raise CannotWrite("rdflib's JSON-LD cannot write a literal's base direction (RDF 1.2)")
     if value.lang:
         return Literal(value.value, lang=value.lang)
-    return Literal(value.value, datatype=URIRef(value.datatype) if value.datatype else None)
+    # as stored: rdflib would rewrite a typed value in its canonical form ("TRUE"^^xsd:boolean as true)
+    return Literal(value.value, datatype=URIRef(value.datatype) if value.datatype else None, normalize=False)
 
 
 def to_graph(triples: Iterable[tuple[Term, Term, Term]]) -> Graph:

@@ -5,6 +5,7 @@ language, and nothing from the data is ever sent as markup."""
 from __future__ import annotations
 
 import html
+import json
 import re
 from urllib.parse import quote
 
@@ -524,6 +525,7 @@ ODD_IRIS_DATA = """
 <https://w3id.org/unkg/thing/numbered-predicate> <http://ex/1> "v" .
 <https://w3id.org/unkg/thing/hello> rdfs:label "مرحبا"@ar--rtl ;
     <http://ex/says> <<( <https://w3id.org/unkg/thing/hello> <http://ex/b> "مرحبا"@ar--rtl )>> .
+<https://w3id.org/unkg/thing/padded> <http://ex/n> " 5 "^^<http://www.w3.org/2001/XMLSchema#int> .
 <https://w3id.org/unkg/thing/first-slot> a unkg:TimeSlot ;
     unkg:startTime "0001-01-01T00:30:00+01:00"^^<http://www.w3.org/2001/XMLSchema#dateTime> .
 """
@@ -580,6 +582,12 @@ def test_a_literal_keeps_its_base_direction_in_every_format(odd_iri_server):
     assert "application/ld+json" not in turtle.headers["link"]  # rdflib's JSON-LD has no base direction
     assert httpx.get(page + ".jsonld", timeout=30).status_code == 406
     assert '<span class="literal" dir="rtl" lang="ar">مرحبا</span>' in get(odd_iri_server, "/thing/hello").text
+
+
+def test_json_ld_keeps_a_typed_value_as_stored(odd_iri_server):
+    """rdflib rewrote " 5 "^^xsd:int as "5" (its canonical form): JSON-LD read back gave another literal."""
+    data = httpx.get(f"{odd_iri_server}/thing/padded.jsonld", timeout=30).json()
+    assert json.dumps(data).count('" 5 "') == 1, data
 
 
 TRIPLE_TERM = ox.Triple(ox.NamedNode(B + "thing/%C3%A4"), ox.NamedNode("http://ex/b"),
