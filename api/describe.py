@@ -161,14 +161,12 @@ def passages(iri: str, run_select: RunSelect) -> list[Passage]:
     """The source passages ``iri`` was derived from, in file and line order."""
     query = query_files.fill("passages", resource=Term("uri", iri))
     found = [
-        Passage(r["passage"].value, _line(r["line"].value), r["verbatim"].value, r.get("file") and r["file"].value)
+        Passage(r["passage"].value, views.line_number(r["line"].value), r["verbatim"].value,
+                r.get("file") and r["file"].value)
         for r in rows(run_select, query)
     ]
     return sorted(found, key=lambda p: (p.file or "", isinstance(p.line, str), str(p.line).zfill(12), p.iri))
 
-
-def _line(text: str) -> int | str:
-    return int(text) if text.isdigit() else text
 
 
 def graph_triples(graph_iri: str, run_select: RunSelect) -> list[tuple[Term, Term, Term]]:

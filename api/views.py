@@ -113,6 +113,15 @@ def meeting(iri: str, run_select: RunSelect) -> dict:
     return {"agenda": agenda_items(iri, run_select), "programme": time_slots(iri, run_select)}
 
 
+def line_number(text: str) -> int | str:
+    """A passage's line as a number, or as stored when it is none (SPARQL Update writes what no load would).
+
+    >>> line_number("12"), line_number("twelve"), line_number("²"), line_number("١٢")
+    (12, 'twelve', '²', '١٢')
+    """
+    return int(text) if text.isascii() and text.isdigit() else text
+
+
 # --- agenda items -----------------------------------------------------------------------------------------
 
 def agenda_item(iri: str, run_select: RunSelect) -> dict:
@@ -127,7 +136,7 @@ def agenda_item(iri: str, run_select: RunSelect) -> dict:
     query = query_files.fill("item_annotation_lines", item=me)
     for r in rows(run_select, query):
         if r["a"].value in annotations:
-            annotations[r["a"].value]["lines"].append((r["line"].value, r["passage"]))  # as stored, even if no number
+            annotations[r["a"].value]["lines"].append((line_number(r["line"].value), r["passage"]))
     query = query_files.fill("item_annotation_citations", item=me)
     for r in rows(run_select, query):
         if r["a"].value in annotations:
