@@ -376,7 +376,7 @@ class Engine:
             raise QueryTimeout(f"the query ran longer than its time limit of {limit:g} s and was stopped") from None
         except (asyncio.IncompleteReadError, ConnectionError, OSError):
             if self.settings.max_memory_mib and await self._exit_code(worker) == -signal.SIGABRT:
-                # Oxigraph aborts when an allocation fails: past the limit api.worker.limit_memory set
+                # Oxigraph aborts when an allocation fails: past the ceiling api.worker.memory_ceiling set
                 mib = self.settings.max_memory_mib
                 raise OutOfMemory(worker_side.OUT_OF_MEMORY.format(what="query", mib=mib)) from None
             raise ServiceUnavailable("the query worker stopped unexpectedly; try again") from None

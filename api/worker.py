@@ -22,6 +22,7 @@ import json
 import os
 import re
 import resource
+import sys
 import threading
 import time
 import traceback
@@ -119,18 +120,20 @@ class ChunkWriter:
 
 def main(connection: Connection, store_path: str, network_note: str = "", max_memory: int = 0) -> None:
     """Serve jobs from ``connection`` until the parent goes away. ``network_note``: why this worker, meant to run
-    without a network (:mod:`api.sandbox`), could not; sent with ``R``. ``max_memory``: see :func:`limit_memory`."""
+    without a network (:mod:`api.sandbox`), could not; sent with ``R``. ``max_memory``: bytes a query may take
+    beyond what the process holds once its store is open (:func:`memory_ceiling`)."""
     _watch_parent()
     store = open_read_only(store_path)
     generation = 0
-    limit_memory(max_memory)
+    ceiling = memory_ceiling(max_memory)  # once: measured again after each query, it would creep up
+    set_memory_ceiling(ceiling)
     connection.send_bytes(READY + network_note.encode())
     for job in _jobs(connection):
         if job["generation"] != generation:  # the store changed: a new handle, under a limit measured anew
             store = None
-            limit_memory(None)
+            set_memory_ceiling(None)
             store, generation = open_read_only(store_path), job["generation"]
-            limit_memory(max_memory)
+            set_memory_ceiling(ceiling)
         writer = ChunkWriter(connection, {}, job["max_bytes"])
         try:
             run(store, job, writer)
@@ -175,14 +178,19 @@ def serve_updates(connection: Connection, store_path: str, network_note: str = "
     except StoreError as error:
         _send_error(connection, 503, str(error))
         return
-    limit_memory(max_memory)
     connection.send_bytes(READY + network_note.encode())
     for job in _jobs(connection):
         try:
             text = _checked(job)
             existed = job["graph"] is None or store.contains_named_graph(_named_node(job["graph"]))
             if existed or not job["if_exists"]:
-                store.update(text, base_iri=job["base_iri"])
+                # limited while the update runs, measured from what the store holds now (its memtables and
+                # caches grow from update to update, and its background threads work between them, unlimited)
+                set_memory_ceiling(memory_ceiling(max_memory))
+                try:
+                    store.update(text, base_iri=job["base_iri"])
+                finally:
+                    set_memory_ceiling(None)
             connection.send_bytes(UPDATED + json.dumps({"existed": existed}).encode())
         except JobError as error:
             _send_error(connection, error.status, error.message)
@@ -227,21 +235,27 @@ OUT_OF_MEMORY = ("the {what} needed more memory than the {mib} MiB one {what} ma
                  "stopped")
 
 
-def limit_memory(allowance: int | None) -> None:
-    """Let this process map at most ``allowance`` bytes of data more than it holds now, once its store is open
-    (0: no limit; None: lift the limit set before, to open the store again). A job that needs more fails to
+def memory_ceiling(allowance: int) -> int | None:
+    """The most data this process may map for a job to take ``allowance`` bytes more than it holds now (None: no
+    limit, for an allowance of 0 or where the kernel does not tell what a process holds). A job past it fails to
     allocate: Python raises MemoryError, Oxigraph ends the process (SIGABRT, which the parent reports as this
-    limit). ``RLIMIT_DATA`` counts the 1 GiB stack the jobs run on (:mod:`api.stack`) and each thread's malloc
-    arena, reserved but mostly unused: hence "more than now", measured, rather than a total."""
-    _, hard = resource.getrlimit(resource.RLIMIT_DATA)
-    if allowance is None:
-        resource.setrlimit(resource.RLIMIT_DATA, (hard, hard))
-        return
+    limit). ``RLIMIT_DATA`` counts the 1 GiB stack jobs run on (:mod:`api.stack`) and each thread's malloc arena,
+    reserved but mostly unused: hence "more than now", measured, rather than a total."""
     if allowance <= 0:
-        return
-    held = _data_bytes()
-    wanted = held + allowance
-    resource.setrlimit(resource.RLIMIT_DATA, (wanted if hard == resource.RLIM_INFINITY else min(wanted, hard), hard))
+        return None
+    try:
+        return _data_bytes() + allowance
+    except OSError as error:  # no /proc (not Linux): serve without the limit, and say so
+        print(f"unkg worker: no memory limit: {error}", file=sys.stderr)
+        return None
+
+
+def set_memory_ceiling(ceiling: int | None) -> None:
+    """Limit the data this process maps to ``ceiling`` bytes (None: lift the limit)."""
+    _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    if ceiling is not None and hard != resource.RLIM_INFINITY:
+        ceiling = min(ceiling, hard)
+    resource.setrlimit(resource.RLIMIT_DATA, (hard if ceiling is None else ceiling, hard))
 
 
 def _data_bytes() -> int:
@@ -380,7 +394,6 @@ def _show(iri: str) -> str:
 
 
 if __name__ == "__main__":
-    import sys
 
     from api.sandbox import without_network
     from api.stack import on_deep_stack  # Oxigraph recurses once per element of a query: a main thread's stack is small

@@ -50,7 +50,7 @@ def start_process(store_path: str, register, *, write: bool = False, network: bo
     ``multiprocessing``'s spawn, it never re-imports the parent's main module (the CLI, pytest, uvicorn).
     ``write``: the writer, which opens the store for writing and runs updates. ``network``: False puts the process
     where it can reach no one (:mod:`api.sandbox`). ``max_memory``: bytes a job may take beyond what the process
-    holds once ready (0: no limit; :func:`api.worker.limit_memory`)."""
+    holds once ready (0: no limit; :func:`api.worker.memory_ceiling`)."""
     parent_socket, child_socket = socket.socketpair()
     with child_socket:
         process = subprocess.Popen(

@@ -692,3 +692,18 @@ def test_a_query_or_update_past_the_memory_limit_is_stopped_with_400_and_its_pro
 
     replaced, answer, triples = run(store, scenario, allow_update=True, max_memory_mib=64, timeout=20)
     assert replaced and answer is True and triples == 3
+
+
+BATCHES = 8
+
+
+def test_the_memory_limit_is_per_update_not_eaten_by_the_stores_growth(store):
+    """The writer's store grows with each update (memtables, caches): measured once at start, the limit was used up
+    by it, and an ordinary update was refused as too big, after a dozen of them."""
+    async def scenario(engine: Engine):
+        for batch in range(BATCHES):
+            triples = " ".join(f'<http://example.org/s{batch}-{n}> <http://example.org/p> "{n}" .' for n in range(8000))
+            await engine.update(f"INSERT DATA {{ GRAPH <http://example.org/g> {{ {triples} }} }}")
+        return engine.stats.triples
+
+    assert run(store, scenario, allow_update=True, max_memory_mib=48, timeout=20) == 3 + BATCHES * 8000
