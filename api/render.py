@@ -276,34 +276,40 @@ def ntriples(triples) -> bytes:
 
 # XML 1.0 has no character for most C0 controls, U+FFFE and U+FFFF (Oxigraph writes them raw, which no parser reads)
 NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-# RDF/XML writes a predicate as an element: its IRI must end in an XML name (Oxigraph writes "<oxprefix:" otherwise)
-XML_NAME_END = re.compile(r"[^\W\d][\w.\-\u00B7]*$")
+# RDF/XML writes a predicate, and a subject's class, as an element: where the IRI ends in no XML name (…/1),
+# Oxigraph writes this, which is no XML
+NO_XML_NAME = b"<oxprefix:"
 
 
-def xml_trouble(triples) -> str | None:
-    """Why RDF/XML cannot write ``triples`` (a literal holding a character XML lacks, a predicate whose IRI ends
-    in no XML name), or None.
+def xml_trouble(triples, written: bytes | None = None) -> str | None:
+    """Why RDF/XML cannot write ``triples`` (a literal holding a character XML lacks, a predicate or class whose
+    IRI ends in no XML name), or None. The names are Oxigraph's to choose: it is asked, by writing them (or
+    ``written``, what it wrote of them).
 
     >>> xml_trouble([(Term("uri", "http://s"), Term("uri", "http://ex.org/1"), Term("literal", "v"))])
-    'RDF/XML cannot write the predicate <http://ex.org/1> (its IRI does not end in an XML name)'
+    'RDF/XML cannot write a predicate or class whose IRI ends in no XML name (such as http://example.org/1)'
     """
+    triples = list(triples)
     for triple in triples:
-        for position, term in enumerate(triple):
+        for term in triple:
             if term.kind == "triple":
-                if found := xml_trouble([term.triple]):
+                if found := xml_trouble([term.triple], b""):
                     return found
             elif term.kind == "literal" and (bad := NOT_IN_XML.search(term.value)):
                 return f"XML 1.0 has no character U+{ord(bad[0]):04X}, which a literal here holds"
-            elif position == 1 and not XML_NAME_END.search(term.value):
-                return f"RDF/XML cannot write the predicate <{term.value}> (its IRI does not end in an XML name)"
+    if written is None:
+        written = _oxigraph_serialize(triples, ox.RdfFormat.RDF_XML)
+    if NO_XML_NAME in written:
+        return "RDF/XML cannot write a predicate or class whose IRI ends in no XML name (such as http://example.org/1)"
     return None
 
 
 def rdfxml(triples) -> bytes:
     triples = list(triples)
-    if trouble := xml_trouble(triples):
+    written = _oxigraph_serialize(triples, ox.RdfFormat.RDF_XML)
+    if trouble := xml_trouble(triples, written):
         raise CannotWrite(trouble)
-    return _oxigraph_serialize(triples, ox.RdfFormat.RDF_XML)
+    return written
 
 
 def jsonld(triples) -> bytes:

@@ -42,7 +42,7 @@ TRIPLE_TERM_FORMATS = ("Turtle (text/turtle, format=turtle), N-Triples (applicat
                        "N-Quads (application/n-quads, format=nquads), TriG (application/trig, format=trig) or "
                        "RDF/XML (application/rdf+xml, format=rdfxml)")
 NOT_IN_XML = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")  # C0 controls, U+FFFE, U+FFFF
-# what Oxigraph's RDF/XML writer makes of a predicate whose IRI ends in no XML name (http://ex.org/1): no XML
+# what Oxigraph's RDF/XML writer makes of a predicate or class whose IRI ends in no XML name (…/1): no XML
 NO_XML_NAME = b"<oxprefix:"
 XML_FORMATS = ("application/sparql-results+xml", "application/rdf+xml")
 NOT_XML_FORMATS = ("JSON or CSV/TSV (SELECT, ASK), or Turtle, N-Triples or JSON-LD (CONSTRUCT, DESCRIBE), which "
@@ -98,7 +98,7 @@ class ChunkWriter:
             raise JobError(406, f"this result holds a character (U+{ord(found[0].decode()):04X}) that XML 1.0 "
                                 f"cannot carry; ask for {NOT_XML_FORMATS}")
         if NO_XML_NAME in data:
-            raise JobError(406, "this result holds a predicate whose IRI ends in no XML name (such as "
+            raise JobError(406, "this result holds a predicate or class whose IRI ends in no XML name (such as "
                                 "http://example.org/1), which RDF/XML cannot write; ask for Turtle, N-Triples or "
                                 "JSON-LD")
 

@@ -523,6 +523,7 @@ ODD_IRIS_DATA = """
 <https://w3id.org/unkg/thing/line-twelve> unkg:line "twelve" ; unkg:verbatim "the twelfth line" .
 <https://w3id.org/unkg/thing/control> rdfs:label "a\\u0001b" .
 <https://w3id.org/unkg/thing/numbered-predicate> <http://ex/1> "v" .
+<https://w3id.org/unkg/thing/numbered-class> a <http://ex/2> .
 <https://w3id.org/unkg/thing/hello> rdfs:label "مرحبا"@ar--rtl ;
     <http://ex/says> <<( <https://w3id.org/unkg/thing/hello> <http://ex/b> "مرحبا"@ar--rtl )>> .
 <https://w3id.org/unkg/thing/padded> <http://ex/n> " 5 "^^<http://www.w3.org/2001/XMLSchema#int> .
@@ -562,7 +563,7 @@ def test_pages_show_data_no_load_would_pass_instead_of_failing(odd_iri_server):
     assert slot.status_code == 200 and "00:30" in slot.text
 
 
-@pytest.mark.parametrize("name", ["control", "numbered-predicate"])
+@pytest.mark.parametrize("name", ["control", "numbered-predicate", "numbered-class"])
 def test_rdf_xml_is_not_offered_for_what_it_cannot_write(odd_iri_server, name):
     """XML 1.0 has no U+0001; RDF/XML writes a predicate as an element, named by the end of its IRI."""
     page = f"{odd_iri_server}/thing/{name}"
