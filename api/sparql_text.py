@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import islice
 
 WHITESPACE = re.compile(r"[ \t\r\n]+")
 COMMENT = re.compile(r"#[^\r\n]*")
@@ -180,7 +181,7 @@ def size(text: str, limit: int = MAX_TOKENS) -> int:
     """
     if len(text) <= limit:
         return len(text)
-    bound = len(ROUGH_TOKEN.findall(text))
+    bound = sum(1 for _ in islice(ROUGH_TOKEN.finditer(text), limit + 1))  # counted no further than needed
     if bound <= limit:
         return bound
     try:
@@ -237,6 +238,8 @@ def undeclared_prefixes(text: str, known: Iterable[str] = ()) -> list[str]:
     ['ex:', ':']
     >>> undeclared_prefixes('SELECT * { ?s ?p <http://a b> }')  # an IRI with a space, no prefixed name
     []
+    >>> undeclared_prefixes('SELECT * { ?s ?p ?o FILTER(?o<ex:b) }')  # "less than" a prefixed name
+    ['ex:']
     """
     try:
         found = tokens(text)
@@ -244,17 +247,33 @@ def undeclared_prefixes(text: str, known: Iterable[str] = ()) -> list[str]:
         return []
     declared = {f"{prefix}:" for prefix in known}
     missing: list[str] = []
-    for previous, token in zip([None, *found], found, strict=False):
+    for index, token in enumerate(found):
         if token.kind != "word" or ":" not in token.text or token.text.startswith("_:"):
             continue
         prefix = token.text[: token.text.index(":") + 1]
-        if previous is not None and previous.text == "<" and previous.start + 1 == token.start:
-            continue  # "<http://a b>": an IRI broken by what it may not hold, not a prefixed name
+        previous = found[index - 1] if index else None
+        if previous is not None and previous.text == "<" and previous.start + 1 == token.start and not (
+                _operand_before(found[index - 2:index - 1]) and _inside_parentheses(found, index - 1)):
+            continue  # "<http://a b>": an IRI broken by what it may not hold; "?o<ex:b" is "less than" ex:b
         if previous is not None and previous.kind == "word" and previous.upper == "PREFIX":
             declared.add(prefix)
         elif prefix not in declared and prefix not in missing:
             missing.append(prefix)
     return missing
+
+
+def _inside_parentheses(found: list[Token], index: int) -> bool:
+    """Whether the innermost bracket open at ``found[index]`` is "(" (an expression, where "<" may be "less than")."""
+    depth = 0
+    for position in range(index - 1, -1, -1):
+        token = found[position]
+        if token.kind == "punct" and token.text in ")}]":
+            depth += 1
+        elif token.kind == "punct" and token.text in "({[":
+            if depth == 0:
+                return token.text == "("
+            depth -= 1
+    return False
 
 
 def syntax_message(text: str, error: SyntaxError, known: Iterable[str] = ()) -> str:

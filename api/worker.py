@@ -338,7 +338,8 @@ def run(store: ox.Store, job: dict, writer: ChunkWriter) -> None:
         _serialize(store.query(query, **options), job, writer)
     except (OSError, RuntimeError) as error:
         # Oxigraph evaluates lazily, so a SERVICE call fails while the result is serialized, as OSError/RuntimeError
-        if refs.services and not isinstance(error, RecursionError) and not STORE_CHANGED.search(str(error)):
+        if refs.services and not isinstance(error, RecursionError) and not STORE_CHANGED.search(str(error)) \
+                and not UNSUPPORTED.search(str(error)):  # Oxigraph's own refusal, raised before any call
             raise JobError(502, f"a SERVICE request failed: {error}") from None
         raise
 

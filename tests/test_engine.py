@@ -707,3 +707,14 @@ def test_the_memory_limit_is_per_update_not_eaten_by_the_stores_growth(store):
         return engine.stats.triples
 
     assert run(store, scenario, allow_update=True, max_memory_mib=48, timeout=20) == 3 + BATCHES * 8000
+
+
+def test_an_unsupported_function_is_400_beside_an_allowed_service(store):
+    """With a SERVICE in the query, Oxigraph's own refusal of a function was taken for a failed call: 502."""
+    query = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } FILTER(<x:fn>(?o)) }"
+
+    async def scenario(engine: Engine):
+        with pytest.raises(BadRequest, match="The custom function <x:fn> is not supported"):
+            await engine.select(query)
+
+    run(store, scenario, allowed_iris=frozenset({"http://127.0.0.1:9/sparql"}))

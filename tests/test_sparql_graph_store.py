@@ -87,19 +87,22 @@ def test_a_body_is_read_off_the_event_loop(store_url, monkeypatch):
     from api import graph_store
 
     read_on_loop = []
-    convert = graph_store.quads_to_ntriples
 
-    def recording(triples):
-        try:
-            asyncio.get_running_loop()
-            read_on_loop.append(True)
-        except RuntimeError:  # no loop running in this thread
-            read_on_loop.append(False)
-        return convert(triples)
+    def recording(function):
+        def recorded(*args, **kwargs):
+            try:
+                asyncio.get_running_loop()
+                read_on_loop.append((function.__name__, True))
+            except RuntimeError:  # no loop running in this thread
+                read_on_loop.append((function.__name__, False))
+            return function(*args, **kwargs)
+        return recorded
 
-    monkeypatch.setattr(graph_store, "quads_to_ntriples", recording)
+    monkeypatch.setattr(graph_store.ox, "parse", recording(graph_store.ox.parse))
+    monkeypatch.setattr(graph_store, "quads_to_ntriples", recording(graph_store.quads_to_ntriples))
     created = httpx.put(store_url, params={"graph": NEW}, content=A, headers={"Content-Type": "application/n-triples"})
-    assert created.status_code in (201, 204) and read_on_loop == [False]
+    assert created.status_code in (201, 204)
+    assert read_on_loop == [("parse", False), ("quads_to_ntriples", False)]
     assert httpx.delete(store_url, params={"graph": NEW}).status_code == 204
 
 

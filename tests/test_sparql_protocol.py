@@ -245,6 +245,8 @@ def test_an_empty_query_is_called_empty(server, query):
 def test_an_iri_broken_by_a_space_is_not_called_an_undeclared_prefix(server):
     response = get(server, "SELECT * WHERE { ?s ?p <http://a b> }")
     assert response.status_code == 400 and "error at 1:" in response.text and "prefix" not in response.text
+    less_than = get(server, "SELECT * WHERE { ?s ?p ?o FILTER(?o<ex:b) }")  # "<" an operator: ex: is undeclared
+    assert less_than.status_code == 400 and "the prefix ex: is not declared" in less_than.text
 
 
 def test_a_syntax_error_is_told_before_a_graph_the_query_names(server):
