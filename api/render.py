@@ -6,6 +6,7 @@ everything that comes from data (autoescaping is on for every template).
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -324,10 +325,31 @@ def jsonld(triples) -> bytes:
         text = graph.serialize(format="json-ld", context=context, auto_compact=True, indent=2)
     else:  # rdflib takes an empty context for none given, and writes every prefix it knows
         text = graph.serialize(format="json-ld", indent=2)
-    return json.dumps(json.loads(text), ensure_ascii=False, indent=2).encode("utf-8")
+    try:  # allow_nan=False: never "NaN" or "Infinity", which no JSON parser reads
+        return json.dumps(json.loads(text), ensure_ascii=False, indent=2, allow_nan=False).encode("utf-8")
+    except ValueError:
+        raise CannotWrite("JSON has no number for a double such as INF or NaN, which this description holds") from None
 
 
 RDF_RENDERERS = {"turtle": turtle, "jsonld": jsonld, "ntriples": ntriples, "rdfxml": rdfxml}
+
+
+XSD = PREFIXES["xsd"]
+FLOATS = (XSD + "double", XSD + "float")
+
+
+def _not_a_json_number(term: Term) -> bool:
+    """A double (or float) rdflib's JSON-LD would write as a number JSON does not have: INF, NaN, 1e400.
+
+    >>> [_not_a_json_number(Term("literal", v, datatype=XSD + "double")) for v in ("1.5", "INF", "NaN", "1e400")]
+    [False, True, True, True]
+    """
+    if term.kind != "literal" or term.datatype not in FLOATS:
+        return False
+    try:
+        return not math.isfinite(float(term.value))
+    except ValueError:  # not a double at all: written as the string it is
+        return False
 
 
 def can_write(name: str, triples) -> bool:
@@ -335,7 +357,8 @@ def can_write(name: str, triples) -> bool:
     RDF 1.2 triple terms, and rdflib, which writes it, none for base directions; RDF/XML none for some characters
     and predicates, :func:`xml_trouble`)."""
     if name == "jsonld":
-        return not any(term.kind == "triple" or term.direction for triple in triples for term in triple)
+        return not any(term.kind == "triple" or term.direction or _not_a_json_number(term)
+                       for triple in triples for term in triple)
     if name == "rdfxml":
         return xml_trouble(triples) is None
     return True

@@ -527,6 +527,7 @@ ODD_IRIS_DATA = """
 <https://w3id.org/unkg/thing/hello> rdfs:label "مرحبا"@ar--rtl ;
     <http://ex/says> <<( <https://w3id.org/unkg/thing/hello> <http://ex/b> "مرحبا"@ar--rtl )>> .
 <https://w3id.org/unkg/thing/padded> <http://ex/n> " 5 "^^<http://www.w3.org/2001/XMLSchema#int> .
+<https://w3id.org/unkg/thing/infinite> <http://ex/n> "INF"^^<http://www.w3.org/2001/XMLSchema#double> .
 <https://w3id.org/unkg/thing/first-slot> a unkg:TimeSlot ;
     unkg:startTime "0001-01-01T00:30:00+01:00"^^<http://www.w3.org/2001/XMLSchema#dateTime> .
 """
@@ -583,6 +584,14 @@ def test_a_literal_keeps_its_base_direction_in_every_format(odd_iri_server):
     assert "application/ld+json" not in turtle.headers["link"]  # rdflib's JSON-LD has no base direction
     assert httpx.get(page + ".jsonld", timeout=30).status_code == 406
     assert '<span class="literal" dir="rtl" lang="ar">مرحبا</span>' in get(odd_iri_server, "/thing/hello").text
+
+
+def test_json_ld_is_not_offered_for_a_double_json_has_no_number_for(odd_iri_server):
+    """rdflib wrote "INF"^^xsd:double as the number Infinity, which is no JSON."""
+    page = f"{odd_iri_server}/thing/infinite"
+    assert "application/ld+json" not in httpx.get(page + ".ttl", timeout=30).headers["link"]
+    refused = httpx.get(page + ".jsonld", timeout=30)
+    assert refused.status_code == 406 and "INF" in refused.text
 
 
 def test_json_ld_keeps_a_typed_value_as_stored(odd_iri_server):
