@@ -37,10 +37,9 @@ from loader.validate import (
     ONTOLOGY_DIR,
     Report,
     TypeLookup,
-    context_graph,
     graph_type_lookup,
     ontology_graph,
-    validate,
+    validate_source,
 )
 
 ONTOLOGY_GRAPH = "ontology"
@@ -74,7 +73,7 @@ def store_type_lookup(store: ox.Store, outside: Collection[str] = ()) -> TypeLoo
 
 
 def _validated(label: str, graph: Graph, lookups: list[TypeLookup]) -> Report:
-    report = validate(graph, context_graph(graph, lookups))
+    report = validate_source(graph, lookups)
     if not report.conforms:
         raise ValidationFailed(f"does not conform to the shapes ({len(report.violations)} violations)",
                                report, path=label)

@@ -655,12 +655,15 @@ def ontology_quads() -> tuple[ox.Quad, ...]:
     return tuple(quads)
 
 
-def validate_graph(data: Graph, context: Graph | None = None) -> Report:
+def validate_graph(data: Graph, context: Graph | None = None, *, untyped_elsewhere: bool = False) -> Report:
     """``loader.validate.validate`` on Oxigraph: ``data`` (plus ``context`` and the ontology) in an in-memory
-    store; no finding about a resource only the context or the ontology describes."""
+    store; no finding about a resource only the context or the ontology describes (``untyped_elsewhere``: nor one
+    ``data`` describes without typing it)."""
     store = ox.Store()
     subjects: set = set()
     store.extend(ox_quads(data, subjects))
+    if untyped_elsewhere:
+        subjects = {s for s in subjects if (s, RDF.type, None) in data}
     graphs = [data]
     if context is not None:
         store.extend(ox_quads(context))

@@ -106,18 +106,23 @@ def ontology_graph() -> Graph:
     return _read_turtle_dir(ONTOLOGY_DIR)
 
 
-def referenced_iris(graph: Graph) -> list[URIRef]:
-    """IRIs used as objects (not types) that the graph does not describe itself."""
+def referenced_iris(graph: Graph, *, untyped_too: bool = False) -> list[URIRef]:
+    """IRIs used as objects (not types) that the graph does not describe itself; ``untyped_too``: and those it
+    describes without giving their type (a source that adds to a resource another source types, as an agenda
+    gives the heading it prints for an article of a treaty)."""
     described = set(graph.subjects())
-    return sorted(
-        {o for p, o in graph.predicate_objects() if isinstance(o, URIRef) and p != RDF.type} - described
-    )
+    known = set(graph.subjects(RDF.type, None)) if untyped_too else described
+    found = {o for p, o in graph.predicate_objects() if isinstance(o, URIRef) and p != RDF.type} - known
+    if untyped_too:
+        found |= {s for s in described - known if isinstance(s, URIRef)}
+    return sorted(found)
 
 
-def context_graph(graph: Graph, lookups: Iterable[TypeLookup]) -> Graph:
-    """The types of the IRIs ``graph`` references, from each lookup in turn (earlier sources, the store)."""
+def context_graph(graph: Graph, lookups: Iterable[TypeLookup], *, untyped_too: bool = False) -> Graph:
+    """The types of the IRIs ``graph`` references (``untyped_too``: see :func:`referenced_iris`), from each lookup
+    in turn (earlier sources, the store)."""
     context = Graph()
-    missing = referenced_iris(graph)
+    missing = referenced_iris(graph, untyped_too=untyped_too)
     for lookup in lookups:
         if not missing:
             break
@@ -157,11 +162,19 @@ def _queries_translated_once():
         SPARQLProcessor.query = original
 
 
-def validate(data: Graph, context: Graph | None = None) -> Report:
+def validate_source(graph: Graph, lookups: Iterable[TypeLookup]) -> Report:
+    """Validate the graph built from a source document, with the types ``lookups`` give what it references and
+    what it describes without typing. Such a resource (an article whose heading the agenda prints) is judged by
+    the source that types it and describes it whole: here its type only makes citations of it valid."""
+    return validate(graph, context_graph(graph, lookups, untyped_too=True), untyped_elsewhere=True)
+
+
+def validate(data: Graph, context: Graph | None = None, *, untyped_elsewhere: bool = False) -> Report:
     """Validate ``data`` (plus ``context``) against shapes/; warnings do not break conformance.
 
     The context and the ontology are only there to be referred to: findings about resources they describe and
-    ``data`` does not (a cited provision known only by its type, a concept of the ontology) are not reported.
+    ``data`` does not (a cited provision known only by its type, a concept of the ontology) are not reported;
+    with ``untyped_elsewhere``, nor about those ``data`` describes without typing them and the context types.
     """
     context = context if context is not None else Graph()
     # the ontology is mixed into the data itself: pySHACL's ont_graph brings in only class and property axioms,
@@ -175,7 +188,7 @@ def validate(data: Graph, context: Graph | None = None) -> Report:
             advanced=True,
             allow_warnings=True,
         )
-    described = set(data.subjects())
+    described = set(data.subjects(RDF.type, None)) if untyped_elsewhere else set(data.subjects())
     elsewhere = {str(s) for s in (set(context.subjects()) | set(ontology_graph().subjects())) - described}
     order = lambda f: (f.severity != "Violation", f.focus, f.path or "")  # noqa: E731
     findings = tuple(sorted((f for f in _findings(results_graph) if f.focus not in elsewhere), key=order))

@@ -59,7 +59,7 @@ def test_five_items_and_the_sub_items_of_item_1(real):
     assert real.items[1].title == "《联合国打击跨国有组织犯罪公约》第27条（执法合作）的实际实施情况"
     assert real.items[2].title.startswith("在《打击有组织犯罪公约》生效20年后")
     title = "联合国打击跨国有组织犯罪公约"
-    assert real.items[1].provisions == [ProvisionRef("UNTOC", title, "27", None, None, "第27条")]
+    assert real.items[1].provisions == [ProvisionRef("UNTOC", title, "27", None, None, "第27条", "执法合作")]
     assert [item.heading_line for item in real.all_items()] == [30, 32, 38, 48, 62, 80, 84]
 
 
@@ -323,6 +323,16 @@ def test_no_meeting_line_and_a_stray_annotation(tmp_path):
 ])
 def test_citations(text, expected):
     assert [(c.article, c.paragraph, c.subparagraph) for c in t.citations(text)] == expected
+
+
+@pytest.mark.parametrize(("text", "heading"), [
+    ("第 27 条（执法合作）的实际实施情况", "执法合作"),  # the article's heading, as the agenda prints it
+    ("第27条第1款(a)项（执法合作）", ""),  # after a subparagraph: not the article's
+    ("第27条（见下文第3段）", ""),  # words and a number: a remark, not a heading
+    ("第27条所涵盖的问题", ""),
+])
+def test_an_articles_heading_after_its_citation(text, heading):
+    assert t.citations(text)[0].heading == heading
 
 
 @pytest.mark.parametrize(("text", "expected"), [

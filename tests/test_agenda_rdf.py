@@ -148,6 +148,17 @@ def test_annotations_cite_exactly_the_provisions_the_text_names(graph):
     assert text.language == "zh" and "¹" not in text and text.endswith("全体会议。")
 
 
+def test_the_heading_the_agenda_prints_for_article_27(graph):
+    """第27条（执法合作）: the article's Chinese heading, which only the agenda gives, from the lines that print it;
+    nothing else of the article, which the treaty's graph describes."""
+    article = provision("UNTOC", article="27")
+    assert list(graph.objects(article, UNKG.heading)) == [Literal("执法合作", lang="zh")]
+    lines = {int(graph.value(p, UNKG.line)) for p in graph.objects(article, PROV.wasDerivedFrom)}
+    assert 23 in lines and lines <= {23, 48, 58, 96}
+    assert set(graph.predicates(article, None)) == {UNKG.heading, PROV.wasDerivedFrom}
+    assert not list(graph.objects(provision("UNTOC", article="27", paragraph="1"), UNKG.heading))
+
+
 def test_cited_convention_provisions_exist_in_the_treaty_graph(graph):
     treaty = build_graph(entry_of("treaty"), B)
     cited = {o for o in graph.objects(None, UNKG.citesProvision) if str(o).startswith(iris.instrument(B, "UNTOC/"))}

@@ -271,7 +271,7 @@ def as_loaded(sources: dict[str, Graph], source_id: str, graph: Graph) -> valida
     for other_id, other in sources.items():
         if other_id != source_id:
             others += other
-    return validate.validate(graph, validate.context_graph(graph, [validate.graph_type_lookup(others)]))
+    return validate.validate_source(graph, [validate.graph_type_lookup(others)])
 
 
 def without(graph: Graph, subject: URIRef, predicate: URIRef) -> Graph:

@@ -279,7 +279,7 @@ def validate(
     from loader.manifest import read_manifest, read_manifests
     from loader.namespaces import data_base
     from loader.rdf_files import read_quads, to_dataset
-    from loader.validate import RENDERERS, context_graph, graph_type_lookup
+    from loader.validate import RENDERERS, context_graph, graph_type_lookup, validate_source
     from loader.validate import validate as run_validation
 
     reports = {}
@@ -298,7 +298,7 @@ def validate(
         entries = read_manifests(manifests) if files else read_manifest()
         for entry in entries:
             graph = build_graph(entry, base)
-            reports[str(entry.path)] = run_validation(graph, context_graph(graph, lookups))
+            reports[str(entry.path)] = validate_source(graph, lookups)
             built += graph
         for f in [f for f in files or [] if f.suffix != ".toml"]:
             check_input(f)

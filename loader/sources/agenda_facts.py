@@ -47,6 +47,7 @@ class ProvisionRef:
     paragraph: str | None = None
     subparagraph: str | None = None
     printed: str = ""  # the citation as written: "第53(h)段", "article 27, paragraph 1 (a) and (f)"
+    heading: str = ""  # an article's heading as the text prints it after the citation: 第27条（执法合作）
 
 
 @dataclass(frozen=True)
@@ -209,7 +210,8 @@ def provisions(text: str, context: ProvisionRef | None = None) -> list[Provision
         key, title = (chosen[2], chosen[3]) if chosen else (context.instrument, context.instrument_title)
         if key == "UNTOC" and cite.article is None:
             raise ValueError(f"paragraph {cite.paragraph} is cited without an article of the Convention")
-        refs.append(ProvisionRef(key, title, cite.article, cite.paragraph, cite.subparagraph, cite.printed))
+        refs.append(ProvisionRef(key, title, cite.article, cite.paragraph, cite.subparagraph, cite.printed,
+                                cite.heading))
     return refs
 
 

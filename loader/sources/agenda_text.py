@@ -276,12 +276,14 @@ class Citation:
     subparagraph: str | None
     start: int
     printed: str = ""
+    heading: str = ""  # an article's heading printed after it: 第27条（执法合作）
 
 
 _LETTERS = r"\(([a-z])\)((?:\s*(?:和|、|及|至|,|and|or|to)\s*\([a-z]\))*)"
 ZH_ARTICLE = re.compile(rf"第\s*(\d+)\s*条(?:\s*第\s*(\d+)\s*款)?(?:\s*{_LETTERS}\s*项)?")
 ZH_PARAGRAPH = re.compile(rf"第\s*(\d+)\s*(?:{_LETTERS})?\s*段")
 EN_ARTICLE = re.compile(rf"\barticles?\s+(\d+)(?:,?\s+paragraph\s+(\d+)(?:\s*{_LETTERS})?)?", re.IGNORECASE)
+ZH_HEADING = re.compile(r"\s*（([\u4e00-\u9fff]{1,20})）")  # after 第27条: the article's heading, Chinese words only
 EN_PARAGRAPH = re.compile(rf"\bparagraphs?\s+(\d+)(?:\s*{_LETTERS})?", re.IGNORECASE)
 
 
@@ -298,14 +300,17 @@ def _letters(first: str | None, rest: str | None) -> list[str | None]:
 
 
 def citations(text: str) -> list[Citation]:
-    """Every provision the text cites: ``第27条第1款(a)和(f)项`` gives 27(1)(a) and 27(1)(f), nothing between."""
+    """Every provision the text cites: ``第27条第1款(a)和(f)项`` gives 27(1)(a) and 27(1)(f), nothing between.
+    An article cited alone may be followed by its heading: ``第27条（执法合作）``."""
     found: list[Citation] = []
     covered: list[range] = []
     for pattern in (ZH_ARTICLE, EN_ARTICLE):
         for m in pattern.finditer(text):
             covered.append(range(m.start(), m.end()))
             article, paragraph, first, rest = m.groups()
-            found += [Citation(article, paragraph, letter, m.start(), m.group()) for letter in _letters(first, rest)]
+            heading = ZH_HEADING.match(text, m.end()) if pattern is ZH_ARTICLE and not paragraph and not first else None
+            found += [Citation(article, paragraph, letter, m.start(), m.group(), heading[1] if heading else "")
+                      for letter in _letters(first, rest)]
     for pattern in (ZH_PARAGRAPH, EN_PARAGRAPH):
         for m in pattern.finditer(text):
             if any(m.start() in span for span in covered):

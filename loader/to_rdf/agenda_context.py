@@ -163,6 +163,9 @@ class Context:
         node = URIRef(iris.provision(self.base, ref.instrument, article=ref.article, paragraph=ref.paragraph,
                                      subparagraph=ref.subparagraph))
         instrument = self.instrument(ref, line)
+        if ref.heading:  # 第27条（执法合作）: the article's heading in this text's language, which only it may give
+            self.add(node, UNKG.heading, self.text(ref.heading))
+            self.derive(node, line)
         if ref.instrument == "UNTOC":
             return node  # the treaty's own graph describes its provisions
         levels = [("para", ref.paragraph, UNKG.Paragraph), ("subpara", ref.subparagraph, UNKG.Subparagraph)]
