@@ -129,7 +129,7 @@ def main(connection: Connection, store_path: str, network_note: str = "", max_me
     set_memory_ceiling(ceiling)
     connection.send_bytes(READY + network_note.encode())
     for job in _jobs(connection):
-        if job["generation"] != generation:  # the store changed: a new handle, under a limit measured anew
+        if job["generation"] != generation:  # the store changed: a new handle, then the same ceiling again
             store = None
             set_memory_ceiling(None)
             store, generation = open_read_only(store_path), job["generation"]
@@ -146,7 +146,7 @@ def main(connection: Connection, store_path: str, network_note: str = "", max_me
         except RecursionError:  # before RuntimeError, its base: nesting that passed the engine's check, not a bug
             _send_error(connection, 400, "the query nests too deeply to be evaluated")
         except MemoryError:  # Python's share ran out (Oxigraph's own running out ends the process: SIGABRT)
-            _send_error(connection, 400, OUT_OF_MEMORY.format(what="query", mib=max_memory >> 20))
+            _send_error(connection, 400, out_of_memory("query", max_memory))
         except (OSError, RuntimeError) as error:
             if STORE_CHANGED.search(str(error)):  # a file the writer compacted away: reopen before the next job
                 generation = -1
@@ -199,7 +199,7 @@ def serve_updates(connection: Connection, store_path: str, network_note: str = "
         except RecursionError:
             _send_error(connection, 400, "the update nests too deeply to be evaluated")
         except MemoryError:
-            _send_error(connection, 400, OUT_OF_MEMORY.format(what="update", mib=max_memory >> 20))
+            _send_error(connection, 400, out_of_memory("update", max_memory))
         except Exception as error:  # an allowed LOAD or SERVICE that failed, or an Oxigraph failure: nothing applied
             if isinstance(error, RuntimeError) and (GRAPH_STATE.search(str(error)) or UNSUPPORTED.search(str(error))):
                 _send_error(connection, 400, f"the update cannot be applied: {error}; nothing was changed")
@@ -233,6 +233,14 @@ def _checked(job: dict) -> str:
 
 OUT_OF_MEMORY = ("the {what} needed more memory than the {mib} MiB one {what} may take on this endpoint, and was "
                  "stopped")
+_NO_LIMIT_SAID = []  # said once per process that it has no memory limit
+
+
+def out_of_memory(what: str, allowance: int) -> str:
+    """What a client is told of a job that ran out of memory (``allowance``: the limit's bytes, 0 for none)."""
+    if allowance <= 0:
+        return f"the {what} needed more memory than this server could give it, and was stopped"
+    return OUT_OF_MEMORY.format(what=what, mib=allowance >> 20)
 
 
 def memory_ceiling(allowance: int) -> int | None:
@@ -245,8 +253,10 @@ def memory_ceiling(allowance: int) -> int | None:
         return None
     try:
         return _data_bytes() + allowance
-    except OSError as error:  # no /proc (not Linux): serve without the limit, and say so
-        print(f"unkg worker: no memory limit: {error}", file=sys.stderr)
+    except OSError as error:  # no /proc (not Linux): serve without the limit, and say so once
+        if not _NO_LIMIT_SAID:
+            _NO_LIMIT_SAID.append(True)
+            print(f"unkg worker: no memory limit: {error}", file=sys.stderr)
         return None
 
 
@@ -395,7 +405,6 @@ def _show(iri: str) -> str:
 
 
 if __name__ == "__main__":
-
     from api.sandbox import without_network
     from api.stack import on_deep_stack  # Oxigraph recurses once per element of a query: a main thread's stack is small
 
