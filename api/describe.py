@@ -168,7 +168,6 @@ def passages(iri: str, run_select: RunSelect) -> list[Passage]:
     return sorted(found, key=lambda p: (p.file or "", isinstance(p.line, str), str(p.line).zfill(12), p.iri))
 
 
-
 def graph_triples(graph_iri: str, run_select: RunSelect) -> list[tuple[Term, Term, Term]]:
     """Every triple of one named graph."""
     query = query_files.fill("graph_triples", graph=Term("uri", graph_iri))
