@@ -273,12 +273,14 @@ def validate(
 
     Example: unkg validate my-meeting.ttl --format junit > report.xml
     """
+    import pyoxigraph as ox
     from rdflib import Graph
 
     from loader.build import build_graph
     from loader.manifest import read_manifest, read_manifests
     from loader.namespaces import data_base
-    from loader.rdf_files import read_quads, to_dataset
+    from loader.pipeline import around_in_store
+    from loader.rdf_files import as_triples, read_quads, to_dataset
     from loader.validate import RENDERERS, context_graph, graph_type_lookup, validate_source
     from loader.validate import validate as run_validation
 
@@ -308,14 +310,18 @@ def validate(
             for context in dataset.graphs():
                 graph += context
             around = Graph()
-            if db is not None:  # what the store says of resources the file adds to without typing them
-                import pyoxigraph as ox
-
+            views = []  # what the store, and the manifests listed before, say of resources the file adds to
+            if db is not None:  # without typing them, as `unkg load` validates it
                 from loader.iris import graph as graph_iri
-                from loader.pipeline import around_in_store
 
                 replaced = {q.graph_name for q in quads if isinstance(q.graph_name, ox.NamedNode)}
-                around = around_in_store(db, graph, replaced | {ox.NamedNode(graph_iri(base, "file/" + f.name))})
+                views.append((db, replaced | {ox.NamedNode(graph_iri(base, "file/" + f.name))}))
+            if len(built):
+                sources = ox.Store()
+                sources.extend(ox.Quad(t.subject, t.predicate, t.object) for t in as_triples(built))
+                views.append((sources, set()))
+            for view, outside in views:
+                around += around_in_store(view, graph, outside)
             reports[str(f)] = run_validation(graph, context_graph(graph + around, lookups) + around)
     except UnkgError as error:
         raise fail(error) from None
