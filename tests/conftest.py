@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-W3C = Path(__file__).resolve().parent / "w3c"
+W3C = Path(__file__).resolve().parent / "w3c" / "protocol"  # as tests/w3c/README.md lists them
 W3C_GRAPH = "http://kasei.us/2009/09/sparql/data/data{}.rdf"
 # The protocol manifest names data0.rdf as a default graph but ships no data0.nt (see tests/w3c/README.md); the
 # operator's allow-list lets it through as an empty graph, as a real operator would for a known graph IRI.

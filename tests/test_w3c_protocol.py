@@ -1,4 +1,4 @@
-"""The W3C SPARQL 1.1 Protocol tests, driven by ``tests/w3c/protocol__manifest.ttl`` against a live server.
+"""The W3C SPARQL 1.1 Protocol tests, driven by ``tests/w3c/protocol/protocol__manifest.ttl`` against a live server.
 
 Each test is a sequence of HTTP requests (method, path, headers, body in its declared encoding) with the expected
 status class, result format and ASK answer. The manifest is read as RDF; nothing is copied from it by hand. Before
@@ -142,7 +142,7 @@ def read_boolean(media_type: str, body: bytes) -> bool:
     return {"true": True, "false": False}[text]
 
 
-# ---- the W3C service description tests (tests/w3c/service-description__manifest.ttl: names only)
+# ---- the W3C service description tests (tests/w3c/protocol/service-description__manifest.ttl: names only)
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 SD_MANIFEST = W3C / "service-description__manifest.ttl"
