@@ -603,13 +603,13 @@ def test_load_graph_counts_rdf_files_not_manifests(copy_of, tmp_path):
            '<https://example.org/g> .' in dump(store)
 
 
-def test_load_and_validate_refuse_a_directory_and_standard_input(copy_of, tmp_path):
+def test_load_validate_and_query_refuse_a_directory_and_standard_input(copy_of, tmp_path):
     store = copy_of()
     before = dump(store)
-    for command in ("load", "validate"):
-        for argument, says in ((str(tmp_path), f"{tmp_path}: is a directory"),
+    for command in ("load", "validate", "query -f"):
+        for argument, says in ((str(tmp_path), f"{tmp_path}: is a directory, not "),
                                ("-", "-: reading standard input is not supported")):
-            done = unkg(command, argument, store=store if command == "load" else None, check=2)
+            done = unkg(*command.split(), argument, store=store if command != "validate" else None, check=2)
             assert done.stderr.startswith(f"error: {says}"), done.stderr
     assert dump(store) == before
 

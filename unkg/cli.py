@@ -242,12 +242,12 @@ def check_graph_target(graph: str, rdf_files: list[Path]) -> None:
     check_graph_iri(graph)
 
 
-def check_input(path: Path) -> None:
+def check_input(path: Path, expected: str = "an RDF file nor a manifest") -> None:
     """Refuse what a file argument cannot be: ``-`` (standard input, which unkg does not read) or a directory."""
     if str(path) == "-":
         raise UnkgError("-: reading standard input is not supported; give the path of a file")
     if path.is_dir():
-        raise UnkgError(f"{path}: is a directory, not an RDF file nor a manifest")
+        raise UnkgError(f"{path}: is a directory, not {expected}")
 
 
 def check_graph_iri(graph: str) -> None:
@@ -394,6 +394,7 @@ def query(
         if (text is None) == (file is None):
             raise UnkgError("give a query or -f FILE (one of them)")
         if file is not None:
+            check_input(file, "a query file")
             try:
                 text = file.read_text(encoding="utf-8-sig")  # a byte-order mark is not part of the query
             except OSError as error:
