@@ -139,7 +139,8 @@ def programme_ics(meeting: Description, slots: list[dict], languages: list[str],
         for entry in slot["entries"]:
             title = _best(meeting, entry["iri"].value, languages)
             label = " ".join(x for x in (entry.get("notation"), title.value if title else None) if x)
-            titles.append(label or entry["iri"].value)
+            continued = " (continued)" if entry.get("continuation") else ""  # as the pages mark it
+            titles.append((label or entry["iri"].value) + continued)
         summary = "; ".join(titles) or (meeting_name.value if meeting_name else slot["iri"].value)
         description = "\n".join(([meeting_name.value] if meeting_name else []) + titles)
         lines += ["BEGIN:VEVENT", f"UID:{slot['iri'].value}", f"DTSTAMP:{stamp}", f"DTSTART:{start}"]

@@ -48,6 +48,9 @@ def test_programme_as_icalendar(real_server):
     assert str(events[0]["SUMMARY"]) == "1(a) 会议开幕; 1(b) 通过议程和工作安排"
     assert str(events[0]["LOCATION"]) == "维也纳"
     assert str(events[3]["SUMMARY"]) == "4 其他事项; 5 通过报告"
+    item2 = "2 《打击有组织犯罪公约》第27条（执法合作）的实际实施情况"  # the agenda lists 2, then 2（续）
+    assert str(events[1]["SUMMARY"]).startswith(f"{item2}; {item2} (continued); 3 ")
+    assert str(events[2]["SUMMARY"]).endswith(" (continued)") and str(events[2]["SUMMARY"]).startswith("3 ")
     assert str(events[0]["URL"]) == f"{real_server}/{MEETING}"
 
 
