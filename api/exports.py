@@ -23,7 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from api import query_files, render, views
 from api.describe import Description, add_labels
 from api.errors import NotFound, ServiceUnavailable
-from api.pages import base_of, iri_for_path, negotiate_format, origin_of, run_select_for
+from api.pages import absolute_origin_of, base_of, iri_for_path, negotiate_format, run_select_for
 from api.render import choose
 from api.terms import RunSelect, Term, iri_ref, rows
 from loader.namespaces import PREFIXES, VOID
@@ -193,7 +193,7 @@ def _languages(request: Request) -> list[str]:
 @router.api_route("/meeting/{meeting:path}/programme.ics", methods=["GET", "HEAD"], include_in_schema=False)
 async def programme_calendar(request: Request, meeting: str) -> Response:
     described, slots = await _programme_for(request, meeting)
-    page_url = origin_of(request) + "/meeting/" + meeting
+    page_url = absolute_origin_of(request) + "/meeting/" + meeting
     body = programme_ics(described, slots, _languages(request), page_url)
     return Response(body.encode("utf-8"), media_type="text/calendar; charset=utf-8",
                     headers={"Content-Disposition": attachment(meeting.replace("/", "-") + "-programme.ics"),
@@ -279,7 +279,7 @@ async def void_description(request: Request) -> Response:
     chosen = negotiate_format(request.headers.get("accept"))
     name = "turtle" if chosen.name == "html" else chosen.name
     triples = await run_in_threadpool(void_triples, run_select_for(request), base=base_of(request),
-                                      origin=origin_of(request))
+                                      origin=absolute_origin_of(request))
     media_type = render.FORMATS[name].media_type
     return Response(render.rdf(name, triples), media_type=media_type + "; charset=utf-8",
                     headers={"Vary": "Accept"})

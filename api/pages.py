@@ -105,6 +105,15 @@ def negotiate_format(accept: str | None) -> Format:
 
 
 def origin_of(request: Request) -> str:
+    """What links on pages, ``Link`` headers and redirects start with: the path the application is mounted at,
+    never a host. A URL built from the ``Host`` header the client sent would put that host into every script and
+    stylesheet a page loads, for a shared cache or a proxy to hand to the next reader."""
+    return request.scope.get("root_path", "").rstrip("/")
+
+
+def absolute_origin_of(request: Request) -> str:
+    """The server's URL as this request reached it, for what must be an absolute IRI (VoID's endpoint, a
+    calendar's link): data, never a page's script or stylesheet."""
     return str(request.base_url).rstrip("/")
 
 
