@@ -146,7 +146,7 @@ def respond(request: Request, chosen: Format, description, *, page_url: str, que
         # the page's own words are English whatever the reader prefers; a label or text from the data says its
         # language itself (lang="zh"), so the page never claims French for a reader who asked for it
         body = render.html(template, page=page, alternates=found, origin=origin_of(request))
-        return HTMLResponse(body, headers=headers)
+        return HTMLResponse(body, headers=render.page_headers(headers))
     try:
         data = render.rdf(chosen.name, triples)
     except render.CannotWrite as error:
@@ -303,7 +303,7 @@ async def not_found(request: Request, chosen: Format | None, iri: str) -> Respon
                        page=Page(describing.Description(iri), base=base, origin=origin,
                                  languages=accepted_languages(request.headers.get("accept-language"))),
                        search_href=f"{origin}/?query={quote(search, safe='')}", words=words)
-    return HTMLResponse(body, status_code=404, headers={"Vary": "Accept"})
+    return HTMLResponse(body, status_code=404, headers=render.page_headers({"Vary": "Accept"}))
 
 
 def search_words(path: str) -> str:

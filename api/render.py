@@ -207,9 +207,25 @@ def _environment() -> Environment:
 ENVIRONMENT = _environment()
 
 
+# Sent with every page: it loads only this server's scripts and stylesheets (the query page's examples are a JSON
+# data block, which no policy runs), is framed by no other site, and tells no other site which page (and so which
+# query, in ``?query=``) a reader came from.
+PAGE_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                               "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
 def html(template: str, **context) -> str:
     """Render one template of ``api/templates`` with ``context``."""
     return ENVIRONMENT.get_template(template).render(**context)
+
+
+def page_headers(headers: dict | None = None) -> dict:
+    """``headers`` and :data:`PAGE_HEADERS`, for a response that is one of the templates."""
+    return {**PAGE_HEADERS, **(headers or {})}
 
 
 # --- RDF --------------------------------------------------------------------------------------------------

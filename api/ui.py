@@ -76,4 +76,4 @@ async def query_page(request: Request, query: str | None = None) -> Response:
         examples=[{"name": e.name, "question": e.question, "query": e.query} for e in listed],
         query=query or (listed[0].query if listed else STARTER),
     )
-    return HTMLResponse(body, headers={"Vary": "Accept"})
+    return HTMLResponse(body, headers=render.page_headers({"Vary": "Accept"}))

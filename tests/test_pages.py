@@ -398,6 +398,14 @@ def test_no_link_on_a_page_comes_from_the_host_header(real_server):
     assert about.status_code == 303 and about.headers["location"] == f"/{MEETING}"
 
 
+def test_every_page_limits_what_it_may_load_and_who_may_frame_it(real_server):
+    for path in ("/", f"/{MEETING}", "/ontology", "/meeting/CTOC-COP/WG.3/99"):
+        headers = httpx.get(real_server + path, headers={"accept": "text/html"}, timeout=30).headers
+        policy = headers["content-security-policy"]
+        assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy and "unsafe" not in policy
+        assert headers["x-content-type-options"] == "nosniff" and headers["referrer-policy"] == "same-origin"
+
+
 def test_query_page_is_self_contained(real_server):
     page = get(real_server, "/").text
     assets = re.findall(r'(?:src|href)="([^"]+\.(?:js|css))"', page)
