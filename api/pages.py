@@ -27,6 +27,7 @@ from api.terms import RunSelect, Term, iri_ref, rows
 from loader.namespaces import ONTOLOGY_IRI, data_base
 
 router = APIRouter()
+ENCODED_SLASH = re.compile("%2F", re.IGNORECASE)
 SAFE_PATH = "/.-_()"  # kept unencoded in a path segment, as loader/iris.py mints IRIs; all else is %-encoded
 # what a Location may keep of an IRI's path as it is (RFC 3986 pchar, "/", and "?", "#" and the "%" of encodings it
 # already has); anything else (non-ASCII above all: a header must be Latin-1) is percent-encoded as UTF-8
@@ -157,27 +158,34 @@ def respond(request: Request, chosen: Format, description, *, page_url: str, que
 
 
 def iri_for_path(path: str, base: str) -> str:
-    """The IRI a request path stands for, spelled as the loader mints it (percent-encoding normalised).
+    """The IRI a request path stands for, spelled as the loader mints it (percent-encoding normalised, but an
+    encoded slash stays one: RFC 3986 does not make ``a%2Fb`` the same path as ``a/b``).
 
     >>> iri_for_path("/doc/%e4%b8%ad-x", "https://w3id.org/unkg/")
     'https://w3id.org/unkg/doc/%E4%B8%AD-x'
     >>> iri_for_path("/doc/中-x", "https://w3id.org/unkg/")
     'https://w3id.org/unkg/doc/%E4%B8%AD-x'
+    >>> iri_for_path("/thing/a%2fb", "https://w3id.org/unkg/")
+    'https://w3id.org/unkg/thing/a%2Fb'
     """
-    return base + quote(unquote(path.lstrip("/")), safe=SAFE_PATH)
+    return base + "%2F".join(quote(unquote(part), safe=SAFE_PATH) for part in ENCODED_SLASH.split(path.lstrip("/")))
 
 
 def candidate_iris(path: str, base: str) -> list[str]:
-    """The IRIs a request path may stand for: as the loader mints them, then exactly as requested (for IRIs
-    loaded from users' RDF files, which may keep characters the loader would encode), then percent-decoded as
-    UTF-8 (an IRI written in Unicode, ``thing/ü``, whose link a browser sends as ``/thing/%C3%BC``).
+    """The IRIs a request path may stand for: exactly as requested (a page's own links, and IRIs loaded from
+    users' RDF files, which may keep characters the loader would encode), as the loader mints them, then
+    percent-decoded as UTF-8 (an IRI written in Unicode, ``thing/ü``, whose link a browser sends as
+    ``/thing/%C3%BC``). An encoded slash is never decoded.
 
     >>> candidate_iris("/thing/%C3%BC", "https://w3id.org/unkg/")
     ['https://w3id.org/unkg/thing/%C3%BC', 'https://w3id.org/unkg/thing/ü']
+    >>> candidate_iris("/thing/a%2Fb", "https://w3id.org/unkg/")
+    ['https://w3id.org/unkg/thing/a%2Fb']
     """
-    found = [iri_for_path(path, base), base + path.lstrip("/")]
+    found = [base + path.lstrip("/"), iri_for_path(path, base)]
     with contextlib.suppress(UnicodeDecodeError):
-        found.append(base + unquote(path.lstrip("/"), errors="strict"))
+        parts = ENCODED_SLASH.split(path.lstrip("/"))
+        found.append(base + "%2F".join(unquote(part, errors="strict") for part in parts))
     return [iri for n, iri in enumerate(found) if iri not in found[:n] and _queryable(iri)]
 
 

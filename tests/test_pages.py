@@ -551,6 +551,11 @@ ODD_IRIS_DATA = """
 <https://w3id.org/unkg/thing/infinite> <http://ex/n> "INF"^^<http://www.w3.org/2001/XMLSchema#double> .
 <https://w3id.org/unkg/thing/first-slot> a unkg:TimeSlot ;
     unkg:startTime "0001-01-01T00:30:00+01:00"^^<http://www.w3.org/2001/XMLSchema#dateTime> .
+<https://w3id.org/unkg/thing/a%2Fb> rdfs:label "an encoded slash"@en .
+<https://w3id.org/unkg/thing/a/b> rdfs:label "a real slash"@en .
+<https://w3id.org/unkg/thing/c/d> rdfs:label "a real slash only"@en .
+<https://w3id.org/unkg/thing/x=y> rdfs:label "an equals sign as it is"@en .
+<https://w3id.org/unkg/thing/x%3Dy> rdfs:label "an equals sign encoded"@en .
 """
 
 
@@ -575,6 +580,20 @@ def test_about_sends_an_iri_under_the_base_to_its_path_in_ascii(odd_iri_server, 
     assert location.isascii() and location.decode() == path
     stored = httpx.get(odd_iri_server + "/about?iri=" + quote(B + "thing/%C3%A4", safe=""), follow_redirects=True)
     assert stored.status_code == 200 and "stored percent-encoded" in stored.text
+
+
+@pytest.mark.parametrize(("path", "label"), [
+    ("/thing/a%2Fb", "an encoded slash"), ("/thing/a%2fb.ttl", "an encoded slash"), ("/thing/a/b", "a real slash"),
+    ("/thing/c%2Fd", None), ("/thing/x=y", "an equals sign as it is"), ("/thing/x%3Dy", "an equals sign encoded"),
+])
+def test_a_path_stands_for_the_iri_spelled_so_and_an_encoded_slash_is_no_slash(odd_iri_server, path, label):
+    """RFC 3986: ``a%2Fb`` and ``a/b`` are different paths; and where two IRIs differ only in an encoding, the
+    path spelled as one of them is that one."""
+    response = httpx.get(odd_iri_server + path, headers={"accept": "text/turtle"}, timeout=30)
+    if label is None:
+        assert response.status_code == 404
+    else:
+        assert response.status_code == 200 and f'"{label}"@en' in response.text, response.text
 
 
 def test_pages_show_data_no_load_would_pass_instead_of_failing(odd_iri_server):
