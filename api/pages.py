@@ -316,17 +316,17 @@ async def not_found(request: Request, chosen: Format | None, iri: str) -> Respon
 
 def search_words(path: str) -> str:
     """What to search for when a path names nothing: its last segment that is not a number, on one line (a line
-    break becomes a space, as for a hyphen).
+    break or another control character becomes a space, as for a hyphen).
 
     >>> search_words("/place/new-york")
     'new york'
     >>> search_words("/meeting/CTOC-COP/WG.3/99")
     'WG.3'
-    >>> search_words("/place/say%22hi%22%0Dto%0Ame")
+    >>> search_words("/place/say%22hi%22%0Dto%0Ame%00")
     'say"hi" to me'
     """
     segments = [s for s in unquote(path).strip("/").split("/") if s and not s.isdigit()]
-    return re.sub(r"[-_]+|[\r\n]", " ", segments[-1])[:60].strip() if segments else ""
+    return re.sub(r"[-_]+|[\x00-\x1f\x7f-\x9f]", " ", segments[-1])[:60].strip() if segments else ""
 
 
 def nearby(iri: str, base: str, run_select: RunSelect) -> list[str]:
