@@ -32,12 +32,9 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from api.sparql_text import Token, Unsure, tokens
+from api.sparql_text import PROLOGUE, Token, Unsure, tokens
 
 MENTIONS = re.compile(r"service|load|from", re.I)
-# PREFIX and BASE declarations (and comments) at the start: in a prologue "<" always opens an IRI, so a keyword
-# inside one (the sd: namespace ends in "service-description#") names nothing and needs no closer look
-PROLOGUE = re.compile(r"""(?:\s+|\#[^\r\n]*|(?:PREFIX\s+[^\s:<>]*:\s*|BASE\s+)<[^<>"{}|^`\\\x00-\x20]*>)*""", re.I)
 UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 # Oxigraph's PNAME_NS / PNAME_LN, character for character (its PN_CHARS_BASE stops at U+FFFD, and its PN_LOCAL

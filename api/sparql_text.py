@@ -276,6 +276,25 @@ def _inside_parentheses(found: list[Token], index: int) -> bool:
     return False
 
 
+# PREFIX and BASE declarations (and comments) at the start: in a prologue "<" always opens an IRI, so a keyword
+# inside one (the sd: namespace ends in "service-description#") names nothing and needs no closer look
+PROLOGUE = re.compile(r"""(?:\s+|\#[^\r\n]*|(?:PREFIX\s+[^\s:<>]*:\s*|BASE\s+)<[^<>"{}|^`\\\x00-\x20]*>)*""", re.I)
+UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+
+
+def update_keyword(text: str) -> str | None:
+    """The keyword that makes ``text`` a SPARQL update (its first word after the prologue), if it is one: for the
+    message when an update is sent where a query belongs.
+
+    >>> update_keyword("PREFIX ex: <http://ex/> # a comment\n insert data { ex:a ex:b ex:c }")
+    'INSERT'
+    >>> update_keyword("SELECT * WHERE { ?s ?p ?o }") is None
+    True
+    """
+    word = re.match(r"[A-Za-z]*", text[PROLOGUE.match(text).end():]).group().upper()
+    return word if word in UPDATE_KEYWORDS else None
+
+
 def syntax_message(text: str, error: SyntaxError, known: Iterable[str] = ()) -> str:
     """Oxigraph's syntax error on one line, with the undeclared prefix named when there is one (its own message
     then lists character classes, or expects something else further on).

@@ -32,7 +32,7 @@ from multiprocessing.connection import Connection
 import pyoxigraph as ox
 
 from api.outbound import Unparsable, references
-from api.sparql_text import syntax_message
+from api.sparql_text import syntax_message, update_keyword
 from api.update_dataset import DatasetConflict, with_using
 
 READY, WHOLE, HEAD, DATA, FINISHED, ERROR, UPDATED = b"R", b"W", b"S", b"D", b"F", b"E", b"U"
@@ -142,7 +142,9 @@ def main(connection: Connection, store_path: str, network_note: str = "", max_me
         except ResultTooLarge as error:
             _send_error(connection, 400, str(error))
         except SyntaxError as error:
-            _send_error(connection, 400, f"syntax error: {syntax_message(job['query'], error)}")
+            word = update_keyword(job["query"])
+            note = f" ({word} is a SPARQL update: send it as update=, not query=)" if word else ""
+            _send_error(connection, 400, f"syntax error: {syntax_message(job['query'], error)}{note}")
         except RecursionError:  # before RuntimeError, its base: nesting that passed the engine's check, not a bug
             _send_error(connection, 400, "the query nests too deeply to be evaluated")
         except MemoryError:  # Python's share ran out (Oxigraph's own running out ends the process: SIGABRT)

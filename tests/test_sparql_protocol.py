@@ -235,6 +235,14 @@ def test_an_undeclared_prefix_is_named_instead_of_a_list_of_character_classes(se
     assert later.text.rstrip().endswith("; the prefix zz: is not declared (PREFIX zz: <…>)")
 
 
+def test_an_update_sent_as_a_query_is_told_where_it_belongs(server):
+    """The query page, and many clients, send whatever is typed as query=; Oxigraph says "expected CONSTRUCT"."""
+    response = get(server, "PREFIX ex: <http://example.org/>\ninsert data { ex:a ex:b ex:c }")
+    assert response.status_code == 400 and "error at 2:" in response.text
+    assert response.text.rstrip().endswith("(INSERT is a SPARQL update: send it as update=, not query=)")
+    assert "SPARQL update" not in get(server, "SELECT * WHERE { ?s ?p }").text
+
+
 @pytest.mark.parametrize("query", ["", "  # only a comment\n"])
 def test_an_empty_query_is_called_empty(server, query):
     """Oxigraph said "error at 1:1: expected [_]"."""

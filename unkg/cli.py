@@ -11,7 +11,6 @@ from __future__ import annotations
 import errno
 import functools
 import os
-import re
 import shutil
 import signal
 import sys
@@ -433,18 +432,12 @@ def check_utf8(text: str) -> None:
                         "give UTF-8 text or a UTF-8 file with -f") from None
 
 
-UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
-
-
 def update_note(text: str) -> str:
-    """What to add to a syntax error when the text is a SPARQL update: its first keyword (after PREFIX and BASE
-    declarations and comments) is an update's."""
-    from api.outbound import PROLOGUE
+    """What to add to a syntax error when the text is a SPARQL update."""
+    from api.sparql_text import update_keyword
 
-    word = re.match(r"[A-Za-z]*", text[PROLOGUE.match(text).end():]).group().upper()
-    if word in UPDATE_KEYWORDS:
-        return f" ({word} is a SPARQL update: unkg query runs read-only queries; updates are not supported)"
-    return ""
+    word = update_keyword(text)
+    return f" ({word} is a SPARQL update: unkg query runs read-only queries; updates are not supported)" if word else ""
 
 
 def refuse_remote(text: str):
