@@ -156,3 +156,26 @@ def test_a_missing_browser_skips_with_instructions_or_fails_when_required(monkey
     monkeypatch.setenv("UNKG_REQUIRE_BROWSER", "1")
     with pytest.raises(pytest.fail.Exception, match="/nonexistent/chromium is not installed"):
         require_browser()
+
+
+def test_a_graph_answer_offers_graph_downloads_and_a_directed_literal_keeps_its_direction(tiny_server, browser):
+    from urllib.parse import quote
+
+    import httpx
+    from selenium.webdriver.common.by import By
+
+    def run(query: str, what: str):
+        browser.get(tiny_server + "/?query=" + quote(query))
+        wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".CodeMirror .cm-keyword"), "the SPARQL editor")
+        browser.find_element(By.ID, "run").click()
+        return wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, what), "the answer")
+
+    run('CONSTRUCT { <https://example.org/a> <https://example.org/b> "x" } WHERE {}', "#results-text")
+    first, second = (browser.find_element(By.ID, name) for name in ("download-csv", "download-json"))
+    assert (first.text, second.text) == ("Turtle", "JSON-LD")
+    for link, media_type in ((first, "text/turtle"), (second, "application/ld+json")):
+        response = httpx.get(link.get_attribute("href"), timeout=30)
+        assert response.status_code == 200 and response.headers["content-type"].startswith(media_type)
+    cells = run('SELECT ?l WHERE { BIND(STRLANGDIR("abc", "ar", "rtl") AS ?l) }', "#results-table tbody td span")
+    assert cells[0].get_attribute("dir") == "rtl" and cells[0].get_attribute("lang") == "ar"
+    assert browser.find_element(By.ID, "download-csv").text == "CSV"  # a table again

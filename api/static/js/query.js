@@ -28,10 +28,17 @@
     return null;
   }
 
+  // what the last answer was: a table (CSV and SPARQL JSON) or a graph (Turtle and JSON-LD; CSV cannot carry one)
+  var answeredGraph = false;
+
   function updateDownloads() {
     var q = encodeURIComponent(queryText());
-    document.getElementById("download-csv").href = endpoint + "?query=" + q + "&format=csv";
-    document.getElementById("download-json").href = endpoint + "?query=" + q + "&format=json";
+    var first = document.getElementById("download-csv");
+    first.textContent = answeredGraph ? "Turtle" : "CSV";
+    first.href = endpoint + "?query=" + q + "&format=" + (answeredGraph ? "turtle" : "csv");
+    var second = document.getElementById("download-json");
+    second.textContent = answeredGraph ? "JSON-LD" : "JSON";
+    second.href = endpoint + "?query=" + q + "&format=" + (answeredGraph ? "jsonld" : "json");
   }
 
   function say(text, isError) {
@@ -47,7 +54,7 @@
     if (binding.type === "triple") return tripleText(binding);
     var text = '"' + String(binding.value).replace(/\\/g, "\\\\").replace(/"/g, '\\"')
       .replace(/\n/g, "\\n").replace(/\r/g, "\\r") + '"';
-    if (binding["xml:lang"]) return text + "@" + binding["xml:lang"];
+    if (binding["xml:lang"]) return text + "@" + binding["xml:lang"] + (binding["its:dir"] ? "--" + binding["its:dir"] : "");
     if (binding.datatype && binding.datatype !== "http://www.w3.org/2001/XMLSchema#string") {
       return text + "^^<" + binding.datatype + ">";
     }
@@ -89,8 +96,10 @@
       var span = document.createElement("span");
       span.textContent = binding.value;
       if (binding["xml:lang"]) span.lang = binding["xml:lang"];
+      if (binding["its:dir"] === "rtl" || binding["its:dir"] === "ltr") span.dir = binding["its:dir"];
       td.appendChild(span);
       var tag = binding["xml:lang"] || (binding.datatype && binding.datatype.split(/[#\/]/).pop());
+      if (binding["xml:lang"] && binding["its:dir"]) tag += "--" + binding["its:dir"];
       if (tag && tag !== "string") {
         var small = document.createElement("span");
         small.className = "tag";
@@ -126,6 +135,8 @@
     if (!response.ok) {
       return response.text().then(function (text) { say("Error " + response.status + ": " + text.trim(), true); });
     }
+    answeredGraph = !(type === "application/sparql-results+json" || type === "application/json");
+    updateDownloads();
     if (type === "application/sparql-results+json" || type === "application/json") {
       return response.json().then(function (data) {
         results.textContent = "";
