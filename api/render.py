@@ -87,13 +87,17 @@ def accepted_languages(header: str | None, default: str = "en") -> list[str]:
     return tags or [default]
 
 
-def _language_match(tag: str | None, wanted: list[str]) -> int | None:
+def _language_match(tag: str | None, wanted: list[str]) -> tuple[int, int] | None:
+    """How well a literal's language ``tag`` fits: (the first wanted language it matches, 0 for the exact tag and
+    1 for a wider or narrower one), or None."""
     if not tag:
         return None
     tag = tag.lower()
     for index, want in enumerate(wanted):
-        if tag == want or tag.startswith(want + "-") or want.startswith(tag + "-"):
-            return index
+        if tag == want:
+            return index, 0
+        if tag.startswith(want + "-") or want.startswith(tag + "-"):
+            return index, 1
     return None
 
 
@@ -104,12 +108,14 @@ def choose(candidates: Iterable[tuple[int, Term]], wanted: list[str]) -> Term | 
     >>> zh = Term("literal", "通过报告", lang="zh")
     >>> choose([(0, zh)], ["en"]).value
     '通过报告'
+    >>> choose([(0, zh), (1, Term("literal", "通過報告", lang="zh-Hant"))], ["zh-hant"]).value  # exact tag first
+    '通過報告'
     """
     best_key, best = None, None
     for rank, literal in candidates:
         match = _language_match(literal.lang, wanted)
-        key = (0, match, rank, "", literal.value) if match is not None else (
-            1, 0, rank, literal.lang or "", literal.value)
+        key = (0, *match, rank, "", literal.value) if match is not None else (
+            1, 0, 0, rank, literal.lang or "", literal.value)
         if best_key is None or key < best_key:
             best_key, best = key, literal
     return best
