@@ -36,6 +36,7 @@ class Passage:
     line: int | str  # the number; the text as stored when it is none (data loaded by SPARQL Update is not checked)
     verbatim: str
     file: str | None
+    language: str | None = None  # the tag of its expression's title: the language the line is in
 
 
 @dataclass
@@ -160,12 +161,14 @@ def add_labels(description: Description, run_select: RunSelect, iris: Iterable[s
 def passages(iri: str, run_select: RunSelect) -> list[Passage]:
     """The source passages ``iri`` was derived from, in file and line order."""
     query = query_files.fill("passages", resource=Term("uri", iri))
-    found = [
-        Passage(r["passage"].value, views.line_number(r["line"].value), r["verbatim"].value,
-                r.get("file") and r["file"].value)
-        for r in rows(run_select, query)
-    ]
-    return sorted(found, key=lambda p: (p.file or "", isinstance(p.line, str), str(p.line).zfill(12), p.iri))
+    found: dict[tuple, Passage] = {}
+    for r in rows(run_select, query):  # one row for each language its expression's title has
+        passage = Passage(r["passage"].value, views.line_number(r["line"].value), r["verbatim"].value,
+                          r.get("file") and r["file"].value, (r.get("language") and r["language"].value) or None)
+        key = (passage.iri, passage.line, passage.verbatim, passage.file)
+        if key not in found or (found[key].language or "~") > (passage.language or "~"):  # the same one each time
+            found[key] = passage
+    return sorted(found.values(), key=lambda p: (p.file or "", isinstance(p.line, str), str(p.line).zfill(12), p.iri))
 
 
 def graph_triples(graph_iri: str, run_select: RunSelect) -> list[tuple[Term, Term, Term]]:

@@ -126,11 +126,14 @@ def test_generic_page_lists_links_both_ways(real_server):
 def test_pages_show_the_source_lines_behind_the_facts(real_server, meeting_page):
     provenance = meeting_page.text.split('id="provenance"')[1].split("</section>")[0]
     lines = AGENDA_FILE.read_text(encoding="utf-8").splitlines()
-    found = re.findall(r'line (\d+)</a>\s*<blockquote class="verbatim">(.*?)</blockquote>', provenance, re.S)
+    found = re.findall(r'line (\d+)</a>\s*<blockquote class="verbatim" lang="zh">(.*?)</blockquote>', provenance,
+                       re.S)  # the agenda's lines are Chinese, as the title of the text they are from says
     assert found, "the meeting page names no source line"
     for number, verbatim in found:
         assert html.unescape(verbatim) == lines[int(number) - 1]
     assert "data/sources/000_53ef33334a0e60d7.txt" in provenance
+    article = get(real_server, "/instrument/UNTOC/art/27").text.split('id="provenance"')[1]
+    assert '<blockquote class="verbatim" lang="en">' in article
 
 
 def test_ontology_page_has_every_class_and_property(real_server, real_store):
