@@ -304,13 +304,28 @@ NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 NO_XML_NAME = b"<oxprefix:"
 
 
+def _unnamed_in_xml(triples) -> str:
+    """Which predicate or class of ``triples`` RDF/XML has no element name for, asking Oxigraph of each in turn."""
+    seen = set()
+    for s, p, o in triples:
+        for role, term, alone in (("predicate", p, (s, p, Term("literal", "x"))), ("class", o, (s, p, o))):
+            if role == "class" and (p.value != RDF_TYPE or not o.is_iri):
+                continue
+            if (role, term.value) in seen:
+                continue
+            seen.add((role, term.value))
+            if NO_XML_NAME in _oxigraph_serialize([alone], ox.RdfFormat.RDF_XML):
+                return f"RDF/XML cannot write the {role} <{term.value}>: its IRI ends in no XML name"
+    return "RDF/XML cannot write a predicate or class here: its IRI ends in no XML name"
+
+
 def xml_trouble(triples, written: bytes | None = None) -> str | None:
     """Why RDF/XML cannot write ``triples`` (a literal holding a character XML lacks, a predicate or class whose
     IRI ends in no XML name), or None. The names are Oxigraph's to choose: it is asked, by writing them (or
     ``written``, what it wrote of them).
 
     >>> xml_trouble([(Term("uri", "http://s"), Term("uri", "http://ex.org/1"), Term("literal", "v"))])
-    'RDF/XML cannot write a predicate or class whose IRI ends in no XML name (such as http://example.org/1)'
+    'RDF/XML cannot write the predicate <http://ex.org/1>: its IRI ends in no XML name'
     """
     triples = list(triples)
     for triple in triples:
@@ -323,7 +338,7 @@ def xml_trouble(triples, written: bytes | None = None) -> str | None:
     if written is None:
         written = _oxigraph_serialize(triples, ox.RdfFormat.RDF_XML)
     if NO_XML_NAME in written:
-        return "RDF/XML cannot write a predicate or class whose IRI ends in no XML name (such as http://example.org/1)"
+        return _unnamed_in_xml(triples)
     return None
 
 
