@@ -286,7 +286,7 @@ def update_keyword(text: str) -> str | None:
     """The keyword that makes ``text`` a SPARQL update (its first word after the prologue), if it is one: for the
     message when an update is sent where a query belongs.
 
-    >>> update_keyword("PREFIX ex: <http://ex/> # a comment\n insert data { ex:a ex:b ex:c }")
+    >>> update_keyword("PREFIX ex: <http://ex/> # a comment\\n insert data { ex:a ex:b ex:c }")
     'INSERT'
     >>> update_keyword("SELECT * WHERE { ?s ?p ?o }") is None
     True
