@@ -21,6 +21,7 @@ True
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 
 import mimeparse
@@ -168,6 +169,10 @@ def _format_name(value: str) -> str:
     return value.split(";", 1)[0].strip().lower()
 
 
+QUALITY = re.compile(r";\s*q\s*=([^;]*)", re.IGNORECASE)
+QVALUE = re.compile(r"0(\.[0-9]{0,3})?|1(\.0{0,3})?")  # RFC 9110 §12.4.2
+
+
 def _ranges(header: str) -> list[tuple[str, str, dict]]:
     """The media ranges of an ``Accept`` header, each read once, type and subtype in lower case: RFC 9110 §8.3.1,
     "The type and subtype tokens are case-insensitive" (python-mimeparse compares them as written).
@@ -176,11 +181,20 @@ def _ranges(header: str) -> list[tuple[str, str, dict]]:
     [('text', 'turtle', {'q': '0.5'}), ('*', '*', {'q': '1'})]
     >>> _ranges("text/csv, ,")
     [('text', 'csv', {'q': '1'})]
+    >>> try:
+    ...     _ranges("text/turtle;q=-1")
+    ... except BadRequest as error:
+    ...     print(error)
+    cannot read the Accept header 'text/turtle;q=-1': q=-1 is no weight (0 to 1, at most three decimals)
     """
     ranges = []
     for media_range in header.split(","):
         if not media_range.strip():  # RFC 9110 §5.6.1: a recipient ignores empty list elements ("a, ,b")
             continue
+        for weight in QUALITY.findall(media_range):  # python-mimeparse reads a weight it cannot read as 1
+            if not QVALUE.fullmatch(weight.strip()):
+                raise BadRequest(f"cannot read the Accept header {shown(header)}: q={weight.strip()} is no weight "
+                                 "(0 to 1, at most three decimals)")
         try:
             kind, subtype, parameters = mimeparse.parse_media_range(media_range)
         except (mimeparse.MimeTypeParseException, ValueError) as error:

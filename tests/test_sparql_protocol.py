@@ -179,6 +179,13 @@ def test_accept_q_values_choose_the_format(server, accept, expected):
     assert response.headers["content-type"].split(";")[0] == expected
 
 
+@pytest.mark.parametrize("accept", ["text/csv;q=-1", "text/csv;q=abc", "text/csv; Q=1.5", "text/csv;q=0.1234"])
+def test_a_weight_that_is_no_q_value_is_400_not_read_as_1(server, accept):
+    response = get(server, SELECT, headers={"Accept": accept})
+    assert response.status_code == 400 and "is no weight" in response.text
+    assert get(server, SELECT, headers={"Accept": "text/csv;q=0.125, */*;q=1.000"}).status_code == 200
+
+
 @pytest.mark.parametrize("accept", ["image/png", "*/*;q=0", "text/turtle"])
 def test_nothing_acceptable_for_select_is_406(server, accept):
     response = get(server, SELECT, headers={"Accept": accept})
