@@ -47,6 +47,7 @@ class Description:
     outgoing: list[tuple[Term, Term]] = field(default_factory=list)
     incoming: list[tuple[Term, Term]] = field(default_factory=list)
     incoming_truncated: bool = False
+    used_as_property: bool = False  # asked only when nothing links to or from it
     labels: dict[str, list[tuple[int, Term]]] = field(default_factory=dict)
     described: set[str] = field(default_factory=set)
     passages: list[Passage] = field(default_factory=list)
@@ -55,7 +56,7 @@ class Description:
 
     @property
     def exists(self) -> bool:
-        return bool(self.outgoing or self.incoming)
+        return bool(self.outgoing or self.incoming or self.used_as_property)
 
     @property
     def types(self) -> list[str]:
@@ -107,6 +108,8 @@ def describe(iri: str, run_select: RunSelect, *, for_people: bool = True) -> Des
     incoming = rows(run_select, query_files.fill("resource_incoming", resource=me, limit=MAX_INCOMING + 1))
     description.incoming_truncated = len(incoming) > MAX_INCOMING
     description.incoming = [(r["s"], r["p"]) for r in incoming[:MAX_INCOMING]]
+    if not description.outgoing and not description.incoming:  # rdf:type, or a user's own property
+        description.used_as_property = bool(rows(run_select, query_files.fill("resource_as_predicate", resource=me)))
     if not description.exists or not for_people:
         return description
     description.passages = passages(iri, run_select)

@@ -559,6 +559,7 @@ ODD_IRIS_DATA = """
 <https://w3id.org/unkg/thing/c/d> rdfs:label "a real slash only"@en .
 <https://w3id.org/unkg/thing/x=y> rdfs:label "an equals sign as it is"@en .
 <https://w3id.org/unkg/thing/x%3Dy> rdfs:label "an equals sign encoded"@en .
+<https://w3id.org/unkg/thing/uses-dt> <https://w3id.org/unkg/thing/dt> "a property under the base" .
 """
 
 
@@ -597,6 +598,20 @@ def test_a_path_stands_for_the_iri_spelled_so_and_an_encoded_slash_is_no_slash(o
         assert response.status_code == 404
     else:
         assert response.status_code == 200 and f'"{label}"@en' in response.text, response.text
+
+
+@pytest.mark.parametrize("path", ["/thing/dt", "/about?iri=" + quote(RDFS_LABEL, safe=""),
+                                  "/about?iri=http%3A%2F%2Fex%2F1"])
+def test_a_property_the_store_only_uses_has_a_page_not_a_404(odd_iri_server, path):
+    """The query page and the pages link every IRI in an answer, predicates too: rdfs:label, or a user's own."""
+    page = httpx.get(odd_iri_server + path, headers={"accept": "text/html"}, timeout=30)
+    assert page.status_code == 200 and 'id="used-as-property"' in page.text
+    statements = [h for h in hrefs(page.text.split('id="used-as-property"')[1]) if h.startswith("/?query=")][0]
+    answer = httpx.get(odd_iri_server + "/sparql", params={"query": httpx.URL(statements).params["query"]},
+                       headers={"accept": "application/sparql-results+json"}, timeout=30).json()
+    assert answer["results"]["bindings"], "the link's query finds no statement using the property"
+    assert httpx.get(odd_iri_server + path, headers={"accept": "text/turtle"}, timeout=30).status_code == 200
+    assert httpx.get(odd_iri_server + "/thing/nothing-at-all", timeout=30).status_code == 404
 
 
 def test_pages_show_data_no_load_would_pass_instead_of_failing(odd_iri_server):
