@@ -284,6 +284,16 @@ def test_broken_input_names_the_file_and_line(name, line, words):
     assert str(error).startswith(str(ZH / name) + (f":{line}: " if line else ": "))
 
 
+def test_an_impossible_distribution_date_names_its_line(tmp_path):
+    """"31 June 2023" in the header was a traceback (and exit 1, "does not conform", from unkg validate)."""
+    text = (ZH / "minimal.txt").read_text(encoding="utf-8")
+    broken = tmp_path / "distributed.txt"
+    broken.write_text(text.replace("1 March 2024", "31 June 2024"), encoding="utf-8")
+    with pytest.raises(SourceError, match="not a calendar date: 2024-6-31") as caught:
+        agenda.parse(broken)
+    assert caught.value.line == 4
+
+
 def test_missing_file_and_non_utf8_file(tmp_path):
     with pytest.raises(SourceError, match="cannot read the file"):
         agenda.parse(tmp_path / "absent.txt")

@@ -203,7 +203,10 @@ class _Parser:
                 if text != "United Nations":
                     header.parent_body = Line(line.number, self.norm(text))
             elif header.distributed is None and t.EN_DATE.fullmatch(text):
-                header.distributed, header.distributed_line = t.dates_in(text)[0], line.number
+                try:
+                    header.distributed, header.distributed_line = t.dates_in(text)[0], line.number
+                except ValueError as error:  # "31 June 2023"
+                    raise self.error(str(error), line.number) from None
             elif meeting is None and (found := self.meeting_line(line)):
                 meeting = found
             else:
