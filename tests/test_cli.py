@@ -129,7 +129,7 @@ def test_validate_with_a_store_checks_a_file_that_adds_to_a_resource_it_does_not
     unkg("validate", str(adds), check=0)  # without a store nothing says it is a meeting
 
 
-def test_validate_after_the_manifests_checks_a_file_with_what_they_build_as_load_does(loaded, tmp_path):
+def test_validate_checks_a_file_with_what_the_manifests_and_files_before_it_build_as_load_does(loaded, tmp_path):
     """`unkg validate data/manifest.toml FILE` judges FILE as `unkg load data/manifest.toml FILE` would."""
     agenda = tmp_path / "agenda.nt"  # the bundled agenda's graph: it cites art. 27 and gives it a Chinese heading
     graph = ox.NamedNode("https://w3id.org/unkg/graph/CTOC-COP-WG.3-2023-1-zho")
@@ -138,6 +138,14 @@ def test_validate_after_the_manifests_checks_a_file_with_what_they_build_as_load
                                     format=ox.RdfFormat.N_TRIPLES))
     del store
     unkg("validate", "data/manifest.toml", str(agenda), check=0)
+    treaty = tmp_path / "treaty.nt"  # the treaty as a plain RDF file, before the agenda that cites it
+    treaty_graph = ox.NamedNode("https://w3id.org/unkg/graph/UNTOC-eng")
+    store = ox.Store.read_only(str(loaded))
+    treaty.write_bytes(ox.serialize((q.triple for q in store.quads_for_pattern(None, None, None, treaty_graph)),
+                                    format=ox.RdfFormat.N_TRIPLES))
+    del store
+    unkg("validate", str(treaty), str(agenda), check=0)
+    assert "cites provisions that exist" in unkg("validate", str(agenda), check=1).stdout  # alone it cites nothing
     second = tmp_path / "second-heading.ttl"  # the treaty already gives art. 27 its English heading
     second.write_text('<https://w3id.org/unkg/instrument/UNTOC/art/27> <https://w3id.org/unkg/ontology#heading> '
                       '"Another heading"@en .\n', encoding="utf-8")

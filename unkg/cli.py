@@ -322,6 +322,7 @@ def validate(
             for view, outside in views:
                 around += around_in_store(view, graph, outside)
             reports[str(f)] = run_validation(graph, context_graph(graph + around, lookups) + around)
+            built += graph  # what the next files may cite, as a load of them all would have written it before them
     except UnkgError as error:
         raise fail(error) from None
     with closed_pipe_ends_quietly():
