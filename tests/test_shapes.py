@@ -505,4 +505,4 @@ def test_a_citation_of_a_provision_known_only_to_another_source_says_how_to_reso
     data, context = split_context(example)
     report = validate.validate(data, Graph())
     messages = {f.message for f in report.violations if f.shape.endswith("Annotation-citesProvision")}
-    assert messages and all("--store" in m and "validated first in the same run" in m for m in messages)
+    assert messages and all("--store" in m and "validated before it in the same run" in m for m in messages)
