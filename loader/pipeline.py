@@ -213,6 +213,40 @@ def around_in_store(store: ox.Store, graph: Graph, replaced: set) -> Graph:
     return around
 
 
+def check_nothing_cited_is_removed(store: ox.Store, planned: Sequence[Planned]) -> None:
+    """Refuse a load that takes away a resource something will still link to: a graph this load replaces typed a
+    resource (an article of a treaty) that no graph will type afterwards, while a graph the load keeps, or one it
+    writes, links to it (an agenda citing the article). Each source is validated on what it cites as it is
+    planned, but not against what a source planned after it, or a file, removes; this looks at the end result.
+    Costs a pass over the graphs being replaced, and an index look-up per resource they lose."""
+    written = [item for item in planned if not item.skipped]
+    replaced = {graph_node(item.graph_iri) for item in written}
+    if is_empty(store) or not replaced:
+        return
+    typed_after: set[ox.NamedNode] = set()
+    links_after: dict[ox.NamedNode, tuple[str, ox.Term, ox.NamedNode]] = {}
+    for item in written:
+        for quad in _quads(item):
+            if quad.predicate == RDF_TYPE:
+                typed_after.add(quad.subject)
+            elif isinstance(quad.object, ox.NamedNode):
+                links_after.setdefault(quad.object, (item.label, quad.subject, quad.predicate))
+    lost = {quad.subject for graph in replaced for quad in store.quads_for_pattern(None, RDF_TYPE, None, graph)
+            if isinstance(quad.subject, ox.NamedNode)} - typed_after
+    for resource in sorted(lost, key=lambda node: node.value):
+        if not any(quad.graph_name not in replaced for quad in store.quads_for_pattern(resource, RDF_TYPE, None)):
+            kept = next((q for q in store.quads_for_pattern(None, None, resource) if q.graph_name not in replaced
+                         and q.predicate != RDF_TYPE), None)
+            if kept is not None:
+                raise SourceError(f"{kept.subject} in graph {kept.graph_name} links to {resource} "
+                                  f"({kept.predicate}), which this load removes; load what describes it too, or "
+                                  "change what links to it")
+            if resource in links_after:
+                label, subject, predicate = links_after[resource]
+                raise SourceError(f"{subject} links to {resource} ({predicate}), which this load removes",
+                                  path=label)
+
+
 def write(store: ox.Store, planned: Iterable[Planned]) -> int:
     """Write each planned graph in place of what the store held in it; return how many graphs were written.
 
@@ -223,6 +257,8 @@ def write(store: ox.Store, planned: Iterable[Planned]) -> int:
     keep, so everything goes in through Oxigraph's bulk loader, about three times faster
     (:func:`loader.store.bulk_write`), and a failure empties the store again.
     """
+    planned = list(planned)
+    check_nothing_cited_is_removed(store, planned)
     graphs: dict[str, list[ox.Quad]] = {}
     for item in planned:
         if not item.skipped:

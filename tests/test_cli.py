@@ -546,6 +546,23 @@ def test_load_refuses_two_sources_with_one_id(copy_of, tmp_path):
         "is loaded into a graph of its own, named by its id")
 
 
+@pytest.mark.parametrize("order", ["treaty alone", "agenda first"])
+def test_load_refuses_a_treaty_that_loses_an_article_the_agenda_cites(copy_of, tmp_path, order):
+    """The agenda in the store cites art. 27; a treaty cut before it replaced the old one, exit 0, and the agenda's
+    nine citations led nowhere (with the agenda listed first it was checked against the old treaty, then kept)."""
+    treaty = ROOT / "data" / "sources" / "untoc" / "UNTOC.en.md"
+    cut = tmp_path / "UNTOC-cut.en.md"
+    cut.write_text("\n".join(treaty.read_text(encoding="utf-8").splitlines()[:300]) + "\n", encoding="utf-8")
+    manifest = manifest_with(tmp_path, 'file = "sources/untoc/UNTOC.en.md"', f'file = "{cut}"')
+    head, treaty_entry, agenda_entry = re.split(r"\n(?=\[\[source\]\]\n)", manifest.read_text(encoding="utf-8"),
+                                                  maxsplit=2)
+    manifest.write_text(head + "\n" + (treaty_entry if order == "treaty alone" else agenda_entry + "\n" + treaty_entry),
+                        encoding="utf-8")
+    said = refused_load(copy_of(), manifest)
+    assert said.startswith("error: <https://w3id.org/unkg/meeting/CTOC-COP/WG.3/14/agenda/item/2")
+    assert "links to <https://w3id.org/unkg/instrument/UNTOC/art/27" in said and "which this load removes" in said
+
+
 @pytest.mark.parametrize(("code", "says"), [
     ("xx", "'language' must be an ISO 639-2 code such as eng (three lower-case letters), not a string ('xx')"),
     ("deu", "unknown language 'deu' for an annotated agenda (known: ara, eng, fra, rus, spa, zho)"),
