@@ -11,7 +11,7 @@ there empties the store again.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -108,6 +108,23 @@ def types_of(store: ox.Store, resources: Iterable[ox.NamedNode]) -> list[tuple[o
     for resource in resources:
         found.update((resource, quad.object) for quad in store.quads_for_pattern(resource, RDF_TYPE, None, None))
     return sorted(found, key=lambda pair: (pair[0].value, str(pair[1])))
+
+
+def statements_of(store: ox.Store, resources: Iterable[ox.Term], predicates: Collection[str],
+                  outside: set) -> list[ox.Triple]:
+    """The statements the store holds about ``resources`` (as subjects) with one of ``predicates``, outside the
+    graphs ``outside``, each once: a body's label, which every meeting document restates, is one statement in
+    1,742 graphs of a store of 1M triples, and Oxigraph folds them together faster than Python could."""
+    named = sorted({r.value for r in resources if isinstance(r, ox.NamedNode)})
+    if not named or not predicates:
+        return []
+    # the predicates in a FILTER, not VALUES: Oxigraph then reads each subject's statements once (0.1 s for the
+    # four hubs of a document in a store of 1M triples, against 4 s); the graphs left out are checked after
+    query = ("SELECT DISTINCT ?s ?p ?o WHERE { VALUES ?s { " + " ".join(f"<{iri}>" for iri in named) + " } ?s ?p ?o "
+             "FILTER(?p IN (" + ", ".join(f"<{iri}>" for iri in sorted(predicates)) + ")) }")
+    return [ox.Triple(row["s"], row["p"], row["o"]) for row in store.query(query, use_default_graph_as_union=True)
+            if any(quad.graph_name not in outside
+                   for quad in store.quads_for_pattern(row["s"], row["p"], row["o"], None))]
 
 
 def neighbourhood(store: ox.Store, resources: Iterable[ox.NamedNode], outside: set) -> list[ox.Quad]:

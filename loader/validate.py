@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -98,6 +98,36 @@ def _read_turtle_dir(directory: Path) -> Graph:
 def shapes_graph() -> Graph:
     """Every shape in shapes/*.ttl (read once per process)."""
     return _read_turtle_dir(SHAPES_DIR)
+
+
+@lru_cache(maxsize=1)
+def compared_properties() -> frozenset[str]:
+    """The properties whose values the shapes count or compare (``sh:maxCount``, ``sh:uniqueLang``,
+    ``sh:lessThan``…): where values a resource already has in the store, beside those a file adds, can break a
+    shape that neither breaks alone."""
+    shapes = shapes_graph()
+    found = set()
+    for constraint in (SH.maxCount, SH.uniqueLang, SH.lessThan, SH.lessThanOrEquals, SH.disjoint, SH.equals):
+        for shape, value in shapes.subject_objects(constraint):
+            found.update(str(path) for path in shapes.objects(shape, SH.path) if isinstance(path, URIRef))
+            if isinstance(value, URIRef):  # the other property of a comparison
+                found.add(str(value))
+    return frozenset(found)
+
+
+@cache
+def compared_with(prop: str) -> frozenset[str]:
+    """The properties the shapes compare ``prop`` with (``sh:lessThan`` and the like), either way round."""
+    shapes = shapes_graph()
+    found = set()
+    for constraint in (SH.lessThan, SH.lessThanOrEquals, SH.disjoint, SH.equals):
+        for shape, other in shapes.subject_objects(constraint):
+            paths = {str(path) for path in shapes.objects(shape, SH.path)}
+            if prop in paths:
+                found.add(str(other))
+            elif str(other) == prop:
+                found |= paths
+    return frozenset(found)
 
 
 @lru_cache(maxsize=1)

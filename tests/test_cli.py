@@ -201,6 +201,33 @@ def test_load_non_conforming_file_is_refused(copy_of, tmp_path):
     assert dump(store) == before
 
 
+TYPED_MEETING = """@prefix unkg: <https://w3id.org/unkg/ontology#> .
+@prefix eli-dl: <http://data.europa.eu/eli/eli-draft-legislation-ontology#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<https://w3id.org/unkg/meeting/CTOC-COP/WG.3/14> a unkg:Meeting ; unkg:meetingNumber NUMBER ;
+  unkg:ofBody <https://w3id.org/unkg/body/CTOC-COP/WG.3> ;
+  eli-dl:activity_start_date "2023-09-11"^^xsd:date ; eli-dl:activity_end_date "2023-09-12"^^xsd:date ;
+  prov:wasDerivedFrom <https://w3id.org/unkg/doc/CTOC/COP/WG.3/2023/1/zho/L14> .
+"""
+
+
+def test_a_file_that_types_a_stored_meeting_cannot_give_it_a_second_number(copy_of, tmp_path):
+    """Without "a unkg:Meeting" the file was refused; with it, it was checked on what it said alone, and the
+    meeting had numbers 14 and 15. What the file restates as the store has it still loads."""
+    store = copy_of()
+    before = dump(store)
+    second = tmp_path / "second-number.ttl"
+    second.write_text(TYPED_MEETING.replace("NUMBER", "15"), encoding="utf-8")
+    assert "meetingNumber" in unkg("validate", str(second), "--store", str(store), check=1).stdout
+    assert "meetingNumber" in unkg("load", str(second), store=store, check=1).stderr
+    assert dump(store) == before
+    same = tmp_path / "same-number.ttl"
+    same.write_text(TYPED_MEETING.replace("NUMBER", "14"), encoding="utf-8")
+    unkg("load", str(same), store=store, check=0)
+    unkg("load", str(same), store=store, check=0)  # and again, over its own graph
+
+
 def test_a_first_load_that_fails_leaves_no_store_behind(tmp_path):
     data = tmp_path / "meeting.ttl"
     data.write_text("<https://example.org/m/1> a <https://w3id.org/unkg/ontology#Meeting> .\n")
