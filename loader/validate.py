@@ -73,11 +73,12 @@ class Report:
 
     @property
     def violations(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "Violation"]
+        """The violations as the report prints them, each once (see :func:`distinct`): so counted too."""
+        return distinct(f for f in self.findings if f.severity == "Violation")
 
     @property
     def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity != "Violation"]
+        return distinct(f for f in self.findings if f.severity != "Violation")
 
 
 def turtle_files(directory: Path) -> list[Path]:

@@ -228,6 +228,17 @@ def test_a_file_that_types_a_stored_meeting_cannot_give_it_a_second_number(copy_
     unkg("load", str(same), store=store, check=0)  # and again, over its own graph
 
 
+def test_the_error_counts_the_violations_the_report_prints(tmp_path):
+    """An untagged title breaks sh:datatype and sh:languageIn with one message: printed once, it was counted twice
+    in the closing error."""
+    data = tmp_path / "title.ttl"
+    data.write_text('<https://example.org/d/1> a <https://w3id.org/unkg/ontology#Document> ;\n'
+                    '  <http://purl.org/dc/terms/title> "no language" .\n', encoding="utf-8")
+    said = unkg("load", str(data), store=tmp_path / "store", check=1).stderr
+    assert f"{data}: does not conform (1 violations)" in said
+    assert said.rstrip().endswith(f"error: {data}: does not conform to the shapes (1 violations)")
+
+
 def test_a_first_load_that_fails_leaves_no_store_behind(tmp_path):
     data = tmp_path / "meeting.ttl"
     data.write_text("<https://example.org/m/1> a <https://w3id.org/unkg/ontology#Meeting> .\n")
