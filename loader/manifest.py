@@ -190,6 +190,9 @@ def read_manifests(paths: Iterable[Path]) -> list[SourceEntry]:
 def reserved_id(source_id: str) -> str | None:
     """Why a source may not have this id (its graph would overwrite one unkg keeps for something else), or None."""
     source_id = source_id.strip()  # as the graph's IRI is minted
+    if any(segment in (".", "..", "") for segment in source_id.split("/")):
+        return ("an id is a path of names under graph/: a '.' or '..' segment, or an empty one, would name "
+                "another graph than it reads (graph/../x is x)")
     if source_id in RESERVED_IDS:
         return RESERVED_IDS[source_id]
     return next((why for prefix, why in RESERVED_PREFIXES.items() if source_id.startswith(prefix)), None)

@@ -360,6 +360,9 @@ def test_two_manifests_of_one_command_cannot_give_one_id(tmp_path):
     ("ontology", "graph/ontology holds the ontology"),
     (" ontology ", "graph/ontology holds the ontology"),  # the IRI is minted from the stripped id
     ("file/extra.ttl", "graph/file/<name> holds an RDF file loaded as-is"),
+    ("./ontology", "an id is a path of names under graph/"),  # graph/./ontology is graph/ontology
+    ("../../x", "an id is a path of names under graph/"),  # graph/../../x is outside graph/
+    ("a//b", "an id is a path of names under graph/"),
 ])
 def test_a_reserved_source_id_is_refused_with_its_line(tmp_path, source_id, says):
     """A source with the id "ontology" would be loaded into graph/ontology, in place of the ontology; one with
