@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
@@ -52,10 +53,19 @@ def entry_sha256(entry: SourceEntry) -> str:
 
 
 def relative_file(entry: SourceEntry) -> str:
-    try:
-        return "data/" + entry.path.relative_to(DATA_DIR).as_posix()
-    except ValueError:
-        return entry.path.as_posix()
+    """The source's file as the graph names it: under ``data/``, or under the directory unkg runs in, or by its
+    name alone. Never the absolute path, which would tell every reader of the public graph where the operator
+    keeps their files (/home/<user>/…).
+
+    >>> relative_file(SourceEntry("x", Path("/home/someone/agendas/a.txt"), "annotated-agenda", "zho"))
+    'a.txt'
+    """
+    for root, prefix in ((DATA_DIR, "data/"), (Path.cwd(), "")):
+        try:
+            return prefix + entry.path.relative_to(root).as_posix()
+        except ValueError:
+            continue
+    return entry.path.name
 
 
 def build_graph(entry: SourceEntry, base: str) -> Graph:

@@ -601,6 +601,23 @@ def test_load_refuses_a_treaty_that_loses_an_article_the_agenda_cites(copy_of, t
     assert "links to <https://w3id.org/unkg/instrument/UNTOC/art/27" in said and "which this load removes" in said
 
 
+def test_a_source_outside_the_project_is_named_without_the_operators_path(tmp_path):
+    """A manifest kept elsewhere put "/home/<user>/…/sources/agenda.txt" into the public graph."""
+    import shutil
+
+    for name in ("000_53ef33334a0e60d7.txt", "untoc/UNTOC.en.md"):
+        (tmp_path / "kept" / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / "data" / "sources" / name, tmp_path / "kept" / name)
+    manifest = tmp_path / "kept" / "manifest.toml"
+    manifest.write_text((ROOT / "data" / "manifest.toml").read_text(encoding="utf-8").replace('"sources/', '"'),
+                        encoding="utf-8")
+    store = tmp_path / "store"
+    unkg("load", str(manifest), store=store, check=0)
+    quads = dump(store)
+    assert not [q for q in quads if str(tmp_path) in q]
+    assert any('<https://w3id.org/unkg/ontology#sourceFile> "000_53ef33334a0e60d7.txt"' in q for q in quads)
+
+
 @pytest.mark.parametrize(("code", "says"), [
     ("xx", "'language' must be an ISO 639-2 code such as eng (three lower-case letters), not a string ('xx')"),
     ("deu", "unknown language 'deu' for an annotated agenda (known: ara, eng, fra, rus, spa, zho)"),

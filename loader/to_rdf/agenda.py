@@ -18,7 +18,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from loader import iris
-from loader.manifest import DATA_DIR, SourceEntry
+from loader.build import relative_file
+from loader.manifest import SourceEntry
 from loader.namespaces import ELI, ELI_DL, SCHEMA, UNKG
 from loader.sources import agenda_facts as f
 from loader.sources.agenda import AnnotatedAgenda, DocumentationEntry, Item, Paragraph, Slot
@@ -64,7 +65,7 @@ class _Builder(Context):
         self.add(expr, RDF.type, UNKG.DocumentExpression)
         self.add(expr, ELI.realizes, doc)
         self.add(expr, ELI.language, language_concept(self.entry.language))
-        self.add(expr, UNKG.sourceFile, Literal(_relative(self.entry)))
+        self.add(expr, UNKG.sourceFile, Literal(relative_file(self.entry)))
         self.derive(expr, header.language_line)
         self.add(URIRef(iris.graph(self.base, self.entry.id)), PROV.wasDerivedFrom, expr)
 
@@ -408,14 +409,6 @@ class _Builder(Context):
 
 def _local(day: date, time: tuple[int, int], zone: str) -> str:
     return datetime(day.year, day.month, day.day, *time, tzinfo=ZoneInfo(zone)).isoformat()
-
-
-def _relative(entry: SourceEntry) -> str:
-    """The source's path as ``data/…`` when it lies in the data folder (fixtures elsewhere keep their path)."""
-    try:
-        return "data/" + entry.path.relative_to(DATA_DIR).as_posix()
-    except ValueError:
-        return entry.path.as_posix()
 
 
 def to_graph(records: AnnotatedAgenda, entry: SourceEntry, base: str) -> Graph:
