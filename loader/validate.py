@@ -17,21 +17,21 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import cache, lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 import pyshacl
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import PROV, RDF
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.processor import SPARQLProcessor
 
 from loader.data_dirs import data_dir
 from loader.errors import SourceError
-from loader.namespaces import SH
+from loader.namespaces import SH, UNKG
 from loader.rdf_files import read_graph
 
 SHAPES_DIR = data_dir("shapes", "unkg.shapes")
@@ -64,6 +64,7 @@ class Finding:
     shape: str
     component: str
     value: str | None
+    line: int | None = None  # in a source text: the first line the focus resource was read from
 
 
 @dataclass(frozen=True)
@@ -197,7 +198,15 @@ def validate_source(graph: Graph, lookups: Iterable[TypeLookup]) -> Report:
     """Validate the graph built from a source document, with the types ``lookups`` give what it references and
     what it describes without typing. Such a resource (an article whose heading the agenda prints) is judged by
     the source that types it and describes it whole: here its type only makes citations of it valid."""
-    return validate(graph, context_graph(graph, lookups, untyped_too=True), untyped_elsewhere=True)
+    report = validate(graph, context_graph(graph, lookups, untyped_too=True), untyped_elsewhere=True)
+    return Report(report.conforms, tuple(replace(f, line=first_line(graph, f.focus)) for f in report.findings))
+
+
+def first_line(graph: Graph, focus: str) -> int | None:
+    """The first line of its source text a resource was read from (its ``prov:wasDerivedFrom`` passages)."""
+    lines = [int(line) for passage in graph.objects(URIRef(focus), PROV.wasDerivedFrom)
+             for line in graph.objects(passage, UNKG.line) if str(line).isdigit()]
+    return min(lines, default=None)
 
 
 def validate(data: Graph, context: Graph | None = None, *, untyped_elsewhere: bool = False) -> Report:
@@ -325,7 +334,8 @@ def as_text(reports: dict[str, Report]) -> str:
         for f in shown:
             where = focus_label(f) + (f" {path_label(f, short=True)}" if f.path else "")
             value = f" (value: {f.value})" if f.value and f.value not in f.message else ""
-            lines.append(printable(f"{source}: {f.severity}: {where}: {f.message}{value} [shape {_short(f.shape)}]"))
+            at = f"{source}:{f.line}" if f.line else source
+            lines.append(printable(f"{at}: {f.severity}: {where}: {f.message}{value} [shape {_short(f.shape)}]"))
         violations = sum(f.severity == "Violation" for f in shown)
         verdict = "conforms" if report.conforms else f"does not conform ({violations} violations)"
         lines.append(f"{source}: {verdict}, {len(shown) - violations} warnings")

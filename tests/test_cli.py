@@ -618,6 +618,17 @@ def test_a_source_outside_the_project_is_named_without_the_operators_path(tmp_pa
     assert any('<https://w3id.org/unkg/ontology#sourceFile> "000_53ef33334a0e60d7.txt"' in q for q in quads)
 
 
+def test_a_finding_about_a_source_names_the_line_it_was_read_from(tmp_path):
+    """It named the file only; the annotation citing a subparagraph the treaty lacks is on line 52."""
+    agenda = tmp_path / "agenda.txt"
+    text = (ROOT / "data" / "sources" / "000_53ef33334a0e60d7.txt").read_text(encoding="utf-8")
+    agenda.write_text(text.replace("第27条第1款(a)和(f)项", "第27条第1款(a)和(g)项", 1), encoding="utf-8")
+    manifest = manifest_with(tmp_path, 'file = "sources/000_53ef33334a0e60d7.txt"', f'file = "{agenda}"')
+    said = unkg("validate", str(manifest), check=1).stdout
+    assert f"{agenda}:52: Violation: <https://w3id.org/unkg/meeting/CTOC-COP/WG.3/14/agenda/item/2/annotation/2> " \
+           "citesProvision:" in said and "subpara/g" in said
+
+
 @pytest.mark.parametrize(("code", "says"), [
     ("xx", "'language' must be an ISO 639-2 code such as eng (three lower-case letters), not a string ('xx')"),
     ("deu", "unknown language 'deu' for an annotated agenda (known: ara, eng, fra, rus, spa, zho)"),
