@@ -24,6 +24,8 @@ DEFAULT_STORE = "var/store"
 SHA256 = ox.NamedNode(str(UNKG.sha256))
 ENTRY_SHA256 = ox.NamedNode(str(UNKG.entrySha256))
 RDF_TYPE = ox.NamedNode(str(RDF.type))
+SOURCE_GRAPH = ox.NamedNode(str(UNKG.SourceGraph))
+SOURCE_FILE = ox.NamedNode(str(UNKG.sourceFile))
 
 
 def store_path(option: str | None = None) -> Path:
@@ -148,6 +150,26 @@ def neighbourhood(store: ox.Store, resources: Iterable[ox.NamedNode], outside: s
     for neighbour in neighbours - set(resources):
         keep(store.quads_for_pattern(neighbour, None, None, None))
     return list(found)
+
+
+def source_graphs(store: ox.Store) -> dict[str, str]:
+    """Each graph that describes itself as a source's (``unkg:SourceGraph``), with the file it names."""
+    found = {}
+    for quad in store.quads_for_pattern(None, RDF_TYPE, SOURCE_GRAPH, None):
+        if quad.subject == quad.graph_name:
+            files = [q.object.value for q in store.quads_for_pattern(quad.subject, SOURCE_FILE, None, quad.graph_name)]
+            found[quad.subject.value] = files[0] if files else ""
+    return found
+
+
+def drop_graphs(store: ox.Store, graph_iris: list[str]) -> None:
+    """Drop named graphs, all in one transaction; each must exist (:class:`StoreError` naming those that do not,
+    and nothing is dropped)."""
+    present = {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
+    missing = [iri for iri in graph_iris if iri not in present]
+    if missing:
+        raise StoreError(f"no graph {', '.join(f'<{iri}>' for iri in missing)} in this store; `unkg stats` lists them")
+    store.update("; ".join(f"DROP GRAPH <{iri}>" for iri in graph_iris))
 
 
 def drop_graph(store: ox.Store, graph_iri: str) -> None:

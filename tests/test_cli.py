@@ -15,7 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 UNKG = [sys.executable, "-m", "unkg"]
-COMMANDS = ["load", "validate", "serve", "query", "export", "stats"]
+COMMANDS = ["load", "validate", "serve", "query", "export", "stats", "drop"]
 
 
 def unkg(*args: str, store: Path | None = None, check: int | None = None, **kw) -> subprocess.CompletedProcess:
@@ -170,6 +170,29 @@ def test_load_is_idempotent_and_skips_unchanged_sources(loaded, copy_of):
     assert dump(store) == before
     unkg("load", "--force", store=store, check=0)
     assert dump(store) == before
+
+
+def test_a_source_graph_the_manifest_no_longer_lists_is_named_and_can_be_dropped(copy_of, tmp_path):
+    """A source renamed in the manifest was loaded into a new graph, and its old graph stayed, unsaid: the
+    meeting then had two plenary meeting counts. The load names such a graph; `unkg drop` takes it out."""
+    store = copy_of()
+    old = "https://example.org/graph/renamed-source"
+    trig = tmp_path / "old.trig"
+    trig.write_text(f"<{old}> {{ <{old}> a <https://w3id.org/unkg/ontology#SourceGraph> ; "
+                    f"<https://w3id.org/unkg/ontology#sha256> \"{'0' * 64}\" ; "
+                    "<https://w3id.org/unkg/ontology#sourceFile> \"data/sources/old-name.txt\" . }\n", encoding="utf-8")
+    unkg("load", str(trig), store=store, check=0)
+    said = unkg("load", store=store, check=0).stderr
+    assert f"note: graph <{old}> holds data/sources/old-name.txt, which data/manifest.toml no longer lists; it " \
+           f"stays in the store until `unkg drop {old}`" in " ".join(said.split())
+    before = dump(store)
+    missing = unkg("drop", old, "https://example.org/graph/never-loaded", store=store, check=2).stderr
+    assert "no graph <https://example.org/graph/never-loaded> in this store" in missing
+    assert dump(store) == before  # all or none
+    unkg("drop", old, store=store, check=0)
+    after = dump(store)
+    assert not [q for q in after if old in q] and len(after) == len(before) - 3
+    assert "note:" not in unkg("load", store=store, check=0).stderr
 
 
 def test_load_puts_each_source_in_its_own_graph(loaded):

@@ -183,6 +183,7 @@ def load(
                     written = pipeline.write(db, planned)
                     stage = "written"
                 db.flush()
+                stale = {} if files else stale_source_graphs(db, {p.graph_iri for p in planned})
             except BaseException as error:
                 if new_store:  # a store this command made and could not fill: leave none behind
                     traceback.clear_frames(error.__traceback__)  # their locals hold the store open
@@ -203,6 +204,18 @@ def load(
     skipped = sum(1 for p in planned if p.skipped)
     err.print(f"loaded {written} graph(s) into {path}" + (f", {skipped} unchanged" if skipped else ""),
               markup=False, emoji=False, highlight=False)
+    for iri, file in stale.items():
+        err.print(f"note: graph <{iri}> holds {file or 'a source'}, which data/manifest.toml no longer lists; "
+                      f"it stays in the store until `unkg drop {iri}`", markup=False, emoji=False, highlight=False)
+
+
+def stale_source_graphs(db, loaded: set[str]) -> dict[str, str]:
+    """The graphs of bundled sources (files under data/) that a load of the whole manifest did not write: a
+    source renamed or removed from the manifest, whose old facts still stand beside the new."""
+    from loader.store import source_graphs
+
+    return {iri: file for iri, file in source_graphs(db).items()
+            if iri not in loaded and file.startswith("data/")}
 
 
 def interrupted_state(stage: str, had_store: bool) -> str:
@@ -558,6 +571,29 @@ def export(
                 raise UnkgError(f"{output}: cannot write: {error.strerror or error}") from None
     except UnkgError as error:
         raise fail(error) from None
+
+
+@app.command()
+def drop(
+    graphs: Annotated[list[str], typer.Argument(help="IRIs of the named graphs to drop.")],
+    store: StoreOption = None,
+) -> None:
+    """Drop named graphs from the store, all or none (each must be there): a source the manifest no longer lists.
+
+    Example: unkg drop https://w3id.org/unkg/graph/old-source --store var/store
+    """
+    from loader.store import drop_graphs, open_store, store_path
+
+    try:
+        for iri in graphs:
+            check_graph_iri(iri)
+        path = store_path(str(store) if store else None)
+        db = open_store(path, create=False)
+        drop_graphs(db, graphs)
+        db.flush()
+    except UnkgError as error:
+        raise fail(error) from None
+    err.print(f"dropped {len(graphs)} graph(s) from {path}", markup=False, emoji=False, highlight=False)
 
 
 @app.command()
