@@ -77,9 +77,11 @@ SOURCE: dict[str, Key] = {
     "documents": Key(TABLES, genre=AGENDA),  # [[source.documents]]: documents the text names by title only
 }
 # [[source.bodies]]: a body (or post) the text names, minted as body/<path>.
+BODY_KINDS = ("ConferenceOfTheParties", "WorkingGroup", "Bureau", "Secretariat", "ReviewMechanism", "Post")
+BODY_KIND = Type(f"one of {', '.join(BODY_KINDS)}", lambda v: v in BODY_KINDS)  # a unkg: class the loader mints
 BODY: dict[str, Key] = {
     "path": Key(TEXT, required=True, unique="describe each body once"),  # the IRI path: CTOC-COP/WG.3
-    "kind": Key(NAME, required=True),  # a unkg: class: WorkingGroup, Bureau, Post …
+    "kind": Key(BODY_KIND, required=True),
     "unit_of": Key(TEXT),  # the path of the body it is a unit of
     "post_in": Key(TEXT),  # for a post: the path of the body it is a post in
     "names": Key(TEXTS),  # its names as printed: its labels
@@ -155,6 +157,13 @@ def read_manifest(path: Path = MANIFEST) -> list[SourceEntry]:
                        layout.source(number, key, index), layout, error)
             _distinct(tables, keys, f"{name}: ", label, lambda i, n=number, k=key: layout.source(n, k, i), layout,
                       error)
+        paths = {body.get("path", "").strip() for body in raw.get("bodies", [])}
+        for index, body in enumerate(raw.get("bodies", []), start=1):
+            for key in ("unit_of", "post_in"):  # another body of this source, as the loader links them
+                if key in body and body[key].strip() not in paths:
+                    raise error(f"{name}, {_name('body', body.get('path'), index)}: {key} {body[key]!r} is no body "
+                                f"described here (the paths are {', '.join(sorted(paths))})",
+                                layout.line(layout.source(number, "bodies", index), key))
         where = layout.line(span, "file")
         try:
             file = (path.parent / raw["file"]).resolve()

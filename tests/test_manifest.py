@@ -177,7 +177,7 @@ def test_an_unknown_key_is_refused_as_a_likely_typo(tmp_path, old, new, key, mes
     ('instrument = "UNTOC"\n', "source 'UNTOC-eng' lacks 'instrument' (a non-empty string)", ("[[source]]", "")),
     ('body = "CTOC-COP/WG.3"\n', f"{AGENDA} lacks 'body' (a non-empty string)", ("[[source]]", "UNTOC.en.md")),
     ('kind = "Bureau"\n', "source 'CTOC-COP-WG.3-2023-1-zho', body 'CTOC-COP/extended-bureau' lacks 'kind' "
-     "(a class name such as Convention (a capital, then letters and digits))",
+     "(one of ConferenceOfTheParties, WorkingGroup, Bureau, Secretariat, ReviewMechanism, Post)",
      ("[[source.bodies]]", 'path = "CTOC-COP/technical-assistance-working-group"')),
     ('slug = "UNTOC-digest-of-cases-international-cooperation"\n',
      f"{AGENDA}, document #1 lacks 'slug' (a non-empty string)", ("[[source.documents]]", "")),
@@ -352,6 +352,18 @@ def test_two_manifests_of_one_command_cannot_give_one_id(tmp_path):
     assert str(caught.value) == (f"{second}: source 'UNTOC-eng' is also in {first}: each source is loaded into a "
                                  "graph of its own, named by its id")
     assert [e.id for e in read_manifests([first])] == ["UNTOC-eng", "CTOC-COP-WG.3-2023-1-zho"]
+
+
+@pytest.mark.parametrize(("old", "new", "says"), [
+    ('kind = "WorkingGroup"', 'kind = "Buro"', "'kind' must be one of ConferenceOfTheParties, WorkingGroup"),
+    ('unit_of = "CTOC-COP"', 'unit_of = "CTOC-COPP"', "unit_of 'CTOC-COPP' is no body described here"),
+])
+def test_a_body_of_an_unknown_kind_or_unit_is_refused_at_its_manifest_line(tmp_path, old, new, says):
+    """Both were found only when the agenda was built, and named the agenda text without a line."""
+    manifest = bundled(tmp_path, (old, new))
+    error = refused(manifest)
+    assert says in error.message and error.path == str(manifest)
+    assert error.line == line_of(manifest, new)
 
 
 # --- ids that would name a graph unkg keeps for something else --------------------------------------------------
