@@ -294,6 +294,21 @@ def test_an_impossible_distribution_date_names_its_line(tmp_path):
     assert caught.value.line == 4
 
 
+@pytest.mark.parametrize(("old", "new", "line"), [
+    ("\t2\t其他事项（续）", "\t2\t其他事项（续", 47),  # the annex's last row, cut mid-cell
+    ("2. 其他事项。", "2. 其他《事项。", 19),
+])
+def test_a_title_cut_short_is_refused_at_its_line(tmp_path, old, new, line):
+    """A programme row cut mid-cell was stored as the title "《打击有组织犯"."""
+    text = (ZH / "minimal.txt").read_text(encoding="utf-8")
+    assert old in text
+    cut = tmp_path / "cut.txt"
+    cut.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(SourceError, match="is not matched: is the line cut short") as caught:
+        agenda.parse(cut)
+    assert caught.value.line == line
+
+
 def test_missing_file_and_non_utf8_file(tmp_path):
     with pytest.raises(SourceError, match="cannot read the file"):
         agenda.parse(tmp_path / "absent.txt")

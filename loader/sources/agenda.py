@@ -268,6 +268,7 @@ class _Parser:
 
     def item(self, number: str, sub: str | None, title: str, line: int) -> Item:
         title = t.strip_final_punctuation(self.norm(title))
+        self.check_brackets(title, line)
         try:
             cited = f.provisions(title)
         except ValueError as error:
@@ -429,7 +430,12 @@ class _Parser:
         if item is None:
             raise self.error(f"the work programme names item {number}, which the agenda lacks", line.number)
         continuation = bool(CONTINUED.search(title))
+        self.check_brackets(title, line.number)
         return ProgrammeEntry(line.number, item, self.norm(CONTINUED.sub("", title)), continuation)
+
+    def check_brackets(self, title: str, line: int) -> None:
+        if bracket := t.unbalanced(title):
+            raise self.error(f"the title's {bracket} is not matched: is the line cut short? {title!r}", line)
 
 
 def read_lines(path: Path) -> list[str]:

@@ -53,6 +53,30 @@ def strip_final_punctuation(text: str) -> str:
     return text.rstrip().rstrip("。；：;:.,，").rstrip()
 
 
+BRACKETS = {"《": "》", "（": "）", "(": ")", "〈": "〉", "“": "”"}
+
+
+def unbalanced(text: str) -> str | None:
+    """The first bracket of ``text`` left open or closed without opening, or None: a title cut short (a line
+    broken off mid-cell) leaves one open.
+
+    >>> unbalanced("《打击有组织犯罪公约》第27条（执法合作）的实际实施情况") is None
+    True
+    >>> unbalanced("《打击有组织犯")
+    '《'
+    """
+    open_brackets: list[str] = []
+    closers = {close: opening for opening, close in BRACKETS.items()}
+    for char in text:
+        if char in BRACKETS:
+            open_brackets.append(char)
+        elif char in closers:
+            if not open_brackets or open_brackets[-1] != closers[char]:
+                return char
+            open_brackets.pop()
+    return open_brackets[0] if open_brackets else None
+
+
 # --- numbers -----------------------------------------------------------------------------------------------
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
