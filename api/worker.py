@@ -44,6 +44,8 @@ TRIPLE_TERM_FORMATS = ("Turtle (text/turtle, format=turtle), N-Triples (applicat
 NOT_IN_XML = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")  # C0 controls, U+FFFE, U+FFFF
 # what Oxigraph's RDF/XML writer makes of a predicate or class whose IRI ends in no XML name (…/1): no XML
 NO_XML_NAME = b"<oxprefix:"
+# the element a predicate is written as, or a typed node (rdf:about / rdf:nodeID after it): its IRI declared in it
+UNNAMED_IRI = re.compile(rb'<oxprefix: xmlns:oxprefix="([^"]*)"( rdf:(?:about|nodeID)=)?')
 XML_FORMATS = ("application/sparql-results+xml", "application/rdf+xml")
 NOT_XML_FORMATS = ("JSON or CSV/TSV (SELECT, ASK), or Turtle, N-Triples or JSON-LD (CONSTRUCT, DESCRIBE), which "
                    "escape them")
@@ -98,9 +100,11 @@ class ChunkWriter:
             raise JobError(406, f"this result holds a character (U+{ord(found[0].decode()):04X}) that XML 1.0 "
                                 f"cannot carry; ask for {NOT_XML_FORMATS}")
         if NO_XML_NAME in data:
-            raise JobError(406, "this result holds a predicate or class whose IRI ends in no XML name (such as "
-                                "http://example.org/1), which RDF/XML cannot write; ask for Turtle, N-Triples or "
-                                "JSON-LD")
+            named = UNNAMED_IRI.search(data)  # Oxigraph declares the IRI right after, when the write holds it
+            what = (f"the {'class' if named[2] else 'predicate'} <{named[1].decode('utf-8', 'replace')}>" if named
+                    else "a predicate or class")
+            raise JobError(406, f"this result holds {what}, whose IRI ends in no XML name, which RDF/XML cannot "
+                                "write; ask for Turtle, N-Triples or JSON-LD")
 
     def flush(self) -> None:
         """Oxigraph flushes at the end of a document; chunks go out when full or at :meth:`finish`."""
