@@ -243,28 +243,27 @@ def check_nothing_cited_is_removed(store: ox.Store, planned: Sequence[Planned]) 
     replaced = {graph_node(item.graph_iri) for item in written}
     if is_empty(store) or not replaced:
         return
-    typed_after: set[ox.NamedNode] = set()
-    links_after: dict[ox.NamedNode, tuple[str, ox.Term, ox.NamedNode]] = {}
-    for item in written:
-        for quad in _quads(item):
-            if quad.predicate == RDF_TYPE:
-                typed_after.add(quad.subject)
-            elif isinstance(quad.object, ox.NamedNode):
-                links_after.setdefault(quad.object, (item.label, quad.subject, quad.predicate))
-    lost = {quad.subject for graph in replaced for quad in store.quads_for_pattern(None, RDF_TYPE, None, graph)
-            if isinstance(quad.subject, ox.NamedNode)} - typed_after
+    was_typed = {quad.subject for graph in replaced for quad in store.quads_for_pattern(None, RDF_TYPE, None, graph)
+                 if isinstance(quad.subject, ox.NamedNode)}
+    if not was_typed:  # a new graph, or one that typed nothing: nothing to lose
+        return
+    written_quads = [(item.label, _quads(item)) for item in written]
+    lost = was_typed - {q.subject for _, quads in written_quads for q in quads if q.predicate == RDF_TYPE}
+    lost = {r for r in lost  # typed nowhere else either
+            if not any(q.graph_name not in replaced for q in store.quads_for_pattern(r, RDF_TYPE, None))}
+    if not lost:
+        return
     for resource in sorted(lost, key=lambda node: node.value):
-        if not any(quad.graph_name not in replaced for quad in store.quads_for_pattern(resource, RDF_TYPE, None)):
-            kept = next((q for q in store.quads_for_pattern(None, None, resource) if q.graph_name not in replaced
-                         and q.predicate != RDF_TYPE), None)
-            if kept is not None:
-                raise SourceError(f"{kept.subject} in graph {kept.graph_name} links to {resource} "
-                                  f"({kept.predicate}), which this load removes; load what describes it too, or "
-                                  "change what links to it")
-            if resource in links_after:
-                label, subject, predicate = links_after[resource]
-                raise SourceError(f"{subject} links to {resource} ({predicate}), which this load removes",
-                                  path=label)
+        kept = next((q for q in store.quads_for_pattern(None, None, resource) if q.graph_name not in replaced
+                     and q.predicate != RDF_TYPE), None)
+        if kept is not None:
+            raise SourceError(f"{kept.subject} in graph {kept.graph_name} links to {resource} ({kept.predicate}), "
+                              "which this load removes; load what describes it too, or change what links to it")
+    for label, quads in written_quads:
+        for quad in quads:
+            if quad.object in lost and quad.predicate != RDF_TYPE:
+                raise SourceError(f"{quad.subject} links to {quad.object} ({quad.predicate}), which this load "
+                                  "removes", path=label)
 
 
 def write(store: ox.Store, planned: Iterable[Planned]) -> int:
