@@ -206,7 +206,7 @@ def load(
               markup=False, emoji=False, highlight=False)
     for iri, file in stale.items():
         err.print(f"note: graph <{iri}> holds {file or 'a source'}, which data/manifest.toml no longer lists; "
-                      f"it stays in the store until `unkg drop {iri}`", markup=False, emoji=False, highlight=False)
+                  f"it stays in the store until `unkg drop {iri}`", markup=False, emoji=False, highlight=False)
 
 
 def stale_source_graphs(db, loaded: set[str]) -> dict[str, str]:
