@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
@@ -53,19 +52,19 @@ def entry_sha256(entry: SourceEntry) -> str:
 
 
 def relative_file(entry: SourceEntry) -> str:
-    """The source's file as the graph names it: under ``data/``, or under the directory unkg runs in, or by its
-    name alone. Never the absolute path, which would tell every reader of the public graph where the operator
-    keeps their files (/home/<user>/…).
+    """The source's file as the graph names it: ``data/…`` under the project's data folder, else its name alone
+    (never the absolute path, which would tell every reader of the public graph where the operator keeps their
+    files, and never a path that depends on the directory unkg runs in, which would change the checksum of an
+    unchanged source).
 
+    >>> from pathlib import Path
     >>> relative_file(SourceEntry("x", Path("/home/someone/agendas/a.txt"), "annotated-agenda", "zho"))
     'a.txt'
     """
-    for root, prefix in ((DATA_DIR, "data/"), (Path.cwd(), "")):
-        try:
-            return prefix + entry.path.relative_to(root).as_posix()
-        except ValueError:
-            continue
-    return entry.path.name
+    try:
+        return "data/" + entry.path.relative_to(DATA_DIR).as_posix()
+    except ValueError:
+        return entry.path.name
 
 
 def build_graph(entry: SourceEntry, base: str) -> Graph:
