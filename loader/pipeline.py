@@ -233,14 +233,15 @@ def around_in_store(store: ox.Store, graph: Graph, replaced: set) -> Graph:
     return around
 
 
-def check_nothing_cited_is_removed(store: ox.Store, planned: Sequence[Planned]) -> None:
+def check_nothing_cited_is_removed(store: ox.Store, planned: Sequence[Planned], dropped: Sequence[str] = ()) -> None:
     """Refuse a load that takes away a resource something will still link to: a graph this load replaces typed a
     resource (an article of a treaty) that no graph will type afterwards, while a graph the load keeps, or one it
     writes, links to it (an agenda citing the article). Each source is validated on what it cites as it is
     planned, but not against what a source planned after it, or a file, removes; this looks at the end result.
-    Costs a pass over the graphs being replaced, and an index look-up per resource they lose."""
+    Costs a pass over the graphs being replaced, and an index look-up per resource they lose. ``dropped``: graphs
+    taken out with nothing in their place (``unkg drop``)."""
     written = [item for item in planned if not item.skipped]
-    replaced = {graph_node(item.graph_iri) for item in written}
+    replaced = {graph_node(item.graph_iri) for item in written} | {graph_node(iri) for iri in dropped}
     if is_empty(store) or not replaced:
         return
     was_typed = {quad.subject for graph in replaced for quad in store.quads_for_pattern(None, RDF_TYPE, None, graph)
@@ -257,8 +258,10 @@ def check_nothing_cited_is_removed(store: ox.Store, planned: Sequence[Planned]) 
         kept = next((q for q in store.quads_for_pattern(None, None, resource) if q.graph_name not in replaced
                      and q.predicate != RDF_TYPE), None)
         if kept is not None:
+            by = next(g for g in replaced if any(True for _ in store.quads_for_pattern(resource, RDF_TYPE, None, g)))
             raise SourceError(f"{kept.subject} in graph {kept.graph_name} links to {resource} ({kept.predicate}), "
-                              "which this load removes; load what describes it too, or change what links to it")
+                              f"which this {'drop' if dropped else 'load'} removes (graph {by} described it); keep "
+                              "what describes it, or change what links to it")
     for label, quads in written_quads:
         for quad in quads:
             if quad.object in lost and quad.predicate != RDF_TYPE:

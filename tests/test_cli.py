@@ -183,13 +183,17 @@ def test_a_source_graph_the_manifest_no_longer_lists_is_named_and_can_be_dropped
                     "<https://w3id.org/unkg/ontology#sourceFile> \"data/sources/old-name.txt\" . }\n", encoding="utf-8")
     unkg("load", str(trig), store=store, check=0)
     said = unkg("load", store=store, check=0).stderr
-    assert f"note: graph <{old}> holds data/sources/old-name.txt, which data/manifest.toml no longer lists; it " \
-           f"stays in the store until `unkg drop {old}`" in " ".join(said.split())
+    assert f"note: graph <{old}> holds data/sources/old-name.txt from data/, which data/manifest.toml does not " \
+           f"list" in " ".join(said.split()) and f"`unkg drop {old}` takes it out" in " ".join(said.split())
     before = dump(store)
     missing = unkg("drop", old, "https://example.org/graph/never-loaded", store=store, check=2).stderr
     assert "no graph <https://example.org/graph/never-loaded> in this store" in missing
     assert dump(store) == before  # all or none
-    unkg("drop", old, store=store, check=0)
+    cited = unkg("drop", "https://w3id.org/unkg/graph/UNTOC-eng", store=store, check=2).stderr  # the agenda cites it
+    assert "which this drop removes (graph <https://w3id.org/unkg/graph/UNTOC-eng> described it)" in cited
+    assert unkg("drop", "not an iri", store=store, check=2).stderr.startswith("error: graph 'not an iri' is not")
+    assert dump(store) == before
+    unkg("drop", old, old, store=store, check=0)  # named twice, dropped once
     after = dump(store)
     assert not [q for q in after if old in q] and len(after) == len(before) - 3
     assert "note:" not in unkg("load", store=store, check=0).stderr
@@ -621,7 +625,8 @@ def test_load_refuses_a_treaty_that_loses_an_article_the_agenda_cites(copy_of, t
                         encoding="utf-8")
     said = refused_load(copy_of(), manifest)
     assert said.startswith("error: <https://w3id.org/unkg/meeting/CTOC-COP/WG.3/14/agenda/item/2")
-    assert "links to <https://w3id.org/unkg/instrument/UNTOC/art/27" in said and "which this load removes" in said
+    assert "links to <https://w3id.org/unkg/instrument/UNTOC/art/27" in said
+    assert "which this load removes (graph <https://w3id.org/unkg/graph/UNTOC-eng> described it)" in said
 
 
 def test_a_source_outside_the_project_is_named_without_the_operators_path(tmp_path):

@@ -205,8 +205,9 @@ def load(
     err.print(f"loaded {written} graph(s) into {path}" + (f", {skipped} unchanged" if skipped else ""),
               markup=False, emoji=False, highlight=False)
     for iri, file in stale.items():
-        err.print(f"note: graph <{iri}> holds {file or 'a source'}, which data/manifest.toml no longer lists; "
-                  f"it stays in the store until `unkg drop {iri}`", markup=False, emoji=False, highlight=False)
+        err.print(f"note: graph <{iri}> holds {file or 'a source'} from data/, which data/manifest.toml does not "
+                  "list (a source renamed or removed, or one another manifest loaded); if it is stale, "
+                  f"`unkg drop {iri}` takes it out", markup=False, emoji=False, highlight=False)
 
 
 def stale_source_graphs(db, loaded: set[str]) -> dict[str, str]:
@@ -262,16 +263,16 @@ def check_input(path: Path, expected: str = "an RDF file nor a manifest") -> Non
         raise UnkgError(f"{path}: is a directory, not {expected}")
 
 
-def check_graph_iri(graph: str) -> None:
-    """``--graph`` must be an absolute IRI."""
+def check_graph_iri(graph: str, given_as: str = "--graph ") -> None:
+    """``--graph`` (or a graph given otherwise, ``given_as``) must be an absolute IRI."""
     import pyoxigraph as ox
 
     try:
         ox.NamedNode(graph)
     except ValueError as error:
-        raise UnkgError(f"--graph {graph!r} is not an IRI: {error}") from None
+        raise UnkgError(f"{given_as}{graph!r} is not an IRI: {error}") from None
     if ":" not in graph:
-        raise UnkgError(f"--graph {graph!r} is not an absolute IRI")
+        raise UnkgError(f"{given_as}{graph!r} is not an absolute IRI")
 
 
 @app.command()
@@ -582,13 +583,16 @@ def drop(
 
     Example: unkg drop https://w3id.org/unkg/graph/old-source --store var/store
     """
+    from loader.pipeline import check_nothing_cited_is_removed
     from loader.store import drop_graphs, open_store, store_path
 
+    graphs = list(dict.fromkeys(graphs))  # a graph named twice is dropped once
     try:
         for iri in graphs:
-            check_graph_iri(iri)
+            check_graph_iri(iri, given_as="graph ")
         path = store_path(str(store) if store else None)
         db = open_store(path, create=False)
+        check_nothing_cited_is_removed(db, [], dropped=graphs)
         drop_graphs(db, graphs)
         db.flush()
     except UnkgError as error:
