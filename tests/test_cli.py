@@ -154,6 +154,20 @@ def test_validate_checks_a_file_with_what_the_manifests_and_files_before_it_buil
     unkg("load", "data/manifest.toml", str(second), store=tmp_path / "store", check=1)
 
 
+def test_validate_with_a_store_judges_a_file_beside_the_manifests_as_they_will_be(loaded, tmp_path):
+    """The store's old copy of a source the run rebuilds is no context: a file that agrees with the new agenda
+    (distributed 15 June) was reported against the old one (14 June) by validate, and loaded by load."""
+    agenda = tmp_path / "agenda.txt"
+    text = (ROOT / "data" / "sources" / "000_53ef33334a0e60d7.txt").read_text(encoding="utf-8")
+    agenda.write_text(text.replace("14 June 2023", "15 June 2023", 1), encoding="utf-8")
+    manifest = manifest_with(tmp_path, 'file = "sources/000_53ef33334a0e60d7.txt"', f'file = "{agenda}"')
+    dated = tmp_path / "dated.ttl"
+    dated.write_text('<https://w3id.org/unkg/doc/CTOC/COP/WG.3/2023/1> <http://purl.org/dc/terms/date> '
+                     '"2023-06-15"^^<http://www.w3.org/2001/XMLSchema#date> .\n', encoding="utf-8")
+    unkg("validate", "--store", str(loaded), str(manifest), str(dated), check=0)
+    assert "at most one date" in unkg("validate", "--store", str(loaded), str(dated), check=1).stdout
+
+
 def test_validate_conforming_user_file(tmp_path):
     data = tmp_path / "ok.nt"
     data.write_text("<https://example.org/a> <https://example.org/p> \"x\" .\n")

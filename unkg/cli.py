@@ -324,11 +324,13 @@ def validate(
                 graph += context
             around = Graph()
             views = []  # what the store, and the manifests listed before, say of resources the file adds to
-            if db is not None:  # without typing them, as `unkg load` validates it
-                from loader.iris import graph as graph_iri
+            if db is not None:  # without typing them, as `unkg load` validates it: the store's copies of what
+                from loader.iris import graph as graph_iri  # this run builds (the manifests' sources) are no context
 
                 replaced = {q.graph_name for q in quads if isinstance(q.graph_name, ox.NamedNode)}
-                views.append((db, replaced | {ox.NamedNode(graph_iri(base, "file/" + f.name))}))
+                names = [*(entry.id for entry in entries), "file/" + f.name]
+                replaced |= {ox.NamedNode(graph_iri(base, name)) for name in names}
+                views.append((db, replaced))
             if len(built):
                 sources = ox.Store()
                 sources.extend(ox.Quad(t.subject, t.predicate, t.object) for t in as_triples(built))
