@@ -44,8 +44,9 @@ TRIPLE_TERM_FORMATS = ("Turtle (text/turtle, format=turtle), N-Triples (applicat
 NOT_IN_XML = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")  # C0 controls, U+FFFE, U+FFFF
 # what Oxigraph's RDF/XML writer makes of a predicate or class whose IRI ends in no XML name (…/1): no XML
 NO_XML_NAME = b"<oxprefix:"
-# the element a predicate is written as, or a typed node (rdf:about / rdf:nodeID after it): its IRI declared in it
-UNNAMED_IRI = re.compile(rb'<oxprefix: xmlns:oxprefix="([^"]*)"( rdf:(?:about|nodeID)=)?')
+# the element a predicate is written as, or a typed node (rdf:about, or rdf:nodeID opening an element: a predicate
+# whose object is a blank node ends in rdf:nodeID="…"/>): its IRI declared in it
+UNNAMED_IRI = re.compile(rb'<oxprefix: xmlns:oxprefix="([^"]*)"( rdf:about="[^"]*"| rdf:nodeID="[^"]*">)?')
 XML_FORMATS = ("application/sparql-results+xml", "application/rdf+xml")
 NOT_XML_FORMATS = ("JSON or CSV/TSV (SELECT, ASK), or Turtle, N-Triples or JSON-LD (CONSTRUCT, DESCRIBE), which "
                    "escape them")

@@ -528,6 +528,9 @@ def test_a_control_character_xml_cannot_carry_is_406_in_xml_and_escaped_elsewher
      "the predicate <http://example.org/1>, whose IRI ends in no XML name"),
     ("CONSTRUCT { <http://example.org/s> a <http://example.org/2> } WHERE {}", "rdfxml",
      "the class <http://example.org/2>, whose IRI ends in no XML name"),
+    ("CONSTRUCT { _:s a <http://example.org/2> } WHERE {}", "rdfxml", "the class <http://example.org/2>"),
+    ("CONSTRUCT { <http://example.org/s> <http://example.org/1> _:b } WHERE {}", "rdfxml",
+     "the predicate <http://example.org/1>"),
 ])
 def test_what_xml_cannot_carry_is_406_in_xml_and_answered_elsewhere(server, query, xml, why):
     """U+FFFE and U+FFFF are no XML characters either, and RDF/XML writes a predicate as an element, whose name
