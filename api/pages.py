@@ -198,8 +198,11 @@ def _queryable(iri: str) -> bool:
 
 
 def raw_path(request: Request) -> str:
-    raw = request.scope.get("raw_path") or request.url.path.encode()
-    return raw.decode("latin-1").split("?", 1)[0]
+    """The request's path as the client spelled it, past the path the application is mounted at (uvicorn's
+    ``--root-path``: the raw path keeps it)."""
+    raw = (request.scope.get("raw_path") or request.url.path.encode()).decode("latin-1").split("?", 1)[0]
+    root = request.scope.get("root_path", "").rstrip("/")
+    return raw[len(root):] if root and raw.startswith(root + "/") else raw
 
 
 @router.api_route("/ontology", methods=["GET", "HEAD"], include_in_schema=False)

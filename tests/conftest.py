@@ -69,8 +69,9 @@ class LiveServer:
 
 
 @contextlib.contextmanager
-def live_server(settings) -> Iterator[LiveServer]:
-    """The real application for ``settings`` (host and port replaced by a free loopback port), stopped on exit."""
+def live_server(settings, root_path: str = "") -> Iterator[LiveServer]:
+    """The real application for ``settings`` (host and port replaced by a free loopback port), stopped on exit;
+    ``root_path``: served as behind a proxy that strips that prefix (uvicorn's ``--root-path``)."""
     import uvicorn
 
     from api.app import create_app
@@ -78,7 +79,8 @@ def live_server(settings) -> Iterator[LiveServer]:
     port = free_port()
     settings = replace(settings, host="127.0.0.1", port=port)
     app = create_app(settings)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on",
+                                           root_path=root_path))
     thread = threading.Thread(target=server.run, name=f"unkg-test-server-{port}", daemon=True)
     thread.start()
     try:

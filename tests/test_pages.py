@@ -401,6 +401,22 @@ def test_no_link_on_a_page_comes_from_the_host_header(real_server):
     assert about.status_code == 303 and about.headers["location"] == f"/{MEETING}"
 
 
+def test_pages_behind_a_proxy_at_a_path_link_under_it_and_are_found(tmp_path):
+    """Served with --root-path /kg, every link started with /kg/ and every resource page was a 404 (uvicorn keeps
+    the root path in the raw path the pages read)."""
+    from conftest import live_server, make_store, settings_for
+
+    store = make_store(tmp_path / "store", {B + "graph/x": f"<{B}thing/a> <{RDFS_LABEL}> \"a thing\"@en ."},
+                       turtle=True)
+    with live_server(settings_for(store), root_path="/kg") as server:
+        page = httpx.get(server.origin + "/thing/a", headers={"accept": "text/html"}, timeout=30)
+        assert page.status_code == 200 and "a thing" in page.text
+        assert "/kg/static/unkg.css" in hrefs(page.text) and "/kg/thing/a.ttl" in hrefs(page.text)
+        assert httpx.get(server.origin + "/thing/a.ttl", timeout=30).status_code == 200
+        missing = httpx.get(server.origin + "/thing/b", headers={"accept": "text/turtle"}, timeout=30)
+        assert missing.status_code == 404 and f"<{B}thing/b>" in missing.text
+
+
 def test_every_page_limits_what_it_may_load_and_who_may_frame_it(real_server):
     for path in ("/", f"/{MEETING}", "/ontology", "/meeting/CTOC-COP/WG.3/99"):
         headers = httpx.get(real_server + path, headers={"accept": "text/html"}, timeout=30).headers
