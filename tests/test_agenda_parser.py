@@ -302,6 +302,13 @@ def test_an_edit_of_the_minimal_agenda_is_refused_at_its_line(tmp_path, old, new
     assert caught.value.line == line
 
 
+def test_a_closing_bracket_without_its_opener_is_no_cut_line(tmp_path):
+    text = (ZH / "minimal.txt").read_text(encoding="utf-8")
+    numbered = tmp_path / "numbered.txt"
+    numbered.write_text(text.replace("2. 其他事项。", "2. 其他事项：1) 报告；2) 其他。", 1), encoding="utf-8")
+    assert agenda.parse(numbered).find_item("2", None).title == "其他事项：1) 报告；2) 其他"
+
+
 def test_missing_file_and_non_utf8_file(tmp_path):
     with pytest.raises(SourceError, match="cannot read the file"):
         agenda.parse(tmp_path / "absent.txt")

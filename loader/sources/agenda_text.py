@@ -57,23 +57,23 @@ BRACKETS = {"《": "》", "（": "）", "(": ")", "〈": "〉", "“": "”"}
 
 
 def unbalanced(text: str) -> str | None:
-    """The first bracket of ``text`` left open or closed without opening, or None: a title cut short (a line
-    broken off mid-cell) leaves one open.
+    """The first bracket of ``text`` left open at its end, or None: a title cut short (a line broken off mid-cell)
+    leaves one open. A closer without its opener is no sign of that ("1) 报告；2) 其他" numbers its points so).
 
     >>> unbalanced("《打击有组织犯罪公约》第27条（执法合作）的实际实施情况") is None
     True
     >>> unbalanced("《打击有组织犯")
     '《'
+    >>> unbalanced("其他事项：1) 报告；2) 其他") is None
+    True
     """
     open_brackets: list[str] = []
     closers = {close: opening for opening, close in BRACKETS.items()}
     for char in text:
         if char in BRACKETS:
             open_brackets.append(char)
-        elif char in closers:
-            if not open_brackets or open_brackets[-1] != closers[char]:
-                return char
-            open_brackets.pop()
+        elif char in closers and closers[char] in open_brackets:
+            del open_brackets[len(open_brackets) - 1 - open_brackets[::-1].index(closers[char]):]
     return open_brackets[0] if open_brackets else None
 
 
