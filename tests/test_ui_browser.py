@@ -179,3 +179,6 @@ def test_a_graph_answer_offers_graph_downloads_and_a_directed_literal_keeps_its_
     cells = run('SELECT ?l WHERE { BIND(STRLANGDIR("abc", "ar", "rtl") AS ?l) }', "#results-table tbody td span")
     assert cells[0].get_attribute("dir") == "rtl" and cells[0].get_attribute("lang") == "ar"
     assert browser.find_element(By.ID, "download-csv").text == "CSV"  # a table again
+    browser.execute_script("document.querySelector('.CodeMirror').CodeMirror.setValue(arguments[0]);",
+                           "PREFIX ex: <http://example.org/#>\n# a comment\nDESCRIBE ex:a")  # edited, not run
+    assert browser.find_element(By.ID, "download-csv").text == "Turtle"

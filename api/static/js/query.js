@@ -28,11 +28,17 @@
     return null;
   }
 
-  // what the last answer was: a table (CSV and SPARQL JSON) or a graph (Turtle and JSON-LD; CSV cannot carry one)
-  var answeredGraph = false;
+  // PREFIX and BASE declarations and comments before a query's form (in a prologue "<" always opens an IRI)
+  var PROLOGUE = /^(?:\s+|#[^\r\n]*|(?:PREFIX\s+[^\s:<>]*:\s*|BASE\s+)<[^<>]*>)*/i;
+
+  function asksForAGraph(text) {
+    // CONSTRUCT and DESCRIBE answer with a graph (Turtle and JSON-LD; CSV cannot carry one), the rest with a table
+    return /^(CONSTRUCT|DESCRIBE)\b/i.test(text.slice(text.match(PROLOGUE)[0].length));
+  }
 
   function updateDownloads() {
     var q = encodeURIComponent(queryText());
+    var answeredGraph = asksForAGraph(queryText());
     var first = document.getElementById("download-csv");
     first.textContent = answeredGraph ? "Turtle" : "CSV";
     first.href = endpoint + "?query=" + q + "&format=" + (answeredGraph ? "turtle" : "csv");
@@ -135,8 +141,7 @@
     if (!response.ok) {
       return response.text().then(function (text) { say("Error " + response.status + ": " + text.trim(), true); });
     }
-    answeredGraph = !(type === "application/sparql-results+json" || type === "application/json");
-    updateDownloads();
+
     if (type === "application/sparql-results+json" || type === "application/json") {
       return response.json().then(function (data) {
         results.textContent = "";
