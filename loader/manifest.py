@@ -157,10 +157,10 @@ def read_manifest(path: Path = MANIFEST) -> list[SourceEntry]:
                        layout.source(number, key, index), layout, error)
             _distinct(tables, keys, f"{name}: ", label, lambda i, n=number, k=key: layout.source(n, k, i), layout,
                       error)
-        paths = {body.get("path", "").strip() for body in raw.get("bodies", [])}
+        paths = {body.get("path", "") for body in raw.get("bodies", [])}
         for index, body in enumerate(raw.get("bodies", []), start=1):
-            for key in ("unit_of", "post_in"):  # another body of this source, as the loader links them
-                if key in body and body[key].strip() not in paths:
+            for key in ("unit_of", "post_in"):  # another body of this source, by its path exactly as written
+                if key in body and body[key] not in paths:
                     raise error(f"{name}, {_name('body', body.get('path'), index)}: {key} {body[key]!r} is no body "
                                 f"described here (the paths are {', '.join(sorted(paths))})",
                                 layout.line(layout.source(number, "bodies", index), key))

@@ -357,6 +357,7 @@ def test_two_manifests_of_one_command_cannot_give_one_id(tmp_path):
 @pytest.mark.parametrize(("old", "new", "says"), [
     ('kind = "WorkingGroup"', 'kind = "Buro"', "'kind' must be one of ConferenceOfTheParties, WorkingGroup"),
     ('unit_of = "CTOC-COP"', 'unit_of = "CTOC-COPP"', "unit_of 'CTOC-COPP' is no body described here"),
+    ('unit_of = "CTOC-COP"', 'unit_of = " CTOC-COP "', "unit_of ' CTOC-COP ' is no body described here"),
 ])
 def test_a_body_of_an_unknown_kind_or_unit_is_refused_at_its_manifest_line(tmp_path, old, new, says):
     """Both were found only when the agenda was built, and named the agenda text without a line."""
