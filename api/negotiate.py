@@ -170,6 +170,7 @@ def _format_name(value: str) -> str:
 
 
 QUALITY = re.compile(r";\s*q\s*=([^;]*)", re.IGNORECASE)
+QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')  # RFC 9110 quoted-string
 QVALUE = re.compile(r"0(\.[0-9]{0,3})?|1(\.0{0,3})?")  # RFC 9110 §12.4.2
 
 
@@ -191,7 +192,8 @@ def _ranges(header: str) -> list[tuple[str, str, dict]]:
     for media_range in header.split(","):
         if not media_range.strip():  # RFC 9110 §5.6.1: a recipient ignores empty list elements ("a, ,b")
             continue
-        for weight in QUALITY.findall(media_range):  # python-mimeparse reads a weight it cannot read as 1
+        for weight in QUALITY.findall(QUOTED.sub('""', media_range)):  # python-mimeparse reads a weight it
+            # cannot read as 1 (a parameter's quoted value may hold ";q=2": it is no weight)
             if not QVALUE.fullmatch(weight.strip()):
                 raise BadRequest(f"cannot read the Accept header {shown(header)}: q={weight.strip()} is no weight "
                                  "(0 to 1, at most three decimals)")

@@ -184,6 +184,7 @@ def test_a_weight_that_is_no_q_value_is_400_not_read_as_1(server, accept):
     response = get(server, SELECT, headers={"Accept": accept})
     assert response.status_code == 400 and "is no weight" in response.text
     assert get(server, SELECT, headers={"Accept": "text/csv;q=0.125, */*;q=1.000"}).status_code == 200
+    assert get(server, SELECT, headers={"Accept": 'text/csv;foo="a;q=2";q=0.5'}).status_code == 200  # quoted: no q
 
 
 @pytest.mark.parametrize("accept", ["image/png", "*/*;q=0", "text/turtle"])
