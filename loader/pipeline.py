@@ -233,23 +233,23 @@ def around_in_store(store: ox.Store, graph: Graph, replaced: set) -> Graph:
     return around
 
 
-def check_nothing_cited_is_removed(store: ox.Store, planned: Sequence[Planned], dropped: Sequence[str] = ()) -> None:
+def check_nothing_cited_is_removed(store: ox.Store, written: Sequence[tuple[str, str, list[ox.Quad]]],
+                                   dropped: Sequence[str] = ()) -> None:
     """Refuse a load that takes away a resource something will still link to: a graph this load replaces typed a
     resource (an article of a treaty) that no graph will type afterwards, while a graph the load keeps, or one it
     writes, links to it (an agenda citing the article). Each source is validated on what it cites as it is
     planned, but not against what a source planned after it, or a file, removes; this looks at the end result.
-    Costs a pass over the graphs being replaced, and an index look-up per resource they lose. ``dropped``: graphs
-    taken out with nothing in their place (``unkg drop``)."""
-    written = [item for item in planned if not item.skipped]
-    replaced = {graph_node(item.graph_iri) for item in written} | {graph_node(iri) for iri in dropped}
+    Costs a pass over the graphs being replaced, and an index look-up per resource they lose. ``written``: what
+    the load writes, as (label, graph IRI, quads); ``dropped``: graphs taken out with nothing in their place
+    (``unkg drop``)."""
+    replaced = {graph_node(iri) for _, iri, _ in written} | {graph_node(iri) for iri in dropped}
     if is_empty(store) or not replaced:
         return
     was_typed = {quad.subject for graph in replaced for quad in store.quads_for_pattern(None, RDF_TYPE, None, graph)
                  if isinstance(quad.subject, ox.NamedNode)}
     if not was_typed:  # a new graph, or one that typed nothing: nothing to lose
         return
-    written_quads = [(item.label, _quads(item)) for item in written]
-    lost = was_typed - {q.subject for _, quads in written_quads for q in quads if q.predicate == RDF_TYPE}
+    lost = was_typed - {q.subject for _, _, quads in written for q in quads if q.predicate == RDF_TYPE}
     lost = {r for r in lost  # typed nowhere else either
             if not any(q.graph_name not in replaced for q in store.quads_for_pattern(r, RDF_TYPE, None))}
     if not lost:
@@ -262,7 +262,7 @@ def check_nothing_cited_is_removed(store: ox.Store, planned: Sequence[Planned], 
             raise SourceError(f"{kept.subject} in graph {kept.graph_name} links to {resource} ({kept.predicate}), "
                               f"which this {'drop' if dropped else 'load'} removes (graph {by} described it); keep "
                               "what describes it, or change what links to it")
-    for label, quads in written_quads:
+    for label, _, quads in written:
         for quad in quads:
             if quad.object in lost and quad.predicate != RDF_TYPE:
                 raise SourceError(f"{quad.subject} links to {quad.object} ({quad.predicate}), which this load "
@@ -279,12 +279,11 @@ def write(store: ox.Store, planned: Iterable[Planned]) -> int:
     keep, so everything goes in through Oxigraph's bulk loader, about three times faster
     (:func:`loader.store.bulk_write`), and a failure empties the store again.
     """
-    planned = list(planned)
-    check_nothing_cited_is_removed(store, planned)
+    written = [(item.label, item.graph_iri, _quads(item)) for item in planned if not item.skipped]
+    check_nothing_cited_is_removed(store, written)
     graphs: dict[str, list[ox.Quad]] = {}
-    for item in planned:
-        if not item.skipped:
-            graphs.setdefault(item.graph_iri, []).extend(_quads(item))
+    for _, graph_iri, quads in written:
+        graphs.setdefault(graph_iri, []).extend(quads)
     if is_empty(store):
         bulk_write(store, [quad for quads in graphs.values() for quad in quads])
     elif graphs:

@@ -207,6 +207,8 @@ def test_a_source_graph_the_manifest_no_longer_lists_is_named_and_can_be_dropped
     assert "which this drop removes (graph <https://w3id.org/unkg/graph/UNTOC-eng> described it)" in cited
     assert unkg("drop", "not an iri", store=store, check=2).stderr.startswith("error: graph 'not an iri' is not")
     assert dump(store) == before
+    absent = tmp_path / "no-store"
+    assert "no store here yet" in unkg("drop", old, store=absent, check=2).stderr and not absent.exists()
     unkg("drop", old, old, store=store, check=0)  # named twice, dropped once
     after = dump(store)
     assert not [q for q in after if old in q] and len(after) == len(before) - 3
