@@ -202,6 +202,7 @@ class _Doc:
         start, end = f"{m.year}-{self.month:02}-{self.day:02}", f"{m.year}-{self.month:02}-{self.day + 1:02}"
         name = f"{body_label(m.body_number)}第{chinese_number(m.number)}次会议"
         self.add(m.iri, A, UNKG.Meeting)
+        self.add(m.iri, A, ELI_DL.ForeseenActivity)
         self.label(m.iri, name)
         self.add(m.iri, UNKG.ofBody, m.body_iri)
         self.add(m.iri, UNKG.meetingNumber, integer(m.number))
@@ -262,6 +263,7 @@ class _Doc:
     def item(self, item: str, agenda: str, notation: str, order: str, title: str) -> None:
         self.add(item, A, UNKG.AgendaItem)
         self.add(item, UNKG.inAgenda, agenda)
+        self.add(item, ELI_DL.documented_by_a_realization_of, self.m.document)
         self.add(item, SKOS.notation, plain(notation))
         self.add(item, ELI_DL.activity_order, decimal(order))
         self.add(item, UNKG.title, zh(title))
@@ -317,7 +319,7 @@ class _Doc:
         self.add(entry, UNKG.hyperlink, plain(URL))
         self.add(entry, UNKG.order, integer(1))
         self.add(item, UNKG.hasDocumentationEntry, entry)
-        self.add(item, ELI_DL.documented_by_a_realization_of, paper)
+        self.add(item, ELI_DL.based_on_a_realization_of, paper)
         self.passage(entry, f"{description}（[{'-'.join(symbols)}]({URL})）。")
         self.passage(paper, f"{description}（[{'-'.join(symbols)}]({URL})）。")
 

@@ -132,6 +132,23 @@ def test_agenda_items_titles_order_and_sub_items(graph):
     assert list(graph.subjects(UNKG.expectsNoDocuments, None)) == [item("4")]
 
 
+def test_meetings_and_items_as_eli_dl_and_the_european_parliament_type_them(graph):
+    """VOCABULARIES.md: a planned meeting is an eli-dl:ForeseenActivity, a meeting that happened an eli-dl:Activity;
+    an agenda item is documented_by_a_realization_of the agenda document and based_on_a_realization_of the papers
+    it takes up (the European Parliament's items)."""
+    held = {URIRef(iris.meeting(B, "CTOC-COP/WG.3", 13)),
+            URIRef(iris.meeting(B, "CTOC-COP/technical-assistance-working-group", 13))}
+    assert set(graph.subjects(RDF.type, ELI_DL.ForeseenActivity)) & set(graph.subjects(RDF.type, UNKG.Meeting)) == {
+        MEETING}
+    assert set(graph.subjects(RDF.type, ELI_DL.Activity)) & set(graph.subjects(RDF.type, UNKG.Meeting)) == held
+    items = set(graph.subjects(RDF.type, UNKG.AgendaItem))
+    assert len(items) == 7
+    assert {i for i in items if set(graph.objects(i, ELI_DL.documented_by_a_realization_of)) == {DOC}} == items
+    based_on = {(str(i).split("/agenda/")[1], str(d).split("/doc/")[1])
+                for i, d in graph.subject_objects(ELI_DL.based_on_a_realization_of)}
+    assert based_on == {("item/2", "CTOC/COP/WG.3/2023/2"), ("item/3", "CTOC/COP/WG.3/2023/3")}
+
+
 def test_annotations_cite_exactly_the_provisions_the_text_names(graph):
     second = URIRef(iris.annotation(str(item("2")), 2))
     assert set(graph.objects(second, UNKG.citesProvision)) == {

@@ -100,6 +100,7 @@ class _Builder(Context):
         number = self.meeting_number()
         meeting = self.meeting = URIRef(iris.meeting(self.base, body_path, number))
         self.add(meeting, RDF.type, UNKG.Meeting)
+        self.add(meeting, RDF.type, ELI_DL.ForeseenActivity)  # the meeting this agenda plans
         self.add(meeting, UNKG.ofBody, self.body(body_path, header.body and header.body.number))
         self.add(meeting, UNKG.meetingNumber, Literal(number, datatype=XSD.integer))
         self.add(meeting, ELI_DL.activity_start_date, Literal(records.meeting.start.isoformat(), datatype=XSD.date))
@@ -150,6 +151,7 @@ class _Builder(Context):
         order = Decimal(item.number) + (Decimal(ord(item.sub) - ord("a") + 1) / 10 if item.sub else 0)
         self.add(node, RDF.type, UNKG.AgendaItem)
         self.add(node, UNKG.inAgenda, agenda)
+        self.add(node, ELI_DL.documented_by_a_realization_of, self.document)  # as the European Parliament's items
         self.add(node, SKOS.notation, Literal(item.notation))
         self.add(node, ELI_DL.activity_order, Literal(order, datatype=XSD.decimal))
         self.add(node, UNKG.title, self.text(item.title))
@@ -223,7 +225,7 @@ class _Builder(Context):
             return
         doc = URIRef(iris.document(self.base, entry.symbols[0]))
         self.add(node, UNKG.refersToDocument, doc)
-        self.add(item_node, ELI_DL.documented_by_a_realization_of, doc)
+        self.add(item_node, ELI_DL.based_on_a_realization_of, doc)
         self.add(doc, RDF.type, UNKG.Document)
         for symbol in entry.symbols:
             self.add(doc, UNKG.symbol, Literal(symbol))
@@ -325,7 +327,9 @@ class _Builder(Context):
         self.add(event, ELI_DL.activity_date, Literal(day, datatype=XSD.date))
         self.add(event, SKOS.prefLabel, self.text("建设性对话" if self.lang == "zh" else "constructive dialogue"))
         for ref in dialogue.after:
-            self.add(event, UNKG.followed, self.other_meeting(ref, line))
+            held = self.other_meeting(ref, line)  # the dialogue was held after they ended: they were held
+            self.add(event, UNKG.followed, held)
+            self.add(held, RDF.type, ELI_DL.Activity)
         self.derive(event, line)
         summary = URIRef(iris.document(self.base, f"{mechanism.replace('/', '-')}-constructive-dialogue-{day}-"
                                                   "written-summary"))
