@@ -95,6 +95,12 @@ def test_the_document_its_expression_and_manifest_evidence(graph, entry):
     assert graph.value(expression, UNKG.sourceFile) == Literal("data/sources/000_53ef33334a0e60d7.txt")
     graph_node = URIRef(iris.graph(B, entry.id))
     assert (graph_node, PROV.wasDerivedFrom, expression) in graph
+    # the title is printed on line 16, the language on line 9: the expression is derived from both
+    assert graph.value(expression, DCTERMS.title) == Literal("临时议程说明", lang="zh")
+    lines = {int(graph.value(p, UNKG.line)) for p in graph.objects(expression, PROV.wasDerivedFrom)}
+    assert {9, 16} <= lines
+    # the UTC offsets of the meeting's times are not printed: the manifest's reason for the time zone is kept
+    assert (MEETING, UNKG.evidence, Literal(entry.get("timezone_evidence"))) in graph
 
 
 def test_the_meeting(graph):
@@ -147,6 +153,23 @@ def test_meetings_and_items_as_eli_dl_and_the_european_parliament_type_them(grap
     based_on = {(str(i).split("/agenda/")[1], str(d).split("/doc/")[1])
                 for i, d in graph.subject_objects(ELI_DL.based_on_a_realization_of)}
     assert based_on == {("item/2", "CTOC/COP/WG.3/2023/2"), ("item/3", "CTOC/COP/WG.3/2023/3")}
+
+
+def test_annotations_link_the_present_meeting_and_the_report_they_name(graph):
+    """Line 46 speaks of 本次会议 ("the present meeting"): this meeting; line 86 of the report the working group will
+    adopt: the annotation mentions it, as the item has it as its outcome."""
+    def annotation(number: str, order: int) -> URIRef:
+        return URIRef(iris.annotation(str(item(*number.split("/"))), order))
+
+    fourth = annotation("1/b", 4)
+    assert "本次会议可用的会议服务" in str(graph.value(fourth, UNKG.text))
+    assert list(graph.objects(fourth, UNKG.mentionsMeeting)) == [MEETING]
+    [adopts] = [a for a in graph.objects(item("5"), UNKG.hasAnnotation) if "会议报告" in str(graph.value(a, UNKG.text))]
+    assert list(graph.objects(adopts, UNKG.mentionsDocument)) == [graph.value(item("5"), UNKG.outcomeDocument)]
+    # the annotations that mention this meeting: by its number, or (1(b)'s fourth) as 本次会议; no other
+    mention = {str(a).split("/agenda/")[1] for a in graph.subjects(UNKG.mentionsMeeting, MEETING)}
+    assert mention == {"item/1/a/annotation/1", "item/1/b/annotation/1", "item/1/b/annotation/2",
+                       "item/1/b/annotation/3", "item/1/b/annotation/4", "item/2/annotation/1", "item/3/annotation/5"}
 
 
 def test_annotations_cite_exactly_the_provisions_the_text_names(graph):

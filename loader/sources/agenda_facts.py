@@ -163,6 +163,7 @@ class Facts:
     dialogue: Dialogue | None = None
     no_documents: bool = False
     report: ReportPlan | None = None
+    this_meeting: bool = False  # "本次会议", "the present meeting": the meeting the agenda is for
 
 
 def document_kind(text: str) -> str | None:
@@ -217,6 +218,7 @@ def provisions(text: str, context: ProvisionRef | None = None) -> list[Provision
 
 # --- meetings ----------------------------------------------------------------------------------------------
 
+THIS_MEETING = re.compile(r"本次会议|\bthe\s+(?:present|current)\s+(?:meeting|session)\b", re.I)
 ZH_MEETING = re.compile(rf"((?:(?!第)[\u4e00-\u9fff])+)第\s*({t.CN_NUMERAL}|\d+)\s*次会议")
 _EN_NAME = r"[A-Z][\w.-]*(?:\s+(?:on|of|for|against|[A-Z][\w.-]*))*"
 EN_MEETING = re.compile(rf"\b({t.EN_ORDINAL})\s+meetings?\s+of\s+the\s+({_EN_NAME})((?:,?\s+and\s+of\s+the\s+"
@@ -453,4 +455,5 @@ def facts(text: str, context: ProvisionRef | None = None) -> Facts:
         dialogue=dialogue(text, rule_context),
         no_documents=bool(ZH_NO_DOCUMENTS.search(plain) or EN_NO_DOCUMENTS.search(plain)),
         report=report(plain),
+        this_meeting=bool(THIS_MEETING.search(plain)),
     )

@@ -66,7 +66,7 @@ class _Builder(Context):
         self.add(expr, ELI.realizes, doc)
         self.add(expr, ELI.language, language_concept(self.entry.language))
         self.add(expr, UNKG.sourceFile, Literal(relative_file(self.entry)))
-        self.derive(expr, header.language_line)
+        self.derive(expr, header.language_line, header.title and header.title.number)
         self.add(URIRef(iris.graph(self.base, self.entry.id)), PROV.wasDerivedFrom, expr)
 
     def meeting_number(self) -> int:
@@ -112,6 +112,8 @@ class _Builder(Context):
         self.derive(place, records.meeting.line)
         self.add(meeting, SCHEMA.location, place)
         self.derive(meeting, records.meeting.line)
+        if zone and self.entry.get("timezone_evidence"):  # what the times' UTC offsets rest on (not printed)
+            self.add(meeting, UNKG.evidence, Literal(self.entry.get("timezone_evidence")))
         self.add(self.document, UNKG.forMeeting, meeting)
         if header.parent_body:  # the body named at the head of the document, by one of its names in the manifest
             masthead = header.parent_body
@@ -180,6 +182,8 @@ class _Builder(Context):
         for ref in facts.meetings:
             target = self.meeting if self.is_this_meeting(ref, line) else self.other_meeting(ref, line)
             self.add(node, UNKG.mentionsMeeting, target)
+        if facts.this_meeting:
+            self.add(node, UNKG.mentionsMeeting, self.meeting)
         for mark in paragraph.marks:
             self.add(node, UNKG.footnote, self.footnote(mark))
         for decision in facts.decisions:
@@ -210,7 +214,9 @@ class _Builder(Context):
             self.add(item_node, UNKG.expectsNoDocuments, Literal(True))
             self.derive(item_node, line)
         if facts.report:
-            self.add(item_node, UNKG.outcomeDocument, self.report(facts.report, line))
+            report = self.report(facts.report, line)
+            self.add(item_node, UNKG.outcomeDocument, report)
+            self.add(node, UNKG.mentionsDocument, report)
 
     def build_documentation(self, item_node: URIRef, entry: DocumentationEntry) -> None:
         node = URIRef(iris.documentation_entry(str(item_node), entry.order))
