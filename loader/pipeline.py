@@ -21,7 +21,7 @@ from loader.errors import SourceError, ValidationFailed
 from loader.manifest import SourceEntry, read_manifest
 from loader.namespaces import ONTOLOGY_IRI, UNKG
 from loader.rdf_files import as_triples, read_quads, to_rdflib
-from loader.shacl_sparql import ontology_quads, validate_store
+from loader.shacl_sparql import ontology_quads, validate_graph, validate_store
 from loader.store import (
     ENTRY_SHA256,
     RDF_TYPE,
@@ -76,7 +76,7 @@ def store_type_lookup(store: ox.Store, outside: Collection[str] = ()) -> TypeLoo
 
 
 def _validated(label: str, graph: Graph, lookups: list[TypeLookup]) -> Report:
-    report = validate_source(graph, lookups)
+    report = validate_source(graph, lookups, run=validate_graph)  # pySHACL's findings (tests/test_shacl_sparql)
     if not report.conforms:
         raise ValidationFailed(f"does not conform to the shapes ({len(report.violations)} violations)",
                                report, path=label)
