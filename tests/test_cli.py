@@ -168,6 +168,23 @@ def test_validate_with_a_store_judges_a_file_beside_the_manifests_as_they_will_b
     assert "at most one date" in unkg("validate", "--store", str(loaded), str(dated), check=1).stdout
 
 
+def test_validate_resolves_the_provision_a_document_is_pursuant_to_against_the_store(loaded, tmp_path):
+    """unkg:pursuantTo names a provision as a citation does: one the store's treaty has conforms with --store;
+    one it lacks (article 99) is reported with it, and without a store the finding says what to pass."""
+    def summary(article: str) -> Path:
+        data = tmp_path / f"summary-{article}.ttl"
+        data.write_text(
+            "@prefix unkg: <https://w3id.org/unkg/ontology#> .\n"
+            "<https://example.org/doc/summary> a unkg:Document ; unkg:description \"summary\"@en ;\n"
+            "    unkg:documentKind unkg:WrittenSummary ;\n"
+            f"    unkg:pursuantTo <https://w3id.org/unkg/instrument/UNTOC/art/{article}> .\n", encoding="utf-8")
+        return data
+
+    unkg("validate", "--store", str(loaded), str(summary("27")), check=0)
+    said = unkg("validate", "--store", str(loaded), str(summary("99")), check=1).stdout
+    assert "pursuantTo: A document is prepared pursuant to provisions that exist" in said and "art/99" in said
+    assert "--store names a store" in unkg("validate", str(summary("27")), check=1).stdout
+
 def test_validate_conforming_user_file(tmp_path):
     data = tmp_path / "ok.nt"
     data.write_text("<https://example.org/a> <https://example.org/p> \"x\" .\n")

@@ -256,6 +256,22 @@ def test_a_reference_to_a_provision_of_another_graph_is_checked_against_the_cont
         ("Annotation-citesProvision", str(cited))]
 
 
+
+def test_a_document_pursuant_to_a_provision_of_another_graph_is_checked_against_the_context():
+    """As a citation: a document prepared under a UNTOC provision that the treaty's graph describes conforms when
+    the context types that provision, and is reported, saying how to resolve it, when nothing does."""
+    example, _ = split_expected(CASES / "DocumentShape" / "valid.ttl")
+    data, context = split_context(example)
+    summary = URIRef("https://w3id.org/unkg/doc/CTOC-COP-review-mechanism-constructive-dialogue-2022-05-27-written-summary")
+    rule = URIRef("https://w3id.org/unkg/instrument/UNTOC-review-mechanism-procedures-and-rules/para/53/subpara/h")
+    assert (summary, UNKG.pursuantTo, rule) in data
+    assert validate.validate(data, context).conforms
+    context.remove((rule, None, None))
+    report = validate.validate(data, context)
+    assert [(f.focus, f.shape.rsplit("#", 1)[-1], f.value) for f in report.violations] == [
+        (str(summary), "Document-pursuantTo", str(rule))]
+    assert "--store" in report.violations[0].message
+
 # --- the bundled data ---
 
 @pytest.fixture(scope="module")
