@@ -302,6 +302,21 @@ def test_an_edit_of_the_minimal_agenda_is_refused_at_its_line(tmp_path, old, new
     assert caught.value.line == line
 
 
+@pytest.mark.parametrize(("old", "new", "words", "line"), [
+    # the table's weekdays were checked, the prose's not: a misprinted day or weekday loaded silently
+    ("2023 年 9 月 11 日星期一", "2023 年 9 月 11 日星期五", "2023-09-11 is a Monday, not a Friday as written", 34),
+    ("2022 年 5 月 27 日星期五", "2022 年 5 月 26 日星期五", "2022-05-26 is a Thursday, not a Friday as written", 72),
+])
+def test_a_weekday_the_prose_gives_must_be_the_dates(tmp_path, old, new, words, line):
+    text = REAL.read_text(encoding="utf-8")
+    assert old in text
+    edited = tmp_path / "edited.txt"
+    edited.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(SourceError, match=re.escape(words)) as caught:
+        agenda.parse(edited)
+    assert caught.value.line == line
+
+
 def test_a_closing_bracket_without_its_opener_is_no_cut_line(tmp_path):
     text = (ZH / "minimal.txt").read_text(encoding="utf-8")
     numbered = tmp_path / "numbered.txt"

@@ -440,6 +440,7 @@ def facts(text: str, context: ProvisionRef | None = None) -> Facts:
     item is about, for a bare ``article 27``.
     """
     plain = MARK.sub("", text)
+    t.check_weekdays(plain)
     cited = provisions(plain, context)
     rule_context = next((p for p in cited if p.instrument != "UNTOC"), None)
     return Facts(

@@ -181,6 +181,29 @@ def dates_in(text: str) -> list[date]:
     return [d for _, d in sorted(found, key=lambda pair: pair[0])]
 
 
+ZH_DATE_WEEKDAY = re.compile(ZH_DATE.pattern + r"\s*[，,（(]?\s*星期([一二三四五六日天])")
+EN_WEEKDAY_DATE = re.compile(rf"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+{EN_DATE.pattern[2:]}")
+
+
+def check_weekdays(text: str) -> None:
+    """ValueError when a date written with its weekday (``2023年9月11日星期一``, ``Monday, 11 September 2023``)
+    names the wrong one: one of the two is misprinted, and the text does not say which.
+
+    >>> check_weekdays("于 2022 年 5 月 27 日星期五举行了建设性对话")
+    >>> check_weekdays("on Monday, 27 May 2022")
+    Traceback (most recent call last):
+    ValueError: 2022-05-27 is a Friday, not a Monday as written
+    """
+    written = [(_date(*m.groups()[:3]), ZH_WEEKDAYS.index(m.group(4).replace("天", "日")))
+               for m in ZH_DATE_WEEKDAY.finditer(text)]
+    written += [(_date(m.group(4), month_number(m.group(3)), m.group(2)), EN_WEEKDAYS.index(m.group(1).lower()))
+                for m in EN_WEEKDAY_DATE.finditer(text)]
+    for day, weekday in written:
+        if weekday != day.weekday():
+            raise ValueError(f"{day.isoformat()} is a {EN_WEEKDAYS[day.weekday()].title()}, not a "
+                             f"{EN_WEEKDAYS[weekday].title()} as written")
+
+
 def date_range(text: str) -> tuple[date, date] | None:
     """The first range of days in the text (``2023年9月11日和12日``, ``23 to 27 May 2022``), or None."""
     zh, en = ZH_RANGE.search(text), EN_RANGE.search(text)
