@@ -551,6 +551,13 @@ def test_the_manifest_cannot_contradict_what_the_text_prints(entry):
     with pytest.raises(SourceError, match="the original is eng, the manifest says fra") as caught:
         agenda_rdf.to_graph(agenda.parse(entry.path), french, B)
     assert caught.value.line == 10
+    # line 16 prints 临时议程说明, the label of the kind AnnotatedProvisionalAgenda: a manifest calling it a report is
+    # wrong (it loaded, a "report" titled "annotated provisional agenda")
+    report = replace(entry, facts={**entry.facts, "kind": "Report"})
+    with pytest.raises(SourceError, match="says the document is a Report; its title '临时议程说明' is that of a "
+                                          "AnnotatedProvisionalAgenda") as caught:
+        agenda_rdf.to_graph(agenda.parse(entry.path), report, B)
+    assert caught.value.line == 16
 
 
 def test_an_agenda_cut_short_warns_of_the_items_it_lost_the_annotations_of(entry, tmp_path):

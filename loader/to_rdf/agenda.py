@@ -25,6 +25,7 @@ from loader.sources import agenda_facts as f
 from loader.sources.agenda import AnnotatedAgenda, DocumentationEntry, Item, Paragraph, Slot
 from loader.sources.agenda_text import normalise
 from loader.to_rdf.agenda_context import Context
+from loader.validate import ontology_graph
 
 LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
 
@@ -44,6 +45,10 @@ class _Builder(Context):
         self.add(doc, UNKG.evidence, Literal(self.entry.facts["evidence"]))
         self.add(doc, ELI.is_realized_by, expr)
         kind = self.entry.get("kind")
+        titled = kinds_titled(header.title.text) if header.title else set()
+        if kind and titled and kind not in titled:
+            raise self.error(f"the manifest says the document is a {kind}; its title {header.title.text!r} is that "
+                             f"of a {' or '.join(sorted(titled))}", header.title.number)
         if kind:
             self.add(doc, UNKG.documentKind, UNKG[kind])
         original = header.original_language or self.entry.get("original_language")
@@ -415,6 +420,17 @@ class _Builder(Context):
         self.build_agenda()
         self.build_programme()
         return self.graph
+
+
+def kinds_titled(title: str) -> set[str]:
+    """The document kinds (the ontology's unkg:DocumentKinds) whose label is this printed title.
+
+    >>> sorted(kinds_titled("临时议程说明")), sorted(kinds_titled("Annotated provisional agenda")), kinds_titled("议程")
+    (['AnnotatedProvisionalAgenda'], ['AnnotatedProvisionalAgenda'], set())
+    """
+    ontology, wanted = ontology_graph(), title.strip().casefold()
+    return {str(kind).removeprefix(str(UNKG)) for kind in ontology.subjects(SKOS.inScheme, UNKG.DocumentKinds)
+            for label in ontology.objects(kind, SKOS.prefLabel) if str(label).casefold() == wanted}
 
 
 def _local(day: date, time: tuple[int, int], zone: str) -> str:
