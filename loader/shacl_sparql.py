@@ -58,7 +58,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from loader.errors import SourceError, UnkgError
 from loader.namespaces import SH
-from loader.validate import ONTOLOGY_DIR, Finding, Report, shapes_graph, turtle_files
+from loader.validate import ONTOLOGY_DIR, Finding, Report, kind_of, shapes_graph, turtle_files
 
 
 class UnsupportedShape(UnkgError):
@@ -571,20 +571,23 @@ def check_findings(store: ox.Store, check: Check, union: bool = False) -> Iterat
         for solution in solutions:
             yield Finding(severity=check.severity, focus=solution["this"].value, path=check.path,
                           message=check.message, shape=check.shape, component=check.component,
-                          value=solution["value"].value if valued else None)
+                          value=solution["value"].value if valued else None,
+                          value_kind=kind_of(solution["value"]) if valued else None)
         return
     seen = set()
     for solution in solutions:
-        bindings = {name: solution[name].value for name in names if solution[name] is not None}
+        terms = {name: solution[name] for name in names if solution[name] is not None}
+        bindings = {name: term.value for name, term in terms.items()}
         key = tuple(sorted(bindings.items()))
         if key in seen:
             continue
         seen.add(key)
         focus = bindings["this"] if check.this_selected else bindings.pop("this")
         value = bindings.get("value", focus if check.value_is_focus else None)
+        value_term = terms.get("value", terms.get("this") if check.value_is_focus else None)
         yield Finding(severity=check.severity, focus=focus, path=bindings.get("path", check.path),
                       message=fill_message(check.message, bindings), shape=check.shape,
-                      component=check.component, value=value)
+                      component=check.component, value=value, value_kind=kind_of(value_term))
 
 
 def finding_order(finding: Finding) -> tuple:

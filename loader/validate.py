@@ -22,8 +22,9 @@ from functools import cache, lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
+import pyoxigraph as ox
 import pyshacl
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import PROV, RDF
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
@@ -31,7 +32,7 @@ from rdflib.plugins.sparql.processor import SPARQLProcessor
 
 from loader.data_dirs import data_dir
 from loader.errors import SourceError
-from loader.namespaces import SH, UNKG
+from loader.namespaces import PREFIXES, SH, UNKG
 from loader.rdf_files import read_graph
 
 SHAPES_DIR = data_dir("shapes", "unkg.shapes")
@@ -65,6 +66,7 @@ class Finding:
     component: str
     value: str | None
     line: int | None = None  # in a source text: the first line the focus resource was read from
+    value_kind: str | None = None  # "iri", "blank", "@" and a language tag, or a literal's datatype IRI
 
 
 @dataclass(frozen=True)
@@ -251,7 +253,52 @@ def _findings(results: Graph) -> Iterable[Finding]:
             shape=one(SH.sourceShape) or "",
             component=(one(SH.sourceConstraintComponent) or "").rsplit("#", 1)[-1],
             value=one(SH.value),
+            value_kind=kind_of(results.value(result, SH.value)),
         )
+
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def kind_of(term) -> str | None:
+    """What a value is, for :func:`value_label`: ``"iri"``, ``"blank"``, ``"@zh"``, or a datatype IRI (rdflib's
+    terms, or Oxigraph's: a plain literal is an ``xsd:string``)."""
+    if term is None:
+        return None
+    if isinstance(term, (URIRef, ox.NamedNode)):
+        return "iri"
+    if isinstance(term, (BNode, ox.BlankNode)):
+        return "blank"
+    if term.language:
+        return "@" + term.language
+    return str(term.datatype.value if isinstance(term, ox.Literal) else term.datatype or XSD_STRING)
+
+
+def value_label(finding: Finding) -> str:
+    """A finding's value as Turtle writes it, so "15" (a string) is not taken for 15 (a number): ``"15"``,
+    ``"15"^^xsd:integer``, ``"会议"@zh``, ``<https://…>``.
+
+    >>> f = Finding("Violation", "https://example.org/m", None, "", "", "", "15", value_kind=XSD_STRING)
+    >>> value_label(f), value_label(replace(f, value_kind="http://www.w3.org/2001/XMLSchema#integer"))
+    ('"15"', '"15"^^xsd:integer')
+    >>> iri = replace(f, value="https://example.org/x", value_kind="iri")
+    >>> value_label(iri), value_label(replace(f, value_kind="@zh"))
+    ('<https://example.org/x>', '"15"@zh')
+    """
+    value, kind = finding.value or "", finding.value_kind
+    if kind == "iri":
+        return f"<{value}>"
+    if kind == "blank":
+        return f"_:{value}"
+    if kind is None:
+        return value
+    quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if kind.startswith("@"):
+        return quoted + kind
+    if kind == XSD_STRING:
+        return quoted
+    prefix = next((p for p, ns in PREFIXES.items() if kind.startswith(ns) and "/" not in kind[len(ns):]), None)
+    return f"{quoted}^^{prefix}:{kind[len(PREFIXES[prefix]):]}" if prefix else f"{quoted}^^<{kind}>"
 
 
 # --- reports ---
@@ -334,7 +381,7 @@ def as_text(reports: dict[str, Report]) -> str:
         shown = distinct(report.findings)
         for f in shown:
             where = focus_label(f) + (f" {path_label(f, short=True)}" if f.path else "")
-            value = f" (value: {f.value})" if f.value and f.value not in f.message else ""
+            value = f" (value: {value_label(f)})" if f.value and f.value not in f.message else ""
             at = f"{source}:{f.line}" if f.line else source
             lines.append(printable(f"{at}: {f.severity}: {where}: {f.message}{value} [shape {_short(f.shape)}]"))
         violations = sum(f.severity == "Violation" for f in shown)
@@ -362,7 +409,8 @@ def as_junit(reports: dict[str, Report]) -> str:
     for source, r in reports.items():
         out.append(f"  <testcase classname=\"unkg.validate\" name={quoteattr(source)}>")
         for f in distinct(r.violations):
-            text = f"{focus_label(f)} {path_label(f)}: {f.message} [shape {f.shape}]"
+            value = f" (value: {value_label(f)})" if f.value and f.value not in f.message else ""
+            text = f"{focus_label(f)} {path_label(f)}: {f.message}{value} [shape {f.shape}]"
             out.append(f"    <failure message={quoteattr(f.message)} type={quoteattr(f.component)}>"
                        f"{escape(text)}</failure>")
         if r.warnings:

@@ -470,6 +470,27 @@ def test_the_report_prints_identical_findings_once_and_counts_them_once():
     assert 'failures="2"' in validate.as_junit({"mine.ttl": report})
 
 
+def test_a_value_is_written_as_turtle_writes_it_so_a_string_is_not_taken_for_a_number():
+    """A meeting number given as the string "15": the report said "(value: 15)", which reads as a right value."""
+    from loader.shacl_sparql import validate_graph
+
+    data = Graph().parse(format="turtle", data="""
+        @prefix unkg: <https://w3id.org/unkg/ontology#> .
+        <https://example.org/m> a unkg:Meeting ; unkg:meetingNumber "15" ; unkg:plenaryDayCount "二"@zh ;
+            unkg:website "https://example.org/w" ; unkg:ofBody <https://example.org/place> .
+        <https://example.org/place> a unkg:Place .""")
+    for report in (validate.validate(data), validate_graph(data)):  # pySHACL and the compiled shapes alike
+        text = validate.as_text({"m.ttl": report})
+        assert 'meetingNumber: ' in text and '(value: "15")' in text
+        assert '(value: "二"@zh)' in text and '(value: "https://example.org/w")' in text
+        assert "(value: <https://example.org/place>)" in text
+        junit = validate.as_junit({"m.ttl": report})
+        assert "(value: &quot;15&quot;)" in junit or '(value: "15")' in junit
+    typed = validate.Finding("Violation", "https://example.org/m", None, "m", "s", "c", "2023-09-31",
+                             value_kind="http://www.w3.org/2001/XMLSchema#date")
+    assert '(value: "2023-09-31"^^xsd:date)' in validate.as_text({"m.ttl": validate.Report(False, (typed,))})
+
+
 def test_an_ill_formed_literal_is_a_finding_not_a_logged_traceback(caplog):
     """rdflib logs a traceback when it makes "1 March 2024"^^xsd:date; the shapes report the value instead."""
     caplog.set_level(logging.DEBUG)
