@@ -501,7 +501,7 @@ def english_entry(path: Path) -> SourceEntry:
         ]})
 
 
-def test_the_english_fixture_through_the_same_converter():
+def test_the_english_fixture_through_the_same_converter(tmp_path):
     graph = agenda_rdf.to_graph(agenda.parse(EN / "organization.txt"),
                                 english_entry(EN / "organization.txt"), B)
     assert not [t for t in graph if any(isinstance(x, BNode) for x in t)]
@@ -517,7 +517,21 @@ def test_the_english_fixture_through_the_same_converter():
     assert threshold == Literal("70", datatype=XSD.decimal)
     assert {o.language for o in graph.objects() if isinstance(o, Literal) and o.language} == {"en"}
     assert graph.value(MEETING, UNKG.website) is not None
+    # this text never says which meeting opens; the first of its body it names is the 13th, which a constructive
+    # dialogue followed, so was held: the agenda is for the next it names, the 14th, not for the 13th
     back = agenda_rdf.to_graph(agenda.parse(EN / "back-to-back.txt"), english_entry(EN / "back-to-back.txt"), B)
+    assert set(back.subjects(RDF.type, ELI_DL.ForeseenActivity)) == {MEETING}
+    held = URIRef(iris.meeting(B, "CTOC-COP/WG.3", 13))
+    assert (held, RDF.type, ELI_DL.Activity) in back and (held, RDF.type, ELI_DL.ForeseenActivity) not in back
+    # a text naming only the held 13th, with a manifest saying the agenda is for it, contradicts itself
+    only_13th = tmp_path / "back-to-back.txt"
+    only_13th.write_text((EN / "back-to-back.txt").read_text(encoding="utf-8").replace(
+        " and on that of the fourteenth meeting of the Working Group", ""), encoding="utf-8")
+    thirteenth = english_entry(only_13th)
+    thirteenth = replace(thirteenth, facts={**thirteenth.facts, "meeting_number": 13})
+    with pytest.raises(SourceError, match="so that meeting was held: it cannot be the one this agenda plans") as caught:
+        agenda_rdf.to_graph(agenda.parse(only_13th), thirteenth, B)
+    assert caught.value.line == 29
     event = URIRef(iris.event(B, "CTOC-COP/review-mechanism/constructive-dialogue/2022-05-27"))
     [summary] = back.subjects(DCTERMS.subject, event)
     assert back.value(summary, DCTERMS.creator) == URIRef(iris.body(B, "CTOC-COP/WG.3/chair"))

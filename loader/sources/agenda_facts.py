@@ -218,7 +218,20 @@ def provisions(text: str, context: ProvisionRef | None = None) -> list[Provision
 
 # --- meetings ----------------------------------------------------------------------------------------------
 
-THIS_MEETING = re.compile(r"本次会议|\bthe\s+(?:present|current)\s+(?:meeting|session)\b", re.I)
+# the meeting the agenda is for, unnamed: "本次会议" (an agenda's own term: other bodies' are 届会), "the present
+# meeting"; not "the current session of the General Assembly", nor "the present meeting of the Commission"
+THIS_MEETING = re.compile(r"本次会议|\bthe\s+(?:present|current)\s+meeting\b(?!\s+of\b)", re.I)
+
+
+def mentions_this_meeting(text: str) -> bool:
+    """Whether the text speaks of the meeting the agenda is for without naming it.
+
+    >>> [mentions_this_meeting(t) for t in ("根据本次会议可用的会议服务", "大会本届会议通过的决议",
+    ...     "services available for the present meeting", "at the current meeting of the Commission",
+    ...     "adopted at the current session of the General Assembly")]
+    [True, False, True, False, False]
+    """
+    return bool(THIS_MEETING.search(text))
 ZH_MEETING = re.compile(rf"((?:(?!第)[\u4e00-\u9fff])+)第\s*({t.CN_NUMERAL}|\d+)\s*次会议")
 _EN_NAME = r"[A-Z][\w.-]*(?:\s+(?:on|of|for|against|[A-Z][\w.-]*))*"
 EN_MEETING = re.compile(rf"\b({t.EN_ORDINAL})\s+meetings?\s+of\s+the\s+({_EN_NAME})((?:,?\s+and\s+of\s+the\s+"
@@ -456,5 +469,5 @@ def facts(text: str, context: ProvisionRef | None = None) -> Facts:
         dialogue=dialogue(text, rule_context),
         no_documents=bool(ZH_NO_DOCUMENTS.search(plain) or EN_NO_DOCUMENTS.search(plain)),
         report=report(plain),
-        this_meeting=bool(THIS_MEETING.search(plain)),
+        this_meeting=mentions_this_meeting(plain),
     )

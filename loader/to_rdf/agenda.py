@@ -76,11 +76,14 @@ class _Builder(Context):
 
     def meeting_number(self) -> int:
         """The number of the meeting this agenda is for: the one that opens (1(a)), failing that the first
-        meeting of the manifest's body the text names, failing that the manifest's; they must agree."""
+        meeting of the manifest's body the text names but for those it says were held (a constructive dialogue
+        followed them), failing that the manifest's; they must agree."""
         body_path, stated = self.entry.get("body"), self.entry.get("meeting_number")
         paragraphs = [p for item in self.records.all_items() for p in item.paragraphs]
         opening = [(p, [p.facts.opening.meeting]) for p in paragraphs if p.facts.opening and p.facts.opening.meeting]
-        for paragraph, refs in opening + [(p, p.facts.meetings) for p in paragraphs]:
+        held = {(r.body_text, r.number) for p in paragraphs if p.facts.dialogue for r in p.facts.dialogue.after}
+        named = [(p, [r for r in p.facts.meetings if (r.body_text, r.number) not in held]) for p in paragraphs]
+        for paragraph, refs in opening + named:
             for ref in refs:
                 if self.body_path(ref.body_text, paragraph.line) != body_path:
                     continue
@@ -339,6 +342,10 @@ class _Builder(Context):
         self.add(event, SKOS.prefLabel, self.text("建设性对话" if self.lang == "zh" else "constructive dialogue"))
         for ref in dialogue.after:
             held = self.other_meeting(ref, line)  # the dialogue was held after they ended: they were held
+            if held == self.meeting:
+                raise self.error(f"a constructive dialogue was held after {ref.printed or 'a meeting'} ended, so that "
+                                 "meeting was held: it cannot be the one this agenda plans (the text never says which "
+                                 "meeting opens; give 'meeting_number' in the manifest)", line)
             self.add(event, UNKG.followed, held)
             self.add(held, RDF.type, ELI_DL.Activity)
         self.derive(event, line)
