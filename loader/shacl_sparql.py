@@ -37,6 +37,9 @@ Where it differs from pySHACL (the tests show each):
 - Oxigraph stores numbers and dates by value, so ``validate_store`` reports ``"1.50"^^xsd:decimal`` as ``1.5``
   and an offset ``+00:00`` as ``Z``; ``validate_graph`` gives such values (and the SPARQL messages quoting them)
   the lexical form rdflib has, as pySHACL reports them.
+  It also counts two spellings of one value ("70" and "70.0"^^xsd:decimal) as one value, where rdflib counts
+  two: ``unkg validate`` therefore reads a file as a store holds it (:func:`loader.rdf_files.as_stored`), so
+  that it counts the values ``unkg load`` would write.
 - A shape with several sh:message: pySHACL keeps them all and loader.validate takes whichever rdflib returns
   first (it changes from one process to the next); here it is the English one (else the first in sorted order).
 """

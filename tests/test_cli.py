@@ -129,6 +129,23 @@ def test_validate_with_a_store_checks_a_file_that_adds_to_a_resource_it_does_not
     unkg("validate", str(adds), check=0)  # without a store nothing says it is a meeting
 
 
+def test_validate_judges_a_value_as_the_store_will_hold_it_as_load_does(loaded, copy_of, tmp_path):
+    """The store holds 70 as the rules' threshold; "70.0"^^xsd:decimal is the same value, which Oxigraph stores
+    as 70: load wrote one value, and validate counted two (a second threshold) until it judged the file as
+    stored."""
+    same = tmp_path / "same.ttl"
+    same.write_text('<https://w3id.org/unkg/instrument/UNTOC-review-mechanism-procedures-and-rules/para/10> '
+                    '<https://w3id.org/unkg/ontology#completionThreshold> '
+                    '"70.0"^^<http://www.w3.org/2001/XMLSchema#decimal> .\n', encoding="utf-8")
+    other = tmp_path / "other.ttl"
+    other.write_text(same.read_text(encoding="utf-8").replace('"70.0"', '"75"'), encoding="utf-8")
+    copy = copy_of()
+    unkg("validate", str(same), "--store", str(loaded), check=0)
+    unkg("load", str(same), store=copy, check=0)
+    assert "completionThreshold" in unkg("validate", str(other), "--store", str(loaded), check=1).stdout
+    assert "completionThreshold" in unkg("load", str(other), store=copy, check=1).stderr
+
+
 def test_validate_checks_a_file_with_what_the_manifests_and_files_before_it_build_as_load_does(loaded, tmp_path):
     """`unkg validate data/manifest.toml FILE` judges FILE as `unkg load data/manifest.toml FILE` would."""
     agenda = tmp_path / "agenda.nt"  # the bundled agenda's graph: it cites art. 27 and gives it a Chinese heading
