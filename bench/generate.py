@@ -3,10 +3,10 @@
 Document ``i`` is the Chinese annotated provisional agenda of one meeting: the meeting, its body, its agenda
 with items and sub-items, annotations citing UNTOC provisions, documentation entries pointing at background
 papers (some with joint symbols), the extended Bureau's decisions about it, its work programme, and a source
-passage for every extracted resource, all in one named graph, as ``unkg load`` would make it. The real UNTOC
-graph (built by ``loader``) comes first. Words come from :mod:`bench.vocabulary`; numbers, dates and
-symbols are made up. Document ``i`` depends only on ``(seed, i)``, so a smaller corpus is a prefix of a
-larger one and one more document can be made for any corpus.
+passage for every extracted resource, all in one named graph, shaped as ``unkg load`` makes a real agenda's
+(without the manifest's evidence strings). The real UNTOC graph (built by ``loader``) comes first. Words come
+from :mod:`bench.vocabulary`; numbers, dates and symbols are made up. Document ``i`` depends only on
+``(seed, i)``, so a smaller corpus is a prefix of a larger one and one more document can be made for any corpus.
 
 Run ``python -m bench.generate OUT.nq --triples 100000`` to write one.
 """
@@ -253,6 +253,7 @@ class _Doc:
                 self.add(report, UNKG.documentKind, UNKG.Report)
                 self.add(report, UNKG.forMeeting, m.iri)
                 self.add(item, UNKG.outcomeDocument, report)
+                self.add(iris.annotation(item, 1), UNKG.mentionsDocument, report)  # "将通过一份会议报告"
                 self.passage(report, title)
         return items
 
