@@ -574,6 +574,22 @@ def test_the_manifest_cannot_contradict_what_the_text_prints(entry):
     assert caught.value.line == 16
 
 
+def test_a_meeting_the_text_says_was_held_is_passed_over_however_its_name_is_worded(entry, tmp_path):
+    """Line 72 says the 13th meetings were held (a dialogue followed them), naming the working group inside a
+    longer phrase (…衔接举行的国际合作工作组第十三次会议): the 13th named again elsewhere, by the group's plain name,
+    is the same held meeting, not a candidate for the meeting this agenda is for."""
+    text = entry.path.read_text(encoding="utf-8").replace("第十四次会议", "本次会议")
+    assert "工作组以往会议从" in text
+    edited = tmp_path / "agenda.txt"
+    edited.write_text(text.replace("工作组以往会议从", "国际合作工作组第十三次会议从", 1), encoding="utf-8")
+    fifteenth = replace(entry, path=edited, facts={**entry.facts, "meeting_number": 15})
+    graph = agenda_rdf.to_graph(agenda.parse(edited), fifteenth, B)
+    assert set(graph.subjects(RDF.type, ELI_DL.ForeseenActivity)) == {URIRef(iris.meeting(B, "CTOC-COP/WG.3", 15))}
+    thirteenth = replace(entry, path=edited, facts={**entry.facts, "meeting_number": 13})
+    with pytest.raises(SourceError, match=r"so that meeting was held: .* \(the manifest's 'meeting_number' names it\)"):
+        agenda_rdf.to_graph(agenda.parse(edited), thirteenth, B)
+
+
 def test_an_agenda_cut_short_warns_of_the_items_it_lost_the_annotations_of(entry, tmp_path):
     """A text cut mid-way still parses (what is left is well formed): the items whose annotations were cut off are
     named in warnings, where the whole text has none of them."""

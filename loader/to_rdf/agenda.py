@@ -81,11 +81,13 @@ class _Builder(Context):
         body_path, stated = self.entry.get("body"), self.entry.get("meeting_number")
         paragraphs = [p for item in self.records.all_items() for p in item.paragraphs]
         opening = [(p, [p.facts.opening.meeting]) for p in paragraphs if p.facts.opening and p.facts.opening.meeting]
-        held = {(r.body_text, r.number) for p in paragraphs if p.facts.dialogue for r in p.facts.dialogue.after}
-        named = [(p, [r for r in p.facts.meetings if (r.body_text, r.number) not in held]) for p in paragraphs]
+        held = {(self.body_path(r.body_text, p.line), r.number)  # by body, however the text words its name
+                for p in paragraphs if p.facts.dialogue for r in p.facts.dialogue.after}
+        named = [(p, p.facts.meetings) for p in paragraphs]
         for paragraph, refs in opening + named:
             for ref in refs:
-                if self.body_path(ref.body_text, paragraph.line) != body_path:
+                if self.body_path(ref.body_text, paragraph.line) != body_path or (
+                        (paragraph, refs) in named and (body_path, ref.number) in held):
                     continue
                 if stated is not None and stated != ref.number:
                     raise self.error(f"the text names meeting {ref.number}, the manifest says {stated}",
@@ -343,9 +345,10 @@ class _Builder(Context):
         for ref in dialogue.after:
             held = self.other_meeting(ref, line)  # the dialogue was held after they ended: they were held
             if held == self.meeting:
+                why = ("the manifest's 'meeting_number' names it" if self.entry.get("meeting_number") is not None
+                       else "the text never says which meeting opens; give 'meeting_number' in the manifest")
                 raise self.error(f"a constructive dialogue was held after {ref.printed or 'a meeting'} ended, so that "
-                                 "meeting was held: it cannot be the one this agenda plans (the text never says which "
-                                 "meeting opens; give 'meeting_number' in the manifest)", line)
+                                 f"meeting was held: it cannot be the one this agenda plans ({why})", line)
             self.add(event, UNKG.followed, held)
             self.add(held, RDF.type, ELI_DL.Activity)
         self.derive(event, line)
