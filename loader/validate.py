@@ -274,6 +274,16 @@ def kind_of(term) -> str | None:
     return str(term.datatype.value if isinstance(term, ox.Literal) else term.datatype or XSD_STRING)
 
 
+TURTLE_ESCAPES = re.compile(r'[\\"\x00-\x1f\x7f-\x9f]')
+
+
+def _turtle_escape(match: re.Match) -> str:
+    """A character a Turtle string writes escaped: ``\\n``, ``\\"``… or ``\\u001B`` (so a report, XML included,
+    never carries a control character)."""
+    char = match.group()
+    return {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(char, f"\\u{ord(char):04X}")
+
+
 def value_label(finding: Finding) -> str:
     """A finding's value as Turtle writes it, so "15" (a string) is not taken for 15 (a number): ``"15"``,
     ``"15"^^xsd:integer``, ``"会议"@zh``, ``<https://…>``.
@@ -281,6 +291,8 @@ def value_label(finding: Finding) -> str:
     >>> f = Finding("Violation", "https://example.org/m", None, "", "", "", "15", value_kind=XSD_STRING)
     >>> value_label(f), value_label(replace(f, value_kind="http://www.w3.org/2001/XMLSchema#integer"))
     ('"15"', '"15"^^xsd:integer')
+    >>> print(value_label(replace(f, value='say "hi"\\n\\x1b[2J\\\\')))
+    "say \\"hi\\"\\n\\u001B[2J\\\\"
     >>> iri = replace(f, value="https://example.org/x", value_kind="iri")
     >>> value_label(iri), value_label(replace(f, value_kind="@zh"))
     ('<https://example.org/x>', '"15"@zh')
@@ -292,7 +304,7 @@ def value_label(finding: Finding) -> str:
         return f"_:{value}"
     if kind is None:
         return value
-    quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    quoted = '"' + TURTLE_ESCAPES.sub(_turtle_escape, value) + '"'
     if kind.startswith("@"):
         return quoted + kind
     if kind == XSD_STRING:
@@ -401,6 +413,14 @@ def as_json(reports: dict[str, Report]) -> str:
     return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
 
 
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_safe(text: str) -> str:
+    """The text with the characters XML 1.0 cannot carry (a message quoting a value may hold them) as ``\\uXXXX``."""
+    return XML_FORBIDDEN.sub(lambda m: f"\\u{ord(m.group()):04X}", text)
+
+
 def as_junit(reports: dict[str, Report]) -> str:
     """JUnit XML: one test case per file, one failure per violation (warnings go to system-out)."""
     failures = sum(len(distinct(r.violations)) for r in reports.values())
@@ -411,11 +431,11 @@ def as_junit(reports: dict[str, Report]) -> str:
         for f in distinct(r.violations):
             value = f" (value: {value_label(f)})" if f.value and f.value not in f.message else ""
             text = f"{focus_label(f)} {path_label(f)}: {f.message}{value} [shape {f.shape}]"
-            out.append(f"    <failure message={quoteattr(f.message)} type={quoteattr(f.component)}>"
-                       f"{escape(text)}</failure>")
+            out.append(f"    <failure message={quoteattr(xml_safe(f.message))} type={quoteattr(f.component)}>"
+                       f"{escape(xml_safe(text))}</failure>")
         if r.warnings:
             warn = "\n".join(f"Warning: {focus_label(f)} {path_label(f)}: {f.message}" for f in distinct(r.warnings))
-            out.append(f"    <system-out>{escape(warn)}</system-out>")
+            out.append(f"    <system-out>{escape(xml_safe(warn))}</system-out>")
         out.append("  </testcase>")
     out.append("</testsuite>")
     return "\n".join(out) + "\n"

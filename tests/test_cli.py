@@ -115,7 +115,12 @@ def test_validate_writes_control_characters_from_data_as_escapes(tmp_path):
                     '<https://w3id.org/unkg/ontology#meetingNumber> "1\\u001b[2J\\nX" .\n', encoding="utf-8")
     text = unkg("validate", str(data), check=1).stdout
     assert "\x1b" not in text  # the terminal never sees the escape sequence
-    assert '(value: "1\\x1b[2J\\x0aX")' in text  # nor a line break inside a finding
+    assert '(value: "1\\u001B[2J\\nX")' in text  # nor a line break inside a finding: as Turtle writes them
+    junit = unkg("validate", str(data), "--format", "junit", check=1).stdout
+    from xml.dom.minidom import parseString  # the JUnit report stays well-formed XML
+
+    failures = [f.firstChild.data for f in parseString(junit).getElementsByTagName("failure")]
+    assert any('(value: "1\\u001B[2J\\nX")' in failure for failure in failures)
 
 
 def test_validate_with_a_store_checks_a_file_that_adds_to_a_resource_it_does_not_type(loaded, tmp_path):
