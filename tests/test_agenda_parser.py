@@ -306,6 +306,11 @@ def test_an_edit_of_the_minimal_agenda_is_refused_at_its_line(tmp_path, old, new
     # the table's weekdays were checked, the prose's not: a misprinted day or weekday loaded silently
     ("2023 年 9 月 11 日星期一", "2023 年 9 月 11 日星期五", "2023-09-11 is a Monday, not a Friday as written", 34),
     ("2022 年 5 月 27 日星期五", "2022 年 5 月 26 日星期五", "2022-05-26 is a Thursday, not a Friday as written", 72),
+    # the meeting line: a wrong weekday, and a range its weekdays keep from being read as one (it became a
+    # one-day meeting, 11 September only: a fact no line states)
+    ("2023年9月11日和12日，维也纳", "2023年9月11日星期五，维也纳", "2023-09-11 is a Monday, not a Friday", 14),
+    ("2023年9月11日和12日，维也纳", "2023年9月11日（星期一）和12日（星期二），维也纳",
+     "the meeting's dates do not parse", 14),
 ])
 def test_a_weekday_the_prose_gives_must_be_the_dates(tmp_path, old, new, words, line):
     text = REAL.read_text(encoding="utf-8")

@@ -228,11 +228,13 @@ class _Parser:
         for place, when in (parts, parts[::-1]) if len(parts) == 2 else ():
             if place in PLACES:
                 try:
+                    t.check_weekdays(when)
                     span = t.date_range(when)
                     single = t.dates_in(when)
                 except ValueError as error:
                     raise self.error(str(error), line.number) from None
-                if span is None and not single:
+                left = t.EN_DATE.sub("", t.ZH_DATE.sub("", when))  # a day the single date leaves unread
+                if (span is None and not single) or (span is None and re.search(r"\d", left)):
                     raise self.error(f"the meeting's dates do not parse: {when!r}", line.number)
                 start, end = span or (single[0], single[0])
                 slug, zone = PLACES[place]
