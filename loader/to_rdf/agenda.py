@@ -432,13 +432,18 @@ class _Builder(Context):
         return self.graph
 
 
+TITLE_WRAPPING = " 。.;；:：《》「」“”\"'()（）"  # around a title, not part of it
+
+
 def kinds_titled(title: str) -> set[str]:
     """The document kinds (the ontology's unkg:DocumentKinds) whose label is this printed title.
 
     >>> sorted(kinds_titled("临时议程说明")), sorted(kinds_titled("Annotated provisional agenda")), kinds_titled("议程")
     (['AnnotatedProvisionalAgenda'], ['AnnotatedProvisionalAgenda'], set())
+    >>> sorted(kinds_titled("《临时议程说明》。")), sorted(kinds_titled(" Annotated  provisional\tagenda. "))
+    (['AnnotatedProvisionalAgenda'], ['AnnotatedProvisionalAgenda'])
     """
-    ontology, wanted = ontology_graph(), title.strip().casefold()
+    ontology, wanted = ontology_graph(), " ".join(title.split()).strip(TITLE_WRAPPING).casefold()
     return {str(kind).removeprefix(str(UNKG)) for kind in ontology.subjects(SKOS.inScheme, UNKG.DocumentKinds)
             for label in ontology.objects(kind, SKOS.prefLabel) if str(label).casefold() == wanted}
 
