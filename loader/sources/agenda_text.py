@@ -181,8 +181,9 @@ def dates_in(text: str) -> list[date]:
     return [d for _, d in sorted(found, key=lambda pair: pair[0])]
 
 
-ZH_DATE_WEEKDAY = re.compile(ZH_DATE.pattern + r"\s*[，,（(]?\s*星期([一二三四五六日天])")
-EN_WEEKDAY_DATE = re.compile(rf"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+{EN_DATE.pattern[2:]}")
+ZH_DATE_WEEKDAY = re.compile(r"(?<!\d)" + ZH_DATE.pattern + r"\s*[，,（(]?\s*(?:星期|周|礼拜)([一二三四五六日天])")
+EN_WEEKDAY_DATE = re.compile(rf"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+{EN_DATE.pattern[2:]}",
+                             re.IGNORECASE)
 
 
 def check_weekdays(text: str) -> None:
@@ -190,7 +191,8 @@ def check_weekdays(text: str) -> None:
     names the wrong one: one of the two is misprinted, and the text does not say which.
 
     >>> check_weekdays("于 2022 年 5 月 27 日星期五举行了建设性对话")
-    >>> check_weekdays("on Monday, 27 May 2022")
+    >>> check_weekdays("2023年9月11日周一；12023年9月12日星期六")  # 12023 is no year of 2023
+    >>> check_weekdays("on monday, 27 may 2022")
     Traceback (most recent call last):
     ValueError: 2022-05-27 is a Friday, not a Monday as written
     """
