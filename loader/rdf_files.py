@@ -6,6 +6,7 @@ Parsing goes through Oxigraph's parser (fast, and its errors carry the position)
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -134,15 +135,19 @@ def to_rdflib(term):
         if term.language:
             return Literal(term.value, lang=term.language)
         return Literal(term.value, datatype=URIRef(term.datatype.value))
+    if isinstance(term, ox.Triple):  # an RDF 1.2 triple term, which rdflib cannot hold: a node standing for it
+        return BNode("triple-" + hashlib.sha256(str(term).encode()).hexdigest()[:32])
     return None  # the default graph
 
 
 def to_dataset(quads: list[ox.Quad]) -> Dataset:
     """The quads as an rdflib Dataset (default graph and named graphs)."""
     dataset = Dataset()
+    # rdflib 7.6 deprecates default_context for default_graph, which older 7.x lack
+    default = dataset.default_graph if hasattr(Dataset, "default_graph") else dataset.default_context
     for quad in quads:
         graph = to_rdflib(quad.graph_name)
-        context = dataset.graph(graph) if graph is not None else dataset.default_context
+        context = dataset.graph(graph) if graph is not None else default
         context.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
     return dataset
 

@@ -108,3 +108,19 @@ def test_a_directory_is_said_to_be_one(tmp_path):
         with pytest.raises(SourceError) as raised:
             read_quads(directory)
         assert str(raised.value) == f"{directory}: is a directory, not an RDF file"
+
+
+def test_a_triple_term_is_validated_as_a_node_standing_for_it_not_a_traceback(tmp_path):
+    """`unkg validate` on RDF 1.2 (a triple term, which `unkg load` stores) crashed: rdflib cannot hold one."""
+    from loader.rdf_files import as_stored, to_dataset
+
+    data = tmp_path / "star.ttl"
+    data.write_text("@prefix ex: <http://example.org/> .\n@prefix unkg: <https://w3id.org/unkg/ontology#> .\n"
+                    "ex:a ex:says <<( ex:s ex:p ex:o )>> .\n"
+                    "<< ex:s ex:p ex:o >> a unkg:Meeting .\n", encoding="utf-8")
+    graph = Graph()
+    for context in to_dataset(as_stored(read_quads(data))).graphs():
+        graph += context
+    assert len(graph) == 3  # ex:says, and the reifier's type and rdf:reifies, each triple term one node
+    report = validate.validate(graph)  # the reifier typed as a meeting is judged as one
+    assert any(f.shape.endswith("MeetingShape") or "Meeting-" in f.shape for f in report.violations)
