@@ -313,6 +313,11 @@ def value_label(finding: Finding) -> str:
     return f"{quoted}^^{prefix}:{kind[len(PREFIXES[prefix]):]}" if prefix else f"{quoted}^^<{kind}>"
 
 
+def value_note(finding: Finding) -> str:
+    """`` (value: …)`` after a finding's message, unless it has no value or the message already quotes it."""
+    return f" (value: {value_label(finding)})" if finding.value and finding.value not in finding.message else ""
+
+
 # --- reports ---
 
 def focus_label(finding: Finding) -> str:
@@ -393,9 +398,9 @@ def as_text(reports: dict[str, Report]) -> str:
         shown = distinct(report.findings)
         for f in shown:
             where = focus_label(f) + (f" {path_label(f, short=True)}" if f.path else "")
-            value = f" (value: {value_label(f)})" if f.value and f.value not in f.message else ""
             at = f"{source}:{f.line}" if f.line else source
-            lines.append(printable(f"{at}: {f.severity}: {where}: {f.message}{value} [shape {_short(f.shape)}]"))
+            said = f"{f.message}{value_note(f)} [shape {_short(f.shape)}]"
+            lines.append(printable(f"{at}: {f.severity}: {where}: {said}"))
         violations = sum(f.severity == "Violation" for f in shown)
         verdict = "conforms" if report.conforms else f"does not conform ({violations} violations)"
         lines.append(f"{source}: {verdict}, {len(shown) - violations} warnings")
@@ -429,8 +434,7 @@ def as_junit(reports: dict[str, Report]) -> str:
     for source, r in reports.items():
         out.append(f"  <testcase classname=\"unkg.validate\" name={quoteattr(source)}>")
         for f in distinct(r.violations):
-            value = f" (value: {value_label(f)})" if f.value and f.value not in f.message else ""
-            text = f"{focus_label(f)} {path_label(f)}: {f.message}{value} [shape {f.shape}]"
+            text = f"{focus_label(f)} {path_label(f)}: {f.message}{value_note(f)} [shape {f.shape}]"
             out.append(f"    <failure message={quoteattr(xml_safe(f.message))} type={quoteattr(f.component)}>"
                        f"{escape(xml_safe(text))}</failure>")
         if r.warnings:

@@ -234,7 +234,7 @@ class _Parser:
                 except ValueError as error:
                     raise self.error(str(error), line.number) from None
                 left = t.EN_DATE.sub("", t.ZH_DATE.sub("", when))  # a day the single date leaves unread
-                if (span is None and not single) or (span is None and re.search(r"\d", left)):
+                if span is None and (not single or re.search(r"\d", left)):
                     raise self.error(f"the meeting's dates do not parse: {when!r}", line.number)
                 start, end = span or (single[0], single[0])
                 slug, zone = PLACES[place]

@@ -232,6 +232,8 @@ def mentions_this_meeting(text: str) -> bool:
     [True, False, True, False, False]
     """
     return bool(THIS_MEETING.search(text))
+
+
 ZH_MEETING = re.compile(rf"((?:(?!第)[\u4e00-\u9fff])+)第\s*({t.CN_NUMERAL}|\d+)\s*次会议")
 _EN_NAME = r"[A-Z][\w.-]*(?:\s+(?:on|of|for|against|[A-Z][\w.-]*))*"
 EN_MEETING = re.compile(rf"\b({t.EN_ORDINAL})\s+meetings?\s+of\s+the\s+({_EN_NAME})((?:,?\s+and\s+of\s+the\s+"

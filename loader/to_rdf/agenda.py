@@ -80,19 +80,17 @@ class _Builder(Context):
         followed them), failing that the manifest's; they must agree."""
         body_path, stated = self.entry.get("body"), self.entry.get("meeting_number")
         paragraphs = [p for item in self.records.all_items() for p in item.paragraphs]
-        opening = [(p, [p.facts.opening.meeting]) for p in paragraphs if p.facts.opening and p.facts.opening.meeting]
+        opening = [(p, p.facts.opening.meeting) for p in paragraphs if p.facts.opening and p.facts.opening.meeting]
         held = {(self.body_path(r.body_text, p.line), r.number)  # by body, however the text words its name
                 for p in paragraphs if p.facts.dialogue for r in p.facts.dialogue.after}
-        named = [(p, p.facts.meetings) for p in paragraphs]
-        for paragraph, refs in opening + named:
-            for ref in refs:
-                if self.body_path(ref.body_text, paragraph.line) != body_path or (
-                        (paragraph, refs) in named and (body_path, ref.number) in held):
-                    continue
-                if stated is not None and stated != ref.number:
-                    raise self.error(f"the text names meeting {ref.number}, the manifest says {stated}",
-                                     paragraph.line)
-                return ref.number
+        named = [(p, ref) for p in paragraphs for ref in p.facts.meetings
+                 if (self.body_path(ref.body_text, p.line), ref.number) not in held]
+        for paragraph, ref in opening + named:
+            if self.body_path(ref.body_text, paragraph.line) != body_path:
+                continue
+            if stated is not None and stated != ref.number:
+                raise self.error(f"the text names meeting {ref.number}, the manifest says {stated}", paragraph.line)
+            return ref.number
         if stated is None:
             raise self.error("the text never says which meeting this is and the manifest gives no "
                              "'meeting_number'")
