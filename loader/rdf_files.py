@@ -1,12 +1,15 @@
 """Read users' RDF files (Turtle, TriG, N-Triples, N-Quads, JSON-LD, RDF/XML) with errors that name the line.
 
 Parsing goes through Oxigraph's parser (fast, and its errors carry the position); the result is an rdflib
-``Dataset`` because pySHACL validates rdflib graphs.
+``Dataset`` because pySHACL validates rdflib graphs. Oxigraph's RDF/XML and JSON-LD parsers say what is wrong but
+not where: :func:`where_parsing_stops` finds the line by parsing again, one line at a time, and an RDF/XML file is
+first checked as XML by expat, which names line and column (and, unlike Oxigraph, refuses a file cut short).
 """
 
 from __future__ import annotations
 
 import hashlib
+import xml.parsers.expat
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -79,6 +82,8 @@ def _parser(path: Path, rename_blank_nodes: bool = False) -> Iterator[ox.QuadPar
         raise IsADirectoryError(path)
     options = {"format": rdf_format(path), "base_iri": path.resolve().as_uri(),
                "rename_blank_nodes": rename_blank_nodes}
+    if options["format"] == ox.RdfFormat.RDF_XML:
+        check_xml(path)
     with path.open("rb") as stream:
         if stream.read(len(BOM)) != BOM:
             yield ox.parse(path=str(path), **options)  # the faster way, when there is no mark to skip
@@ -100,12 +105,106 @@ def reading(path: Path) -> Iterator[None]:
     except SyntaxError as error:
         message = str(error.msg if hasattr(error, "msg") else error)
         message = message.split(" (", 1)[0] if message.endswith(")") else message
-        raise SourceError(f"syntax error: {message}", path=str(path), line=error.lineno) from None
+        line = error.lineno
+        if line is None:  # RDF/XML or JSON-LD
+            line, first = where_parsing_stops(path)
+            if first is not None and first < line:
+                message += f" (JSON-LD reads a node object whole: the error is in lines {first}-{line})"
+                line = first
+        raise SourceError(f"syntax error: {message}", path=str(path), line=line) from None
     except MemoryError as error:  # Oxigraph's parser refuses a term over its buffer size (16 MiB)
         raise SourceError(f"cannot read: {error} (one term, a literal or an IRI, is larger than the parser takes)",
                           path=str(path)) from None
     except (OSError, ValueError) as error:
         raise SourceError(f"cannot read: {error}", path=str(path)) from None
+
+
+def check_xml(path: Path) -> None:
+    """Raise ``SyntaxError`` with the line (and the column in the message) where ``path`` stops being XML.
+    expat reads no external entity and no DTD from elsewhere: it fetches nothing."""
+    parser = xml.parsers.expat.ParserCreate()
+    try:
+        with path.open("rb") as stream:
+            parser.ParseFile(stream)
+    except xml.parsers.expat.ExpatError as error:
+        message = f"not well-formed XML: {xml.parsers.expat.ErrorString(error.code)} at column {error.offset + 1}"
+        raise SyntaxError(message, (str(path), error.lineno, error.offset + 1, None)) from None
+
+
+class _LineByLine:
+    """A binary file that gives Oxigraph's parser one line per read, so that when the parser fails, the line it was
+    given last is the one it failed on. ``line``: the number of the line being read (a long line comes in pieces)."""
+
+    PIECE = 1 << 20
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+        self.line = 0
+        self.newlines = 0
+        if stream.read(len(BOM)) != BOM:
+            stream.seek(0)
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.stream.readline(self.PIECE)
+        if data:
+            self.line = self.newlines + 1
+            self.newlines += data.endswith(b"\n")
+        return data
+
+
+def where_parsing_stops(path: Path) -> tuple[int | None, int | None]:
+    """The line on which Oxigraph's parser of ``path`` fails (None if it does not), and, for JSON-LD, whose parser
+    fails only once it has read the node object the error is in, the line where the outermost object or array
+    closing on that line opens (None if none does).
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     file = Path(tmp, "a.jsonld")
+    ...     _ = file.write_text('[{"@id": "http://example.org/a",\\n "http://example.org/p":\\n'
+    ...                         '   {"@value": 1, "@language": 3}\\n}]\\n', encoding="utf-8")
+    ...     where_parsing_stops(file)
+    (4, 1)
+    """
+    with path.open("rb") as stream:
+        lines = _LineByLine(stream)
+        try:
+            for _ in ox.parse(lines, format=rdf_format(path), base_iri=path.resolve().as_uri()):
+                pass
+        except SyntaxError:
+            pass
+        else:
+            return None, None
+    if rdf_format(path) != ox.RdfFormat.JSON_LD or not lines.line:
+        return lines.line or None, None
+    return lines.line, _outermost_closing_on(path, lines.line)
+
+
+def _outermost_closing_on(path: Path, line: int) -> int | None:
+    """The line where the outermost JSON object or array that closes on ``line`` of ``path`` opens."""
+    opened: list[int] = []  # the line of each open bracket
+    first = None
+    number, in_string, escaped = 1, False, False
+    with path.open(encoding="utf-8", errors="replace") as text:
+        for number, content in enumerate(text, start=1):
+            for char in content:
+                if in_string:
+                    if escaped:
+                        escaped = False
+                    elif char == "\\":
+                        escaped = True
+                    elif char == '"':
+                        in_string = False
+                elif char == '"':
+                    in_string = True
+                elif char in "{[":
+                    opened.append(number)
+                elif char in "}]" and opened:
+                    start = opened.pop()
+                    if number == line and (first is None or start < first):
+                        first = start
+            if number >= line:
+                break
+    return first
 
 
 def _term_reader() -> Callable[[ox.NamedNode | ox.BlankNode | ox.Literal], URIRef | BNode | Literal]:

@@ -124,3 +124,60 @@ def test_a_triple_term_is_validated_as_a_node_standing_for_it_not_a_traceback(tm
     assert len(graph) == 3  # ex:says, and the reifier's type and rdf:reifies, each triple term one node
     report = validate.validate(graph)  # the reifier typed as a meeting is judged as one
     assert any(f.shape.endswith("MeetingShape") or "Meeting-" in f.shape for f in report.violations)
+
+
+RDF_XML_HEAD = ('<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+                'xmlns:ex="http://example.org/">\n')
+RDF_XML_FILLER = "".join(f'<rdf:Description rdf:about="http://example.org/a{n}"><ex:p>v</ex:p></rdf:Description>\n'
+                         for n in range(40))  # more than a parser's buffer would take in one read of a few lines
+
+
+@pytest.mark.parametrize(("body", "line", "problem"), [
+    (RDF_XML_FILLER + '<rdf:Description rdf:about="http://example.org/a">\n<un:p>x</un:p>\n', 44, "Unknown prefix"),
+    (RDF_XML_FILLER + '<rdf:Description rdf:about="http://example.org/a">\n<ex:p rdf:resource="ht tp://bad"/>\n',
+     44, "Invalid IRI code point"),
+    ('<rdf:Description rdf:about="http://example.org/a">\n<ex:p>x</ex:q>\n' + RDF_XML_FILLER, 4,
+     "not well-formed XML: mismatched tag at column 10"),
+    ('<rdf:Description rdf:about="http://example.org/a"><ex:p>&undefined;</ex:p>\n' + RDF_XML_FILLER, 3,
+     "undefined entity"),
+    (RDF_XML_FILLER + '<rdf:Description rdf:about="http://example.org/a">\n<ex:p rdf:ID="1bad">x</ex:p>\n', 44,
+     "1bad is not a valid rdf:ID value"),
+])
+def test_rdf_xml_errors_name_their_line(tmp_path, body, line, problem):
+    """Oxigraph's RDF/XML parser says what is wrong but not where."""
+    broken = tmp_path / "b.rdf"
+    broken.write_text(RDF_XML_HEAD + body + "</rdf:Description>\n</rdf:RDF>\n", encoding="utf-8")
+    for read in (lambda: read_graph([broken]), lambda: read_quads(broken)):
+        with pytest.raises(SourceError) as raised:
+            read()
+        assert str(raised.value).startswith(f"{broken}:{line}: syntax error: ")
+        assert problem in str(raised.value)
+
+
+def test_an_rdf_xml_file_cut_short_is_refused_not_read_in_part(tmp_path):
+    """Oxigraph reads the triples before the cut and says nothing; a file that is not whole is not loaded."""
+    cut = tmp_path / "cut.rdf"
+    cut.write_text(RDF_XML_HEAD + RDF_XML_FILLER, encoding="utf-8")
+    with pytest.raises(SourceError) as raised:
+        read_quads(cut)
+    assert str(raised.value) == f"{cut}:43: syntax error: not well-formed XML: no element found at column 1"
+    whole = tmp_path / "whole.rdf"
+    whole.write_text('<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [<!ENTITY ex "http://example.org/">]>\n'
+                     + RDF_XML_HEAD.split("\n", 1)[1].replace('"http://example.org/"', '"&ex;"')
+                     + RDF_XML_FILLER + "</rdf:RDF>\n", encoding="utf-8")
+    assert len(read_quads(whole)) == 40  # entities declared in the file still work
+
+
+def test_a_json_ld_error_is_placed_within_the_node_object_it_is_in(tmp_path):
+    """Oxigraph's JSON-LD parser reads a node object whole before it fails, and says neither line: the lines of
+    that object are named."""
+    nodes = [f'{{"@id": "http://example.org/a{n}", "http://example.org/p": "v"}},' for n in range(40)]
+    broken = tmp_path / "b.jsonld"
+    broken.write_text("[\n" + "\n".join(nodes) + '\n{"@id": "http://example.org/a",\n'
+                      ' "http://example.org/p": {"@value": 1, "@language": 3},\n'
+                      ' "http://example.org/q": "v"\n},\n' + "\n".join(nodes) + '\n{"@id": "http://example.org/z"}\n]\n',
+                      encoding="utf-8")
+    with pytest.raises(SourceError) as raised:
+        read_quads(broken)
+    assert str(raised.value) == (f"{broken}:42: syntax error: @language value must be a string (JSON-LD reads a "
+                                 "node object whole: the error is in lines 42-45)")
