@@ -10,15 +10,16 @@ which stays the reference implementation (tests/test_shacl_sparql.py compares th
 
 The shapes (``loader.validate.shapes_graph()``) are compiled once per process into a list of :class:`Check`: one
 SPARQL SELECT per constraint of a shape, over all of its focus nodes at once, returning the focus node (``?this``)
-and, where the constraint has one, the offending value (``?value``); a property shape that several node shapes
-share is checked once, over the focus nodes of all of them. Only the SHACL features shapes/ uses are
-compiled: ``sh:targetClass``; property shapes with ``sh:path`` (an IRI, ``sh:alternativePath``,
-``sh:inversePath``, a sequence, ``sh:zeroOrMorePath``, ``sh:oneOrMorePath``, ``sh:zeroOrOnePath``);
-``sh:minCount``, ``sh:maxCount``, ``sh:datatype``, ``sh:class``, ``sh:nodeKind``, ``sh:pattern`` (``sh:flags``),
-``sh:in``, ``sh:minInclusive``, ``sh:maxInclusive``, ``sh:minLength``, ``sh:languageIn``, ``sh:uniqueLang``,
-``sh:or`` of shapes made of those value constraints, ``sh:severity``, ``sh:message``, and SPARQL-based
-constraints (``sh:sparql`` with ``sh:select``, ``sh:prefixes``/``sh:declare``). Any other ``sh:`` term on a shape
-raises :class:`UnsupportedShape` when the shapes are compiled, naming the shape and the feature.
+and, where the constraint has one, the offending value (``?value``); a property shape that several node shapes share
+is checked once, over the focus nodes of all of them. Only the SHACL features shapes/ uses are compiled:
+``sh:targetClass`` and SHACL-AF's SPARQL-based targets (``sh:target`` an ``sh:SPARQLTarget`` with ``sh:select``, on
+a node shape without property shapes); property shapes with ``sh:path`` (an IRI, ``sh:alternativePath``,
+``sh:inversePath``, a sequence, ``sh:zeroOrMorePath``, ``sh:oneOrMorePath``, ``sh:zeroOrOnePath``); ``sh:minCount``,
+``sh:maxCount``, ``sh:datatype``, ``sh:class``, ``sh:nodeKind``, ``sh:pattern`` (``sh:flags``), ``sh:in``,
+``sh:minInclusive``, ``sh:maxInclusive``, ``sh:minLength``, ``sh:languageIn``, ``sh:uniqueLang``, ``sh:or`` of
+shapes made of those value constraints, ``sh:severity``, ``sh:message``, and SPARQL-based constraints (``sh:sparql``
+with ``sh:select``, ``sh:prefixes``/``sh:declare``). Any other ``sh:`` term on a shape raises
+:class:`UnsupportedShape` when the shapes are compiled, naming the shape and the feature.
 
 How ``$this`` is pre-bound in a SPARQL-based constraint: the focus nodes of the shape are joined in at the start
 of the query's outermost group (``{ SELECT DISTINCT ?this WHERE { <targets> } }``), so ``BIND``, ``FILTER`` and
@@ -61,7 +62,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from loader.errors import SourceError, UnkgError
 from loader.namespaces import SH
-from loader.validate import ONTOLOGY_DIR, Finding, Report, kind_of, shapes_graph, turtle_files
+from loader.validate import ONTOLOGY_DIR, Finding, Report, finding_order, kind_of, shapes_graph, turtle_files
 
 
 class UnsupportedShape(UnkgError):
@@ -89,8 +90,8 @@ RDF_TYPE = str(RDF.type)
 SUBCLASS_OF = str(RDFS.subClassOf)
 
 # sh: terms that may appear on a shape, and what they are (anything else from sh: is refused)
-SHAPE_TERMS = {SH.targetClass, SH.property, SH.path, SH.severity, SH.message, SH.sparql, SH.name, SH.description,
-               SH.order, SH.group, SH.NodeShape, SH.PropertyShape}
+SHAPE_TERMS = {SH.targetClass, SH.target, SH.property, SH.path, SH.severity, SH.message, SH.sparql, SH.name,
+               SH.description, SH.order, SH.group, SH.NodeShape, SH.PropertyShape}
 VALUE_TERMS = {SH.datatype, SH["class"], SH.nodeKind, SH.pattern, SH.flags, SH["in"], SH.minInclusive,
                SH.maxInclusive, SH.minLength, SH.languageIn, SH["or"]}
 COUNT_TERMS = {SH.minCount, SH.maxCount, SH.uniqueLang}
@@ -537,14 +538,31 @@ def sparql_checks(graph: Graph, node_shape, targets: str) -> Iterator[Check]:
 # --- compiling the shapes graph ---
 
 def targeted_node_shapes(graph: Graph) -> list:
-    for other in (SH.target, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf):
+    for other in (SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf):
         for shape in graph.subjects(other, None):
             raise refuse(shape, str(other))
     for kind in (SH.NodeShape, SH.PropertyShape):
         for shape in graph.subjects(RDF.type, kind):
             if {RDFS.Class, OWL.Class} & set(graph.objects(shape, RDF.type)):
                 raise refuse(shape, "an implicit class target (a shape that is also a class)")
-    return sorted(set(graph.subjects(SH.targetClass, None)), key=str)
+    return sorted(set(graph.subjects(SH.targetClass, None)) | set(graph.subjects(SH.target, None)), key=str)
+
+
+def sparql_targets(graph: Graph, node_shape) -> tuple[str, list[str]]:
+    """The prefix lines and the groups (sub-queries binding ?this) of a node shape's SPARQL-based targets."""
+    prologue, found = [], []
+    for target in graph.objects(node_shape, SH.target):
+        unsupported = sh_terms(graph, target) - {SH.select, SH.prefixes, SH.SPARQLTarget}
+        if (target, RDF.type, SH.SPARQLTarget) not in graph or unsupported:
+            raise refuse(node_shape, "an sh:target that is not an sh:SPARQLTarget with sh:select (and sh:prefixes)")
+        select = one_value(graph, target, SH.select)
+        if select is None:
+            raise refuse(node_shape, "an sh:SPARQLTarget without sh:select")
+        if not re.search(r"\bSELECT\b[^{]*\?this\b", without_strings(str(select)), re.IGNORECASE):
+            raise refuse(node_shape, "an sh:SPARQLTarget whose sh:select does not select ?this")
+        prologue.append(prefix_lines(graph, target, node_shape))
+        found.append(f"{{ {select} }}")
+    return "\n".join(line for line in prologue if line), found
 
 
 def shape_checks(graph: Graph, node_shape) -> Iterator[Check]:
@@ -555,9 +573,17 @@ def shape_checks(graph: Graph, node_shape) -> Iterator[Check]:
         raise refuse(node_shape, ", ".join(sorted(map(str, unsupported))))
     if (node_shape, SH.path, None) in graph:
         raise refuse(node_shape, "a target on a property shape")
-    targets = focus_nodes(target_classes(graph, node_shape))
-    yield from node_checks(graph, node_shape, targets)
-    yield from sparql_checks(graph, node_shape, targets)
+    prologue, by_query = sparql_targets(graph, node_shape)
+    if not by_query:
+        targets = focus_nodes(target_classes(graph, node_shape))
+        yield from node_checks(graph, node_shape, targets)
+        yield from sparql_checks(graph, node_shape, targets)
+        return
+    if (node_shape, SH.property, None) in graph or (node_shape, SH.targetClass, None) in graph:
+        raise refuse(node_shape, "an sh:SPARQLTarget on a shape with property shapes or another target")
+    targets = f"{{ SELECT DISTINCT ?this WHERE {{ {' UNION '.join(by_query)} }} }}"
+    for check in [*node_checks(graph, node_shape, targets), *sparql_checks(graph, node_shape, targets)]:
+        yield replace(check, query=f"{prologue}\n{check.query}" if prologue else check.query)
 
 
 def target_classes(graph: Graph, node_shape) -> list:
@@ -621,12 +647,6 @@ def check_findings(store: ox.Store, check: Check, union: bool = False) -> Iterat
         yield Finding(severity=check.severity, focus=focus, path=bindings.get("path", check.path),
                       message=fill_message(check.message, bindings), shape=check.shape,
                       component=check.component, value=value, value_kind=kind_of(value_term))
-
-
-def finding_order(finding: Finding) -> tuple:
-    """loader.validate's order (violations first, then by focus and path), made total."""
-    return (finding.severity != "Violation", finding.focus, finding.path or "", finding.shape, finding.component,
-            finding.value or "", finding.message)
 
 
 def validate_store(store: ox.Store, data_subjects: set[str] | None = None, *, union: bool = False) -> Report:

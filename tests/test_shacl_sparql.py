@@ -306,6 +306,12 @@ def compile_turtle(tmp_path: Path, turtle: str):
     ("ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property ex:P . "
      "ex:P sh:path ex:p ; sh:qualifiedValueShape ex:N ; sh:qualifiedMinCount 1 .", "qualified"),
     ("ex:S a sh:NodeShape ; sh:targetNode ex:n ; sh:closed true .", "targetNode"),
+    ("ex:S a sh:NodeShape ; sh:target [ sh:select \"SELECT ?this WHERE { ?this ?p ?o }\" ] ; sh:nodeKind sh:IRI ; "
+     "sh:message \"m\" .", "sh:target that is not an sh:SPARQLTarget"),
+    ("ex:S a sh:NodeShape ; sh:target [ a sh:SPARQLTarget ; sh:select \"SELECT ?x WHERE { ?x ?p ?o }\" ] ; "
+     "sh:nodeKind sh:IRI ; sh:message \"m\" .", "does not select ?this"),
+    ("ex:S a sh:NodeShape ; sh:target [ a sh:SPARQLTarget ; sh:select \"SELECT ?this WHERE { ?this ?p ?o }\" ] ; "
+     "sh:property [ sh:path ex:p ; sh:minCount 1 ; sh:message \"m\" ] .", "property shapes"),
     ("ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property ex:P . "
      "ex:P sh:path ex:p ; sh:or ( [ sh:property [ sh:path ex:q ; sh:minCount 1 ] ] ) .", "sh:or"),
     ("ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property ex:P . "
@@ -323,6 +329,34 @@ def test_an_unsupported_feature_is_refused_naming_the_shape(tmp_path, turtle, fe
     with pytest.raises(shacl_sparql.UnsupportedShape) as raised:
         compile_turtle(tmp_path, turtle)
     assert "http://example.org/" in str(raised.value) and feature in str(raised.value)
+
+
+def test_a_sparql_based_target_gives_pyshacls_findings(tmp_path):
+    """SHACL-AF's sh:SPARQLTarget (shapes/ has one: UnknownTermShape), with a node constraint and a SPARQL one."""
+    file = tmp_path / "shapes.ttl"
+    file.write_text(PREFIXES + """
+        ex:S a sh:NodeShape ;
+            sh:target [ a sh:SPARQLTarget ; sh:prefixes ex:P ;
+                        sh:select "SELECT ?this WHERE { ?this ex:p ?o FILTER (?o > 1) }" ] ;
+            sh:nodeKind sh:IRI ; sh:message "needs an IRI" ;
+            sh:sparql [ sh:message "{$this} has {?value}" ; sh:prefixes ex:P ;
+                        sh:select "SELECT $this ?value WHERE { $this ex:p ?value FILTER (?value > 2) }" ] .
+        ex:P sh:declare [ sh:prefix "ex" ; sh:namespace "http://example.org/"^^xsd:anyURI ] .
+        """, encoding="utf-8")
+    shapes = Graph().parse(file, format="turtle")
+    data = Graph().parse(data="""@prefix ex: <http://example.org/> .
+        ex:a ex:p 1 . ex:b ex:p 2 . ex:c ex:p 3 . [] ex:p 5 .""", format="turtle")
+    checks = shacl_sparql.compile_shapes(shapes)
+    store = ox.Store()
+    store.extend(shacl_sparql.ox_quads(data))
+    actual = {(f.focus, f.component, f.value) for check in checks for f in shacl_sparql.check_findings(store, check)}
+    _, results, _ = pyshacl.validate(data, shacl_graph=shapes, advanced=True)
+    expected = {(str(results.value(r, SH.focusNode)), str(results.value(r, SH.sourceConstraintComponent)).split("#")[1],
+                 str(results.value(r, SH.value))) for r in results.subjects(RDF.type, SH.ValidationResult)}
+    assert actual == expected
+    assert {(focus, component) for focus, component, _ in actual if ":" in focus} == {
+        ("http://example.org/c", "SPARQLConstraintComponent")}
+    assert len(actual) == 3  # the blank node: its kind and its value
 
 
 def test_a_supported_shape_compiles_and_runs(tmp_path):
@@ -470,4 +504,4 @@ def test_the_shapes_of_the_project_compile_once():
     checks = shacl_sparql.compiled_checks()
     assert checks is shacl_sparql.compiled_checks()
     assert len(checks) > 150
-    assert len({c.shape for c in checks if c.component == "SPARQLConstraintComponent"}) == 6
+    assert len({c.shape for c in checks if c.component == "SPARQLConstraintComponent"}) == 7
