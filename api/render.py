@@ -191,11 +191,20 @@ def local_path(iri: str, base: str) -> str | None:
     True
     >>> local_path("https://w3id.org/unkg/thing/q?x=1#f", "https://w3id.org/unkg/")  # part of the path, not a query
     '/thing/q%3Fx=1%23f'
+
+    Never ``//host…`` (or ``/\\host…``), which a browser reads as another site: a first slash or backslash of
+    the rest is escaped.
+
+    >>> local_path("https://w3id.org/unkg//evil.example/x", "https://w3id.org/unkg/")
+    '/%2Fevil.example/x'
     """
     if iri == ONTOLOGY_IRI or iri.startswith(ONTOLOGY_IRI + "#"):
         return "/ontology" + iri[len(ONTOLOGY_IRI):]
     if iri.startswith(base):
-        return "/" + iri[len(base):].replace("?", "%3F").replace("#", "%23")
+        rest = iri[len(base):].replace("?", "%3F").replace("#", "%23")
+        if rest[:1] in ("/", "\\"):
+            rest = ("%2F" if rest[0] == "/" else "%5C") + rest[1:]
+        return "/" + rest
     return None
 
 

@@ -171,6 +171,17 @@ def test_about_page_describes_iris_outside_the_base(real_server):
     assert inside.status_code == 303 and inside.headers["location"] == f"/{MEETING}"
 
 
+@pytest.mark.parametrize("rest", ["/evil.example/x", "%2F%2Fevil.example", "\\evil.example", "/\\evil.example"])
+def test_about_never_redirects_to_another_site(real_server, rest):
+    """An IRI under the base whose path starts with a slash would be ``//evil.example/x``: another host to a
+    browser (an open redirect), and the same for the link a page draws to it."""
+    response = httpx.get(f"{real_server}/about?iri=" + quote(B + rest, safe="%"), timeout=30)
+    assert response.status_code == 303
+    location = response.headers["location"]
+    assert location.startswith("/") and location[1:2] not in ("/", "\\"), location
+    assert httpx.URL(real_server).join(location).host == httpx.URL(real_server).host
+
+
 # --- content negotiation ----------------------------------------------------------------------------------
 
 def store_triples(real_store, iri: str) -> set:
