@@ -321,6 +321,15 @@ def test_a_weekday_printed_beside_a_date_must_be_the_dates(tmp_path, old, new, w
     assert_edit_refused(REAL, tmp_path, old, new, words, line)
 
 
+@pytest.mark.parametrize(("old", "new", "line"), [
+    # a back-to-back event that ended four days before it began was stored as dated
+    ("5 月 23 日至 27 日", "5 月 27 日至 23 日", 72),
+    ("2023年9月11日和12日，维也纳", "2023年9月12日和11日，维也纳", 14),
+])
+def test_a_range_of_days_that_ends_before_it_starts_is_refused(tmp_path, old, new, line):
+    assert_edit_refused(REAL, tmp_path, old, new, "ends (", line)
+
+
 def test_a_closing_bracket_without_its_opener_is_no_cut_line(tmp_path):
     text = (ZH / "minimal.txt").read_text(encoding="utf-8")
     numbered = tmp_path / "numbered.txt"

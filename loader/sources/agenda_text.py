@@ -211,11 +211,18 @@ def date_range(text: str) -> tuple[date, date] | None:
     zh, en = ZH_RANGE.search(text), EN_RANGE.search(text)
     if zh and (not en or zh.start() < en.start()):
         year, month, day, month2, day2 = zh.groups()
-        return _date(year, month, day), _date(year, month2 or month, day2)
+        return _in_order(_date(year, month, day), _date(year, month2 or month, day2))
     if en:
         day, month, day2, month2, year = en.groups()
-        return _date(year, month_number(month or month2), day), _date(year, month_number(month2), day2)
+        return _in_order(_date(year, month_number(month or month2), day), _date(year, month_number(month2), day2))
     return None
+
+
+def _in_order(start: date, end: date) -> tuple[date, date]:
+    """A range that ends after it starts (``27 日至 23 日`` is a misprint, not a meeting that ends before it began)."""
+    if end < start:
+        raise ValueError(f"the range of days ends ({end.isoformat()}) before it starts ({start.isoformat()})")
+    return start, end
 
 
 def month_day(text: str, year: int) -> date | None:
