@@ -359,8 +359,11 @@ def value_label(finding: Finding) -> str:
 
 
 def value_note(finding: Finding) -> str:
-    """`` (value: …)`` after a finding's message, unless it has no value or the message already quotes it."""
-    return f" (value: {value_label(finding)})" if finding.value and finding.value not in finding.message else ""
+    """`` (value: …)`` after a finding's message, unless it has no value or the message is a SPARQL-based
+    constraint's that quotes it (``{?value}`` filled in). A fixed message that happens to contain the value's text
+    ("… an xsd:integer from 1" for the string "1") is no quotation: the value is still shown."""
+    quoted = finding.component == "SPARQLConstraintComponent" and finding.value in finding.message
+    return f" (value: {value_label(finding)})" if finding.value and not quoted else ""
 
 
 # --- reports ---

@@ -507,6 +507,11 @@ def test_a_value_is_written_as_turtle_writes_it_so_a_string_is_not_taken_for_a_n
         assert "(value: <https://example.org/place>)" in text
         junit = validate.as_junit({"m.ttl": report})
         assert "(value: &quot;15&quot;)" in junit or '(value: "15")' in junit
+    # a value whose text the shape's fixed message happens to contain ("an xsd:integer from 1") is still shown
+    one = validate.validate(Graph().parse(format="turtle", data="""
+        @prefix unkg: <https://w3id.org/unkg/ontology#> .
+        <https://example.org/m> a unkg:Meeting ; unkg:meetingNumber "1" ."""))
+    assert '(value: "1")' in validate.as_text({"m.ttl": one})
     typed = validate.Finding("Violation", "https://example.org/m", None, "m", "s", "c", "2023-09-31",
                              value_kind="http://www.w3.org/2001/XMLSchema#date")
     assert '(value: "2023-09-31"^^xsd:date)' in validate.as_text({"m.ttl": validate.Report(False, (typed,))})
