@@ -155,6 +155,10 @@ def read_manifest(path: Path = MANIFEST) -> list[SourceEntry]:
             for index, table in enumerate(tables, start=1):
                 _check(table, keys, f"{name}, {_name(label, table.get(naming), index)}",
                        layout.source(number, key, index), layout, error)
+                if any(segment in (".", "..", "") for segment in table[naming].strip().split("/")):
+                    raise error(f"{name}, {_name(label, table.get(naming), index)}: a {naming} is a path of names "
+                                f"in an IRI: a '.' or '..' segment, or an empty one, would name another resource "
+                                f"({label}/../x is x)", layout.line(layout.source(number, key, index), naming))
             _distinct(tables, keys, f"{name}: ", label, lambda i, n=number, k=key: layout.source(n, k, i), layout,
                       error)
         paths = {body.get("path", "") for body in raw.get("bodies", [])}
