@@ -475,21 +475,28 @@ def xml_safe(text: str) -> str:
 
 
 def as_junit(reports: dict[str, Report]) -> str:
-    """JUnit XML: one test case per file, one failure per violation (warnings go to system-out)."""
-    failures = sum(len(distinct(r.violations)) for r in reports.values())
-    out = [f'<?xml version="1.0" encoding="UTF-8"?>\n<testsuite name="unkg validate" tests="{len(reports)}" '
-           f'failures="{failures}">']
+    """JUnit XML, as linters write it: one test suite per file, one failing test case per violation (its one
+    failure names the line, for a source text, as the text report does), one passing test case for a file that
+    conforms; the counts are of test cases. Warnings go to the suite's system-out."""
+    out = ['<?xml version="1.0" encoding="UTF-8"?>', "<testsuites>"]
     for source, r in reports.items():
-        out.append(f"  <testcase classname=\"unkg.validate\" name={quoteattr(source)}>")
-        for f in distinct(r.violations):
-            text = f"{focus_label(f)} {path_label(f)}: {f.message}{value_note(f)} [shape {f.shape}]"
-            out.append(f"    <failure message={quoteattr(xml_safe(f.message))} type={quoteattr(f.component)}>"
-                       f"{escape(xml_safe(text))}</failure>")
+        violations = distinct(r.violations)
+        out.append(f"  <testsuite name={quoteattr(xml_safe(source))} tests=\"{max(1, len(violations))}\" "
+                   f"failures=\"{len(violations)}\">")
+        for f in violations:
+            at = f"{source}:{f.line}" if f.line else source
+            where = f"{focus_label(f)} {path_label(f)}"
+            text = f"{at}: {where}: {f.message}{value_note(f)} [shape {f.shape}]"
+            out.append(f"    <testcase classname={quoteattr(xml_safe(source))} name={quoteattr(xml_safe(where))}>"
+                       f"<failure message={quoteattr(xml_safe(f.message))} type={quoteattr(f.component)}>"
+                       f"{escape(xml_safe(text))}</failure></testcase>")
+        if not violations:
+            out.append(f"    <testcase classname={quoteattr(xml_safe(source))} name=\"conforms\"/>")
         if r.warnings:
             warn = "\n".join(f"Warning: {focus_label(f)} {path_label(f)}: {f.message}" for f in distinct(r.warnings))
             out.append(f"    <system-out>{escape(xml_safe(warn))}</system-out>")
-        out.append("  </testcase>")
-    out.append("</testsuite>")
+        out.append("  </testsuite>")
+    out.append("</testsuites>")
     return "\n".join(out) + "\n"
 
 

@@ -572,3 +572,20 @@ def test_a_citation_of_a_provision_known_only_to_another_source_says_how_to_reso
     assert messages and all("--store" in m and "validated before it in the same run" in m for m in messages)
     # and it states what is known, which holds with --store too (a provision the stored treaty lacks)
     assert all("neither in the data validated with it nor in a store given with --store" in m for m in messages)
+
+
+def test_junit_counts_test_cases_and_names_the_line():
+    """One file with two violations was ``tests="1" failures="2"``, and a conforming file beside it counted as
+    failing; a source text's failure lacked the line the text report prints."""
+    from xml.dom.minidom import parseString
+
+    bad = validate.Finding("Violation", "https://example.org/m", None, "m1", "s", "c", None, line=52)
+    other = validate.Finding("Violation", "https://example.org/n", None, "m2", "s", "c", None)
+    junit = parseString(validate.as_junit({"a.txt": validate.Report(False, (bad, other)),
+                                           "b.ttl": validate.Report(True, ())}))
+    suites = junit.getElementsByTagName("testsuite")
+    assert [(s.getAttribute("name"), s.getAttribute("tests"), s.getAttribute("failures")) for s in suites] == [
+        ("a.txt", "2", "2"), ("b.ttl", "1", "0")]
+    failures = [f.firstChild.data for f in junit.getElementsByTagName("failure")]
+    assert failures[0].startswith("a.txt:52: <https://example.org/m>") and failures[1].startswith("a.txt: <")
+    assert all(len(case.getElementsByTagName("failure")) <= 1 for case in junit.getElementsByTagName("testcase"))
