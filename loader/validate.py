@@ -456,10 +456,13 @@ def as_text(reports: dict[str, Report]) -> str:
 
 
 def as_json(reports: dict[str, Report]) -> str:
+    """Every finding with its fields; ``path`` an IRI, or a path that is not one IRI in SPARQL syntax
+    (``(<…#symbol>|<…#title>)``), not the blank-node id the shapes graph gives it, which changes from run to run."""
     body = {
         "conforms": all(r.conforms for r in reports.values()),
         "files": [
-            {"file": source, "conforms": r.conforms, "findings": [asdict(f) for f in r.findings]}
+            {"file": source, "conforms": r.conforms,
+             "findings": [{**asdict(f), "path": path_label(f) or None} for f in r.findings]}
             for source, r in reports.items()
         ],
     }
