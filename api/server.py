@@ -14,6 +14,7 @@ import sys
 import uvicorn
 
 from api.app import create_app
+from api.header_limits import BoundedHead
 from api.settings import Settings
 from loader.errors import UnkgError
 from loader.store import open_store
@@ -83,9 +84,11 @@ def serve(settings: Settings) -> None:
         store = None  # released here, so that the writer process can open it
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     app = create_app(settings, store=store)
-    # No limit on the size of the request headers can be set here: uvicorn's httptools parser has none, and reads
-    # them whole before the application sees them (only the slower h11 parser has h11_max_incomplete_event_size).
-    # The application refuses headers over its limits with 431 at once (api.header_limits), before reading them.
-    config = uvicorn.Config(app, host=settings.host, port=settings.port, access_log=False, log_level="warning",
-                            timeout_graceful_shutdown=5)
-    _AnnouncingServer(config).run()
+    _AnnouncingServer(uvicorn_config(app, settings.host, settings.port, log_level="warning")).run()
+
+
+def uvicorn_config(app, host: str, port: int, **options) -> uvicorn.Config:
+    """How uvicorn runs the application: httptools with a bound on a request's head (:mod:`api.header_limits`),
+    no access log of its own (:mod:`api.access_log` writes one)."""
+    return uvicorn.Config(app, host=host, port=port, http=BoundedHead, access_log=False,
+                          timeout_graceful_shutdown=5, **options)

@@ -75,11 +75,12 @@ def live_server(settings, root_path: str = "") -> Iterator[LiveServer]:
     import uvicorn
 
     from api.app import create_app
+    from api.server import uvicorn_config
 
     port = free_port()
     settings = replace(settings, host="127.0.0.1", port=port)
     app = create_app(settings)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on",
+    server = uvicorn.Server(uvicorn_config(app, "127.0.0.1", port, log_level="warning", lifespan="on",
                                            root_path=root_path))
     thread = threading.Thread(target=server.run, name=f"unkg-test-server-{port}", daemon=True)
     thread.start()

@@ -162,3 +162,46 @@ def test_a_431_carries_cors_headers_so_a_page_of_another_site_can_read_it(read_o
                        headers={"Origin": "https://app.example", "Cookie": "a=" + "b" * MAX_HEADER_BYTES})
     assert answer.status_code == 431
     assert answer.headers["access-control-allow-origin"] == "*"
+
+
+def test_a_huge_header_is_refused_while_it_arrives_and_others_are_served_meanwhile(read_only_server):
+    """httptools joins a header's pieces in time that grows with the square of its size: a 100 MiB header kept
+    the server from every other client for 47 s, before the application could answer 431."""
+    import socket
+    import threading
+    import time
+
+    from api.header_limits import MAX_HEAD_BYTES
+
+    port = int(read_only_server.origin.rsplit(":", 1)[1])
+    answer: list[bytes] = []
+
+    def send_huge_header() -> None:
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+            sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nX-A: ")
+            chunk = b"a" * 65536
+            try:
+                for _ in range(64 * 1024 * 1024 // len(chunk)):  # 64 MiB, unless the server closes first
+                    sock.sendall(chunk)
+            except OSError:
+                pass  # the server closed the connection: the answer is waiting
+            sock.settimeout(30)
+            answer.append(sock.recv(1000))
+
+    started = time.monotonic()
+    sender = threading.Thread(target=send_huge_header)
+    sender.start()
+    health = [httpx.get(read_only_server.origin + "/health", timeout=30).status_code for _ in range(5)]
+    sender.join(60)
+    assert answer and answer[0].startswith(b"HTTP/1.1 431 ")
+    assert f"the request line and headers are more than {MAX_HEAD_BYTES:,} bytes".encode() in answer[0]
+    assert health == [200] * 5
+    assert time.monotonic() - started < 10  # 64 MiB took 10 s and more
+
+
+def test_a_body_arriving_with_its_head_is_not_counted_as_head(read_only_server):
+    """A POST whose head and 900 KB of body come in one read is a body, not a head over the bound."""
+    query = "ASK {}" + " " * 900_000
+    answer = httpx.post(read_only_server.sparql, content=query.encode(),
+                        headers={"Content-Type": "application/sparql-query"}, timeout=30)
+    assert answer.status_code == 200, answer.text[:200]
