@@ -47,14 +47,14 @@ def base_of(request: Request) -> str:
 def run_select_for(request: Request, within: float | None = None) -> RunSelect:
     """A blocking ``run_select`` that sends each query to the app's engine (worker processes with a time
     limit); call it from a worker thread (``run_in_threadpool``), never on the event loop. ``within``: seconds
-    for all its queries together, after which each is given only what is left, and none runs once it is spent
-    (:class:`QueryTimeout`)."""
+    for all its queries together (default: the operator's time limit, which thus bounds a page as it bounds a
+    query; each look-up queued behind busy workers with a limit of its own, a page waited several times it),
+    after which each is given only what is left, and none runs once it is spent (:class:`QueryTimeout`)."""
     engine = request.app.state.engine
-    deadline = None if within is None else time.monotonic() + within
+    within = request.app.state.settings.timeout if within is None else within
+    deadline = time.monotonic() + within
 
     def run(query: str) -> list[dict]:
-        if deadline is None:
-            return anyio.from_thread.run(engine.select, query)
         left = deadline - time.monotonic()
         if left <= 0:
             raise QueryTimeout(f"the look-ups ran out of their {within:g} s")

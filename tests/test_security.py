@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -465,3 +466,34 @@ def test_using_graph_uri_cannot_widen_a_delete_where_it_cannot_reach(servers):
                        headers={"accept": "application/sparql-results+json"})
     assert still.json()["boolean"] is True
     httpx.post(writable.sparql, data={"update": "DROP GRAPH <http://example.org/kept>"}).raise_for_status()
+
+
+def test_a_page_takes_at_most_one_time_limit_however_busy_the_workers(tmp_path):
+    """A page makes several look-ups; each waited for a worker with a time limit of its own, so behind clients
+    that keep the workers busy with runaway queries a page took several times the limit (19.6 s at 5 s)."""
+    runaway = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?x . ?b ?q ?y . ?c ?r ?z "
+               "FILTER(STR(?x) != STR(?y) && STR(?y) != STR(?z)) }")
+    store = _runaway_store(tmp_path / "store")
+    page = "https://w3id.org/unkg/body/x"
+    make_store(store, {"https://w3id.org/unkg/graph/x": f'<{page}> <http://www.w3.org/2000/01/rdf-schema#label> '
+                                                        f'"x"@en ; a <https://w3id.org/unkg/ontology#Body> .\n'},
+               turtle=True)
+    stop = threading.Event()
+    with live_server(settings_for(store, timeout=2.0, workers=1)) as server:
+        def keep_busy() -> None:
+            while not stop.is_set():
+                httpx.get(server.sparql, params={"query": runaway}, timeout=30)
+
+        with ThreadPoolExecutor(2) as pool:
+            busy = [pool.submit(keep_busy) for _ in range(2)]
+            time.sleep(0.5)
+            timings = []
+            for _ in range(2):
+                started = time.monotonic()
+                answer = httpx.get(server.origin + "/body/x", headers={"Accept": "text/html"}, timeout=60)
+                timings.append((time.monotonic() - started, answer.status_code))
+            stop.set()
+            for future in busy:
+                future.result()
+    assert all(seconds < 3.5 for seconds, _ in timings), timings
+    assert all(status in (200, 503, 504) for _, status in timings), timings
