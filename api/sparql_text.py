@@ -62,6 +62,14 @@ class Unsure(Exception):
     """The text cannot be split into tokens with certainty (or is not valid SPARQL)."""
 
 
+class Unbalanced(Unsure):
+    """A bracket that closes none, the wrong one, or is never closed: ``offset`` is where the reader should look."""
+
+    def __init__(self, message: str, offset: int) -> None:
+        super().__init__(message)
+        self.offset = offset
+
+
 @dataclass(frozen=True)
 class Token:
     kind: str  # "word", "var", "iri", "string", "punct"
@@ -83,6 +91,7 @@ def tokens(text: str, most: int | None = None) -> list[Token]:
     """
     found: list[Token] = []
     brackets: list[str] = []
+    openers: list[int] = []  # where each open bracket is
     position, length = 0, len(text)
     while position < length:
         if most is not None and len(found) >= most:
@@ -130,17 +139,32 @@ def tokens(text: str, most: int | None = None) -> list[Token]:
             match = None
             if char in "({[":
                 brackets.append(char)
+                openers.append(position)
             elif char in ")}]":
-                if not brackets or "({["[")}]".index(char)] != brackets.pop():
-                    raise Unsure(f"unbalanced {char!r} at offset {position}")
+                if not brackets:
+                    raise Unbalanced(f"this {char!r} closes no bracket", position)
+                opener = brackets.pop()
+                opened = openers.pop()
+                if "({["[")}]".index(char)] != opener:
+                    raise Unbalanced(f"this {char!r} would close the {opener!r} at {line_column(text, opened)}: "
+                                     f"is a {')}]'['({['.index(opener)]!r} missing?", position)
                 depth = len(brackets)
             found.append(Token("punct", char, position, depth))
             position += 1
             continue
         position = match.end()
     if brackets:
-        raise Unsure(f"{len(brackets)} bracket(s) left open at the end")
+        raise Unbalanced(f"this {brackets[-1]!r} is never closed", openers[-1])
     return found
+
+
+def line_column(text: str, offset: int) -> str:
+    """``line:column`` (from 1) of a character of ``text``, as Oxigraph writes a position.
+
+    >>> line_column("ASK {\\n  ?s", 8)
+    '2:3'
+    """
+    return f"{text.count(chr(10), 0, offset) + 1}:{offset - (text.rfind(chr(10), 0, offset) + 1) + 1}"
 
 
 def _characters_exist(string: str) -> bool:
@@ -295,6 +319,34 @@ def update_keyword(text: str) -> str | None:
     return word if word in UPDATE_KEYWORDS else None
 
 
+EXPECTED = re.compile(r"^(error at \d+:\d+: )expected (?:one of )?(.*)$", re.S)
+CHARACTER_CLASS = re.compile(r"\[[^\[\]]*(?:\[[^\[\]]*\][^\[\]]*)*\]")  # [_], ['0' ..= '9' | …]
+
+
+def _readable(message: str) -> str:
+    """Oxigraph's "expected one of …" without the character classes its grammar also lists (``[_]``,
+    ``['A' ..= 'Z' | …]``), and with a sentence it lists among them (a rule of the grammar that is not syntax, as
+    "The SELECT contains a variable that is unbound") said instead.
+
+    >>> _readable("error at 1:48: expected [_]")
+    'error at 1:48: this is not what SPARQL allows here'
+    >>> _readable("error at 1:36: expected one of LATERAL, SERVICE, [_]")
+    'error at 1:36: expected one of LATERAL, SERVICE'
+    """
+    match = EXPECTED.match(message)
+    if match is None:
+        return message
+    where, listed = match.groups()
+    items = [item.strip() for item in CHARACTER_CLASS.sub("", listed).split(", ")]
+    items = [item for item in items if item]
+    sentences = [item for item in items if " " in item and item[:1].isupper()]
+    if sentences:
+        return where + sentences[0][0].lower() + sentences[0][1:]
+    if not items:
+        return where + "this is not what SPARQL allows here"
+    return where + ("expected " if len(items) == 1 else "expected one of ") + ", ".join(items)
+
+
 def syntax_message(text: str, error: SyntaxError, known: Iterable[str] = ()) -> str:
     """Oxigraph's syntax error on one line, with the undeclared prefix named when there is one (its own message
     then lists character classes, or expects something else further on).
@@ -309,11 +361,13 @@ def syntax_message(text: str, error: SyntaxError, known: Iterable[str] = ()) -> 
     try:
         if not tokens(text):
             return "the text is empty (or holds only comments): there is no query or update in it"
+    except Unbalanced as problem:
+        return f"error at {line_column(text, problem.offset)}: {problem}"
     except Unsure:
         pass
     missing = undeclared_prefixes(text, known)
     if not missing:
-        return message
+        return _readable(message)
     note = f"the prefix {missing[0]} is not declared (PREFIX {missing[0]} <…>)"
     where, found, _ = message.partition(" expected one of Prefix not found")
-    return f"{where} {note}" if found else f"{message}; {note}"
+    return f"{where} {note}" if found else f"{_readable(message)}; {note}"
