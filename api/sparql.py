@@ -147,9 +147,15 @@ async def sparql_get(request: Request):
 )
 async def sparql_post(request: Request):
     media_type, charset = _content_type(request.headers.get("content-type"))
+    encoding = request.headers.get("content-encoding", "identity").strip().lower()
+    if encoding != "identity":  # RFC 9110 §8.4: 415 for a content coding the server does not apply
+        raise UnsupportedMediaType(f"the body is sent with Content-Encoding {encoding[:40]}, which this endpoint "
+                                   "does not decode; send it uncompressed")
     body = await read_body(request)
     params = _parameters(request.scope["query_string"], "query string")
     if media_type == FORM:
+        if charset not in (None, "utf-8", "utf8"):  # a form's percent-escapes are decoded as UTF-8
+            raise UnsupportedMediaType(f"a form must be UTF-8, not {charset[:40]}")
         try:
             body.decode("utf-8")
         except UnicodeDecodeError:
@@ -167,7 +173,7 @@ async def sparql_post(request: Request):
         if charset not in (None, "utf-8", "utf8"):
             raise UnsupportedMediaType(f"a SPARQL body must be UTF-8, not {charset}")
         try:
-            text = body.decode("utf-8")
+            text = body.decode("utf-8").removeprefix("\ufeff")  # a byte-order mark some editors write first
         except UnicodeDecodeError:
             raise BadRequest("the body is not valid UTF-8") from None
         is_update = media_type == UPDATE_TYPE

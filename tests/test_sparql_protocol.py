@@ -540,3 +540,29 @@ def test_what_xml_cannot_carry_is_406_in_xml_and_answered_elsewhere(server, quer
     assert refused.status_code == 406 and why in refused.text, refused.text
     answered = get(server, query, params={"format": "json" if xml == "xml" else "ntriples"})
     assert answered.status_code == 200
+
+
+def test_a_query_body_may_start_with_a_byte_order_mark(server):
+    """Some editors write one first: it was "syntax error: error at 1:7" (the CLI and Jena skip it)."""
+    answer = httpx.post(server.sparql, content=b"\xef\xbb\xbfASK {}",
+                        headers={"Content-Type": "application/sparql-query"}, timeout=30)
+    assert answer.status_code == 200 and answer.json()["boolean"] is True
+
+
+def test_a_compressed_body_is_415_naming_the_coding(server):
+    """It was 400 "the body is not valid UTF-8"."""
+    import gzip
+
+    answer = httpx.post(server.sparql, content=gzip.compress(b"ASK {}"), timeout=30,
+                        headers={"Content-Type": "application/sparql-query", "Content-Encoding": "gzip"})
+    assert answer.status_code == 415 and "Content-Encoding gzip" in answer.text
+
+
+def test_a_form_in_another_charset_is_415_not_read_as_utf8(server):
+    """Read as UTF-8 without a word, its non-ASCII characters became others."""
+    answer = httpx.post(server.sparql, content=b"query=ASK%20%7B%7D", timeout=30,
+                        headers={"Content-Type": "application/x-www-form-urlencoded; charset=ISO-8859-1"})
+    assert answer.status_code == 415 and "iso-8859-1" in answer.text
+    utf8 = httpx.post(server.sparql, content=b"query=ASK%20%7B%7D", timeout=30,
+                      headers={"Content-Type": "application/x-www-form-urlencoded; charset=UTF-8"})
+    assert utf8.status_code == 200
