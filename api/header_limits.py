@@ -27,6 +27,10 @@ MAX_HEAD_BYTES = 1024 * 1024
 HEAD_TOO_LARGE = (f"the request line and headers are more than {MAX_HEAD_BYTES:,} bytes; the headers may have "
                   f"{MAX_HEADER_BYTES:,} bytes each and {MAX_HEADERS_BYTES:,} together (send a long query by POST)\n")
 
+LONG_URL = 60 * 1024  # a URL this long when httptools gives up is one it found too long
+LONG_URL_REFUSED = ("the request's URL is longer than this server reads (about 64 KiB); send a long query by POST, "
+                    "as application/sparql-query or as a form\n")
+
 
 class BoundedHead(HttpToolsProtocol):
     """uvicorn's httptools protocol, refusing with 431 (and closing the connection) a request whose head passes
@@ -49,17 +53,26 @@ class BoundedHead(HttpToolsProtocol):
         super().on_message_complete()
         self.head_bytes = 0
 
+    def send_400_response(self, msg: str) -> None:
+        """httptools refuses a URL over about 64 KiB as any ill-formed request: that one is 414, with the way out."""
+        if len(getattr(self, "url", b"")) < LONG_URL:
+            super().send_400_response(msg)
+            return
+        self._refuse(b"414 URI Too Long", LONG_URL_REFUSED)
+
+    def _refuse(self, status: bytes, message: str) -> None:
+        body = message.encode()
+        self.transport.write(b"HTTP/1.1 " + status + b"\r\ncontent-type: text/plain; charset=utf-8\r\n"
+                             b"content-length: " + str(len(body)).encode() + b"\r\nconnection: close\r\n\r\n"
+                             + body)
+        self.transport.close()
+
     def data_received(self, data: bytes) -> None:
         super().data_received(data)
         if self.head_bytes is not None and not self.transport.is_closing():
             self.head_bytes += len(data)
             if self.head_bytes > MAX_HEAD_BYTES:
-                body = HEAD_TOO_LARGE.encode()
-                self.transport.write(b"HTTP/1.1 431 Request Header Fields Too Large\r\n"
-                                     b"content-type: text/plain; charset=utf-8\r\n"
-                                     b"content-length: " + str(len(body)).encode() + b"\r\n"
-                                     b"connection: close\r\n\r\n" + body)
-                self.transport.close()
+                self._refuse(b"431 Request Header Fields Too Large", HEAD_TOO_LARGE)
 
 
 class HeaderLimits:

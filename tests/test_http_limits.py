@@ -205,3 +205,19 @@ def test_a_body_arriving_with_its_head_is_not_counted_as_head(read_only_server):
     answer = httpx.post(read_only_server.sparql, content=query.encode(),
                         headers={"Content-Type": "application/sparql-query"}, timeout=30)
     assert answer.status_code == 200, answer.text[:200]
+
+
+def test_a_url_too_long_to_read_is_414_saying_to_post(read_only_server):
+    """httptools refuses a URL over about 64 KiB: that was "400 Invalid HTTP request received"."""
+    import socket
+
+    port = int(read_only_server.origin.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(b"GET /sparql?query=ASK%7B%7D" + b"%20" * 30_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+        answer = sock.recv(1000)
+    assert answer.startswith(b"HTTP/1.1 414 ") and b"send a long query by POST" in answer
+    garbage = httpx.get(read_only_server.origin + "/health", headers={"Host": "x"}, timeout=30)
+    assert garbage.status_code == 200
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(b"GET /health HTTP/1.1\r\nHost x\r\n\r\n")  # an ill-formed request is still 400
+        assert sock.recv(1000).startswith(b"HTTP/1.1 400 ")
