@@ -37,7 +37,7 @@ from bench.vocabulary import (
 from loader import iris
 from loader.build import build_graph
 from loader.manifest import read_manifest
-from loader.namespaces import DEFAULT_BASE, ELI, ELI_DL, ORG, SCHEMA, UNKG
+from loader.namespaces import DEFAULT_BASE, ELI, ELI_DL, ORG, SCHEMA, UNDO, UNKG
 
 MEETINGS_PER_BODY = 20  # one a year, 2004-2023
 FIRST_YEAR = 2004
@@ -160,6 +160,7 @@ class _Doc:
         self.add(doc, A, UNKG.Document)
         self.add(doc, UNKG.symbol, plain(m.symbol))
         self.add(doc, UNKG.documentKind, UNKG.AnnotatedProvisionalAgenda)
+        self.add(doc, A, UNDO.AnnotatedAgenda)  # as loader.build types it from the ontology's mapping
         self.add(doc, DCTERMS.title, zh(AGENDA_TITLE_ZH))
         self.add(doc, DCTERMS.date, date(f"{m.year}-06-{self.rng.randint(10, 28)}"))
         self.add(doc, UNKG.distribution, UNKG.GeneralDistribution)

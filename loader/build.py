@@ -5,14 +5,15 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from functools import cache
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, SKOS
 
 from loader import iris
 from loader.errors import SourceError
 from loader.manifest import DATA_DIR, SourceEntry
-from loader.namespaces import UNKG
+from loader.namespaces import UNDO, UNKG
 
 
 def _agenda(entry: SourceEntry, base: str) -> Graph:
@@ -74,8 +75,33 @@ def build_graph(entry: SourceEntry, base: str) -> Graph:
         known = ", ".join(sorted(GENRES))
         raise SourceError(f"unknown genre {entry.genre!r} (known: {known})", path=str(entry.path))
     graph = convert(entry, base)
+    add_undo_types(graph)
     describe_source_graph(graph, entry, base)
     return graph
+
+
+def add_undo_types(graph: Graph) -> None:
+    """Type each document with the UNDO document type its kind matches in the ontology (``skos:exactMatch``, or
+    ``skos:broadMatch`` for a broader type: a digest of cases is an ``undo:Publication``), so that a query in UNDO's
+    terms (``?d a undo:AnnotatedAgenda``) finds it. The mapping is the ontology's; a kind without one adds nothing."""
+    matches = undo_types()
+    for document, kind in list(graph.subject_objects(UNKG.documentKind)):
+        for undo_type in matches.get(kind, ()):
+            graph.add((document, RDF.type, undo_type))
+
+
+@cache
+def undo_types() -> dict[URIRef, tuple[URIRef, ...]]:
+    """Each document kind of the ontology and the UNDO types it matches exactly or broadly."""
+    from loader.validate import ontology_graph
+
+    ontology = ontology_graph()
+    found: dict[URIRef, list[URIRef]] = {}
+    for match in (SKOS.exactMatch, SKOS.broadMatch):
+        for kind, target in ontology.subject_objects(match):
+            if str(target).startswith(str(UNDO)) and (kind, SKOS.inScheme, UNKG.DocumentKinds) in ontology:
+                found.setdefault(kind, []).append(target)
+    return {kind: tuple(sorted(targets)) for kind, targets in found.items()}
 
 
 def describe_source_graph(graph: Graph, entry: SourceEntry, base: str) -> URIRef:

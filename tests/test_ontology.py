@@ -212,3 +212,23 @@ def test_the_consistency_check_can_fail(ontology):
     graph.add((meeting, UNKG.ofBody, two))
     graph.add((one, OWL.differentFrom, two))
     assert closure_errors(graph) != []
+
+
+def test_documents_are_typed_with_the_undo_type_their_kind_matches():
+    """The kinds' alignment (skos:exactMatch undo:AnnotatedAgenda) was only said of the concept: a query in UNDO's
+    terms found no document. Typed from the ontology's mapping, broad matches too (a digest is a publication)."""
+    from loader.namespaces import UNDO, data_base
+
+    graph = Graph()
+    for entry in read_manifest():
+        graph += build_graph(entry, data_base())
+    typed = {(str(d).removeprefix(data_base()), str(t).removeprefix(str(UNDO)))
+             for d, t in graph.subject_objects(RDF.type) if str(t).startswith(str(UNDO))}
+    assert typed == {("doc/CTOC/COP/WG.3/2023/1", "AnnotatedAgenda"), ("instrument/UNTOC", "Convention"),
+                     ("instrument/UNTOC-review-mechanism-procedures-and-rules", "RulesOfProcedure"),
+                     ("doc/UNTOC-digest-of-cases-international-cooperation", "Publication")}
+    kinds_without = {k for k in graph.objects(None, UNKG.documentKind)} - {
+        UNKG.AnnotatedProvisionalAgenda, UNKG.Convention, UNKG.RulesOfProcedure, UNKG.DigestOfCases}
+    assert kinds_without  # background papers, reports…: no UNDO type said, none made up
+    assert not any(str(t).startswith(str(UNDO)) for k in kinds_without
+                   for d in graph.subjects(UNKG.documentKind, k) for t in graph.objects(d, RDF.type))
