@@ -145,7 +145,8 @@ class _LineByLine:
             stream.seek(0)
 
     def read(self, size: int = -1) -> bytes:
-        data = self.stream.readline(self.PIECE)
+        # never more than asked for: Oxigraph's reader aborts the process on a larger answer
+        data = self.stream.readline(min(size, self.PIECE) if size > 0 else self.PIECE)
         if data:
             self.line = self.newlines + 1
             self.newlines += data.endswith(b"\n")

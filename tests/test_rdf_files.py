@@ -181,3 +181,17 @@ def test_a_json_ld_error_is_placed_within_the_node_object_it_is_in(tmp_path):
         read_quads(broken)
     assert str(raised.value) == (f"{broken}:42: syntax error: @language value must be a string (JSON-LD reads a "
                                  "node object whole: the error is in lines 42-45)")
+
+
+def test_a_json_ld_error_on_one_long_line_is_placed_there(tmp_path):
+    """A file of one line longer than the parser's buffer: answering a read with more than it asked for aborted
+    the process (Oxigraph's reader panics)."""
+    import json
+
+    nodes = [{"@id": f"http://example.org/a{n}", "http://example.org/p": "v" * 50} for n in range(3000)]
+    nodes.append({"@id": "http://example.org/b", "http://example.org/p": {"@value": 1, "@language": 3}})
+    broken = tmp_path / "long.jsonld"
+    broken.write_text(json.dumps(nodes) + "\n", encoding="utf-8")
+    with pytest.raises(SourceError) as raised:
+        read_quads(broken)
+    assert str(raised.value) == f"{broken}:1: syntax error: @language value must be a string"
