@@ -330,6 +330,19 @@ def test_a_range_of_days_that_ends_before_it_starts_is_refused(tmp_path, old, ne
     assert_edit_refused(REAL, tmp_path, old, new, "ends (", line)
 
 
+@pytest.mark.parametrize(("old", "new", "words", "line"), [
+    # without item 2's heading its paragraphs ("在议程项目2下…") and its document were stored as item 1(b)'s
+    ("2. 《联合国打击跨国有组织犯罪公约》第27条（执法合作）的实际实施情况\n", "\n", "item 2 has no annotations", 23),
+    ("\n\n3. 在《打击", "\n\n在《打击", "item 3 has no annotations", 24),  # its heading read as a paragraph of item 2
+    ("(b) 通过议程和工作安排\n", "\n", "item 1(b) has no annotations", 22),
+    ("5. 通过报告\n", "\n", "item 5 has no annotations", 26),  # the last: the annex shows the text goes on
+    # without the annex heading the work programme was stored as twelve annotations of item 5, and no programme
+    ("附件\n", "\n", "a tab-separated table row among the annotations (is the annex heading missing?)", 92),
+])
+def test_every_item_has_its_annotations_and_the_annex_its_heading(tmp_path, old, new, words, line):
+    assert_edit_refused(REAL, tmp_path, old, new, words, line)
+
+
 def test_a_closing_bracket_without_its_opener_is_no_cut_line(tmp_path):
     text = (ZH / "minimal.txt").read_text(encoding="utf-8")
     numbered = tmp_path / "numbered.txt"

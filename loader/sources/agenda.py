@@ -279,7 +279,9 @@ class _Parser:
 
     # --- the annotations ---------------------------------------------------------------------------------
 
-    def annotations(self, items: list[Item], start: int, stop: int) -> dict[str, Footnote]:
+    def annotations(self, items: list[Item], start: int, stop: int, complete: bool) -> dict[str, Footnote]:
+        """The annotations from ``start`` to ``stop``; ``complete`` when an annex follows them (the text is not cut
+        short inside them)."""
         footnotes: dict[str, Footnote] = {}
         current: Item | None = None
         top: Item | None = None
@@ -288,6 +290,9 @@ class _Parser:
             text = line.text
             heading = re.fullmatch(r"(\d+)\.\s*(.+)", text)
             sub = re.fullmatch(r"\(([a-z])\)\s*(.+)", text)
+            if "\t" in text:  # a row of the work programme: read as prose, its cells became an item's annotations
+                raise self.error(f"a tab-separated table row among the annotations (is the annex heading missing?): "
+                                 f"{text[:40]!r}", line.number)
             if t.FOOTNOTE_MARK.match(text):
                 note = self.footnote(line)
                 if note.mark in footnotes:
@@ -325,7 +330,18 @@ class _Parser:
                     for mark in paragraph.marks:
                         if mark not in footnotes:
                             raise self.error(f"footnote mark {mark} has no footnote text", paragraph.line)
+        self.check_every_item_annotated([x for item in items for x in (item, *item.subitems)], complete)
         return footnotes
+
+    def check_every_item_annotated(self, listed: list[Item], complete: bool) -> None:
+        """Every item has its annotations under its heading: without the heading, its paragraphs and documents would
+        be read as the item's above. A text cut short in the annotations (no annex after them) may lack those of
+        the items after the last heading it keeps; nothing of theirs is read."""
+        last = max((n for n, x in enumerate(listed) if x.heading_line), default=-1)
+        for n, x in enumerate(listed):
+            if x.heading_line is None and (complete or n < last):
+                raise self.error(f"item {x.notation} has no annotations: its heading is missing, so what is written "
+                                 f"under it would be taken for another item's", x.line)
 
     def is_heading(self, text: str, candidates: list[Item], key: str) -> bool:
         """``N. words`` is an item's heading when it repeats the item's title, or reads like a heading (short, no
@@ -464,7 +480,7 @@ def parse(path: str | Path) -> AnnotatedAgenda:
     end = annex_line or len(parser.lines) + 1
     header, meeting = parser.header(agenda_line)
     items = parser.agenda(agenda_line + 1, notes_line)
-    footnotes = parser.annotations(items, notes_line + 1, end)
+    footnotes = parser.annotations(items, notes_line + 1, end, annex_line is not None)
     agenda = AnnotatedAgenda(path, parser.language, parser.lines, header, meeting, agenda_line, items, footnotes,
                              [])
     if annex_line:
