@@ -343,6 +343,32 @@ def test_every_item_has_its_annotations_and_the_annex_its_heading(tmp_path, old,
     assert_edit_refused(REAL, tmp_path, old, new, words, line)
 
 
+@pytest.mark.parametrize(("old", "new", "words", "line"), [
+    # the last symbol-like run anywhere in the entry was taken: doc/COP/WG.3/2023/2, a document no line names
+    ("[CTOC/COP/WG.3/2023/2]", "[CTOC//COP/WG.3/2023/2]", "symbol 'CTOC//COP/WG.3/2023/2' is not a document", 58),
+    ("[CTOC/COP/WG.3/2023/2]", "[CTOC/COP/ WG.3/2023/2]", "symbol 'CTOC/COP/ WG.3/2023/2' is not", 58),  # "CTOC/COP"
+    ("（[CTOC/COP/WG.3/2023/2](#)）", "（CTOC//COP/WG.3/2023/2）", "symbol 'CTOC//COP/WG.3/2023/2' is not", 58),
+    ("（[CTOC/COP/WG.3/2023/2](#)）", "CTOC/COP/WG.3/2023/2", "names 'CTOC/COP/WG.3/2023/2' outside the brackets", 58),
+    # a joint symbol misjoined lost its first symbol, CTOC/COP/WG.3/2023/3
+    ("2023/3-CTOC/COP/WG.4", "2023/3--CTOC/COP/WG.4", "symbol 'CTOC/COP/WG.3/2023/3--CTOC/COP/WG.4/2023/3-", 76),
+    ("2023/3-CTOC/COP/WG.4", "2023/3 CTOC/COP/WG.4", "symbol 'CTOC/COP/WG.3/2023/3 CTOC/COP/WG.4/2023/3-", 76),
+])
+def test_a_documentation_entrys_symbol_must_be_exactly_a_symbol(tmp_path, old, new, words, line):
+    assert_edit_refused(REAL, tmp_path, old, new, words, line)
+
+
+def test_a_documentation_entry_may_print_its_symbol_unlinked_or_none(tmp_path):
+    text = REAL.read_text(encoding="utf-8")
+    unlinked = tmp_path / "unlinked.txt"
+    unlinked.write_text(text.replace("（[CTOC/COP/WG.3/2023/2](#)）", "（CTOC/COP/WG.3/2023/2）", 1), encoding="utf-8")
+    [entry] = agenda.parse(unlinked).find_item("2").documentation
+    assert (entry.symbols, entry.description[-4:]) == (["CTOC/COP/WG.3/2023/2"], "背景文件")
+    forthcoming = tmp_path / "forthcoming.txt"
+    forthcoming.write_text(text.replace("（[CTOC/COP/WG.3/2023/2](#)）", "（即将印发）", 1), encoding="utf-8")
+    [entry] = agenda.parse(forthcoming).find_item("2").documentation
+    assert entry.symbols == [] and entry.description.endswith("背景文件（即将印发）")
+
+
 def test_a_closing_bracket_without_its_opener_is_no_cut_line(tmp_path):
     text = (ZH / "minimal.txt").read_text(encoding="utf-8")
     numbered = tmp_path / "numbered.txt"

@@ -370,17 +370,28 @@ class _Parser:
     def documentation(self, line: Line, order: int) -> DocumentationEntry:
         text = self.norm(t.footnote_marks(line.text)[0])
         hyperlink = None
+        printed: tuple[int, int] | None = None  # where the entry prints its document's symbol
         if link := t.MARKDOWN_LINK.search(text):
             # an empty or "#" target is a placeholder: the source links the symbol nowhere, so no hyperlink
             # (the line itself stays in the provenance, verbatim)
             hyperlink = link.group(2) if link.group(2).strip() not in ("", "#") else None
             text = text[: link.start()] + link.group(1) + text[link.end():]
-        found = list(t.JOINT_SYMBOL.finditer(text))
-        symbols = t.split_symbols(found[-1].group()) if found else []
+            printed = (link.start(), link.start() + len(link.group(1)))  # the linked words are the symbol
+        elif (bracket := re.search(r"[（(]([^（）()]*)[）)]$", t.strip_final_punctuation(text))) and "/" in bracket[1]:
+            printed = bracket.span(1)  # symbols have slashes; "(forthcoming)" is no symbol
+        symbols: list[str] = []
         description = text
-        if found:
-            m = found[-1]
-            description = re.sub(r"[（(]\s*$", "", text[: m.start()]).rstrip() + text[m.end():].lstrip("）)")
+        if printed:
+            symbol = text[printed[0]: printed[1]].strip()
+            if not t.JOINT_SYMBOL.fullmatch(symbol):
+                raise self.error(f"the documentation entry's symbol {symbol!r} is not a document symbol (such as "
+                                 f"CTOC/COP/WG.3/2023/2) nor a joint symbol (symbols joined by '-')", line.number)
+            symbols = t.split_symbols(symbol)
+            description = (re.sub(r"[（(]\s*$", "", text[: printed[0]]).rstrip()
+                           + text[printed[1]:].lstrip().lstrip("）)"))
+        elif m := t.JOINT_SYMBOL.search(text):
+            raise self.error(f"the documentation entry names {m.group()!r} outside the brackets at its end, where "
+                             f"an entry prints its document's symbol", line.number)
         description = t.strip_final_punctuation(description)
         prepared = re.search(r"^(\S+?)编写的|prepared by the ([A-Z][\w ]*?)(?=\s+on\b|,|$)", description)
         try:
