@@ -369,6 +369,28 @@ def test_a_documentation_entry_may_print_its_symbol_unlinked_or_none(tmp_path):
     assert entry.symbols == [] and entry.description.endswith("背景文件（即将印发）")
 
 
+@pytest.mark.parametrize(("old", "new", "words", "line"), [
+    # the address read up to the space, <https://www.unodc.org/unodc/en/trea>, became the meeting's web site
+    ("/en/treaties/", "/en/trea ties/", "the web address 'www.unodc.org/unodc/en/trea' runs on after a space", 60),
+    ("www.unodc.org/unodc/en/treaties", "www.unodc .org/unodc/en/treaties", "'www.unodc' runs on after a space", 60),
+    ("ic_2022.html。", "ic_2022.htm l。", "runs on after a space: 'l'", 78),
+    # the link's address was stored as written, unkg:hyperlink "htps//www…"^^xsd:anyURI
+    ("(https://www.unodc", "(htps//www.unodc", "the link's address 'htps//www.unodc.org/", 76),
+    ("/intro/review-mechanism-untoc/constructive_dialogues/ic_2022.html)",
+     "/intro/review-mechanism-untoc/constructive_dialogues/ic 2022.html)", "a link that does not parse", 76),
+])
+def test_a_web_address_is_read_whole_or_refused(tmp_path, old, new, words, line):
+    assert_edit_refused(REAL, tmp_path, old, new, words, line)
+
+
+def test_a_web_address_ends_where_chinese_text_follows_it():
+    assert t.urls_in("网址为：www.unodc.org/en/wg.html查阅。") == ["www.unodc.org/en/wg.html"]  # not "…html查阅"
+    assert t.urls_in("网址为 www.unodc.org/a.html 和 www.unodc.org/b.html。", "zh") == [
+        "www.unodc.org/a.html", "www.unodc.org/b.html"]
+    assert t.urls_in("网址为 www.unodc.org/a.html (English)。", "zh") == ["www.unodc.org/a.html"]
+    assert t.urls_in("at www.unodc.org/a.html and on the page of the meeting.") == ["www.unodc.org/a.html"]
+
+
 def test_a_closing_bracket_without_its_opener_is_no_cut_line(tmp_path):
     text = (ZH / "minimal.txt").read_text(encoding="utf-8")
     numbered = tmp_path / "numbered.txt"

@@ -375,8 +375,13 @@ class _Parser:
             # an empty or "#" target is a placeholder: the source links the symbol nowhere, so no hyperlink
             # (the line itself stays in the provenance, verbatim)
             hyperlink = link.group(2) if link.group(2).strip() not in ("", "#") else None
+            if hyperlink is not None and not t.ABSOLUTE_URL.fullmatch(hyperlink):
+                raise self.error(f"the link's address {hyperlink!r} is not an absolute http(s) URL", line.number)
             text = text[: link.start()] + link.group(1) + text[link.end():]
             printed = (link.start(), link.start() + len(link.group(1)))  # the linked words are the symbol
+        elif "](" in text:  # [words](address) whose address does not parse, such as one with a space in it
+            raise self.error(f"a link that does not parse (a space in its address?): {text[text.index(']('):][:60]!r}",
+                             line.number)
         elif (bracket := re.search(r"[（(]([^（）()]*)[）)]$", t.strip_final_punctuation(text))) and "/" in bracket[1]:
             printed = bracket.span(1)  # symbols have slashes; "(forthcoming)" is no symbol
         symbols: list[str] = []
@@ -407,7 +412,11 @@ class _Parser:
         text = line.text[m.end():].strip()
         if not text:
             raise self.error(f"footnote {mark} has no text", line.number)
-        return Footnote(mark, line.number, self.norm(text), t.urls_in(text))
+        try:
+            urls = t.urls_in(text, self.language)
+        except ValueError as error:
+            raise self.error(str(error), line.number) from None
+        return Footnote(mark, line.number, self.norm(text), urls)
 
     # --- the annex: the work programme -------------------------------------------------------------------
 

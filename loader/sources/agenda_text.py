@@ -303,7 +303,8 @@ def time_range(text: str) -> tuple[tuple[int, int], tuple[int, int] | None] | No
 SYMBOL = r"[A-Z][A-Z0-9]*(?:/[A-Za-z0-9.]+)+"
 JOINT_SYMBOL = re.compile(rf"{SYMBOL}(?:-{SYMBOL})*")
 MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]*)\)")
-URL = re.compile(r"(?:https?://|www\.)[^\s\u3000-\u303f\uff00-\uffef<>\"'）)]+")
+URL = re.compile(r"(?:https?://|www\.)[^\s\u3000-\u303f\u4e00-\u9fff\uff00-\uffef<>\"'）)]+")
+ABSOLUTE_URL = re.compile(r"https?://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::\d+)?(?:[/?#][^\s<>\"]*)?")
 
 
 def split_symbols(joint: str) -> list[str]:
@@ -311,9 +312,24 @@ def split_symbols(joint: str) -> list[str]:
     return re.split(r"-(?=[A-Z][A-Z0-9]*/)", joint.strip())
 
 
-def urls_in(text: str) -> list[str]:
-    """Web addresses as printed (with or without scheme), without a sentence's final punctuation."""
-    return [m.group().rstrip(".,;:") for m in URL.finditer(text)]
+def urls_in(text: str, language: str = "en") -> list[str]:
+    """Web addresses as printed (with or without scheme), without a sentence's final punctuation.
+
+    ValueError when an address runs on after a space (the rest of a path or, in Chinese text, any Latin letters),
+    where the address read would be only its first part:
+
+    >>> urls_in("网址为：www.unodc.org/unodc/en/trea ties/CTOC/wg.html。")
+    Traceback (most recent call last):
+    ValueError: the web address 'www.unodc.org/unodc/en/trea' runs on after a space: 'ties/CTOC/wg.html'
+    """
+    found = []
+    for m in URL.finditer(text):
+        rest = re.match(r"\s+([^\s\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+)", text[m.end():])
+        latin = rest and re.match(r"[A-Za-z0-9]", rest[1])  # Chinese prose has no Latin word after an address
+        if rest and ("/" in rest[1] or language == "zh" and latin) and not URL.match(rest[1]):
+            raise ValueError(f"the web address {m.group()!r} runs on after a space: {rest[1].rstrip('.,;:')!r}")
+        found.append(m.group().rstrip(".,;:"))
+    return found
 
 
 def web_address(printed: str) -> str:
