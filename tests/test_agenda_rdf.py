@@ -574,6 +574,21 @@ def test_the_manifest_cannot_contradict_what_the_text_prints(entry):
     assert caught.value.line == 16
 
 
+@pytest.mark.parametrize(("old", "new", "line"), [
+    ("国际合作工作组\n\n2023年9月11日", "国际合作工作祖\n\n2023年9月11日", 12),  # a typo: WG.3 was derived from it
+    ("国际合作工作组\n\n2023年9月11日", "技术援助问题政府专家工作组\n\n2023年9月11日", 12),  # another body
+])
+def test_the_line_naming_the_body_that_meets_must_name_the_manifests_body(entry, tmp_path, old, new, line):
+    text = entry.path.read_text(encoding="utf-8")
+    assert old in text
+    edited = tmp_path / "agenda.txt"
+    edited.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(SourceError, match="which is not a name of the manifest's body CTOC-COP/WG.3 "
+                                          r"\('国际合作工作组'\)") as caught:
+        agenda_rdf.to_graph(agenda.parse(edited), replace(entry, path=edited), B)
+    assert caught.value.line == line
+
+
 def test_a_meeting_the_text_says_was_held_is_passed_over_however_its_name_is_worded(entry, tmp_path):
     """Line 72 says the 13th meetings were held (a dialogue followed them), naming the working group inside a
     longer phrase (…衔接举行的国际合作工作组第十三次会议): the 13th named again elsewhere, by the group's plain name,

@@ -109,6 +109,12 @@ class _Builder(Context):
         meeting = self.meeting = URIRef(iris.meeting(self.base, body_path, number))
         self.add(meeting, RDF.type, UNKG.Meeting)
         self.add(meeting, RDF.type, ELI_DL.ForeseenActivity)  # the meeting this agenda plans
+        if header.body:  # the line naming the body that meets must name the manifest's body, or it is not that
+            names = self.bodies.get(body_path, {}).get("names", [])
+            if header.body.text not in names:
+                raise self.error(f"the body that meets is printed as {header.body.text!r}, which is not a name of "
+                                 f"the manifest's body {body_path} ({', '.join(map(repr, names)) or 'none given'})",
+                                 header.body.number)
         self.add(meeting, UNKG.ofBody, self.body(body_path, header.body and header.body.number))
         self.add(meeting, UNKG.meetingNumber, Literal(number, datatype=XSD.integer))
         self.add(meeting, ELI_DL.activity_start_date, Literal(records.meeting.start.isoformat(), datatype=XSD.date))
