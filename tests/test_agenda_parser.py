@@ -391,6 +391,12 @@ def test_a_web_address_ends_where_chinese_text_follows_it():
     assert t.urls_in("at www.unodc.org/a.html and on the page of the meeting.") == ["www.unodc.org/a.html"]
 
 
+@pytest.mark.parametrize("new", ["14 Juin 2023", "14 june 2023", "June 14, 2023", "2023年6月14日"])
+def test_a_date_line_that_does_not_parse_is_refused_not_taken_for_the_body(tmp_path, new):
+    # "14 Juin 2023" became the line naming the body that meets, and the document lost its date
+    assert_edit_refused(REAL, tmp_path, "14 June 2023", new, f"cannot read the date {new!r}", 8)
+
+
 def test_a_closing_bracket_without_its_opener_is_no_cut_line(tmp_path):
     text = (ZH / "minimal.txt").read_text(encoding="utf-8")
     numbered = tmp_path / "numbered.txt"

@@ -33,6 +33,7 @@ AGENDA_HEADINGS = ("临时议程", "provisional agenda")
 ANNOTATION_HEADINGS = ("说明", "annotations")
 DOCUMENTATION_HEADINGS = ("文件", "documentation")
 ANNEX_HEADINGS = ("附件", "annex")
+DATE_SHAPED = re.compile(r"\d{1,2}\s+\S+\s+\d{4}|\S+\s+\d{1,2},?\s+\d{4}|\d{4}\s*年.*日")  # a date, read or not
 CONTINUED = re.compile(r"\s*(?:（续）|\(continued\))$")
 
 
@@ -209,6 +210,10 @@ class _Parser:
                     raise self.error(str(error), line.number) from None
             elif meeting is None and (found := self.meeting_line(line)):
                 meeting = found
+            elif header.distributed is None and meeting is None and DATE_SHAPED.fullmatch(text):
+                # a misprinted date ("14 Juin 2023") was taken for the line naming the body that meets
+                raise self.error(f"cannot read the date {text!r}: a day, an English month and a year, such as "
+                                 f"'14 June 2023'", line.number)
             else:
                 rest.append(line)
         if meeting is None:
