@@ -462,10 +462,37 @@ def test_an_articles_heading_after_its_citation(text, heading):
     ("10 a.m.", ((10, 0), None)),
     ("10 a.m.–1 p.m.", ((10, 0), (13, 0))),
     ("3–6 p.m.", ((15, 0), (18, 0))),
+    ("中午 12 时至下午 3 时", ((12, 0), (15, 0))),
+    ("中午 1 时", ((13, 0), None)),
+    ("14 时至 17 时", ((14, 0), (17, 0))),
+    ("12 noon–3 p.m.", ((12, 0), (15, 0))),
     ("星期一", None),
 ])
 def test_time_cells(text, expected):
     assert t.time_range(text) == expected
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("上午 13 时", "not a time of day: 13:00 上午"),  # 上午 is before noon: it was read as 13:00
+    ("下午 13 时至 6 时", "not a time of day: 13:00 下午"),
+    ("下午 0 时", "not a time of day: 0:00 下午"),
+    ("中午 12 时至 6 时", "not a time of day: 6:00 中午"),  # it was read as ending at 06:00
+    ("上午 10 时至 1 时", "the time range ends (01:00) no later than it starts (10:00)"),
+    ("下午 3 时至 3 时", "the time range ends (15:00) no later than it starts (15:00)"),
+    ("10–1 p.m.", "the time range ends (13:00) no later than it starts (22:00)"),
+])
+def test_time_cells_no_clock_shows_are_refused(text, words):
+    with pytest.raises(ValueError, match=re.escape(words)):
+        t.time_range(text)
+
+
+@pytest.mark.parametrize(("old", "new", "line"), [
+    # a slot ending before it began loaded, and the shapes' finding named the date row (93 or 99), not this one
+    ("上午 10 时至下午 1 时\t1 (a)", "上午 13 时至下午 1 时\t1 (a)", 94),
+    ("下午 3 时至 6 时\t4", "下午 3 时至 1 时\t4", 101),
+])
+def test_a_work_programme_time_no_clock_shows_is_refused_at_its_row(tmp_path, old, new, line):
+    assert_edit_refused(REAL, tmp_path, old, new, "cannot read the date or time", line)
 
 
 def test_dates_in_both_languages_and_a_bad_one():

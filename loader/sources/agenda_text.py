@@ -257,14 +257,27 @@ ZH_TIME_ALONE = re.compile(rf"^{_ZH_TIME}$")
 EN_TIME_ALONE = re.compile(r"^(\d{1,2})(?:[.:](\d{2}))?\s*(a\.m\.|p\.m\.|noon)$")
 
 
+# The hours a period of the day may be written with: a 12-hour clock (上午 13 时 is no time; 中午 is about noon)
+_PERIOD_HOURS = {"上午": range(1, 13), "a.m.": range(1, 13), "下午": range(1, 13), "晚上": range(1, 13),
+                 "p.m.": range(1, 13), "中午": (11, 12, 1, 2), "noon": (12,)}
+
+
 def _clock(hour: str, minute: str | None, period: str | None) -> tuple[int, int]:
+    """(hour, minute) on the 24-hour clock; ValueError for a time no clock shows (``上午 13 时``, ``下午 0 时``).
+
+    >>> _clock("3", None, "下午"), _clock("1", None, "中午"), _clock("13", None, None)
+    ((15, 0), (13, 0), (13, 0))
+    >>> _clock("13", None, "上午")
+    Traceback (most recent call last):
+    ValueError: not a time of day: 13:00 上午
+    """
     h, m = int(hour), int(minute or 0)
-    if period in ("下午", "晚上", "p.m.") and h < 12:
+    if period in _PERIOD_HOURS and h not in _PERIOD_HOURS[period] or not (0 <= h < 24 and 0 <= m < 60):
+        raise ValueError(f"not a time of day: {hour}:{minute or '00'} {period or ''}".strip())
+    if period in ("下午", "晚上", "p.m.") and h < 12 or period == "中午" and h < 11:
         h += 12
     if period in ("上午", "a.m.") and h == 12:
         h = 0
-    if not (0 <= h < 24 and 0 <= m < 60):
-        raise ValueError(f"not a time of day: {hour}:{minute or '00'} {period or ''}".strip())
     return h, m
 
 
@@ -278,6 +291,13 @@ def time_in(text: str) -> tuple[int, int] | None:
     return None
 
 
+def _in_time_order(start: tuple[int, int], end: tuple[int, int]) -> tuple[tuple[int, int], tuple[int, int]]:
+    """A slot that ends after it starts (``中午 12 时至 6 时`` read as ending at 06:00 is a misprint, not a slot)."""
+    if end <= start:
+        raise ValueError("the time range ends ({:02}:{:02}) no later than it starts ({:02}:{:02})".format(*end, *start))
+    return start, end
+
+
 def time_range(text: str) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
     """A table's time cell: a range (start, end) or a single start (start, None); None when it is not one.
 
@@ -287,10 +307,10 @@ def time_range(text: str) -> tuple[tuple[int, int], tuple[int, int] | None] | No
     text = text.strip()
     if m := ZH_TIME_RANGE.match(text):
         p1, h1, m1, p2, h2, m2 = m.groups()
-        return _clock(h1, m1, p1), _clock(h2, m2, p2 or p1)
+        return _in_time_order(_clock(h1, m1, p1), _clock(h2, m2, p2 or p1))
     if m := EN_TIME_RANGE.match(text):
         h1, m1, p1, h2, m2, p2 = m.groups()
-        return _clock(h1, m1, p1 or p2), _clock(h2, m2, p2 or p1)
+        return _in_time_order(_clock(h1, m1, p1 or p2), _clock(h2, m2, p2 or p1))
     if m := ZH_TIME_ALONE.match(text):
         return _clock(m.group(2), m.group(3), m.group(1)), None
     if m := EN_TIME_ALONE.match(text):
