@@ -338,6 +338,9 @@ def test_a_range_of_days_that_ends_before_it_starts_is_refused(tmp_path, old, ne
     ("5. 通过报告\n", "\n", "item 5 has no annotations", 26),  # the last: the annex shows the text goes on
     # without the annex heading the work programme was stored as twelve annotations of item 5, and no programme
     ("附件\n", "\n", "a tab-separated table row among the annotations (is the annex heading missing?)", 92),
+    # without a documentation heading the entry was stored as an annotation, markup and all, and its document lost
+    ("文件\n\n秘书处编写的关于", "\n\n秘书处编写的关于", "a link ([…](…)) in the annotations of item 2", 58),
+    ("文件\n\n秘书处编写的背景文件", "\n\n秘书处编写的背景文件", "a link ([…](…)) in the annotations of item 3", 76),
 ])
 def test_every_item_has_its_annotations_and_the_annex_its_heading(tmp_path, old, new, words, line):
     assert_edit_refused(REAL, tmp_path, old, new, words, line)

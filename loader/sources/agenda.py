@@ -363,6 +363,9 @@ class _Parser:
         item.heading_line = line
 
     def paragraph(self, line: Line, item: Item) -> Paragraph:
+        if "](" in line.text:  # a linked symbol is a documentation entry's: read as prose, its document was lost
+            raise self.error(f"a link ([…](…)) in the annotations of item {item.notation}, not in a documentation "
+                             f"list: is the documentation heading above it missing?", line.number)
         plain, marks = t.footnote_marks(line.text)
         marked = t.FOOTNOTE_MARK.sub(lambda m: "".join(f"⁽{t.SUPERSCRIPTS[c]}⁾" for c in m.group()), line.text)
         context = item.provisions[0] if item.provisions else None
