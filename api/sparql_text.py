@@ -63,11 +63,14 @@ class Unsure(Exception):
 
 
 class Unbalanced(Unsure):
-    """A bracket that closes none, the wrong one, or is never closed: ``offset`` is where the reader should look."""
+    """A bracket that closes none, the wrong one, or is never closed, said with offsets (as the lexer says all it
+    cannot read); ``offset``: where the reader should look, ``said``: the problem for a reader of the query, who
+    counts lines and columns."""
 
-    def __init__(self, message: str, offset: int) -> None:
+    def __init__(self, message: str, offset: int, said: str) -> None:
         super().__init__(message)
         self.offset = offset
+        self.said = said
 
 
 @dataclass(frozen=True)
@@ -142,19 +145,24 @@ def tokens(text: str, most: int | None = None) -> list[Token]:
                 openers.append(position)
             elif char in ")}]":
                 if not brackets:
-                    raise Unbalanced(f"this {char!r} closes no bracket", position)
+                    raise Unbalanced(f"the bracket {char!r} at offset {position} closes none that is open", position,
+                                     f"this {char!r} closes no bracket")
                 opener = brackets.pop()
                 opened = openers.pop()
                 if "({["[")}]".index(char)] != opener:
-                    raise Unbalanced(f"this {char!r} would close the {opener!r} at {line_column(text, opened)}: "
-                                     f"is a {')}]'['({['.index(opener)]!r} missing?", position)
+                    missing = ")}]"["({[".index(opener)]
+                    raise Unbalanced(f"the bracket {char!r} at offset {position} would close the {opener!r} at offset "
+                                     f"{opened}: is a {missing!r} missing?", position,
+                                     f"this {char!r} would close the {opener!r} at {line_column(text, opened)}: "
+                                     f"is a {missing!r} missing?")
                 depth = len(brackets)
             found.append(Token("punct", char, position, depth))
             position += 1
             continue
         position = match.end()
     if brackets:
-        raise Unbalanced(f"this {brackets[-1]!r} is never closed", openers[-1])
+        raise Unbalanced(f"the bracket {brackets[-1]!r} at offset {openers[-1]} is left open at the end", openers[-1],
+                         f"this {brackets[-1]!r} is never closed")
     return found
 
 
@@ -362,7 +370,7 @@ def syntax_message(text: str, error: SyntaxError, known: Iterable[str] = ()) -> 
         if not tokens(text):
             return "the text is empty (or holds only comments): there is no query or update in it"
     except Unbalanced as problem:
-        return f"error at {line_column(text, problem.offset)}: {problem}"
+        return f"error at {line_column(text, problem.offset)}: {problem.said}"
     except Unsure:
         pass
     missing = undeclared_prefixes(text, known)

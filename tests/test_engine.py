@@ -429,7 +429,7 @@ def test_the_writer_refuses_what_it_cannot_allow_or_check(store):
     assert refusals["prefixed load"] == f"LOAD http://127.0.0.1:9/data {allowed_only}"
     assert refusals["service"] == f"SERVICE http://127.0.0.1:9/sparql {allowed_only}"
     assert refusals["unparsable"].startswith("the update mentions SERVICE, LOAD or FROM and cannot be checked: ")
-    assert "1 bracket(s) left open at the end" in refusals["unparsable"]
+    assert "is left open at the end" in refusals["unparsable"]
     assert "own WITH clause" in refusals["own WITH"]
     assert refusals["bad IRI"].startswith("not an IRI: ")
     assert triples == 3
