@@ -143,6 +143,8 @@ def read_manifest(path: Path = MANIFEST) -> list[SourceEntry]:
     if not TABLES.fits(sources):
         raise error(f"'source' must be {TABLES.says} ([[source]]), not {_describe(sources)}",
                     layout.line(None, "source"))
+    if not sources:  # loaded "0 graph(s)" with exit 0: a manifest that lists nothing is a mistake, not a success
+        raise error("lists no source: a manifest holds one [[source]] table per source document")
     entries = []
     for number, raw in enumerate(sources, start=1):
         name = _name("source", raw.get("id"), number)

@@ -414,3 +414,11 @@ def test_a_path_or_slug_naming_another_resource_is_refused(tmp_path, old, new, k
     error = refused(manifest)
     assert "would name another resource" in error.message and f"a {key} is a path of names" in error.message
     assert error.line == line_of(manifest, new)
+
+
+@pytest.mark.parametrize("text", ["", "# nothing yet\n", "source = []\n"])
+def test_a_manifest_that_lists_no_source_is_refused(tmp_path, text):
+    """It loaded "0 graph(s)" with exit 0."""
+    manifest = tmp_path / "manifest.toml"
+    manifest.write_text(text, encoding="utf-8")
+    assert refused(manifest).message.startswith("lists no source")
