@@ -510,3 +510,15 @@ def test_dates_in_both_languages_and_a_bad_one():
 def test_the_recognisers_doctests():
     result = doctest.testmod(t)
     assert result.attempted > 5 and result.failed == 0
+
+
+def test_a_control_character_or_cr_only_line_ends_are_refused_at_their_line(tmp_path):
+    """A NUL in an item's title was stored ("会议\\u0000开幕"@zh); a file with CR-only line ends was "no provisional
+    agenda found", with no word of why."""
+    assert_edit_refused(REAL, tmp_path, "会议开幕", "会议\x00开幕", "a control character (U+0000) at column 10", 21)
+    text = REAL.read_text(encoding="utf-8")
+    cr_only = tmp_path / "cr.txt"
+    cr_only.write_bytes(text.replace("\r\n", "\n").replace("\n", "\r").encode("utf-8"))
+    with pytest.raises(SourceError, match="line ends CR only") as caught:
+        agenda.parse(cr_only)
+    assert caught.value.line == 1

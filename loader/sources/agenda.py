@@ -17,7 +17,7 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from loader.errors import SourceError, not_utf8
+from loader.errors import SourceError, not_text, not_utf8
 from loader.sources import agenda_facts as f
 from loader.sources import agenda_text as t
 
@@ -491,6 +491,8 @@ def read_lines(path: Path) -> list[str]:
         raise SourceError(f"cannot read the file: {error.strerror}", path=str(path)) from None
     except UnicodeDecodeError as error:
         raise not_utf8(error, str(path)) from None
+    if problem := not_text(text, str(path)):
+        raise problem
     return [line.rstrip("\r") for line in text.split("\n")]
 
 

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from loader.errors import SourceError, not_utf8
+from loader.errors import SourceError, not_text, not_utf8
 
 LEVELS = ("article", "paragraph", "subparagraph", "item", "subitem")
 
@@ -103,6 +103,8 @@ def parse(path: str | Path) -> Treaty:
         raise SourceError(f"cannot read the treaty text: {error.strerror}", path=str(path)) from None
     except UnicodeDecodeError as error:
         raise not_utf8(error, str(path)) from None
+    if problem := not_text(text, str(path)):
+        raise problem
     return parse_text(text, str(path))
 
 
