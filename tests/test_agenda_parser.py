@@ -522,3 +522,8 @@ def test_a_control_character_or_cr_only_line_ends_are_refused_at_their_line(tmp_
     with pytest.raises(SourceError, match="line ends CR only") as caught:
         agenda.parse(cr_only)
     assert caught.value.line == 1
+
+
+def test_a_work_programme_row_with_a_cell_more_than_the_table_is_refused(tmp_path):
+    """The fourth cell was ignored: text the source prints, dropped without a word."""
+    assert_edit_refused(REAL, tmp_path, "1 (a)\t会议开幕", "1 (a)\t会议开幕\t多余", "4 cells, not 3", 94)

@@ -442,8 +442,11 @@ class _Parser:
             if "\t" not in raw:
                 raise self.error(f"expected a tab-separated row of the work programme: {line.text[:40]!r}",
                                  line.number)
-            cells = [c.strip() for c in raw.split("\t")] + ["", ""]
-            when, number, title_cell = cells[0], cells[1], cells[2]
+            cells = [c.strip() for c in raw.split("\t")]
+            if any(cells[3:]):  # a fourth cell was dropped without a word
+                raise self.error(f"a work-programme row has {len(cells)} cells, not 3 (time, item, title): "
+                                 f"{cells[3][:40]!r} is more than the table holds", line.number)
+            when, number, title_cell = (cells + ["", ""])[:3]
             if when:
                 try:
                     on = t.month_day(when, agenda.meeting.start.year)
