@@ -599,3 +599,17 @@ def test_json_writes_a_path_of_alternatives_in_sparql_not_as_a_blank_node_id():
     [written] = json.loads(validate.as_json({"d.ttl": validate.Report(True, (finding,))}))["files"][0]["findings"]
     assert written["path"] == validate.path_label(finding) and written["path"].startswith("(<")
     assert "|" in written["path"]
+
+
+def test_a_meeting_without_a_number_is_reported_once_not_also_for_its_iri():
+    """Meeting-numberOfIri compares the IRI's number with the meeting's; a missing number is Meeting-meetingNumber's."""
+    from loader.shacl_sparql import validate_graph
+
+    data = Graph().parse(format="turtle", data="""
+        @prefix unkg: <https://w3id.org/unkg/ontology#> .
+        <https://w3id.org/unkg/meeting/X/11> a unkg:Meeting .
+        <https://w3id.org/unkg/meeting/X/12> a unkg:Meeting ; unkg:meetingNumber 13 .""")
+    for report in (validate.validate(data), validate_graph(data)):
+        shapes = {(f.focus.rsplit("/", 1)[1], f.shape.rsplit("#", 1)[1]) for f in report.violations
+                  if f.path == str(UNKG.meetingNumber)}
+        assert shapes == {("11", "Meeting-meetingNumber"), ("12", "MeetingShape")}
