@@ -32,7 +32,7 @@ from rdflib.plugins.sparql.processor import SPARQLProcessor
 
 from loader.data_dirs import data_dir
 from loader.errors import SourceError
-from loader.namespaces import PREFIXES, SH, UNKG
+from loader.namespaces import ONTOLOGY_IRI, PREFIXES, SH, UNKG
 from loader.rdf_files import read_graph
 
 SHAPES_DIR = data_dir("shapes", "unkg.shapes")
@@ -106,7 +106,7 @@ def shapes_graph() -> Graph:
 
 UNKNOWN_TERM_SHAPE = URIRef("https://w3id.org/unkg/shapes#UnknownTermShape")
 UNKNOWN_TERM_CONSTRAINT = URIRef("https://w3id.org/unkg/shapes#UnknownTerm-used")
-ONTOLOGY = URIRef("https://w3id.org/unkg/ontology")
+ONTOLOGY = URIRef(ONTOLOGY_IRI)
 
 
 @lru_cache(maxsize=1)
