@@ -11,7 +11,7 @@ import contextlib
 import functools
 import re
 import time
-from urllib.parse import quote, unquote
+from urllib.parse import quote, quote_from_bytes, unquote
 
 import anyio.from_thread
 from fastapi import APIRouter, Request
@@ -32,6 +32,7 @@ SAFE_PATH = "/.-_()"  # kept unencoded in a path segment, as loader/iris.py mint
 # what a Location may keep of an IRI's path as it is (RFC 3986 pchar, "/", and "?", "#" and the "%" of encodings it
 # already has); anything else (non-ASCII above all: a header must be Latin-1) is percent-encoded as UTF-8
 IRI_PATH_SAFE = "/:@!$&'()*+,;=-._~%?#"
+QUERY_SAFE = "/:@!$&'()*+,;=-._~%?"  # a query string as sent, its own encodings kept; other bytes are %-encoded
 MAX_SUGGESTIONS = 20
 NEARBY_DEPTH = 16  # the 404 page looks for neighbours under a missing path's first segments (the loader mints 12)
 NEARBY_SECONDS = 5.0  # for all of one 404 page's neighbour look-ups together (each within the query limit too)
@@ -282,10 +283,30 @@ async def resource(request: Request, path: str) -> Response:
         if description.exists:
             break
     else:
+        if suffix is None and (moved := await run_in_threadpool(slash_dropped, stem, base, run_select_for(request))):
+            return slash_redirect(request, moved, base)
         return await not_found(request, chosen, candidates[0] if candidates else iri_for_path(stem, base))
     chosen = writable(request, chosen or requested_format(request, suffix), description,
                       negotiated=suffix is None)
     return respond(request, chosen, description, page_url=origin_of(request) + stem)
+
+
+def slash_dropped(path: str, base: str, run_select: RunSelect) -> str | None:
+    """The IRI a path that names nothing would name without its trailing slashes (``meeting/…/14/``), if the store
+    describes it; None otherwise."""
+    bare = path.rstrip("/")
+    if bare == path or not bare.strip("/"):
+        return None
+    return next((iri for iri in candidate_iris(bare, base) if any_described([iri], run_select)), None)
+
+
+def slash_redirect(request: Request, iri: str, base: str) -> Response:
+    """307 to ``iri``'s own page, the query string kept. Temporary: the store may come to describe the path with
+    the slash too. The location is built by :func:`local_path`, never a ``//host`` a browser would leave for."""
+    location = origin_of(request) + quote(local_path(iri, base), safe=IRI_PATH_SAFE)
+    if query := request.scope.get("query_string", b""):
+        location += "?" + quote_from_bytes(query, safe=QUERY_SAFE)
+    return Response(status_code=307, headers={"Location": location, "Vary": "Accept"})
 
 
 def any_described(iris: list[str], run_select: RunSelect) -> bool:

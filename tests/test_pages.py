@@ -288,6 +288,24 @@ def test_unknown_path_gets_a_helpful_404(real_server):
     assert machine.status_code == 404 and "nothing is known" in machine.text
 
 
+@pytest.mark.parametrize(("path", "location"), [
+    (f"/{MEETING}/", f"/{MEETING}"),
+    (f"/{MEETING}//?lang=zh&x=%22", f"/{MEETING}?lang=zh&x=%22"),  # the query string kept as sent
+    ("/instrument/UNTOC/art/27/para/1/subpara/a/", "/instrument/UNTOC/art/27/para/1/subpara/a"),
+    (f"//{MEETING}/", f"/{MEETING}"),  # the resource's own path, never a "//host" a browser would leave for
+])
+def test_a_trailing_slash_on_a_resource_path_is_sent_to_the_resource(real_server, path, location):
+    response = httpx.get(real_server + path, headers={"accept": "text/turtle"}, timeout=30)
+    assert response.status_code == 307 and response.headers["location"] == location
+    assert httpx.get(real_server + location, headers={"accept": "text/turtle"}, timeout=30).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/meeting/CTOC-COP/WG.3/99/", f"/{MEETING}/.ttl", "/meeting/"])
+def test_a_trailing_slash_redirects_only_to_a_resource_the_store_describes(real_server, path):
+    response = httpx.get(real_server + path, headers={"accept": "text/turtle"}, timeout=30)
+    assert response.status_code == 404, (response.status_code, response.headers.get("location"))
+
+
 @pytest.fixture(scope="module")
 def counted_server(tmp_path_factory):
     """A server over the tiny store whose engine counts the SELECT queries it runs."""
