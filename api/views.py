@@ -170,7 +170,8 @@ def document(iri: str, run_select: RunSelect) -> dict:
     expressions = rows(run_select, query)
     query = query_files.fill("document_cited_by", document=me)
     cited = rows(run_select, query)
-    return {"expressions": expressions, "cited": cited, "parts": parts(iri, run_select, depth=1)}
+    agendas = [r["agenda"] for r in rows(run_select, query_files.fill("document_agendas", document=me))]
+    return {"expressions": expressions, "agendas": agendas, "cited": cited, "parts": parts(iri, run_select, depth=1)}
 
 
 # --- provisions -------------------------------------------------------------------------------------------
