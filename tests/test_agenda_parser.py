@@ -443,9 +443,90 @@ def test_no_meeting_line_and_a_stray_annotation(tmp_path):
     ("article 27, paragraph 1 (a) and (f)", [("27", "1", "a"), ("27", "1", "f")]),
     ("paragraph 53 (h)", [(None, "53", "h")]),
     ("议程项目 2", []),
+    ("国际合作条款实施工作", []),  # 条款 with no number: the word "provisions", no citation
+    ("国际合作工作组第十四次会议", []),
+    ("第一个专题分类", []),
+    ("在议程项目 3 下", []),
+    ("under paragraph 10, 70 per cent of the reviews", [(None, "10", None)]),  # a number after: no list
+    # forms that were dropped without a word: the citation vanished, or its tail did
+    ("第二十七条第一款(b)项", [("27", "1", "b")]),  # Chinese numerals, as official Chinese texts number provisions
+    ("第二十七条第一款第(b)项", [("27", "1", "b")]),
+    ("第十条", [("10", None, None)]),
+    ("第一百零五条", [("105", None, None)]),
+    ("第一百一十条", [("110", None, None)]),
+    ("第二十七条第一款（b）项", [("27", "1", "b")]),  # full-width brackets
+    ("第 53(hh)段", [(None, "53", "hh")]),  # after (z) come (aa), (bb) …
+    ("paragraph 53 (hh)", [(None, "53", "hh")]),
+    ("第53段(h)项", [(None, "53", "h")]),
+    ("paragraph 53 (y) to (bb)", [(None, "53", x) for x in ("y", "z", "aa", "bb")]),
+    ("第27条第1和第2款", [("27", "1", None), ("27", "2", None)]),
+    ("第27条第1款和第2款", [("27", "1", None), ("27", "2", None)]),
+    ("第27条第1款(a)项和(b)项", [("27", "1", "a"), ("27", "1", "b")]),
+    ("第27和28条", [("27", None, None), ("28", None, None)]),
+    ("第27至29条", [("27", None, None), ("28", None, None), ("29", None, None)]),
+    ("第27条和第28条第1款", [("27", None, None), ("28", "1", None)]),
+    ("第12、13段", [(None, "12", None), (None, "13", None)]),
+    ("articles 27 and 28", [("27", None, None), ("28", None, None)]),
+    ("articles 27, 28 and 29", [("27", None, None), ("28", None, None), ("29", None, None)]),
+    ("article 27, paragraphs 1 and 2", [("27", "1", None), ("27", "2", None)]),
+    ("paragraphs 12 to 14", [(None, "12", None), (None, "13", None), (None, "14", None)]),
+    # the paragraph came out of its article: paragraph 1 alone, then article 27 alone
+    ("paragraph 1 (a) of article 27", [("27", "1", "a")]),
 ])
 def test_citations(text, expected):
     assert [(c.article, c.paragraph, c.subparagraph) for c in t.citations(text)] == expected
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    # each was read as less than it cites (the tail dropped) or as nothing, without a word
+    ("该条第1款", "'第1款' reads as a provision reference but is not one the parser reads"),  # of which article?
+    ("第两条", "'第两条' reads as a provision reference"),
+    ("(b)项", "'(b)项' reads as a provision reference"),
+    ("subparagraph (a) of paragraph 1", "'subparagraph (a)' reads as a provision reference"),
+    ("第二二条", "'二二' is not a number a provision is numbered with"),
+    ("第0条", "'0' is not a number a provision is numbered with"),
+    ("第27条第1款(a)项(一)目", "is read only as far as '第27条第1款(a)项'"),
+    ("第27条第1款第二项", "is read only as far as '第27条第1款'"),
+    ("第27条之一", "is read only as far as '第27条'"),
+    ("article 27 (1)", "is read only as far as 'article 27'"),
+    ("article 5, paragraph 1 (a) (ii)", "is read only as far as 'article 5, paragraph 1 (a)'"),
+    ("article 27 bis", "is read only as far as 'article 27'"),
+    ("paragraphs 1 (a) and 2", "is read only as far as 'paragraphs 1 (a)'"),
+    ("第27和28条第1款", "a paragraph or subparagraph of several provisions listed"),
+    ("第27条第1和第2款(a)项", "a paragraph or subparagraph of several provisions listed"),
+    ("paragraph 53 (ab)", "(ab) is no subparagraph letter"),
+    ("第53(aaa)段", "(aaa) is no subparagraph letter"),
+    ("paragraph 53 (ii)", "(ii) may be the subparagraph after (hh) or an item numbered in roman numerals"),
+    ("第29至27条", "the range '29至27' ends before it starts"),
+    ("paragraph 53 (c) to (a)", "the range '(c) to (a)' ends before it starts"),
+])
+def test_a_provision_reference_not_read_in_full_is_refused(text, words):
+    with pytest.raises(ValueError, match=re.escape(words)):
+        t.citations(text)
+
+
+@pytest.mark.parametrize(("old", "new", "words", "line"), [
+    ("第27条第1款(b)项", "第27条第1款(b)项(一)目", "is read only as far as '第27条第1款(b)项'", 52),  # an annotation
+    ("第 27 条（执法合作）的实", "第 27 条之一（执法合作）的实", "is read only as far as", 23),  # an item's title
+    ("第 12 段", "第十二段第二项", "is read only as far as '第十二段'", 64),
+    ("第27条（执法合作）实际", "第27条第一和第二款(a)项实际", "several provisions listed", 58),  # a documentation entry
+])
+def test_a_provision_reference_not_read_in_full_is_refused_at_its_line(tmp_path, old, new, words, line):
+    assert_edit_refused(REAL, tmp_path, old, new, words, line)
+
+
+def test_chinese_numerals_cite_what_digits_cite(tmp_path):
+    """第二十七条第一款(a)和(f)项 cited nothing: official Chinese texts number provisions so."""
+    text = REAL.read_text(encoding="utf-8")
+    numerals = text.replace("第27条第1款(a)和(f)项", "第二十七条第一款(a)和(f)项")
+    numerals = numerals.replace("第 53(h)段", "第五十三(h)段")
+    assert numerals != text
+    edited = tmp_path / "numerals.txt"
+    edited.write_text(numerals, encoding="utf-8")
+    parsed = agenda.parse(edited)
+    assert [cited(p) for p in parsed.find_item("2").paragraphs] == [
+        cited(p) for p in agenda.parse(REAL).find_item("2").paragraphs]
+    assert cited(parsed.find_item("3").paragraphs[4]) == [(RULES, None, "53", "h")]
 
 
 @pytest.mark.parametrize(("text", "heading"), [

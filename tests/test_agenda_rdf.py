@@ -621,3 +621,19 @@ def test_an_agenda_cut_short_warns_of_the_items_it_lost_the_annotations_of(entry
     assert lost == {str(item("3")), str(item("4")), str(item("5"))}
     whole = validate.validate(build_graph(entry, B)).warnings
     assert not [f for f in whole if f.shape.endswith("AgendaItem-annotationsRecommended")]
+
+
+def test_a_subparagraph_lettered_after_z_is_cited_and_ordered_after_it(entry, tmp_path):
+    """第 53(hh)段 cited nothing: UN texts letter subparagraphs after (z) as (aa), (bb) …, (hh) the 34th."""
+    from loader import validate
+
+    text = entry.path.read_text(encoding="utf-8")
+    assert "第 53(h)段" in text
+    edited = tmp_path / entry.path.name
+    edited.write_text(text.replace("第 53(h)段", "第 53(hh)段"), encoding="utf-8")
+    graph = build_graph(replace(entry, path=edited), B)
+    hh = provision(RULES, paragraph="53", subparagraph="hh")
+    assert (hh, RDF.type, UNKG.Subparagraph) in graph
+    assert graph.value(hh, UNKG.order) == Literal("34", datatype=XSD.decimal)
+    assert graph.value(hh, SKOS.prefLabel) == Literal("第53(hh)段", lang="zh")
+    assert not [f for f in validate.validate(graph).violations if f.focus == str(hh)]  # the shapes allow (hh)

@@ -371,42 +371,205 @@ class Citation:
     heading: str = ""  # an article's heading printed after it: 第27条（执法合作）
 
 
-_LETTERS = r"\(([a-z])\)((?:\s*(?:和|、|及|至|,|and|or|to)\s*\([a-z]\))*)"
-ZH_ARTICLE = re.compile(rf"第\s*(\d+)\s*条(?:\s*第\s*(\d+)\s*款)?(?:\s*{_LETTERS}\s*项)?")
-ZH_PARAGRAPH = re.compile(rf"第\s*(\d+)\s*(?:{_LETTERS})?\s*段")
-EN_ARTICLE = re.compile(rf"\barticles?\s+(\d+)(?:,?\s+paragraph\s+(\d+)(?:\s*{_LETTERS})?)?", re.IGNORECASE)
+def _chinese_ordinal(number: int) -> str:
+    """How a Chinese text numbers provision ``number`` (1 to 9999): 二十七, 一百零五, 一百一十, 一千零一十."""
+    digits = "零一二三四五六七八九"
+    if number < 10:
+        return digits[number]
+    if number < 100:
+        tens, unit = divmod(number, 10)
+        return ("" if tens == 1 else digits[tens]) + "十" + (digits[unit] if unit else "")
+    size, mark = (1000, "千") if number >= 1000 else (100, "百")
+    head, rest = divmod(number, size)
+    if rest == 0:
+        return digits[head] + mark
+    tail = ("一" if 10 <= rest < 20 else "") + _chinese_ordinal(rest)  # 一百一十: the tens' 一 is written
+    return digits[head] + mark + ("零" if rest < size // 10 else "") + tail
+
+
+# every Chinese numeral a provision may be numbered with, written as texts write it (〇 for 零 as well): the
+# lenient chinese_number() would read 二二 or 十十 as a number
+_CHINESE_ORDINALS = {form: n for n in range(1, 10000)
+                     for form in (_chinese_ordinal(n), _chinese_ordinal(n).replace("零", "〇"))}
+
+
+def provision_number(text: str) -> str:
+    """A provision's number, digits (ASCII or full-width) or a Chinese numeral, as ASCII digits.
+
+    >>> [provision_number(x) for x in ("27", "２７", "二十七", "十", "一百零五", "一百〇五", "一百一十")]
+    ['27', '27', '27', '10', '105', '105', '110']
+    >>> provision_number("二二")
+    Traceback (most recent call last):
+    ValueError: '二二' is not a number a provision is numbered with
+    """
+    text = text.strip()
+    if text.isdecimal() and int(text) > 0:
+        return str(int(text))
+    if text in _CHINESE_ORDINALS:
+        return str(_CHINESE_ORDINALS[text])
+    raise ValueError(f"{text!r} is not a number a provision is numbered with")
+
+
+# UN texts letter subparagraphs (a) to (z), then (aa), (bb) … (zz); a doubled letter that is also a roman numeral
+# may as well be an item below a subparagraph: (ii) follows (hh), or is item 2
+_ROMAN_LOOKING = ("ii", "xx", "cc", "mm")
+
+
+def letter_order(letter: str) -> int:
+    """A subparagraph's place among its siblings: a -> 1, z -> 26, aa -> 27, hh -> 34; ValueError for what is
+    no subparagraph letter.
+
+    >>> [letter_order(x) for x in ("a", "z", "aa", "hh")]
+    [1, 26, 27, 34]
+    >>> letter_order("ab")
+    Traceback (most recent call last):
+    ValueError: (ab) is no subparagraph letter: UN texts letter them (a) to (z), then (aa), (bb) … (zz)
+    """
+    if letter in _ROMAN_LOOKING:
+        raise ValueError(f"({letter}) may be the subparagraph after ({_letter(letter_order(letter[0]) + 25)}) or "
+                         f"an item numbered in roman numerals: the text does not say which")
+    if not re.fullmatch(r"([a-z])\1?", letter):
+        raise ValueError(f"({letter}) is no subparagraph letter: UN texts letter them (a) to (z), then (aa), (bb) "
+                         f"… (zz)")
+    return 26 * (len(letter) - 1) + ord(letter[0]) - ord("a") + 1
+
+
+def _letter(order: int) -> str:
+    return chr(ord("a") + (order - 1) % 26) * ((order - 1) // 26 + 1)
+
+
+_NUMERAL = r"(?:[0-9０-９]+|[〇零一二三四五六七八九十百千]+)"
+# what may be meant for a number: 第两条 is refused, not skipped
+_ANY_NUMERAL = r"[0-9０-９〇零一二两三四五六七八九十百千万]+"
+_ZH_JOIN = r"(?:以及|和|及|与|、|或|至|到|—|–|-|～|~)"
+_EN_JOIN = r"(?:\s*,\s*(?:and|or)\s+|\s*,\s*|\s+(?:and|or|to|through)\s+|\s*[–-]\s*)"
+_ZH_LETTER = r"[(（]\s*[a-z]+\s*[)）]"
+_EN_LETTER = r"\(\s*[a-z]+\s*\)"
+_ZH_LETTERS = rf"第?\s*{_ZH_LETTER}(?:\s*项)?(?:\s*{_ZH_JOIN}\s*第?\s*{_ZH_LETTER}(?:\s*项)?)*"
+_ZH_NUMBERS = rf"{_NUMERAL}(?:\s*{_ZH_JOIN}\s*第?\s*{_NUMERAL})*"
+_EN_NUMBERS = rf"\d+(?:{_EN_JOIN}\d+)*"
+
+# 第27条, 第二十七条第一款(b)项, 第27条第1款(a)和(f)项, 第27条第1和第2款, 第27和28条
+ZH_ARTICLE = re.compile(
+    rf"第\s*(?P<articles>{_ZH_NUMBERS})\s*条"
+    rf"(?:\s*第\s*(?P<paragraphs>{_NUMERAL}(?:\s*款)?(?:\s*{_ZH_JOIN}\s*第?\s*{_NUMERAL}(?:\s*款)?)*)\s*款)?"
+    rf"(?:\s*(?P<letters>{_ZH_LETTERS}))?")
+# 第12段, 第53(h)段, 第53(hh)段, 第53段(h)项, 第12和13段
+ZH_PARAGRAPH = re.compile(
+    rf"第\s*(?P<paragraphs>{_ZH_NUMBERS})\s*(?P<letters>{_ZH_LETTER}(?:\s*{_ZH_JOIN}\s*{_ZH_LETTER})*)?\s*段"
+    rf"(?:\s*(?P<after>{_ZH_LETTERS})(?<=项))?")
+# article 27, articles 27 and 28, article 27, paragraph 1 (a) and (f), article 27, paragraphs 1 and 2
+EN_ARTICLE = re.compile(
+    rf"\b(?:(?i:article)\s+(?P<article>\d+)|(?i:articles)\s+(?P<articles>{_EN_NUMBERS}))"
+    rf"(?:,?\s+(?:(?i:paragraph)\s+(?P<paragraph>\d+)|(?i:paragraphs)\s+(?P<paragraphs>{_EN_NUMBERS})))?"
+    rf"(?:\s*(?P<letters>{_EN_LETTER}(?:{_EN_JOIN}{_EN_LETTER})*))?")
+# paragraph 53 (h), paragraphs 12 and 13, paragraph 1 (a) of article 27
+EN_PARAGRAPH = re.compile(
+    rf"\b(?:(?i:paragraph)\s+(?P<paragraph>\d+)|(?i:paragraphs)\s+(?P<paragraphs>{_EN_NUMBERS}))"
+    rf"(?:\s*(?P<letters>{_EN_LETTER}(?:{_EN_JOIN}{_EN_LETTER})*))?(?:\s+of\s+(?i:article)\s+(?P<article>\d+))?")
 ZH_HEADING = re.compile(r"\s*（([\u4e00-\u9fff]{1,20})）")  # after 第27条: the article's heading, Chinese words only
-EN_PARAGRAPH = re.compile(rf"\bparagraphs?\s+(\d+)(?:\s*{_LETTERS})?", re.IGNORECASE)
+
+# What reads as a provision reference: each must be part of one the patterns above read, or it is refused
+ZH_REFERENCE = re.compile(rf"第\s*{_ANY_NUMERAL}(?:\s*{_ZH_JOIN}\s*第?\s*{_ANY_NUMERAL})*\s*(?:[条款段]|{_ZH_LETTER})"
+                          rf"|{_ZH_LETTER}\s*项")
+EN_REFERENCE = re.compile(r"\b(?i:articles?|paragraphs?|subparagraphs?|arts?\.|paras?\.)\s*(?:\d|\(\s*[a-z0-9]+\s*\))")
+# What may follow a reference read but is not read with it: an item below a subparagraph ((a)(ii), (a)项(一)目),
+# an article's paragraph in parentheses (article 27 (1)), an inserted article (第27条之一, article 27 bis)
+ZH_GOES_ON = re.compile(rf"\s*(?:[(（]\s*(?:[a-z0-9]+|[一二三四五六七八九十]+)\s*[)）]|[㈠-㈩⑴-⒇]"
+                        rf"|之\s*[一二三四五六七八九十]|第\s*{_ANY_NUMERAL}\s*[项目])")
+EN_GOES_ON = re.compile(r"\s*\(\s*(?:[a-z]+|\d+)\s*\)|\s+(?:bis|ter|quater)\b")
+EN_LIST_GOES_ON = re.compile(rf"{_EN_JOIN}\d")  # paragraphs 1 (a) and 2; not paragraph 10, 70 per cent
+_RANGES = ("至", "到", "—", "–", "-", "～", "~", "to", "through")
+_SPLIT = re.compile(rf"({_ZH_JOIN}|{_EN_JOIN})")
 
 
-def _letters(first: str | None, rest: str | None) -> list[str | None]:
-    if not first:
+def _listed(text: str, read, order, unorder) -> list[str]:
+    """The numbers or letters a list names, as ``read`` reads each; a range (``至``, ``to``) names those between
+    too, by their ``order`` (``unorder`` the inverse)."""
+    parts = _SPLIT.split(text)
+    found = [read(parts[0])]
+    for joiner, part in zip(parts[1::2], parts[2::2], strict=True):
+        value = read(part)
+        if joiner.strip() in _RANGES:
+            first, last = order(found[-1]), order(value)
+            if last <= first:
+                raise ValueError(f"the range {text.strip()!r} ends before it starts")
+            found += [unorder(between) for between in range(first + 1, last)]
+        found.append(value)
+    return found
+
+
+def _numbers(text: str | None) -> list[str | None]:
+    if not text:
         return [None]
-    letters = [first]
-    for joiner, letter in re.findall(r"(和|、|及|至|,|and|or|to)\s*\(([a-z])\)", rest or ""):
-        if joiner in ("至", "to"):
-            letters += [chr(c) for c in range(ord(letters[-1]) + 1, ord(letter) + 1)]
-        else:
-            letters.append(letter)
-    return letters
+    return _listed(text, lambda part: provision_number(part.strip().strip("第款").strip()), int, str)
+
+
+def _letters(text: str | None) -> list[str | None]:
+    if not text:
+        return [None]
+
+    def read(part: str) -> str:
+        letter = re.fullmatch(r"\s*第?\s*[(（]\s*([a-z]+)\s*[)）]\s*项?\s*", part)[1]
+        letter_order(letter)  # a letter of the UN's lettering, or ValueError
+        return letter
+
+    return _listed(text, read, letter_order, _letter)
+
+
+def _read(m: re.Match, text: str) -> list[Citation]:
+    """The provisions one match cites, each number path in full; ValueError for a list whose parts the text
+    does not tie to one provision (第27和28条第1款: paragraph 1 of which article?)."""
+    groups = m.groupdict()
+    articles = _numbers(groups.get("article") or groups.get("articles"))
+    paragraphs = _numbers(groups.get("paragraph") or groups.get("paragraphs"))
+    letters = _letters(groups.get("letters") or groups.get("after"))
+    if len(articles) > 1 and (paragraphs[0] or letters[0]) or len(paragraphs) > 1 and letters[0]:
+        raise ValueError("a paragraph or subparagraph of several provisions listed: which one's is not written")
+    if groups.get("after") and groups.get("letters"):
+        raise ValueError("subparagraphs written both before and after 段")
+    heading = None
+    if m.re is ZH_ARTICLE and len(articles) == 1 and not paragraphs[0] and not letters[0]:
+        heading = ZH_HEADING.match(text, m.end())
+    cited = [(a, p, x) for a in articles for p in paragraphs for x in letters]
+    return [Citation(a, p, x, m.start(), m.group(), heading[1] if heading else "") for a, p, x in cited]
 
 
 def citations(text: str) -> list[Citation]:
-    """Every provision the text cites: ``第27条第1款(a)和(f)项`` gives 27(1)(a) and 27(1)(f), nothing between.
-    An article cited alone may be followed by its heading: ``第27条（执法合作）``."""
+    """Every provision the text cites: ``第27条第1款(a)和(f)项`` gives 27(1)(a) and 27(1)(f), nothing between;
+    ``第二十七条``, ``第27和28条``, ``第53(hh)段``, ``paragraph 1 of article 27`` as written. An article cited
+    alone may be followed by its heading: ``第27条（执法合作）``.
+
+    ValueError for what reads as a provision reference but is not read in full, rather than a citation of less
+    than the text cites or none:
+
+    >>> citations("该条第1款")
+    Traceback (most recent call last):
+    ValueError: '第1款' reads as a provision reference but is not one the parser reads (such as 第二十七条第一款(b)项, \
+第53(hh)段, article 27, paragraph 1 (a))
+    """
+    matches = sorted((m for pattern in (ZH_ARTICLE, ZH_PARAGRAPH, EN_ARTICLE, EN_PARAGRAPH)
+                      for m in pattern.finditer(text)), key=lambda m: (m.start(), -m.end()))
     found: list[Citation] = []
-    covered: list[range] = []
-    for pattern in (ZH_ARTICLE, EN_ARTICLE):
+    read: list[re.Match] = []
+    for m in matches:
+        if read and m.start() < read[-1].end():
+            continue  # "article 27" in "paragraph 1 of article 27"
+        try:
+            found += _read(m, text)
+        except ValueError as error:
+            raise ValueError(f"the provision reference {m.group()!r} cannot be read: {error}") from None
+        goes_on = (ZH_GOES_ON if m.re in (ZH_ARTICLE, ZH_PARAGRAPH) else EN_GOES_ON).match(text, m.end())
+        if not goes_on and (m.groupdict().get("articles") or m.groupdict().get("paragraphs")):
+            goes_on = EN_LIST_GOES_ON.match(text, m.end()) if m.re in (EN_ARTICLE, EN_PARAGRAPH) else None
+        if goes_on:
+            raise ValueError(f"the provision reference {m.group() + goes_on.group()!r} is read only as far as "
+                             f"{m.group()!r}: what follows (an item, a paragraph in parentheses, an inserted article, "
+                             "a list's next number after a subparagraph) is not read")
+        read.append(m)
+    for pattern in (ZH_REFERENCE, EN_REFERENCE):
         for m in pattern.finditer(text):
-            covered.append(range(m.start(), m.end()))
-            article, paragraph, first, rest = m.groups()
-            heading = ZH_HEADING.match(text, m.end()) if pattern is ZH_ARTICLE and not paragraph and not first else None
-            found += [Citation(article, paragraph, letter, m.start(), m.group(), heading[1] if heading else "")
-                      for letter in _letters(first, rest)]
-    for pattern in (ZH_PARAGRAPH, EN_PARAGRAPH):
-        for m in pattern.finditer(text):
-            if any(m.start() in span for span in covered):
-                continue
-            paragraph, first, rest = m.groups()
-            found += [Citation(None, paragraph, letter, m.start(), m.group()) for letter in _letters(first, rest)]
+            if not any(r.start() <= m.start() < r.end() for r in read):
+                raise ValueError(f"{m.group()!r} reads as a provision reference but is not one the parser reads "
+                                 "(such as 第二十七条第一款(b)项, 第53(hh)段, article 27, paragraph 1 (a))")
     return sorted(found, key=lambda c: c.start)

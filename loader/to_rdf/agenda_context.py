@@ -16,7 +16,7 @@ from loader.manifest import SourceEntry
 from loader.namespaces import ELI, ORG, UNKG
 from loader.sources import agenda_facts as f
 from loader.sources.agenda import LANGUAGES, AnnotatedAgenda
-from loader.sources.agenda_text import MARKDOWN_LINK, normalise, web_address
+from loader.sources.agenda_text import MARKDOWN_LINK, letter_order, normalise, web_address
 from loader.to_rdf import common
 
 MEETING_WEBSITE = ("会议网站", "website of the meeting", "meeting website")  # a footnote's page is the meeting's
@@ -27,8 +27,8 @@ LANGUAGE_CODES = sorted(set(LANGUAGES.values()))  # ISO 639-2 codes of the six U
 
 
 def order_of(number: str) -> Decimal:
-    """A provision's order among its siblings, from its own number: "53" -> 53, "h" -> 8."""
-    return Decimal(number) if number.isdigit() else Decimal(ord(number) - ord("a") + 1)
+    """A provision's order among its siblings, from its own number: "53" -> 53, "h" -> 8, "hh" -> 34."""
+    return Decimal(number) if number.isdigit() else Decimal(letter_order(number))
 
 
 class Context:
