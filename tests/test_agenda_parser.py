@@ -529,6 +529,13 @@ def test_chinese_numerals_cite_what_digits_cite(tmp_path):
     assert cited(parsed.find_item("3").paragraphs[4]) == [(RULES, None, "53", "h")]
 
 
+def test_a_citation_is_printed_as_the_phrase_that_names_it_alone():
+    """Each provision of a list was labelled with the whole phrase: 53(a) "第53(a)和(h)段", a name of two."""
+    assert [c.printed for c in t.citations("第 53(h)段")] == ["第 53(h)段"]
+    assert [c.printed for c in t.citations("第53(a)和(h)段")] == ["", ""]
+    assert [c.printed for c in t.citations("article 27, paragraph 1 (a) and (f)")] == ["", ""]
+
+
 @pytest.mark.parametrize(("text", "heading"), [
     ("第 27 条（执法合作）的实际实施情况", "执法合作"),  # the article's heading, as the agenda prints it
     ("第27条第1款(a)项（执法合作）", ""),  # after a subparagraph: not the article's

@@ -637,3 +637,15 @@ def test_a_subparagraph_lettered_after_z_is_cited_and_ordered_after_it(entry, tm
     assert graph.value(hh, UNKG.order) == Literal("34", datatype=XSD.decimal)
     assert graph.value(hh, SKOS.prefLabel) == Literal("第53(hh)段", lang="zh")
     assert not [f for f in validate.validate(graph).violations if f.focus == str(hh)]  # the shapes allow (hh)
+
+
+def test_a_provision_cited_in_a_list_is_not_labelled_with_the_list(entry, tmp_path):
+    """第 53(g)和(h)段 labelled 53(h) "第53(g)和(h)段": a name of two provisions given to one."""
+    text = entry.path.read_text(encoding="utf-8")
+    edited = tmp_path / entry.path.name
+    edited.write_text(text.replace("第 53(h)段", "第 53(g)和(h)段"), encoding="utf-8")
+    graph = build_graph(replace(entry, path=edited), B)
+    for letter in "gh":
+        cited = provision(RULES, paragraph="53", subparagraph=letter)
+        assert (None, UNKG.citesProvision, cited) in graph
+        assert not list(graph.objects(cited, SKOS.prefLabel)) and not list(graph.objects(cited, RDFS.label))

@@ -46,7 +46,7 @@ class ProvisionRef:
     article: str | None = None
     paragraph: str | None = None
     subparagraph: str | None = None
-    printed: str = ""  # the citation as written: "第53(h)段", "article 27, paragraph 1 (a) and (f)"
+    printed: str = ""  # the citation as written ("第53(h)段"); "" when it lists several ("第53(a)和(h)段")
     heading: str = ""  # an article's heading as the text prints it after the citation: 第27条（执法合作）
 
 

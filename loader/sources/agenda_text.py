@@ -361,7 +361,8 @@ def web_address(printed: str) -> str:
 
 @dataclass(frozen=True)
 class Citation:
-    """One cited provision, by number path; ``instrument`` is the title as written nearest to it."""
+    """One cited provision, by number path; ``printed`` is the phrase as written when it cites this provision
+    alone (``第53(h)段``), empty when it lists several (``第53(a)和(h)段`` names 53(a) and 53(h), neither alone)."""
 
     article: str | None
     paragraph: str | None
@@ -532,7 +533,8 @@ def _read(m: re.Match, text: str) -> list[Citation]:
     if m.re is ZH_ARTICLE and len(articles) == 1 and not paragraphs[0] and not letters[0]:
         heading = ZH_HEADING.match(text, m.end())
     cited = [(a, p, x) for a in articles for p in paragraphs for x in letters]
-    return [Citation(a, p, x, m.start(), m.group(), heading[1] if heading else "") for a, p, x in cited]
+    printed = m.group() if len(cited) == 1 else ""
+    return [Citation(a, p, x, m.start(), printed, heading[1] if heading else "") for a, p, x in cited]
 
 
 def citations(text: str) -> list[Citation]:
