@@ -21,6 +21,7 @@ provision references and layout clean-up. Pure functions over one string; no fil
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -388,10 +389,11 @@ def _chinese_ordinal(number: int) -> str:
     return digits[head] + mark + ("零" if rest < size // 10 else "") + tail
 
 
-# every Chinese numeral a provision may be numbered with, written as texts write it (〇 for 零 as well): the
-# lenient chinese_number() would read 二二 or 十十 as a number
-_CHINESE_ORDINALS = {form: n for n in range(1, 10000)
-                     for form in (_chinese_ordinal(n), _chinese_ordinal(n).replace("零", "〇"))}
+@functools.cache
+def _chinese_ordinals() -> dict[str, int]:
+    """Every Chinese numeral a provision may be numbered with, written as texts write it (〇 for 零 as well): the
+    lenient chinese_number() would read 二二 or 十十 as a number. Built on first use (20,000 forms)."""
+    return {form: n for n in range(1, 10000) for form in (_chinese_ordinal(n), _chinese_ordinal(n).replace("零", "〇"))}
 
 
 def provision_number(text: str) -> str:
@@ -406,8 +408,8 @@ def provision_number(text: str) -> str:
     text = text.strip()
     if text.isdecimal() and int(text) > 0:
         return str(int(text))
-    if text in _CHINESE_ORDINALS:
-        return str(_CHINESE_ORDINALS[text])
+    if text in _chinese_ordinals():
+        return str(_chinese_ordinals()[text])
     raise ValueError(f"{text!r} is not a number a provision is numbered with")
 
 
