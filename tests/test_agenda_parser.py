@@ -557,6 +557,8 @@ def test_an_articles_heading_after_its_citation(text, heading):
     ("中午 1 时", ((13, 0), None)),
     ("14 时至 17 时", ((14, 0), (17, 0))),
     ("12 noon–3 p.m.", ((12, 0), (15, 0))),
+    ("上午 10 时至 12 时", ((10, 0), (12, 0))),  # the morning's end, noon: it was read as 00:00 and refused
+    ("上午 12 时", ((12, 0), None)),  # it was read as midnight
     ("星期一", None),
 ])
 def test_time_cells(text, expected):

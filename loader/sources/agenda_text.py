@@ -266,8 +266,8 @@ _PERIOD_HOURS = {"上午": range(1, 13), "a.m.": range(1, 13), "下午": range(1
 def _clock(hour: str, minute: str | None, period: str | None) -> tuple[int, int]:
     """(hour, minute) on the 24-hour clock; ValueError for a time no clock shows (``上午 13 时``, ``下午 0 时``).
 
-    >>> _clock("3", None, "下午"), _clock("1", None, "中午"), _clock("13", None, None)
-    ((15, 0), (13, 0), (13, 0))
+    >>> _clock("3", None, "下午"), _clock("1", None, "中午"), _clock("13", None, None), _clock("12", None, "上午")
+    ((15, 0), (13, 0), (13, 0), (12, 0))
     >>> _clock("13", None, "上午")
     Traceback (most recent call last):
     ValueError: not a time of day: 13:00 上午
@@ -277,7 +277,7 @@ def _clock(hour: str, minute: str | None, period: str | None) -> tuple[int, int]
         raise ValueError(f"not a time of day: {hour}:{minute or '00'} {period or ''}".strip())
     if period in ("下午", "晚上", "p.m.") and h < 12 or period == "中午" and h < 11:
         h += 12
-    if period in ("上午", "a.m.") and h == 12:
+    if period == "a.m." and h == 12:  # 12 a.m. is midnight; 上午 12 时, the end of the morning, is noon
         h = 0
     return h, m
 
