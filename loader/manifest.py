@@ -110,9 +110,16 @@ class SourceEntry:
     genre: str
     language: str
     facts: dict = field(default_factory=dict)
+    manifest: Path | None = field(default=None, compare=False)  # the manifest that lists it, for messages
+    # the manifest line of each [[source.KEY]] table's key: (KEY, index from 1, key) -> line, for messages
+    lines: dict = field(default_factory=dict, compare=False)
 
     def get(self, key: str, default=None):
         return self.facts.get(key, default)
+
+    def table_error(self, message: str, key: str, index: int, name: str) -> SourceError:
+        """An error about the ``index``th [[source.KEY]] table of this entry, at the line of its key ``name``."""
+        return SourceError(message, path=str(self.manifest or self.path), line=self.lines.get((key, index, name)))
 
 
 FIELDS = ("id", "file", "genre", "language")  # the keys SourceEntry holds as fields, not in ``facts``
@@ -182,7 +189,9 @@ def read_manifest(path: Path = MANIFEST) -> list[SourceEntry]:
             reason = problem.strerror if isinstance(problem, OSError) and problem.strerror else str(problem)
             raise error(f"{name}: cannot use file {_shown(raw['file'])}: {reason}", where) from None
         facts = {k: v for k, v in raw.items() if k not in FIELDS}
-        entries.append(SourceEntry(raw["id"], file, raw["genre"], raw["language"], facts))
+        lines = {(key, index, name): layout.line(layout.source(number, key, index), name)
+                 for key in TABLE_KEYS for index, table in enumerate(raw.get(key, []), start=1) for name in table}
+        entries.append(SourceEntry(raw["id"], file, raw["genre"], raw["language"], facts, path, lines))
     _distinct(sources, SOURCE, "", "source", layout.source, layout, error)
     return entries
 

@@ -422,3 +422,21 @@ def test_a_manifest_that_lists_no_source_is_refused(tmp_path, text):
     manifest = tmp_path / "manifest.toml"
     manifest.write_text(text, encoding="utf-8")
     assert refused(manifest).message.startswith("lists no source")
+
+
+# --- what the manifest says of the text must be in the text ----------------------------------------------------
+
+DIGEST = "涉及以〈联合国打击跨国有组织犯罪公约〉为法律依据的刑事事项国际合作案例摘要"
+
+
+def test_a_document_title_the_text_never_prints_is_refused_at_its_manifest_line(tmp_path):
+    """A title misspelt in [[source.documents]] left its slug and evidence unused, and the printed document got a
+    made-up slug (doc/doc-<hash>), without a word."""
+    manifest = bundled(tmp_path, (f'title = "{DIGEST}"', f'title = "{DIGEST[:-1]}"'))
+    entry = next(e for e in read_manifest(manifest) if e.genre == "annotated-agenda")
+    with pytest.raises(SourceError) as caught:
+        agenda_rdf.to_graph(agenda.parse(entry.path), entry, "https://w3id.org/unkg/")
+    assert (caught.value.path, caught.value.line) == (str(manifest), line_of(manifest, f'title = "{DIGEST[:-1]}"'))
+    assert f"the document titled {DIGEST[:-1]!r} is not one the text" in caught.value.message
+    graph = agenda_rdf.to_graph(agenda.parse(entry.path), agenda_entry(), "https://w3id.org/unkg/")
+    assert any(str(s).endswith("/doc/UNTOC-digest-of-cases-international-cooperation") for s in graph.subjects())

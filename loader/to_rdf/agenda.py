@@ -301,6 +301,7 @@ class _Builder(Context):
 
     def publication(self, publication: f.Publication, line: int) -> URIRef:
         slugs = {d["title"]: d for d in self.entry.get("documents", [])}
+        self.titles_named.add(publication.title)
         described = slugs.get(publication.title)
         slug = described["slug"] if described else "doc-" + hashlib.sha1(publication.title.encode()).hexdigest()[:12]
         node = URIRef(iris.document(self.base, slug))
@@ -433,7 +434,18 @@ class _Builder(Context):
             self.footnote(mark)
         self.build_agenda()
         self.build_programme()
+        self.check_documents_used()
         return self.graph
+
+    def check_documents_used(self) -> None:
+        """Every [[source.documents]] title is one the text prints: a title misspelt in the manifest would leave
+        its slug and evidence unused and give the printed document a made-up slug, without a word."""
+        for index, described in enumerate(self.entry.get("documents", []), start=1):
+            if described["title"] not in self.titles_named:
+                raise self.entry.table_error(
+                    f"source {self.entry.id!r}: the document titled {described['title']!r} is not one the text "
+                    f"{relative_file(self.entry)} names by title (check the title as printed)",
+                    "documents", index, "title")
 
 
 TITLE_WRAPPING = " 。.;；:：《》「」“”\"'()（）"  # around a title, not part of it

@@ -40,6 +40,7 @@ class Context:
         self.base = base
         self.graph = common.new_graph()
         self.lang = records.language
+        self.titles_named: set[str] = set()  # the titles of the documents the text names by title only
         if entry.language not in LANGUAGE_CODES:
             raise self.error(f"unknown language {entry.language!r} for an annotated agenda (known: "
                              f"{', '.join(LANGUAGE_CODES)})")
