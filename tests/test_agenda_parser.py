@@ -296,6 +296,19 @@ def test_an_edit_of_the_minimal_agenda_is_refused_at_its_line(tmp_path, old, new
     assert_edit_refused(ZH / "minimal.txt", tmp_path, old, new, words, line)
 
 
+@pytest.mark.parametrize(("old", "new", "words", "line"), [
+    # each was ignored: the first line before the dates was the body, the last after them the title
+    ("国际合作工作组\n", "国际合作工作组\n\n第十四次会议\n",
+     "a header line the parser does not read: '第十四次会议'", 14),
+    ("临时议程说明\n", "增编\n\n临时议程说明\n", "a header line the parser does not read: '增编'", 16),
+    # a name wrapped over two lines was read as its second half, 犯罪公约缔约方会议
+    ("联合国打击跨国有组织 犯罪公约缔约方会议", "联合国打击跨国有组织\n犯罪公约缔约方会议",
+     "a second line before 'Distr.:', '犯罪公约缔约方会议': the issuing body's name is read from one line (line 5)", 6),
+])
+def test_a_header_line_read_as_nothing_is_refused_at_its_line(tmp_path, old, new, words, line):
+    assert_edit_refused(REAL, tmp_path, old, new, words, line)
+
+
 def assert_edit_refused(source: Path, tmp_path: Path, old: str, new: str, words: str, line: int) -> None:
     """``source`` with its first ``old`` made ``new`` is refused, saying ``words`` at ``line``."""
     text = source.read_text(encoding="utf-8")

@@ -201,8 +201,13 @@ class _Parser:
             elif re.fullmatch(rf"(?:United Nations\s+)?{t.JOINT_SYMBOL.pattern}", text):
                 header.symbol = Line(line.number, text.split()[-1])
             elif before_distr:
-                if text != "United Nations":
-                    header.parent_body = Line(line.number, self.norm(text))
+                if text == "United Nations":
+                    continue
+                if header.parent_body:  # the last line was taken, and a name wrapped over two lost its start
+                    raise self.error(f"a second line before 'Distr.:', {text!r}: the issuing body's name is read "
+                                     f"from one line (line {header.parent_body.number}); join a name wrapped over "
+                                     "two", line.number)
+                header.parent_body = Line(line.number, self.norm(text))
             elif header.distributed is None and t.EN_DATE.fullmatch(text):
                 try:
                     header.distributed, header.distributed_line = t.dates_in(text)[0], line.number
@@ -221,6 +226,11 @@ class _Parser:
                              "or 'Vienna, 11 and 12 September 2023') before the provisional agenda", stop)
         before = [x for x in rest if x.number < meeting.line]
         after = [x for x in rest if x.number > meeting.line]
+        # one line names the body that meets, one after the dates gives the title: another is read as neither
+        for extra in before[1:] + after[:-1]:
+            raise self.error(f"a header line the parser does not read: {extra.text!r} (the header holds one line "
+                             "naming the body that meets before the meeting's dates and place, and one with the "
+                             "title after them)", extra.number)
         if before:
             header.body = Line(before[0].number, self.norm(before[0].text))
         if after:
