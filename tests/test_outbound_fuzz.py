@@ -427,6 +427,8 @@ def test_no_generated_text_gets_a_service_or_load_past_the_check():
     with listening() as listener:
         tally = fuzz(SEED, COUNT, listener)
     assert not tally.bypasses, "\n\n".join(case.text for case in tally.bypasses[:5])
+    # a crash of the check refuses the text too, but it is a bug all the same (a text it should have named)
+    assert not tally.errors, "\n\n".join(f"{error}:\n{case.text}" for case, error in tally.errors[:5])
     # the fuzzing reaches what it is for: Oxigraph accepts and runs texts, and calls out for some of them
     assert tally.accepted > COUNT // 20 and tally.called > COUNT // 50 and tally.keyword > COUNT // 20
     # and the check's own reading of prefixed names and relative IRIs is put to the test
