@@ -80,6 +80,31 @@ def test_bad_bodies(store_url):
     assert httpx.get(store_url, params={"graph": NEW}).status_code == 404
 
 
+EXISTING = "http://example.org/graph-store/existing"
+BAD_BODIES = [  # (body, its media type, the status, what the answer says)
+    (A, "text/csv", 415, "cannot read RDF of type text/csv"),
+    ("<http://a> <http://b> .", "text/turtle", 400, "cannot be read"),
+    ("<http://example.org/other> { <http://a> <http://b> 1 }", "application/trig", 400, "http://example.org/other"),
+]
+
+
+@pytest.mark.parametrize("method", ["PUT", "POST"])
+def test_a_bad_body_leaves_the_graph_it_was_for_as_it_was(store_url, method):
+    """A body of a type not read, that cannot be read, or that names another graph is refused before anything is
+    written: the graph a PUT was to replace, or a POST to add to, keeps exactly its triples."""
+    assert httpx.put(store_url, params={"graph": EXISTING}, content=A,
+                     headers={"Content-Type": "application/n-triples"}).status_code == 201
+    try:
+        for body, media_type, status, why in BAD_BODIES:
+            response = httpx.request(method, store_url, params={"graph": EXISTING}, content=body,
+                                     headers={"Content-Type": media_type})
+            assert response.status_code == status and why in response.text, (media_type, response.text)
+            assert read(store_url, graph=EXISTING) == {("http://example.org/a", "http://example.org/p", "one")}, \
+                f"a {method} of a bad {media_type} body changed the graph"
+    finally:
+        httpx.delete(store_url, params={"graph": EXISTING})
+
+
 def test_a_body_is_read_off_the_event_loop(store_url, monkeypatch):
     """Reading and rewriting a large body takes a while: on the event loop, it held every other request."""
     import asyncio
