@@ -16,7 +16,7 @@ from api import errors
 from api.engine import Engine, StreamAborted
 from api.errors import BadRequest, NotAcceptable, QueryTimeout, ServiceUnavailable
 from loader.errors import StoreError
-from loader.store import open_store
+from loader.store import graph_node, open_store
 
 DOCUMENT = "http://xmlns.com/foaf/0.1/Document"
 
@@ -453,9 +453,15 @@ def test_update_errors(store):
             await engine.update("INSERT { <http://a> <http://b> ?o } WHERE { BIND(<x:fn>(1) AS ?o) }")
         with pytest.raises(BadRequest, match=r"cannot be evaluated here: The custom function <x:fn> is not supported"):
             await engine.ask("ASK { FILTER(<x:fn>(1)) }")
+        # an update is one transaction: its second operation failing undoes its first
+        with pytest.raises(BadRequest, match=r"does not exist; nothing was changed"):
+            await engine.update("INSERT DATA { GRAPH <http://e/new> { <http://a> <http://b> <http://c> } } ; "
+                                "DROP GRAPH <http://e/none>")
         return engine.stats
 
     assert run(store, scenario, allow_update=True).triples == 3
+    after = open_store(store, read_only=True)  # what the store holds, not the engine's count from before
+    assert len(after) == 3 and not after.contains_named_graph(graph_node("http://e/new"))
 
 
 def test_a_missing_store_is_a_clear_error(tmp_path):
