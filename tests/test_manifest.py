@@ -342,8 +342,9 @@ def test_a_source_file_that_cannot_be_read_is_named_before_anything_is_built(tmp
 
 
 def test_two_manifests_of_one_command_cannot_give_one_id(tmp_path):
-    """``unkg load a.toml b.toml`` fills one graph with both (two unkg:sha256). unkg/cli.py still reads its
-    manifests one by one with read_manifest; calling read_manifests instead refuses it."""
+    """Two manifests giving one source id would fill one graph with both (two unkg:sha256): read_manifests, with
+    which ``unkg load`` and ``unkg validate`` read their manifests, refuses the second at its file
+    (tests/test_cli_load_and_query.py runs the commands)."""
     from loader.manifest import read_manifests
 
     first, second = bundled(tmp_path, name="a.toml"), bundled(tmp_path, name="b.toml")
