@@ -14,6 +14,7 @@ case, never a guess.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -355,6 +356,45 @@ def _readable(message: str) -> str:
     return where + ("expected " if len(items) == 1 else "expected one of ") + ", ".join(items)
 
 
+# Every bare word SPARQL has: the keywords and built-in functions of SPARQL 1.1 and those of SPARQL 1.2 and
+# Oxigraph's extensions that pyoxigraph reads. Anything else written as a bare word (not a prefixed name, a number, a
+# language tag) is no SPARQL at all.
+SPARQL_WORDS = frozenset("""
+    BASE PREFIX SELECT CONSTRUCT DESCRIBE ASK DISTINCT REDUCED AS FROM NAMED WHERE ORDER BY ASC DESC LIMIT OFFSET
+    VALUES UNDEF GROUP HAVING OPTIONAL GRAPH SERVICE SILENT MINUS UNION FILTER BIND NOT IN EXISTS A TRUE FALSE
+    LOAD CLEAR DROP CREATE ADD MOVE COPY TO INTO INSERT DELETE DATA WITH USING DEFAULT ALL
+    STR LANG LANGMATCHES DATATYPE BOUND IRI URI BNODE RAND ABS CEIL FLOOR ROUND CONCAT STRLEN UCASE LCASE
+    ENCODE_FOR_URI CONTAINS STRSTARTS STRENDS STRBEFORE STRAFTER YEAR MONTH DAY HOURS MINUTES SECONDS TIMEZONE TZ
+    NOW UUID STRUUID MD5 SHA1 SHA256 SHA384 SHA512 COALESCE IF STRLANG STRDT SAMETERM ISIRI ISURI ISBLANK
+    ISLITERAL ISNUMERIC REGEX SUBSTR REPLACE COUNT SUM MIN MAX AVG SAMPLE GROUP_CONCAT SEPARATOR
+    VERSION TRIPLE SUBJECT PREDICATE OBJECT ISTRIPLE LANGDIR HASLANG HASLANGDIR STRLANGDIR LATERAL ADJUST
+""".split())  # noqa: SIM905 (a block of words reads better than 130 quoted strings)
+
+
+def unknown_word(text: str) -> tuple[Token, str | None] | None:
+    """The first bare word of ``text`` that SPARQL does not have, with the keyword it is closest to (or None); None
+    when every word is SPARQL's (or the text cannot be lexed).
+
+    >>> token, meant = unknown_word("SELECT * WHERE { ?s ?p 'x'@en . } LIMT 5")
+    >>> token.text, token.start, meant
+    ('LIMT', 34, 'LIMIT')
+    >>> unknown_word("PREFIX : <http://x/> SELECT * { :a a ?c FILTER(?c != _:b) } ORDER BY DESC(?c)") is None
+    True
+    """
+    try:
+        found = tokens(text)
+    except Unsure:
+        return None
+    if not found:
+        return None
+    for previous, token in zip([None, *found[:-1]], found, strict=True):
+        if (token.kind == "word" and token.text[0].isalpha() and ":" not in token.text
+                and token.upper not in SPARQL_WORDS and not (previous and previous.text == "@")):
+            close = difflib.get_close_matches(token.upper, SPARQL_WORDS, n=1, cutoff=0.8)
+            return token, close[0] if close else None
+    return None
+
+
 def syntax_message(text: str, error: SyntaxError, known: Iterable[str] = ()) -> str:
     """Oxigraph's syntax error on one line, with the undeclared prefix named when there is one (its own message
     then lists character classes, or expects something else further on).
@@ -375,7 +415,22 @@ def syntax_message(text: str, error: SyntaxError, known: Iterable[str] = ()) -> 
         pass
     missing = undeclared_prefixes(text, known)
     if not missing:
-        return _readable(message)
+        return _word_message(text, message) or _readable(message)
     note = f"the prefix {missing[0]} is not declared (PREFIX {missing[0]} <…>)"
     where, found, _ = message.partition(" expected one of Prefix not found")
     return f"{where} {note}" if found else f"{_readable(message)}; {note}"
+
+
+def _word_message(text: str, message: str) -> str | None:
+    """Where a word that is no SPARQL comes before the place Oxigraph stopped at, that word is the error: at the
+    end of ``... } LIMT 5`` Oxigraph only says it expected something else."""
+    stopped = re.match(r"error at (\d+):(\d+)", message)
+    found = unknown_word(text)
+    if not found or not stopped:
+        return None
+    token, meant = found
+    line, column = line_column(text, token.start).split(":")
+    if (int(line), int(column)) > (int(stopped[1]), int(stopped[2])):
+        return None
+    hint = f" (did you mean {meant}?)" if meant else ""
+    return f"error at {line}:{column}: {token.text!r} is no SPARQL keyword or function{hint}"

@@ -88,6 +88,12 @@ def test_syntax_errors_name_the_position(store):
     # a rule of the grammar, buried among character classes of several lines
     ("SELECT ?s ?s2 WHERE { ?s ?p ?o } GROUP BY ?s", "error at 1:45: the SELECT contains a variable that is unbound"),
     ("SELECT ?x WHERE { BIND(1 AS ?x) BIND(2 AS ?x) }", "error at 1:48: this is not what SPARQL allows here"),
+    # a misspelt keyword: Oxigraph stopped after it ("error at 1:35: expected one of HAVING, OFFSET, OPTIONAL, VALUES")
+    ("SELECT * WHERE { ?s ?p ?o } LIMT 5", "error at 1:29: 'LIMT' is no SPARQL keyword or function (did you mean "
+                                           "LIMIT?)"),
+    ("SELECT *\nWHERE { ?s ?p ?o FILTR(?o) }", "error at 2:18: 'FILTR' is no SPARQL keyword or function (did you "
+                                               "mean FILTER?)"),
+    ("SELECT * WHERE { ?s ?p 'x'@en } LIMIT 2 foo", "error at 1:41: 'foo' is no SPARQL keyword or function"),
 ])
 def test_syntax_errors_say_what_is_wrong_not_the_grammars_character_classes(store, query, said):
     async def scenario(engine: Engine):
