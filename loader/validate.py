@@ -385,13 +385,19 @@ def distinct(findings: Iterable[Finding]) -> list[Finding]:
     breaks two constraints of a property shape with one message (an untagged title: sh:datatype and
     sh:languageIn) would be printed twice, identically. Findings that differ only in the constraint
     component are one line of the report."""
-    seen, kept = set(), []
+    return list(_merged(findings))
+
+
+def _merged(findings: Iterable[Finding]) -> dict[Finding, list[str]]:
+    """:func:`distinct`'s findings, each with the constraint components of every finding it stands for."""
+    first: dict[tuple, Finding] = {}
+    merged: dict[Finding, list[str]] = {}
     for f in findings:
-        key = (f.severity, f.focus, f.path, f.message, f.shape, f.value)
-        if key not in seen:
-            seen.add(key)
-            kept.append(f)
-    return kept
+        kept = first.setdefault((f.severity, f.focus, f.path, f.message, f.shape, f.value), f)
+        components = merged.setdefault(kept, [])
+        if f.component not in components:
+            components.append(f.component)
+    return merged
 
 
 def _short(iri: str | None) -> str:
@@ -456,13 +462,16 @@ def as_text(reports: dict[str, Report]) -> str:
 
 
 def as_json(reports: dict[str, Report]) -> str:
-    """Every finding with its fields; ``path`` an IRI, or a path that is not one IRI in SPARQL syntax
-    (``(<…#symbol>|<…#title>)``), not the blank-node id the shapes graph gives it, which changes from run to run."""
+    """Every finding with its fields, each once as the text and JUnit reports count them (a value that breaks two
+    constraints with one message is one finding; ``components`` lists them, ``component`` is the first); ``path``
+    an IRI, or a path that is not one IRI in SPARQL syntax (``(<…#symbol>|<…#title>)``), not the blank-node id the
+    shapes graph gives it, which changes from run to run."""
     body = {
         "conforms": all(r.conforms for r in reports.values()),
         "files": [
             {"file": source, "conforms": r.conforms,
-             "findings": [{**asdict(f), "path": path_label(f) or None} for f in r.findings]}
+             "findings": [{**asdict(f), "components": components, "path": path_label(f) or None}
+                          for f, components in _merged(r.findings).items()]}
             for source, r in reports.items()
         ],
     }

@@ -109,6 +109,26 @@ def test_validate_non_conforming_data_names_the_resource(tmp_path):
     assert junit.startswith("<?xml") and "<failure" in junit
 
 
+def test_the_three_validate_formats_count_the_same_violations(tmp_path):
+    """A string where a number from 1 is due breaks sh:datatype and sh:minInclusive under one message: the text and
+    JUnit reports said 2 violations, the JSON listed 3 findings, so a script counted otherwise than CI showed."""
+    import re
+    from xml.dom.minidom import parseString
+
+    data = tmp_path / "meeting.ttl"
+    data.write_text('@prefix unkg: <https://w3id.org/unkg/ontology#> .\n'
+                    '<https://example.org/m/1> a unkg:Meeting ; unkg:meetingNumber "15" .\n', encoding="utf-8")
+    text = unkg("validate", str(data), check=1).stdout
+    said = int(re.search(r"does not conform \((\d+) violations\)", text)[1])
+    junit = parseString(unkg("validate", str(data), "--format", "junit", check=1).stdout)
+    findings = json.loads(unkg("validate", str(data), "--format", "json", check=1).stdout)["files"][0]["findings"]
+    violations = [f for f in findings if f["severity"] == "Violation"]
+    assert said == len(violations) == len(junit.getElementsByTagName("failure")) >= 2
+    number = [f for f in violations if f["path"].endswith("#meetingNumber")]
+    assert [(f["component"], f["components"]) for f in number] == [
+        ("DatatypeConstraintComponent", ["DatatypeConstraintComponent", "MinInclusiveConstraintComponent"])]
+
+
 def test_validate_writes_control_characters_from_data_as_escapes(tmp_path):
     data = tmp_path / "escape.ttl"
     data.write_text('<https://example.org/m> a <https://w3id.org/unkg/ontology#Meeting> ; '
