@@ -18,8 +18,11 @@ UNKG = [sys.executable, "-m", "unkg"]
 COMMANDS = ["load", "validate", "serve", "query", "export", "stats", "drop"]
 
 
-def unkg(*args: str, store: Path | None = None, check: int | None = None, **kw) -> subprocess.CompletedProcess:
-    env = {**os.environ, "COLUMNS": "200"}
+def unkg(*args: str, store: Path | None = None, check: int | None = None, columns: str | None = "200",
+         **kw) -> subprocess.CompletedProcess:
+    env = {**os.environ, "COLUMNS": columns}
+    if columns is None:  # as when a user pipes the output: no width is given
+        env.pop("COLUMNS")
     env.pop("UNKG_STORE", None)
     argv = [*UNKG, *args] + (["--store", str(store)] if store else [])
     done = subprocess.run(argv, cwd=kw.pop("cwd", ROOT), env=env, capture_output=True, text=True, timeout=300, **kw)
@@ -435,6 +438,17 @@ def test_stats_counts_graphs_and_classes(loaded):
     assert "https://w3id.org/unkg/graph/UNTOC-eng" in text
     assert "https://w3id.org/unkg/ontology#Meeting" in text
     assert "total" in text
+
+
+@pytest.mark.parametrize("columns", [None, "40"])
+def test_tables_written_to_a_pipe_cut_no_iri_short(loaded, columns):
+    """``unkg stats > file`` printed "…eli-draft-legislation-ontology#Decisi", Decision or DecisionMethod."""
+    text = unkg("stats", store=loaded, check=0, columns=columns).stdout
+    assert "http://data.europa.eu/eli/eli-draft-legislation-ontology#DecisionMethod " in text
+    assert "http://data.europa.eu/eli/eli-draft-legislation-ontology#ForeseenActivity " in text
+    query = "SELECT ?item ?n WHERE { ?item <http://www.w3.org/2004/02/skos/core#notation> ?n }"
+    rows = unkg("query", query, store=loaded, check=0, columns=columns).stdout
+    assert "https://w3id.org/unkg/meeting/CTOC-COP/WG.3/14/agenda/item/1/a " in rows
 
 
 def test_load_graph_must_be_an_iri_and_not_a_sources_graph(copy_of, tmp_path):

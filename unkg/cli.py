@@ -43,6 +43,21 @@ class _Output(Console):
         """Rich exits 1 ("does not conform") when the reader has gone; raise, for closed_pipe_ends_quietly."""
         raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
 
+    def print_table(self, table: Table) -> None:
+        """A table whose cells are never cut short ("…#Decisi…" could be Decision or DecisionMethod): in a terminal,
+        a long cell folds onto more lines; into a file or a pipe, the table is as wide as its longest row."""
+        for column in table.columns:
+            column.overflow = "fold"
+        if self.is_terminal:
+            self.print(table)
+            return
+        width = self.width
+        self.width = max(width, table.__rich_measure__(self, self.options.update_width(1_000_000)).maximum)
+        try:
+            self.print(table)
+        finally:
+            self.width = width
+
 
 # no markup nor emoji codes: what is printed is data (literals, IRIs, paths), and "[...]" or ":x:" in it is text
 out = _Output(soft_wrap=True, markup=False, emoji=False)
@@ -496,7 +511,7 @@ def print_result(result, format: TableFormat) -> None:
         table = Table(*[Column(Text(v.value)) for v in result.variables])
         for row in result:
             table.add_row(*[Text(term_text(row[v])) for v in result.variables])
-        out.print(table)
+        out.print_table(table)
         return
     else:
         kinds = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV,
@@ -623,8 +638,8 @@ def stats(store: StoreOption = None) -> None:
     for name, count in class_counts(db).items():
         classes.add_row(Text(name), str(count))
     with closed_pipe_ends_quietly():
-        out.print(graphs)
-        out.print(classes)
+        out.print_table(graphs)
+        out.print_table(classes)
 
 
 if __name__ == "__main__":
