@@ -269,6 +269,17 @@ def check_nothing_cited_is_removed(store: ox.Store, written: Sequence[tuple[str,
                                   "removes", path=label)
 
 
+def file_graphs_replaced(store: ox.Store, planned: Iterable[Planned]) -> list[tuple[str, str]]:
+    """(graph IRI, file) of each RDF file planned into a graph that already holds triples, which the write will
+    replace: a graph named by the file name alone (graph/file/x.ttl) may hold another directory's x.ttl."""
+    found = []
+    for item in planned:
+        if (isinstance(item.graph, list) and not item.skipped and (item.graph_iri, item.label) not in found
+                and next(store.quads_for_pattern(None, None, None, ox.NamedNode(item.graph_iri)), None) is not None):
+            found.append((item.graph_iri, item.label))
+    return found
+
+
 def write(store: ox.Store, planned: Iterable[Planned]) -> int:
     """Write each planned graph in place of what the store held in it; return how many graphs were written.
 

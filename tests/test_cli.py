@@ -800,6 +800,24 @@ def test_load_refuses_a_source_id_that_would_replace_the_ontology(copy_of, tmp_p
         "ontology (loader/pipeline.py ONTOLOGY_GRAPH)")
 
 
+def test_a_file_replacing_a_graph_of_its_name_says_so(tmp_path):
+    """a/x.ttl then b/x.ttl: both said "loaded 1 graph(s)", and a/x.ttl's triples were gone without a word."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first, second = tmp_path / "a" / "x.ttl", tmp_path / "b" / "x.ttl"
+    first.write_text('<https://example.org/a> <https://example.org/p> "A" .\n', encoding="utf-8")
+    second.write_text('<https://example.org/b> <https://example.org/p> "B" .\n', encoding="utf-8")
+    store = tmp_path / "store"
+    assert "note:" not in unkg("load", str(first), store=store, check=0).stderr  # nothing there before
+    said = unkg("load", str(second), store=store, check=0).stderr
+    assert f"note: {second} replaced what graph <https://w3id.org/unkg/graph/file/x.ttl> held" in said
+    assert dump(store) == ['<https://example.org/b> <https://example.org/p> "B" '
+                           '<https://w3id.org/unkg/graph/file/x.ttl> .']
+    other = "https://example.org/kept"
+    unkg("load", str(first), "--graph", other, store=store, check=0)
+    assert "note:" not in unkg("load", str(first), "--graph", other, store=store, check=0).stderr  # a graph chosen
+
+
 def test_load_graph_counts_rdf_files_not_manifests(copy_of, tmp_path):
     """--graph was refused beside a manifest though there was one RDF file, and ignored with no RDF file."""
     store = copy_of()

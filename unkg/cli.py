@@ -194,6 +194,7 @@ def load(
                     for f in rdf:
                         planned += pipeline.plan_rdf_file(db, f, base, graph, force, earlier=planned)
                         progress.advance(task)
+                    replaced = [] if graph else pipeline.file_graphs_replaced(db, planned)
                     stage = "writing"
                     written = pipeline.write(db, planned)
                     stage = "written"
@@ -219,6 +220,10 @@ def load(
     skipped = sum(1 for p in planned if p.skipped)
     err.print(f"loaded {written} graph(s) into {path}" + (f", {skipped} unchanged" if skipped else ""),
               markup=False, emoji=False, highlight=False)
+    for iri, file in replaced:
+        err.print(f"note: {file} replaced what graph <{iri}> held (an RDF file's graph is named by its file name, "
+                  "so a file of that name from another directory replaces it too; `--graph IRI` loads into another)",
+                  markup=False, emoji=False, highlight=False)
     for iri, file in stale.items():
         err.print(f"note: graph <{iri}> holds {file or 'a source'} from data/, which data/manifest.toml does not "
                   "list (a source renamed or removed, or one another manifest loaded); if it is stale, "
