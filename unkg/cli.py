@@ -225,8 +225,9 @@ def load(
                   "so a file of that name from another directory replaces it too; `--graph IRI` loads into another)",
                   markup=False, emoji=False, highlight=False)
     for iri, file in stale.items():
-        err.print(f"note: graph <{iri}> holds {file or 'a source'} from data/, which data/manifest.toml does not "
-                  "list (a source renamed or removed, or one another manifest loaded); if it is stale, "
+        err.print(f"note: graph <{iri}> holds {file or 'a source'} from data/, loaded as a source that "
+                  "data/manifest.toml no longer lists by that graph (a source renamed or removed, or one another "
+                  "manifest loaded); if it is stale, "
                   f"`unkg drop {iri}` takes it out", markup=False, emoji=False, highlight=False)
 
 
