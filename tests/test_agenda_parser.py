@@ -373,6 +373,46 @@ def test_a_documentation_entrys_symbol_must_be_exactly_a_symbol(tmp_path, old, n
     assert_edit_refused(REAL, tmp_path, old, new, words, line)
 
 
+BAD_SEGMENT = "is no name or number (a '.' only between letters or digits: WG.3)"
+
+
+@pytest.mark.parametrize(("old", "new", "segment", "line"), [
+    # doc/CTOC/COP/WG.3/../2023/1 was minted; its page linked /doc/CTOC/COP/WG.3/../2023/1, which a browser
+    # resolves to /doc/CTOC/COP/2023/1, another document (none)
+    ("[CTOC/COP/WG.3/2023/2]", "[CTOC/COP/WG.3/../2023/1]", "'..'", 58),
+    ("[CTOC/COP/WG.3/2023/2]", "[CTOC/COP/WG.3/./2023/1]", "'.'", 58),
+    ("[CTOC/COP/WG.3/2023/2]", "[CTOC/COP/WG.3/2023/2.]", "'2.'", 58),  # a stray final dot kept in the symbol
+    ("[CTOC/COP/WG.3/2023/2]", "[CTOC/COP/.WG3/2023/2]", "'.WG3'", 58),
+    ("[CTOC/COP/WG.3/2023/2]", "[CTOC/COP/WG..3/2023/2]", "'WG..3'", 58),
+    ("（[CTOC/COP/WG.3/2023/2](#)）", "（CTOC/COP/WG.3/../2023/2）", "'..'", 58),  # unlinked, in brackets
+    ("2023/3-CTOC/COP/WG.4/2023/3", "2023/3-CTOC/COP/WG.4/../3", "'..'", 76),  # in a joint symbol
+])
+def test_a_documentation_entrys_symbol_with_a_dot_segment_is_refused(tmp_path, old, new, segment, line):
+    assert_edit_refused(REAL, tmp_path, old, new, f"its segment {segment} {BAD_SEGMENT}", line)
+
+
+@pytest.mark.parametrize("symbol", ["CTOC/COP/WG.3/../2023/1", "CTOC/COP/WG.3/2023/1.", "CTOC/COP/./WG.3/2023/1"])
+def test_a_printed_symbol_with_a_dot_segment_is_refused_in_the_header(tmp_path, symbol):
+    """It was read as the name of the issuing body (and the real one refused as a second such line)."""
+    segment = next(s for s in symbol.split("/") if s.startswith(".") or s.endswith("."))
+    assert_edit_refused(EN / "organization.txt", tmp_path, "United Nations\tCTOC/COP/WG.3/2023/1",
+                        f"United Nations\t{symbol}", f"the document's symbol {symbol!r} is not a document symbol", 1)
+    assert_edit_refused(EN / "organization.txt", tmp_path, "United Nations\tCTOC/COP/WG.3/2023/1",
+                        f"United Nations\t{symbol}", f"its segment {segment!r} {BAD_SEGMENT}", 1)
+
+
+@pytest.mark.parametrize("symbol", ["E/CN.15/2023/L.5/Rev.1", "A/RES/78/1", "CTOC/COP/WG.3/2023/CRP.1",
+                                    "CTOC/COP/WG.3/2023/2/Add.1", "E/CN.15/2023/L.5/Rev.1-A/78/1"])
+def test_symbols_with_dots_inside_their_segments_are_read(tmp_path, symbol):
+    text = REAL.read_text(encoding="utf-8").replace("[CTOC/COP/WG.3/2023/2]", f"[{symbol}]", 1)
+    (edited := tmp_path / "edited.txt").write_text(text, encoding="utf-8")
+    [entry] = agenda.parse(edited).find_item("2").documentation
+    assert entry.symbols == symbol.split("-")
+    english = (EN / "organization.txt").read_text(encoding="utf-8").replace("CTOC/COP/WG.3/2023/1", symbol, 1)
+    (edited_en := tmp_path / "edited_en.txt").write_text(english, encoding="utf-8")
+    assert agenda.parse(edited_en).header.symbol.text == symbol
+
+
 def test_a_documentation_entry_may_print_its_symbol_unlinked_or_none(tmp_path):
     text = REAL.read_text(encoding="utf-8")
     unlinked = tmp_path / "unlinked.txt"

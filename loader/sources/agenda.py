@@ -198,8 +198,12 @@ class _Parser:
                 header.original_language, header.original_line = LANGUAGES[name], line.number
             elif text in LANGUAGES:
                 header.language, header.language_line = LANGUAGES[text], line.number
-            elif re.fullmatch(rf"(?:United Nations\s+)?{t.JOINT_SYMBOL.pattern}", text):
-                header.symbol = Line(line.number, text.split()[-1])
+            elif printed := re.fullmatch(rf"(?:United Nations\s+)?({t.SYMBOL_SHAPED})", text):
+                if not t.JOINT_SYMBOL.fullmatch(printed[1]):  # once taken for the name of the issuing body
+                    raise self.error(f"the document's symbol {printed[1]!r} is not a document symbol (such as "
+                                     f"CTOC/COP/WG.3/2023/1) nor a joint symbol (symbols joined by '-')"
+                                     f"{t.symbol_problem(printed[1])}", line.number)
+                header.symbol = Line(line.number, printed[1])
             elif before_distr:
                 if text == "United Nations":
                     continue
@@ -408,7 +412,8 @@ class _Parser:
             symbol = text[printed[0]: printed[1]].strip()
             if not t.JOINT_SYMBOL.fullmatch(symbol):
                 raise self.error(f"the documentation entry's symbol {symbol!r} is not a document symbol (such as "
-                                 f"CTOC/COP/WG.3/2023/2) nor a joint symbol (symbols joined by '-')", line.number)
+                                 f"CTOC/COP/WG.3/2023/2) nor a joint symbol (symbols joined by '-')"
+                                 f"{t.symbol_problem(symbol)}", line.number)
             symbols = t.split_symbols(symbol)
             description = (re.sub(r"[（(]\s*$", "", text[: printed[0]]).rstrip()
                            + text[printed[1]:].lstrip().lstrip("）)"))

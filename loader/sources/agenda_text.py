@@ -321,11 +321,29 @@ def time_range(text: str) -> tuple[tuple[int, int], tuple[int, int] | None] | No
 
 # --- symbols and links -------------------------------------------------------------------------------------
 
-SYMBOL = r"[A-Z][A-Z0-9]*(?:/[A-Za-z0-9.]+)+"
+# a symbol's segments are names and numbers (WG.3, L.5, Rev.1): a '.' only between letters or digits, so that
+# no segment is '.' or '..', which would make the IRI minted from the symbol name another document (doc/A/../B
+# is doc/B), and no stray final '.' is kept as part of the symbol
+SEGMENT = r"[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*"
+SYMBOL = rf"[A-Z][A-Z0-9]*(?:/{SEGMENT})+"
 JOINT_SYMBOL = re.compile(rf"{SYMBOL}(?:-{SYMBOL})*")
+SYMBOL_SHAPED = r"[A-Z][A-Z0-9]*/[A-Za-z0-9./-]*"  # printed as a symbol, before its segments are checked
 MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]*)\)")
 URL = re.compile(r"(?:https?://|www\.)[^\s\u3000-\u303f\u4e00-\u9fff\uff00-\uffef<>\"'）)]+")
 ABSOLUTE_URL = re.compile(r"https?://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::\d+)?(?:[/?#][^\s<>\"]*)?")
+
+
+def symbol_problem(printed: str) -> str:
+    """Why a run printed as a (joint) symbol is none, for a message: the first segment with a misplaced '.', or
+    nothing more to say.
+
+    >>> symbol_problem("CTOC/COP/WG.3/../2023/1")
+    ": its segment '..' is no name or number (a '.' only between letters or digits: WG.3)"
+    """
+    for segment in re.split(r"[/-]", printed):
+        if "." in segment and not re.fullmatch(SEGMENT, segment):
+            return f": its segment {segment!r} is no name or number (a '.' only between letters or digits: WG.3)"
+    return ""
 
 
 def split_symbols(joint: str) -> list[str]:
