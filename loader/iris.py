@@ -35,6 +35,12 @@ from urllib.parse import quote
 
 _SAFE = "/.-_()"  # kept as written in a UN symbol path; everything else is percent-encoded
 
+# A UN document symbol, as unkg:symbol holds it and a document's IRI carries it (the pattern of the shape
+# Document-symbol, shapes/unkg-violations.ttl): a capital letter, then names and numbers after '/' (WG.3, L.5,
+# Rev.1, ES-10), with a '.' or '-' only between letters or digits. So no segment is '.' or '..', which would make
+# the IRI name another document (doc/A/../B is doc/B by RFC 3986), nor ends in a stray '.'.
+SYMBOL = re.compile(r"[A-Z][A-Z0-9]*(/[A-Za-z0-9]+([.-][A-Za-z0-9]+)*)+")
+
 
 def _segment(text: str) -> str:
     return quote(text.strip(), safe=_SAFE)

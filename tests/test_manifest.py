@@ -417,6 +417,28 @@ def test_a_path_or_slug_naming_another_resource_is_refused(tmp_path, old, new, k
     assert error.line == line_of(manifest, new)
 
 
+@pytest.mark.parametrize("symbol", [
+    "CTOC/COP/WG.3/../2023/1",  # minted doc/CTOC/COP/WG.3/../2023/1, which a browser resolves to doc/CTOC/COP/2023/1
+    "CTOC/COP/WG.3/./2023/1", "CTOC/COP/WG.3/2023/1.", "CTOC/COP/.WG3/2023/1", "CTOC/COP/WG..3/2023/1",
+    "CTOC//COP/WG.3/2023/1", " CTOC/COP/WG.3/2023/1", "ctoc/cop/wg.3/2023/1", "CTOC",
+])
+def test_a_symbol_that_is_no_un_symbol_is_refused_at_its_manifest_line(tmp_path, symbol):
+    new = f'symbol = "{symbol}"'
+    manifest = bundled(tmp_path, ('symbol = "CTOC/COP/WG.3/2023/1"', new))
+    error = refused(manifest)
+    assert error.message.startswith(f"{AGENDA}: the symbol {symbol!r} is not a UN document symbol such as "
+                                    "CTOC/COP/WG.3/2023/1")
+    assert "a '.' or '..' segment would make its IRI name another document" in error.message
+    assert error.line == line_of(manifest, new)
+
+
+@pytest.mark.parametrize("symbol", ["E/CN.15/2023/L.5/Rev.1", "A/RES/78/1", "A/ES-10/L.22", "CTOC/COP/2023/CRP.1",
+                                    "CTOC/COP/WG.3/2023/2/Add.1", "CTOC/COP/WG.3/2023/3-CTOC/COP/WG.4/2023/3"])
+def test_a_un_symbol_with_dots_or_hyphens_inside_its_segments_is_read(tmp_path, symbol):
+    manifest = bundled(tmp_path, ('symbol = "CTOC/COP/WG.3/2023/1"', f'symbol = "{symbol}"'))
+    assert next(e for e in read_manifest(manifest) if e.genre == "annotated-agenda").get("symbol") == symbol
+
+
 @pytest.mark.parametrize("text", ["", "# nothing yet\n", "source = []\n"])
 def test_a_manifest_that_lists_no_source_is_refused(tmp_path, text):
     """It loaded "0 graph(s)" with exit 0."""
