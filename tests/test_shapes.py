@@ -23,7 +23,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from loader import validate
+from loader import iris, validate
 from loader.build import build_graph
 from loader.manifest import read_manifest
 from loader.namespaces import ELI_DL, SCHEMA, SH, UNKG, data_base
@@ -241,6 +241,16 @@ def test_every_property_shape_and_sparql_constraint_fires_in_some_invalid_exampl
     shapes = validate.shapes_graph()
     declared = set(shapes.subjects(RDF.type, SH.PropertyShape)) | set(shapes.subjects(RDF.type, SH.SPARQLConstraint))
     assert {str(s).removeprefix(SHAPES) for s in declared - fired} == set()
+
+
+def test_a_symbol_is_what_the_loader_mints_a_document_iri_from():
+    """The shape's pattern, the IRI check's and the manifest's (loader/iris.py) are one: a symbol the manifest
+    takes is one the shape takes, and an IRI is read as a symbol's exactly when it is one."""
+    shapes = validate.shapes_graph()
+    [pattern] = shapes.objects(URIRef(SHAPES + "Document-symbol"), SH.pattern)
+    assert str(pattern) == f"^{iris.SYMBOL.pattern}$"
+    select = str(shapes.value(URIRef(SHAPES + "Document-symbolOfIri"), SH.select))
+    assert f'REGEX(?value, "^{iris.SYMBOL.pattern}$")' in select
 
 
 def test_every_shape_has_a_message_and_every_sparql_message_names_the_focus():
