@@ -96,6 +96,7 @@ DOCUMENT: dict[str, Key] = {
     "evidence": Key(TEXT, required=True),  # where these facts come from
 }
 TABLE_KEYS = {"bodies": ("body", "path", BODY), "documents": ("document", "slug", DOCUMENT)}
+MINTED_UNDER = {"body": "body", "document": "doc"}  # the IRI path each table's path or slug is minted under
 PLURALS = {"source": "sources", "body": "bodies", "document": "documents"}
 # A source's graph is graph/<id> (loader/iris.py): ids that would name a graph unkg keeps for something else.
 RESERVED_IDS = {"ontology": "graph/ontology holds the ontology (loader/pipeline.py ONTOLOGY_GRAPH)"}
@@ -173,7 +174,8 @@ def read_manifest(path: Path = MANIFEST) -> list[SourceEntry]:
                 if any(segment in (".", "..", "") for segment in table[naming].strip().split("/")):
                     raise error(f"{name}, {_name(label, table.get(naming), index)}: a {naming} is a path of names "
                                 f"in an IRI: a '.' or '..' segment, or an empty one, would name another resource "
-                                f"({label}/../x is x)", layout.line(layout.source(number, key, index), naming))
+                                f"({MINTED_UNDER[label]}/../x is x)",
+                                layout.line(layout.source(number, key, index), naming))
             _distinct(tables, keys, f"{name}: ", label, lambda i, n=number, k=key: layout.source(n, k, i), layout,
                       error)
         paths = {body.get("path", "") for body in raw.get("bodies", [])}

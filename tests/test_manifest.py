@@ -403,17 +403,18 @@ def test_a_manifest_with_a_byte_order_mark_is_read(tmp_path):
     assert [e.id for e in read_manifest(plain)] == ["UNTOC-eng", "CTOC-COP-WG.3-2023-1-zho"]
 
 
-@pytest.mark.parametrize(("old", "new", "key"), [
+@pytest.mark.parametrize(("old", "new", "key", "iri"), [
     # both loaded: doc/../meeting/CTOC-COP/WG.3/14 is, by RFC 3986, the meeting's own IRI
     ('slug = "UNTOC-digest-of-cases-international-cooperation"',
-     'slug = "../meeting/CTOC-COP/WG.3/14"', "slug"),
-    ('path = "CTOC-COP/secretariat"', 'path = "CTOC-COP/../secretariat"', "path"),
-    ('path = "CTOC-COP/secretariat"', 'path = "CTOC-COP//secretariat"', "path"),
+     'slug = "../meeting/CTOC-COP/WG.3/14"', "slug", "doc"),  # the message said document/../x, no IRI unkg mints
+    ('path = "CTOC-COP/secretariat"', 'path = "CTOC-COP/../secretariat"', "path", "body"),
+    ('path = "CTOC-COP/secretariat"', 'path = "CTOC-COP//secretariat"', "path", "body"),
 ])
-def test_a_path_or_slug_naming_another_resource_is_refused(tmp_path, old, new, key):
+def test_a_path_or_slug_naming_another_resource_is_refused(tmp_path, old, new, key, iri):
     manifest = bundled(tmp_path, (old, new))
     error = refused(manifest)
     assert "would name another resource" in error.message and f"a {key} is a path of names" in error.message
+    assert error.message.endswith(f"({iri}/../x is x)")
     assert error.line == line_of(manifest, new)
 
 
