@@ -504,4 +504,5 @@ def test_the_shapes_of_the_project_compile_once():
     checks = shacl_sparql.compiled_checks()
     assert checks is shacl_sparql.compiled_checks()
     assert len(checks) > 150
-    assert len({c.shape for c in checks if c.component == "SPARQLConstraintComponent"}) == 7
+    # the node shapes with SPARQL-based constraints
+    assert len({c.shape for c in checks if c.component == "SPARQLConstraintComponent"}) == 8
