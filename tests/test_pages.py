@@ -817,3 +817,48 @@ def test_nearby_keeps_what_it_found_when_a_deeper_look_up_fails():
 
     assert nearby(base + "meeting/A/x/y/z", base, run_select) == known
     assert asked == [base + "meeting/A/x/y/", base + "meeting/A/", base + "meeting/A/x/"]
+
+
+# --- the words around labels read correctly whatever the labels are ---------------------------------------
+
+INCOMING_PAGES = [MEETING, f"{MEETING}/agenda", f"{MEETING}/agenda/item/1", f"{MEETING}/agenda/item/2",
+                  f"{MEETING}/agenda/item/2/annotation/2", "doc/CTOC/COP/WG.3/2023/1", "place/vienna",
+                  "body/CTOC-COP/WG.3", "instrument/UNTOC/art/27/para/1", "instrument/UNTOC"]
+
+
+def english_name(real_store, iri: str) -> str:
+    """What a page calls a property for an English reader: its English label from the data, else its CURIE."""
+    from api.terms import curie
+
+    found = [row["l"].value for row in store_select(real_store)(
+        f'SELECT ?l WHERE {{ GRAPH ?g {{ <{iri}> <{RDFS_LABEL}> ?l FILTER(LANGMATCHES(LANG(?l), "en")) }} }}')]
+    return min(found) if found else curie(iri)
+
+
+def test_linked_from_shows_each_property_by_its_label_alone(real_server, real_store):
+    """"is {label} of" made "is agenda of of", "is slot of of", "is takes up of" of the ontology's labels (which
+    already read either way): the row shows the property's label as the data gives it, after an arrow to this
+    resource, and never adds words of its own around it."""
+    seen = set()
+    for path in INCOMING_PAGES:
+        page = get(real_server, "/" + path, **{"accept-language": "en"}).text
+        assert 'id="incoming"' in page, path
+        incoming = page.split('id="incoming"')[1].split("</section>")[0]
+        for row in re.findall(r'<th scope="row">(.*?)</th>', incoming, re.S):
+            predicate = html.unescape(re.search(r'<a [^>]*title="([^"]*)"', row)[1])
+            shown = text_of(re.sub(r'<span class="curie">.*?</span>', "", row)).strip()
+            assert shown == "← " + english_name(real_store, predicate), (path, shown)
+            assert not re.search(r"\b(\w+) \1\b", text_of(row)), (path, text_of(row))
+            seen.add(predicate)
+    # the labels the reviewer saw doubled or garbled are among those shown
+    for name in ("agendaOf", "slotOf", "concernsMeeting", "takesUp"):
+        assert "https://w3id.org/unkg/ontology#" + name in seen, name
+    assert "http://data.europa.eu/eli/eli-draft-legislation-ontology#consists_of" in seen
+
+
+def test_a_resource_type_is_named_without_an_english_article(real_server):
+    """"A agenda item": an article chosen for a label the data gives reads wrong before a vowel, and in any
+    language but English; the types are listed after "Type:"."""
+    page = get(real_server, f"/{MEETING}/agenda/item/2", **{"accept-language": "en"}).text
+    types = text_of(page.split('class="types"')[1].split("</p>")[0].split(">", 1)[1]).strip()
+    assert types == "Type: agenda item", types
