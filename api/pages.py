@@ -253,10 +253,10 @@ async def about(request: Request, iri: str = "", format: str | None = None) -> R
     if format and format not in FORMATS:
         raise BadRequest(f"unknown format {format!r}; known: {', '.join(FORMATS)}")
     chosen = FORMATS[format] if format else acceptable_format(request, None)
-    try:
+    try:  # the request is wrong, not the store silent about it: 400, never 404 "nothing is known"
         iri_ref(iri)
     except ValueError as error:
-        raise NotFound(str(error)) from None
+        raise BadRequest(f"{error}: /about describes an absolute IRI, such as https://www.unodc.org/") from None
     description = await run_in_threadpool(lambda: describing.describe(
         iri, run_select_for(request), for_people=chosen is not None and chosen.name == "html"))
     if not description.exists:

@@ -416,11 +416,15 @@ def test_only_web_iris_become_links(script_iri_server):
         assert iri in text_of(page.text)  # still shown
 
 
-@pytest.mark.parametrize("path", ["/doc/%", "/doc/%zz", "/about?iri=%ff", "/about?iri=http://x/%01",
-                                  "/about?iri=http://x/a%EF%BF%BD", "/about?iri=http://x/%25"])
-def test_a_path_that_is_no_iri_is_not_found_and_leaks_no_query(tiny_server, path):
+@pytest.mark.parametrize(("path", "status"), [
+    ("/doc/%", 404), ("/doc/%zz", 404),  # a path names nothing the store has
+    # /about was given a value that is no IRI: the request is wrong (400), the store was not asked
+    ("/about?iri=%ff", 400), ("/about?iri=http://x/%01", 400), ("/about?iri=http://x/a%EF%BF%BD", 400),
+    ("/about?iri=http://x/%25", 400),
+])
+def test_a_path_that_is_no_iri_is_refused_and_leaks_no_query(tiny_server, path, status):
     response = get(tiny_server, path)
-    assert response.status_code == 404, response.text
+    assert response.status_code == status, response.text
     assert "syntax error" not in response.text and "error at" not in response.text
 
 # --- the query page ---------------------------------------------------------------------------------------
@@ -781,6 +785,16 @@ def test_about_without_an_iri_is_a_bad_request(real_server):
     for path in ("/about", "/about?iri=", "/about?iri=%20"):
         response = get(real_server, path)
         assert response.status_code == 400 and "give the IRI" in response.text, path
+
+
+@pytest.mark.parametrize("value", ["not an iri", "relative/path", "https://example.org/a>b", "https://ex.org/%zz"])
+def test_about_a_value_that_is_no_iri_is_a_bad_request_saying_so(real_server, value):
+    """It was 404 "nothing is known", as if the store had been asked; it is the request that is wrong."""
+    for accept in ("text/html", "text/turtle"):
+        response = get(real_server, "/about?iri=" + quote(value, safe=""), accept=accept)
+        assert response.status_code == 400, (value, accept)
+        assert "not an IRI" in response.text and repr(value) in response.text, response.text
+        assert "nothing is known" not in response.text
 
 
 def test_an_iri_that_ends_like_a_format_suffix_is_its_own_page(odd_iri_server):
