@@ -1,8 +1,9 @@
 """``create_app(settings)``: the FastAPI application, wired from its parts and nothing else.
 
-The SPARQL protocol (:mod:`api.sparql`), ``/health``, and with ``allow_update`` the Graph Store protocol. The
-pages and the query UI (``api.ui``, ``api.exports``, ``api.pages``) are included when those modules exist; the
-pages' catch-all router comes last so it never hides another route.
+The SPARQL protocol (:mod:`api.sparql`), ``/health``, and with ``allow_update`` the Graph Store protocol (without
+it, a route at its path that says why it is not there). The pages and the query UI (``api.ui``, ``api.exports``,
+``api.pages``) are included when those modules exist; the pages' catch-all router comes last so it never hides
+another route.
 
 Every request passes a front door first: the access log, then CORS (Starlette's middleware, which reads only
 ``Origin`` and answers preflights itself), then the limits on the headers' size (431 past them, with CORS headers
@@ -23,7 +24,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.cors import CORSMiddleware
 
-from api import api_docs, errors, health, sparql
+from api import api_docs, errors, graph_store, health, sparql
 from api.access_log import AccessLog
 from api.engine import Engine
 from api.header_limits import HeaderLimits
@@ -82,10 +83,7 @@ def create_app(settings: Settings, *, store=None) -> Application:
     app.include_router(api_docs.router)
     app.mount(api_docs.ASSETS_PATH, api_docs.assets(), name="api-docs")
     app.include_router(sparql.router)
-    if settings.allow_update:
-        from api import graph_store
-
-        app.include_router(graph_store.router)
+    app.include_router(graph_store.router if settings.allow_update else graph_store.absent_router)
     if STATIC.is_dir():
         app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.state.ui_available = False

@@ -1,4 +1,5 @@
-"""The SPARQL 1.1 Graph Store HTTP Protocol (indirect identification), mounted only with ``allow_update``.
+"""The SPARQL 1.1 Graph Store HTTP Protocol (indirect identification), mounted only with ``allow_update``; a
+read-only server mounts :data:`absent_router` at its path instead, which tells every method why it is not there.
 
 ``/rdf-graphs/service?graph=IRI`` (or ``?default``): GET reads a graph (HEAD: the same, without the body), PUT
 replaces it, POST adds to it, DELETE drops it. A read is a CONSTRUCT query run by a query worker like any other:
@@ -17,13 +18,16 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from api import negotiate, query_files
-from api.errors import BadRequest, NotAcceptable, NotFound, UnsupportedMediaType
+from api.errors import HTTP_METHODS, BadRequest, NotAcceptable, NotFound, UnsupportedMediaType
 from api.sparql import VARY, ResultStream, read_body, require_update_rights
 from api.terms import Term
 from loader.store import quads_to_ntriples
 
 router = APIRouter(tags=["Graph Store"])
+absent_router = APIRouter()
 PATH = "/rdf-graphs/service"
+NOT_SERVED = (f"the Graph Store HTTP Protocol ({PATH}) is served only when the server runs with --allow-update, "
+              "and this one is read-only; read a graph at /sparql: CONSTRUCT WHERE { GRAPH <IRI> { ?s ?p ?o } }")
 GraphParameter = Annotated[str | None, Query(description="The graph's IRI (or give ?default)")]
 DefaultParameter = Annotated[str | None, Query(description="Present (empty) to mean the default graph")]
 
@@ -126,3 +130,11 @@ async def _write(request: Request, target, *, replace: bool) -> Response:
     create = f" ;\nCREATE SILENT GRAPH <{target.value}>" if isinstance(target, ox.NamedNode) and not data else ""
     existed = await request.app.state.engine.change_graph(f"{drop}INSERT DATA {{ {inside} }}{create}", _iri(target))
     return Response(status_code=204 if existed else 201)  # 201: a graph was created (the default graph always is)
+
+
+@absent_router.api_route(PATH, methods=[m.upper() for m in HTTP_METHODS], include_in_schema=False)
+async def not_served(request: Request):
+    """Every method on a read-only server: 404 (as Fuseki answers for a service it does not serve) saying why. Without
+    it a GET fell through to the resource pages ("nothing is known about <…/rdf-graphs/service>", as if it were
+    data) and a write got their 405."""
+    raise NotFound(NOT_SERVED)

@@ -205,3 +205,20 @@ def test_a_method_the_graph_store_does_not_take_names_every_method_it_does(store
         assert set(response.headers["allow"].split(", ")) == {"GET", "HEAD", "PUT", "POST", "DELETE"}
     health = httpx.post(w3c_server.origin + "/health", timeout=30)
     assert health.status_code == 405 and set(health.headers["allow"].split(", ")) == {"GET", "HEAD"}
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD", "PUT", "POST", "DELETE", "PATCH", "OPTIONS"])
+@pytest.mark.parametrize("params", [{"graph": W3C_GRAPH.format(1)}, {"default": ""}, {}])
+def test_a_read_only_server_says_why_it_has_no_graph_store(read_only_server, method, params):
+    """Without --allow-update the protocol is not mounted: a GET fell through to the resource pages ("nothing is
+    known about <…/rdf-graphs/service>", as if it were data) and a write to their 405. Every method is told that
+    the service is only served with --allow-update (404, as Fuseki answers for a service it does not serve)."""
+    count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    before = httpx.get(read_only_server.sparql, params={"query": count}).json()
+    response = httpx.request(method, read_only_server.origin + "/rdf-graphs/service", params=params, content=A,
+                             headers={"Content-Type": "application/n-triples", "Accept": "text/turtle"})
+    assert response.status_code == 404, (method, response.status_code)
+    if method != "HEAD":
+        assert "--allow-update" in response.text and "Graph Store" in response.text, response.text
+        assert "nothing is known" not in response.text
+    assert httpx.get(read_only_server.sparql, params={"query": count}).json() == before
