@@ -21,9 +21,18 @@ from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from api import query_files, render, views
-from api.describe import Description, add_labels
+from api.describe import LABEL_PROPERTIES, Description, add_labels, mentioned
 from api.errors import NotFound, ServiceUnavailable
-from api.pages import absolute_origin_of, base_of, iri_for_path, negotiate_format, run_select_for
+from api.pages import (
+    absolute_origin_of,
+    base_of,
+    iri_for_path,
+    origin_of,
+    requested_format,
+    respond,
+    run_select_for,
+    suffix_format,
+)
 from api.render import choose
 from api.terms import RunSelect, Term, iri_ref, rows
 from loader.namespaces import PREFIXES, VOID
@@ -272,17 +281,56 @@ def void_triples(run_select: RunSelect, *, base: str, origin: str) -> list[tuple
     return triples
 
 
+VOID_PARTITIONS = {str(VOID.classPartition), str(VOID.propertyPartition)}  # nodes with no page of their own
+
+
+def void_page(triples, run_select: RunSelect, *, base: str) -> Description:
+    """The VoID description as a page shows it: the dataset's own statements (its partitions, which have no page
+    to link to, left out), and in its details the graphs, classes and properties with their counts, labelled
+    from the store; the dataset's title is its label."""
+    dataset = base + "void#dataset"
+    about: dict[str, dict[str, list[Term]]] = {}
+    for s, p, o in triples:
+        about.setdefault(s.value, {}).setdefault(p.value, []).append(o)
+
+    def one(iri: str, name: str) -> Term | None:
+        found = about.get(iri, {}).get(str(VOID) + name, [])
+        return found[0] if found else None
+
+    mine = about.get(dataset, {})
+    description = Description(dataset)
+    description.outgoing = [(p, o) for s, p, o in triples if s.value == dataset and p.value not in VOID_PARTITIONS]
+    description.view = "void"
+    description.details = {
+        "graphs": [{"graph": g, "triples": one(g.value, "triples"),
+                    "source": (about[g.value].get(PREFIXES["dcterms"] + "source") or [None])[0]}
+                   for g in mine.get(str(VOID.subset), [])],
+        "classes": [{"class": one(part.value, "class"), "entities": one(part.value, "entities")}
+                    for part in mine.get(str(VOID.classPartition), [])],
+        "properties": [{"property": one(part.value, "property"), "triples": one(part.value, "triples")}
+                       for part in mine.get(str(VOID.propertyPartition), [])],
+    }
+    add_labels(description, run_select, mentioned(description))
+    ranks = {p: n for n, p in enumerate(LABEL_PROPERTIES)}
+    description.labels[dataset] = sorted((ranks[p.value], o) for p, o in description.outgoing
+                                         if p.value in ranks and o.is_literal)
+    return description
+
+
 @router.api_route("/void", methods=["GET", "HEAD"], include_in_schema=False)
+@router.api_route("/void.{suffix}", methods=["GET", "HEAD"], include_in_schema=False)
 @router.api_route("/.well-known/void", methods=["GET", "HEAD"], include_in_schema=False)
-async def void_description(request: Request) -> Response:
-    """VoID as Turtle by default (HTML readers get Turtle too: it is a machine description), or JSON-LD, N-Triples."""
-    chosen = negotiate_format(request.headers.get("accept"))
-    name = "turtle" if chosen.name == "html" else chosen.name
-    triples = await run_in_threadpool(void_triples, run_select_for(request), base=base_of(request),
-                                      origin=absolute_origin_of(request))
-    media_type = render.FORMATS[name].media_type
-    return Response(render.rdf(name, triples), media_type=media_type + "; charset=utf-8",
-                    headers={"Vary": "Accept"})
+async def void_description(request: Request, suffix: str | None = None) -> Response:
+    """VoID, negotiated as a resource is: a readable page for browsers, else Turtle, JSON-LD, N-Triples or RDF/XML
+    by ``Accept`` or suffix (``/void.ttl``), with ``Vary: Accept`` and a ``Link`` to each format."""
+    chosen = requested_format(request, suffix_format(suffix))
+    base, run_select = base_of(request), run_select_for(request)  # the page's look-ups share one time limit
+    triples = await run_in_threadpool(void_triples, run_select, base=base, origin=absolute_origin_of(request))
+    if chosen.name == "html":
+        description = await run_in_threadpool(lambda: void_page(triples, run_select, base=base))
+    else:
+        description = Description(base + "void#dataset")
+    return respond(request, chosen, description, page_url=origin_of(request) + "/void", triples=triples)
 
 
 # --- dumps ------------------------------------------------------------------------------------------------

@@ -210,7 +210,7 @@ def raw_path(request: Request) -> str:
 @router.api_route("/ontology.{suffix}", methods=["GET", "HEAD"], include_in_schema=False)
 async def ontology_page(request: Request, suffix: str | None = None) -> Response:
     """The ontology: a readable page for every class, property and concept, or the ontology graph as RDF."""
-    chosen = requested_format(request, _suffix_format(suffix))
+    chosen = requested_format(request, suffix_format(suffix))
     run_select = run_select_for(request)
     description, triples = await run_in_threadpool(describe_ontology, run_select)
     if not triples:
@@ -219,7 +219,8 @@ async def ontology_page(request: Request, suffix: str | None = None) -> Response
                    template="ontology.html")
 
 
-def _suffix_format(suffix: str | None) -> Format | None:
+def suffix_format(suffix: str | None) -> Format | None:
+    """The format a path's suffix (``ttl``, without its dot) names; None for no suffix; 404 for one that names none."""
     if suffix is None:
         return None
     found = render.BY_SUFFIX.get("." + suffix)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 from datetime import UTC, datetime
@@ -120,6 +121,72 @@ def test_void_in_json_ld(real_server):
     assert response.headers["content-type"].startswith("application/ld+json")
     graph = rdflib.Graph().parse(data=response.text, format="json-ld")
     assert (rdflib.URIRef(B + "void#dataset"), rdflib.RDF.type, VOID.Dataset) in graph
+
+
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+VOID_FORMATS = {  # media type -> (suffix, rdflib parser)
+    "text/turtle": (".ttl", "turtle"),
+    "application/ld+json": (".jsonld", "json-ld"),
+    "application/n-triples": (".nt", "nt"),
+    "application/rdf+xml": (".rdf", "xml"),
+}
+
+
+def page_text(page: str) -> str:
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
+
+
+@pytest.mark.parametrize("path", ["/void", "/.well-known/void"])
+def test_void_is_a_readable_page_for_browsers(real_server, path):
+    """The navigation's "Dataset (VoID)" link answered Turtle to a browser, which downloaded it or showed it raw:
+    a browser gets a page of the same description, with its sizes, graphs, classes and properties, every link on
+    it leading somewhere (a partition has no page of its own, so none links to one)."""
+    response = get(real_server, path, accept=BROWSER_ACCEPT)
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
+    assert "Accept" in response.headers["vary"]
+    page = response.text
+    turtle = rdflib.Graph().parse(data=get(real_server, "/void", accept="text/turtle").text, format="turtle")
+    dataset = rdflib.URIRef(B + "void#dataset")
+    text = page_text(page)
+    assert "unkg: UN meeting documentation" in page_text(page.split("<h1", 1)[1].split("</h1>")[0])
+    assert f'<code id="canonical-iri">{dataset}</code>' in page
+    assert str(turtle.value(dataset, VOID.triples)) in text
+    graphs = page.split('id="void-graphs"')[1].split("</section>")[0]
+    for graph in turtle.objects(dataset, VOID.subset):
+        row = graphs.split(f'title="{graph}"')[1].split("</tr>")[0]
+        assert str(turtle.value(graph, VOID.triples)) in page_text(row), graph
+    classes = page.split('id="void-classes"')[1].split("</section>")[0]
+    meeting = classes.split('href="/ontology#Meeting"')[1].split("</tr>")[0]
+    partition = next(p for p in turtle.objects(dataset, VOID.classPartition)
+                     if turtle.value(p, VOID["class"]) == rdflib.URIRef("https://w3id.org/unkg/ontology#Meeting"))
+    assert str(turtle.value(partition, VOID.entities)) in page_text(meeting)
+    properties = page.split('id="void-properties"')[1].split("</section>")[0]
+    assert len(re.findall(r"<tr>", properties)) - 1 == len(set(turtle.objects(dataset, VOID.propertyPartition)))
+    local = {html.unescape(h).split("#")[0] for h in re.findall(r'href="(/[^"]*)"', page)}
+    local.discard("/")
+    broken = [h for h in sorted(local) if get(real_server, h, accept="text/html").status_code != 200]
+    assert not broken, broken
+    assert "/void%23" not in page
+
+
+@pytest.mark.parametrize("media_type", list(VOID_FORMATS))
+def test_void_in_every_rdf_format_by_accept_and_by_suffix(real_server, media_type):
+    suffix, parser = VOID_FORMATS[media_type]
+    expected = rdflib.Graph().parse(data=get(real_server, "/void", accept="text/turtle").text, format="turtle")
+    listed = get(real_server, "/void", accept="text/html").headers["link"]
+    assert f'</void{suffix}>; rel="alternate"; type="{media_type}"' in listed
+    for response in (get(real_server, "/void", accept=media_type), get(real_server, "/void" + suffix)):
+        assert response.status_code == 200 and response.headers["content-type"].split(";")[0] == media_type
+        assert "Accept" in response.headers["vary"]
+        graph = rdflib.Graph().parse(data=response.content, format=parser)
+        assert len(graph) == len(expected) and (rdflib.URIRef(B + "void#dataset"), rdflib.RDF.type,
+                                                VOID.Dataset) in graph
+
+
+def test_void_says_what_it_can_be_when_nothing_asked_for_fits(real_server):
+    refused = get(real_server, "/void", accept="image/png")
+    assert refused.status_code == 406 and "text/turtle" in refused.text and "text/html" in refused.text
+    assert get(real_server, "/void").headers["content-type"].startswith("text/turtle")  # */*: the data
 
 
 @pytest.mark.parametrize("suffix, rdf_format", [("nq", ox.RdfFormat.N_QUADS), ("trig", ox.RdfFormat.TRIG)])
