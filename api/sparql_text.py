@@ -380,6 +380,8 @@ def unknown_word(text: str) -> tuple[Token, str | None] | None:
     ('LIMT', 34, 'LIMIT')
     >>> unknown_word("PREFIX : <http://x/> SELECT * { :a a ?c FILTER(?c != _:b) } ORDER BY DESC(?c)") is None
     True
+    >>> unknown_word("SELECT * { ?s ?p true. ?s ?q false. ?s a ?o. }") is None
+    True
     """
     try:
         found = tokens(text)
@@ -388,9 +390,10 @@ def unknown_word(text: str) -> tuple[Token, str | None] | None:
     if not found:
         return None
     for previous, token in zip([None, *found[:-1]], found, strict=True):
+        word = token.upper.rstrip(".")  # "true." ends a triple: the lexer keeps a name's dots, the last one too
         if (token.kind == "word" and token.text[0].isalpha() and ":" not in token.text
-                and token.upper not in SPARQL_WORDS and not (previous and previous.text == "@")):
-            close = difflib.get_close_matches(token.upper, SPARQL_WORDS, n=1, cutoff=0.8)
+                and word not in SPARQL_WORDS and not (previous and previous.text == "@")):
+            close = difflib.get_close_matches(word, SPARQL_WORDS, n=1, cutoff=0.8)
             return token, close[0] if close else None
     return None
 

@@ -94,6 +94,8 @@ def test_syntax_errors_name_the_position(store):
     ("SELECT *\nWHERE { ?s ?p ?o FILTR(?o) }", "error at 2:18: 'FILTR' is no SPARQL keyword or function (did you "
                                                "mean FILTER?)"),
     ("SELECT * WHERE { ?s ?p 'x'@en } LIMIT 2 foo", "error at 1:41: 'foo' is no SPARQL keyword or function"),
+    # "true." ends a triple: it was called no SPARQL keyword, and hid the error Oxigraph had found (LIMIT x)
+    ("SELECT * WHERE { ?s ?p true. ?s ?q ?o } LIMIT x", "error at 1:47: 'x' is no SPARQL keyword or function"),
 ])
 def test_syntax_errors_say_what_is_wrong_not_the_grammars_character_classes(store, query, said):
     async def scenario(engine: Engine):
