@@ -269,15 +269,15 @@ def check_nothing_cited_is_removed(store: ox.Store, written: Sequence[tuple[str,
                                   "removes", path=label)
 
 
-def file_graphs_replaced(store: ox.Store, planned: Iterable[Planned]) -> list[tuple[str, str]]:
-    """(graph IRI, file) of each RDF file planned into a graph that already holds triples, which the write will
-    replace: a graph named by the file name alone (graph/file/x.ttl) may hold another directory's x.ttl."""
-    found = []
+def file_graphs_replaced(store: ox.Store, base: str, planned: Iterable[Planned]) -> dict[str, list[str]]:
+    """Each graph named by a file name (graph/file/x.ttl) that already holds triples, which the write will replace,
+    with the files planned into it: it may hold another directory's x.ttl (the store keeps no file's path)."""
+    found: dict[str, list[str]] = {}
     for item in planned:
-        if (isinstance(item.graph, list) and not item.skipped and (item.graph_iri, item.label) not in found
-                and next(store.quads_for_pattern(None, None, None, ox.NamedNode(item.graph_iri)), None) is not None):
-            found.append((item.graph_iri, item.label))
-    return found
+        if isinstance(item.graph, list) and not item.skipped and item.graph_iri.startswith(iris.graph(base, "file/")):
+            found.setdefault(item.graph_iri, []).append(item.label)
+    return {iri: files for iri, files in found.items()
+            if next(store.quads_for_pattern(None, None, None, ox.NamedNode(iri)), None) is not None}
 
 
 def write(store: ox.Store, planned: Iterable[Planned]) -> int:

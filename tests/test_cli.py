@@ -809,15 +809,22 @@ def test_a_file_replacing_a_graph_of_its_name_says_so(tmp_path):
     first, second = tmp_path / "a" / "x.ttl", tmp_path / "b" / "x.ttl"
     first.write_text('<https://example.org/a> <https://example.org/p> "A" .\n', encoding="utf-8")
     second.write_text('<https://example.org/b> <https://example.org/p> "B" .\n', encoding="utf-8")
-    store = tmp_path / "store"
+    store, graph = tmp_path / "store", "https://w3id.org/unkg/graph/file/x.ttl"
     assert "note:" not in unkg("load", str(first), store=store, check=0).stderr  # nothing there before
-    said = unkg("load", str(second), store=store, check=0).stderr
-    assert f"note: {second} replaced what graph <https://w3id.org/unkg/graph/file/x.ttl> held" in said
-    assert dump(store) == ['<https://example.org/b> <https://example.org/p> "B" '
-                           '<https://w3id.org/unkg/graph/file/x.ttl> .']
+    said = " ".join(unkg("load", str(second), store=store, check=0).stderr.split())
+    assert f"note: graph <{graph}> held triples before this load; those of {second} replace them" in said
+    assert dump(store) == [f'<https://example.org/b> <https://example.org/p> "B" <{graph}> .']
+    # two of that name in one command fill the graph together: one note, naming both
+    said = " ".join(unkg("load", str(first), str(second), store=store, check=0).stderr.split())
+    assert said.count("note:") == 1 and f"those of {first} and {second} replace them" in said
+    # a graph the user chose, or one a TriG file names, is not named by a file name: nothing to say
     other = "https://example.org/kept"
     unkg("load", str(first), "--graph", other, store=store, check=0)
-    assert "note:" not in unkg("load", str(first), "--graph", other, store=store, check=0).stderr  # a graph chosen
+    assert "note:" not in unkg("load", str(first), "--graph", other, store=store, check=0).stderr
+    trig = tmp_path / "named.trig"
+    trig.write_text('<https://example.org/g1> { <https://example.org/a> <https://example.org/p> "A" . }\n')
+    unkg("load", str(trig), store=store, check=0)
+    assert "note:" not in unkg("load", str(trig), store=store, check=0).stderr
 
 
 def test_load_graph_counts_rdf_files_not_manifests(copy_of, tmp_path):

@@ -194,7 +194,7 @@ def load(
                     for f in rdf:
                         planned += pipeline.plan_rdf_file(db, f, base, graph, force, earlier=planned)
                         progress.advance(task)
-                    replaced = [] if graph else pipeline.file_graphs_replaced(db, planned)
+                    replaced = pipeline.file_graphs_replaced(db, base, planned)
                     stage = "writing"
                     written = pipeline.write(db, planned)
                     stage = "written"
@@ -220,9 +220,10 @@ def load(
     skipped = sum(1 for p in planned if p.skipped)
     err.print(f"loaded {written} graph(s) into {path}" + (f", {skipped} unchanged" if skipped else ""),
               markup=False, emoji=False, highlight=False)
-    for iri, file in replaced:
-        err.print(f"note: {file} replaced what graph <{iri}> held (an RDF file's graph is named by its file name, "
-                  "so a file of that name from another directory replaces it too; `--graph IRI` loads into another)",
+    for iri, files in replaced.items():
+        err.print(f"note: graph <{iri}> held triples before this load; those of {' and '.join(files)} replace "
+                  "them (a file's graph is named by its file name alone, so this may have been another directory's "
+                  "file of that name; `--graph IRI` loads a file into a graph of your choice)",
                   markup=False, emoji=False, highlight=False)
     for iri, file in stale.items():
         err.print(f"note: graph <{iri}> holds {file or 'a source'} from data/, loaded as a source that "
