@@ -493,7 +493,10 @@ ZH_HEADING = re.compile(r"\s*（([\u4e00-\u9fff]{1,20})）")  # after 第27条: 
 # What reads as a provision reference: each must be part of one the patterns above read, or it is refused
 ZH_REFERENCE = re.compile(rf"第\s*{_ANY_NUMERAL}(?:\s*{_ZH_JOIN}\s*第?\s*{_ANY_NUMERAL})*\s*(?:[条款段]|{_ZH_LETTER})"
                           rf"|{_ZH_LETTER}\s*项")
-EN_REFERENCE = re.compile(r"\b(?i:articles?|paragraphs?|subparagraphs?|arts?\.|paras?\.)\s*(?:\d|\(\s*[a-z0-9]+\s*\))")
+# The abbreviations "para." and "art." are not refused: UN English footnotes cite paragraphs of other documents
+# with them all the time ("A/78/123, para. 12"), which the graph does not model; refusing them would refuse real
+# English agendas. They are left unread, as before.
+EN_REFERENCE = re.compile(r"\b(?i:articles?|paragraphs?|subparagraphs?)\s*(?:\d|\(\s*[a-z0-9]+\s*\))")
 # What may follow a reference read but is not read with it: an item below a subparagraph ((a)(ii), (a)项(一)目),
 # an article's paragraph in parentheses (article 27 (1)), an inserted article (第27条之一, article 27 bis)
 ZH_GOES_ON = re.compile(rf"\s*(?:[(（]\s*(?:[a-z0-9]+|[一二三四五六七八九十]+)\s*[)）]|[㈠-㈩⑴-⒇]"
