@@ -39,7 +39,9 @@ _SAFE = "/.-_()"  # kept as written in a UN symbol path; everything else is perc
 # Document-symbol, shapes/unkg-violations.ttl): a capital letter, then names and numbers after '/' (WG.3, L.5,
 # Rev.1, ES-10), with a '.' or '-' only between letters or digits. So no segment is '.' or '..', which would make
 # the IRI name another document (doc/A/../B is doc/B by RFC 3986), nor ends in a stray '.'.
-SYMBOL = re.compile(r"[A-Z][A-Z0-9]*(/[A-Za-z0-9]+([.-][A-Za-z0-9]+)*)+")
+# One segment (loader/sources/agenda_text.py reads printed symbols with the same one):
+SEGMENT = r"[A-Za-z0-9]+([.-][A-Za-z0-9]+)*"
+SYMBOL = re.compile(rf"[A-Z][A-Z0-9]*(/{SEGMENT})+")
 
 
 def _segment(text: str) -> str:

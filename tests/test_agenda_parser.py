@@ -373,7 +373,7 @@ def test_a_documentation_entrys_symbol_must_be_exactly_a_symbol(tmp_path, old, n
     assert_edit_refused(REAL, tmp_path, old, new, words, line)
 
 
-BAD_SEGMENT = "is no name or number (a '.' only between letters or digits: WG.3)"
+BAD_SEGMENT = "is no name or number (a '.' or '-' only between letters or digits: WG.3, ES-10)"
 
 
 @pytest.mark.parametrize(("old", "new", "segment", "line"), [
@@ -411,6 +411,33 @@ def test_symbols_with_dots_inside_their_segments_are_read(tmp_path, symbol):
     english = (EN / "organization.txt").read_text(encoding="utf-8").replace("CTOC/COP/WG.3/2023/1", symbol, 1)
     (edited_en := tmp_path / "edited_en.txt").write_text(english, encoding="utf-8")
     assert agenda.parse(edited_en).header.symbol.text == symbol
+
+
+@pytest.mark.parametrize(("symbol", "symbols"), [
+    # a '-' inside a segment, as the manifest, loader/iris.py and the shape Document-symbol allow: it was refused
+    ("A/ES-10/L.22", ["A/ES-10/L.22"]),
+    ("A/RES/ES-10/21", ["A/RES/ES-10/21"]),
+    ("A/ES-10/L.22-A/RES/ES-10/21", ["A/ES-10/L.22", "A/RES/ES-10/21"]),  # joined: split before "A/"
+])
+def test_symbols_with_a_hyphen_inside_a_segment_are_read(tmp_path, symbol, symbols):
+    text = REAL.read_text(encoding="utf-8").replace("[CTOC/COP/WG.3/2023/2]", f"[{symbol}]", 1)
+    (edited := tmp_path / "edited.txt").write_text(text, encoding="utf-8")
+    [entry] = agenda.parse(edited).find_item("2").documentation
+    assert entry.symbols == symbols
+
+
+def test_a_header_symbol_with_a_hyphen_inside_a_segment_is_read(tmp_path):
+    """It was refused as "not a document symbol", which it is."""
+    text = (EN / "organization.txt").read_text(encoding="utf-8")
+    (edited := tmp_path / "edited.txt").write_text(text.replace("CTOC/COP/WG.3/2023/1", "A/ES-10/L.22", 1),
+                                                   encoding="utf-8")
+    assert agenda.parse(edited).header.symbol.text == "A/ES-10/L.22"
+
+
+@pytest.mark.parametrize("symbol", ["CTOC/COP/WG.3/2023/1-", "A/ES--10/L.22", "A/-ES/L.22"])
+def test_a_misplaced_hyphen_in_a_header_symbol_is_refused(tmp_path, symbol):
+    assert_edit_refused(EN / "organization.txt", tmp_path, "United Nations\tCTOC/COP/WG.3/2023/1",
+                        f"United Nations\t{symbol}", f"the document's symbol {symbol!r}", 1)
 
 
 def test_a_documentation_entry_may_print_its_symbol_unlinked_or_none(tmp_path):

@@ -27,6 +27,7 @@ from loader import iris, validate
 from loader.build import build_graph
 from loader.manifest import read_manifest
 from loader.namespaces import ELI_DL, SCHEMA, SH, UNKG, data_base
+from loader.sources import agenda_text
 
 HERE = Path(__file__).resolve().parent
 CASES = HERE / "shapes"
@@ -244,13 +245,20 @@ def test_every_property_shape_and_sparql_constraint_fires_in_some_invalid_exampl
 
 
 def test_a_symbol_is_what_the_loader_mints_a_document_iri_from():
-    """The shape's pattern, the IRI check's and the manifest's (loader/iris.py) are one: a symbol the manifest
-    takes is one the shape takes, and an IRI is read as a symbol's exactly when it is one."""
+    """The shape's pattern, the IRI check's, the manifest's (loader/iris.py) and the agenda parser's are one: a
+    symbol the manifest or the parser takes is one the shape takes, and an IRI is read as a symbol's exactly when
+    it is one."""
     shapes = validate.shapes_graph()
     [pattern] = shapes.objects(URIRef(SHAPES + "Document-symbol"), SH.pattern)
     assert str(pattern) == f"^{iris.SYMBOL.pattern}$"
     select = str(shapes.value(URIRef(SHAPES + "Document-symbolOfIri"), SH.select))
     assert f'REGEX(?value, "^{iris.SYMBOL.pattern}$")' in select
+    # the agenda parser's too: it refused A/ES-10/L.22, which the manifest and the shape take
+    assert agenda_text.JOINT_SYMBOL.pattern == iris.SYMBOL.pattern
+    for printed in ("A/ES-10/L.22", "A/RES/ES-10/21", "CTOC/COP/WG.3/2023/1", "CTOC/COP/WG.3/../1", "A/ES-/1",
+                    "A/B.", "E/CN.15/2023/L.5/Rev.1-A/78/1"):
+        read = bool(agenda_text.JOINT_SYMBOL.fullmatch(printed))
+        assert read == all(iris.SYMBOL.fullmatch(x) for x in agenda_text.split_symbols(printed)), printed
 
 
 def test_every_shape_has_a_message_and_every_sparql_message_names_the_focus():

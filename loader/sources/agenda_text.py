@@ -26,6 +26,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from loader import iris
+
 # --- layout ------------------------------------------------------------------------------------------------
 
 _CJK = r"\u3000-\u303f\u4e00-\u9fff\uff00-\uffef《》〈〉（）"
@@ -321,12 +323,15 @@ def time_range(text: str) -> tuple[tuple[int, int], tuple[int, int] | None] | No
 
 # --- symbols and links -------------------------------------------------------------------------------------
 
-# a symbol's segments are names and numbers (WG.3, L.5, Rev.1): a '.' only between letters or digits, so that
-# no segment is '.' or '..', which would make the IRI minted from the symbol name another document (doc/A/../B
-# is doc/B), and no stray final '.' is kept as part of the symbol
-SEGMENT = r"[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*"
-SYMBOL = rf"[A-Z][A-Z0-9]*(?:/{SEGMENT})+"
-JOINT_SYMBOL = re.compile(rf"{SYMBOL}(?:-{SYMBOL})*")
+# a symbol's segments are names and numbers (WG.3, L.5, Rev.1, ES-10): a '.' or '-' only between letters or
+# digits, so that no segment is '.' or '..', which would make the IRI minted from the symbol name another document
+# (doc/A/../B is doc/B), and no stray final '.' is kept as part of the symbol. The segment is loader/iris.py's,
+# which the manifest and the shape Document-symbol check too (tests/test_shapes.py keeps them equal).
+SEGMENT = iris.SEGMENT
+# A joint symbol (symbols joined by '-', one document) has the same shape as a symbol whose segment holds a '-':
+# split_symbols() tells them apart, at a '-' followed by a symbol's first part and '/' (A/ES-10/L.22 is one symbol)
+SYMBOL = iris.SYMBOL.pattern
+JOINT_SYMBOL = re.compile(SYMBOL)
 SYMBOL_SHAPED = r"[A-Z][A-Z0-9]*/[A-Za-z0-9./-]*"  # printed as a symbol, before its segments are checked
 MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]*)\)")
 URL = re.compile(r"(?:https?://|www\.)[^\s\u3000-\u303f\u4e00-\u9fff\uff00-\uffef<>\"'）)]+")
@@ -334,15 +339,16 @@ ABSOLUTE_URL = re.compile(r"https?://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::\d+)?(
 
 
 def symbol_problem(printed: str) -> str:
-    """Why a run printed as a (joint) symbol is none, for a message: the first segment with a misplaced '.', or
+    """Why a run printed as a (joint) symbol is none, for a message: the first segment with a misplaced '.' or '-', or
     nothing more to say.
 
     >>> symbol_problem("CTOC/COP/WG.3/../2023/1")
-    ": its segment '..' is no name or number (a '.' only between letters or digits: WG.3)"
+    ": its segment '..' is no name or number (a '.' or '-' only between letters or digits: WG.3, ES-10)"
     """
-    for segment in re.split(r"[/-]", printed):
-        if "." in segment and not re.fullmatch(SEGMENT, segment):
-            return f": its segment {segment!r} is no name or number (a '.' only between letters or digits: WG.3)"
+    for segment in printed.split("/")[1:]:
+        if re.search(r"[.-]", segment) and not re.fullmatch(SEGMENT, segment):
+            return (f": its segment {segment!r} is no name or number (a '.' or '-' only between letters or digits: "
+                    "WG.3, ES-10)")
     return ""
 
 
