@@ -44,6 +44,41 @@ SEGMENT = r"[A-Za-z0-9]+([.-][A-Za-z0-9]+)*"
 SYMBOL = re.compile(rf"[A-Z][A-Z0-9]*(/{SEGMENT})+")
 
 
+def symbol_problem(symbol: str) -> str:
+    """Why ``symbol`` is no UN document symbol, for a message (what :data:`SYMBOL` refuses in it); empty when it is one.
+
+    >>> symbol_problem("CTOC/COP/WG.3/../2023/1").endswith("would make its IRI name another document (doc/A/../B is "
+    ...                                                    "doc/B)")
+    True
+    >>> symbol_problem("ctoc/cop/wg.3/2023/1")
+    "it begins with 'ctoc', not with a capital letter and then capital letters or digits (CTOC)"
+    >>> symbol_problem("CTOC/COP/WG.3/2023/1")
+    ''
+    """
+    if SYMBOL.fullmatch(symbol):
+        return ""
+    if symbol != symbol.strip():
+        return "it has a space before or after it"
+    first, *segments = symbol.split("/")
+    if not re.fullmatch(r"[A-Z][A-Z0-9]*", first):
+        return f"it begins with {first!r}, not with a capital letter and then capital letters or digits (CTOC)"
+    if not segments:
+        return "it has no '/': a symbol is names and numbers after its first part, each after a '/'"
+    for segment in segments:
+        if not segment:
+            return "it has an empty segment (a '//' or a final '/')"
+        if bad := re.search(r"[^A-Za-z0-9.-]", segment):
+            return f"its segment {segment!r} holds {bad.group()!r}: a segment is letters and digits, '.' and '-'"
+        if not re.fullmatch(SEGMENT, segment):
+            problem = (f"its segment {segment!r} is no name or number (a '.' or '-' only between letters or digits: "
+                       "WG.3, ES-10)")
+            if segment in (".", ".."):
+                problem += (": a '.' or '..' segment would make its IRI name another document (doc/A/../B is "
+                            "doc/B)")
+            return problem
+    return "it is not one"  # unreachable while the checks above mirror SYMBOL; kept so a message always says why
+
+
 def _segment(text: str) -> str:
     return quote(text.strip(), safe=_SAFE)
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from loader.errors import SourceError, not_utf8
-from loader.iris import SYMBOL
+from loader.iris import SYMBOL, symbol_problem
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 MANIFEST = DATA_DIR / "manifest.toml"
@@ -163,9 +163,7 @@ def read_manifest(path: Path = MANIFEST) -> list[SourceEntry]:
             raise error(f"{name}: the id {raw['id'].strip()!r} is reserved: {why}", layout.line(span, "id"))
         if "symbol" in raw and not SYMBOL.fullmatch(raw["symbol"]):
             raise error(f"{name}: the symbol {raw['symbol']!r} is not a UN document symbol such as "
-                        "CTOC/COP/WG.3/2023/1 (a capital letter, then names and numbers after '/', a '.' or '-' only "
-                        "between letters or digits): a '.' or '..' segment would make its IRI name another "
-                        "document (doc/A/../B is doc/B)", layout.line(span, "symbol"))
+                        f"CTOC/COP/WG.3/2023/1: {symbol_problem(raw['symbol'])}", layout.line(span, "symbol"))
         for key, (label, naming, keys) in TABLE_KEYS.items():
             tables = raw.get(key, [])
             for index, table in enumerate(tables, start=1):

@@ -418,18 +418,32 @@ def test_a_path_or_slug_naming_another_resource_is_refused(tmp_path, old, new, k
     assert error.line == line_of(manifest, new)
 
 
-@pytest.mark.parametrize("symbol", [
-    "CTOC/COP/WG.3/../2023/1",  # minted doc/CTOC/COP/WG.3/../2023/1, which a browser resolves to doc/CTOC/COP/2023/1
-    "CTOC/COP/WG.3/./2023/1", "CTOC/COP/WG.3/2023/1.", "CTOC/COP/.WG3/2023/1", "CTOC/COP/WG..3/2023/1",
-    "CTOC//COP/WG.3/2023/1", " CTOC/COP/WG.3/2023/1", "ctoc/cop/wg.3/2023/1", "CTOC",
+DOT = "a '.' or '..' segment would make its IRI name another document"
+MISPLACED = "is no name or number (a '.' or '-' only between letters or digits: WG.3, ES-10)"
+
+
+@pytest.mark.parametrize(("symbol", "why"), [
+    # minted doc/CTOC/COP/WG.3/../2023/1, which a browser resolves to doc/CTOC/COP/2023/1
+    ("CTOC/COP/WG.3/../2023/1", f"its segment '..' {MISPLACED}: {DOT}"),
+    ("CTOC/COP/WG.3/./2023/1", f"its segment '.' {MISPLACED}: {DOT}"),
+    # each was given the dot-segment reason, which is not theirs
+    ("CTOC/COP/WG.3/2023/1.", f"its segment '1.' {MISPLACED}"),
+    ("CTOC/COP/.WG3/2023/1", f"its segment '.WG3' {MISPLACED}"),
+    ("CTOC/COP/WG..3/2023/1", f"its segment 'WG..3' {MISPLACED}"),
+    ("CTOC/COP/WG.3/2023/1-", f"its segment '1-' {MISPLACED}"),
+    ("CTOC//COP/WG.3/2023/1", "it has an empty segment (a '//' or a final '/')"),
+    (" CTOC/COP/WG.3/2023/1", "it has a space before or after it"),
+    ("ctoc/cop/wg.3/2023/1", "it begins with 'ctoc', not with a capital letter"),
+    ("CTOC", "it has no '/'"),
+    ("CTOC/COP/WG 3/2023/1", "its segment 'WG 3' holds ' '"),
 ])
-def test_a_symbol_that_is_no_un_symbol_is_refused_at_its_manifest_line(tmp_path, symbol):
+def test_a_symbol_that_is_no_un_symbol_is_refused_at_its_manifest_line_saying_why(tmp_path, symbol, why):
     new = f'symbol = "{symbol}"'
     manifest = bundled(tmp_path, ('symbol = "CTOC/COP/WG.3/2023/1"', new))
     error = refused(manifest)
     assert error.message.startswith(f"{AGENDA}: the symbol {symbol!r} is not a UN document symbol such as "
-                                    "CTOC/COP/WG.3/2023/1")
-    assert "a '.' or '..' segment would make its IRI name another document" in error.message
+                                    f"CTOC/COP/WG.3/2023/1: {why}")
+    assert (DOT in error.message) == (DOT in why)
     assert error.line == line_of(manifest, new)
 
 

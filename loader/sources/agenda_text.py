@@ -339,16 +339,15 @@ ABSOLUTE_URL = re.compile(r"https?://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::\d+)?(
 
 
 def symbol_problem(printed: str) -> str:
-    """Why a run printed as a (joint) symbol is none, for a message: the first segment with a misplaced '.' or '-', or
-    nothing more to say.
+    """Why a run printed as a (joint) symbol is none, for a message: the first of its symbols that is none, and
+    why (loader/iris.py's reasons, the manifest's).
 
-    >>> symbol_problem("CTOC/COP/WG.3/../2023/1")
-    ": its segment '..' is no name or number (a '.' or '-' only between letters or digits: WG.3, ES-10)"
+    >>> symbol_problem("CTOC/COP/WG.3/2023/1-")
+    ": its segment '1-' is no name or number (a '.' or '-' only between letters or digits: WG.3, ES-10)"
     """
-    for segment in printed.split("/")[1:]:
-        if re.search(r"[.-]", segment) and not re.fullmatch(SEGMENT, segment):
-            return (f": its segment {segment!r} is no name or number (a '.' or '-' only between letters or digits: "
-                    "WG.3, ES-10)")
+    for symbol in split_symbols(printed):
+        if problem := iris.symbol_problem(symbol):
+            return f": {problem}"
     return ""
 
 
