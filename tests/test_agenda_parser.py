@@ -299,8 +299,18 @@ def test_an_edit_of_the_minimal_agenda_is_refused_at_its_line(tmp_path, old, new
 @pytest.mark.parametrize(("old", "new", "words", "line"), [
     # each was ignored: the first line before the dates was the body, the last after them the title
     ("国际合作工作组\n", "国际合作工作组\n\n第十四次会议\n",
-     "a header line the parser does not read: '第十四次会议'", 14),
-    ("临时议程说明\n", "增编\n\n临时议程说明\n", "a header line the parser does not read: '增编'", 16),
+     "a header line the parser does not read: two lines before the meeting's dates and place, '国际合作工作组' "
+     "(line 12) and '第十四次会议' (line 14): the header holds one, the name of the body that meets", 14),
+    ("临时议程说明\n", "增编\n\n临时议程说明\n",
+     "two lines after the meeting's dates and place, '增编' (line 16) and '临时议程说明' (line 18): the header holds "
+     "one, the title", 16),
+    # a stray line after the title: the title was named as the line not read
+    ("临时议程说明\n", "临时议程说明\n\n第十四次会议\n",
+     "two lines after the meeting's dates and place, '临时议程说明' (line 16) and '第十四次会议' (line 18): the header "
+     "holds one, the title", 16),
+    ("国际合作工作组\n", "国际合作工作组\n\n第十四次会议\n\n增编\n",
+     "three lines before the meeting's dates and place, '国际合作工作组' (line 12), '第十四次会议' (line 14) "
+     "and '增编' (line 16)", 14),
     # a name wrapped over two lines was read as its second half, 犯罪公约缔约方会议
     ("联合国打击跨国有组织 犯罪公约缔约方会议", "联合国打击跨国有组织\n犯罪公约缔约方会议",
      "a second line before 'Distr.:', '犯罪公约缔约方会议': the issuing body's name is read from one line (line 5)", 6),
@@ -399,6 +409,34 @@ def test_a_printed_symbol_with_a_dot_segment_is_refused_in_the_header(tmp_path, 
                         f"United Nations\t{symbol}", f"the document's symbol {symbol!r} is not a document symbol", 1)
     assert_edit_refused(EN / "organization.txt", tmp_path, "United Nations\tCTOC/COP/WG.3/2023/1",
                         f"United Nations\t{symbol}", f"its segment {segment!r} {BAD_SEGMENT}", 1)
+
+
+UN_NAMES = ["United Nations", "联合国", "Nations Unies", "Naciones Unidas", "Организация Объединенных Наций",
+            "الأمم المتحدة"]
+BODY = "Conference of the Parties to the United Nations Convention against Transnational Organized Crime"
+
+
+@pytest.mark.parametrize("name", UN_NAMES)
+@pytest.mark.parametrize("layout", ["{name}\tCTOC/COP/WG.3/2023/1", "{name}\n\nCTOC/COP/WG.3/2023/1",
+                                    "{name} CTOC/COP/WG.3/2023/1*"])
+def test_the_organisations_name_at_the_top_is_skipped_in_each_un_language(tmp_path, name, layout):
+    """Only "United Nations" was: "联合国" was taken for the issuing body, and the body's own line refused as a
+    second one; "联合国 <symbol>" too. A symbol with the reissue mark '*' was no symbol."""
+    text = (EN / "organization.txt").read_text(encoding="utf-8")
+    edited = tmp_path / "edited.txt"
+    edited.write_text(text.replace("United Nations\tCTOC/COP/WG.3/2023/1", layout.format(name=name), 1),
+                      encoding="utf-8")
+    header = agenda.parse(edited).header
+    assert header.symbol.text == "CTOC/COP/WG.3/2023/1"
+    assert header.parent_body.text == BODY
+
+
+def test_the_chinese_organisations_name_before_the_body_is_skipped(tmp_path):
+    text = REAL.read_text(encoding="utf-8").replace("\n\n联合国打击跨国有组织", "\n联合国\n联合国打击跨国有组织", 1)
+    (edited := tmp_path / "edited.txt").write_text(text, encoding="utf-8")
+    header = agenda.parse(edited).header
+    assert header.parent_body.text == "联合国打击跨国有组织犯罪公约缔约方会议"
+    assert header.parent_body.number == 5
 
 
 @pytest.mark.parametrize("symbol", ["E/CN.15/2023/L.5/Rev.1", "A/RES/78/1", "CTOC/COP/WG.3/2023/CRP.1",

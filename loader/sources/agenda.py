@@ -29,6 +29,11 @@ PLACES = {
 }
 LANGUAGES = {"Arabic": "ara", "Chinese": "zho", "English": "eng", "French": "fra", "Russian": "rus",
              "Spanish": "spa"}
+# The organisation's name, which UN documents print at the top in the language of the version (alone, or before
+# the symbol): read as neither the issuing body nor anything else
+UN_NAMES = ("United Nations", "联合国", "Nations Unies", "Naciones Unidas", "Организация Объединенных Наций",
+            "الأمم المتحدة")
+UN_NAME = "|".join(re.escape(name) for name in UN_NAMES)
 AGENDA_HEADINGS = ("临时议程", "provisional agenda")
 ANNOTATION_HEADINGS = ("说明", "annotations")
 DOCUMENTATION_HEADINGS = ("文件", "documentation")
@@ -198,14 +203,15 @@ class _Parser:
                 header.original_language, header.original_line = LANGUAGES[name], line.number
             elif text in LANGUAGES:
                 header.language, header.language_line = LANGUAGES[text], line.number
-            elif printed := re.fullmatch(rf"(?:United Nations\s+)?({t.SYMBOL_SHAPED})", text):
+            elif printed := re.fullmatch(rf"(?:(?:{UN_NAME})\s+)?({t.SYMBOL_SHAPED})\*?", text):
+                # a final '*' is the UN's mark of a reissued document (CTOC/COP/WG.3/2023/1*), not the symbol's
                 if not t.JOINT_SYMBOL.fullmatch(printed[1]):  # once taken for the name of the issuing body
                     raise self.error(f"the document's symbol {printed[1]!r} is not a document symbol (such as "
                                      f"CTOC/COP/WG.3/2023/1) nor a joint symbol (symbols joined by '-')"
                                      f"{t.symbol_problem(printed[1])}", line.number)
                 header.symbol = Line(line.number, printed[1])
             elif before_distr:
-                if text == "United Nations":
+                if text in UN_NAMES:
                     continue
                 if header.parent_body:  # the last line was taken, and a name wrapped over two lost its start
                     raise self.error(f"a second line before 'Distr.:', {text!r}: the issuing body's name is read "
@@ -230,11 +236,15 @@ class _Parser:
                              "or 'Vienna, 11 and 12 September 2023') before the provisional agenda", stop)
         before = [x for x in rest if x.number < meeting.line]
         after = [x for x in rest if x.number > meeting.line]
-        # one line names the body that meets, one after the dates gives the title: another is read as neither
-        for extra in before[1:] + after[:-1]:
-            raise self.error(f"a header line the parser does not read: {extra.text!r} (the header holds one line "
-                             "naming the body that meets before the meeting's dates and place, and one with the "
-                             "title after them)", extra.number)
+        # one line names the body that meets, one after the dates gives the title: with more, which is which is not
+        # written, so each candidate is named (the line reported is the first the header has no place for)
+        for lines, where, holds, extra in ((before, "before", "the name of the body that meets", before[1:2]),
+                                           (after, "after", "the title", after[:1])):
+            if len(lines) > 1:
+                named = ", ".join(f"{x.text!r} (line {x.number})" for x in lines[:-1])
+                raise self.error(f"a header line the parser does not read: {_count(len(lines))} lines {where} the "
+                                 f"meeting's dates and place, {named} and {lines[-1].text!r} (line "
+                                 f"{lines[-1].number}): the header holds one, {holds}", extra[0].number)
         if before:
             header.body = Line(before[0].number, self.norm(before[0].text))
         if after:
@@ -500,6 +510,10 @@ class _Parser:
     def check_brackets(self, title: str, line: int) -> None:
         if bracket := t.unbalanced(title):
             raise self.error(f"the title's {bracket} is not matched: is the line cut short? {title!r}", line)
+
+
+def _count(number: int) -> str:
+    return ("two", "three", "four")[number - 2] if 2 <= number <= 4 else str(number)
 
 
 def read_lines(path: Path) -> list[str]:
