@@ -11,6 +11,7 @@ import pytest
 
 from loader.errors import SourceError
 from loader.sources import agenda
+from loader.sources import agenda_facts as f
 from loader.sources import agenda_text as t
 from loader.sources.agenda_facts import ProvisionRef
 
@@ -569,9 +570,18 @@ def test_no_meeting_line_and_a_stray_annotation(tmp_path):
     # forms that were dropped without a word: the citation vanished, or its tail did
     ("第二十七条第一款(b)项", [("27", "1", "b")]),  # Chinese numerals, as official Chinese texts number provisions
     ("第二十七条第一款第(b)项", [("27", "1", "b")]),
-    ("第十条", [("10", None, None)]),
-    ("第一百零五条", [("105", None, None)]),
-    ("第一百一十条", [("110", None, None)]),
+    ("《公约》第十条", [("10", None, None)]),
+    ("《公约》第一百零五条", [("105", None, None)]),
+    ("《公约》 第一百一十条", [("110", None, None)]),
+    # a Chinese-numeral 条 or 段 is a provision where the text shows it is one; elsewhere it is an ordinal in prose
+    ("第一条建议", []),  # the first recommendation: it cited article 1 of the instrument named nearest
+    ("第一段会期", []),  # the first part of the session
+    ("第一和第二条建议", []),
+    ("《公约》第二十七条和第二十八条", [("27", None, None), ("28", None, None)]),  # listed with one shown
+    ("第二十七条和第二十八条第一款", [("27", None, None), ("28", "1", None)]),
+    ("第二十七条第1款", [("27", "1", None)]),
+    ("第五十三段(h)项", [(None, "53", "h")]),
+    ("第1条建议", [("1", None, None)]),  # digits cite, as before
     ("第二十七条第一款（b）项", [("27", "1", "b")]),  # full-width brackets
     ("第 53(hh)段", [(None, "53", "hh")]),  # after (z) come (aa), (bb) …
     ("paragraph 53 (hh)", [(None, "53", "hh")]),
@@ -605,6 +615,9 @@ def test_citations(text, expected):
     ("第0条", "'0' is not a number a provision is numbered with"),
     ("第27条第1款(a)项(一)目", "is read only as far as '第27条第1款(a)项'"),
     ("第27条第1款第二项", "is read only as far as '第27条第1款'"),
+    ("第十二段第二项", "is read only as far as '第十二段'"),  # an item below: a provision, not an ordinal
+    ("第一段第二款", "'第二款' reads as a provision reference"),
+    ("第一款", "'第一款' reads as a provision reference"),  # 款 is a provision's word only
     ("第27条之一", "is read only as far as '第27条'"),
     ("article 27 (1)", "is read only as far as 'article 27'"),
     ("article 5, paragraph 1 (a) (ii)", "is read only as far as 'article 5, paragraph 1 (a)'"),
@@ -645,6 +658,20 @@ def test_chinese_numerals_cite_what_digits_cite(tmp_path):
     assert [cited(p) for p in parsed.find_item("2").paragraphs] == [
         cited(p) for p in agenda.parse(REAL).find_item("2").paragraphs]
     assert cited(parsed.find_item("3").paragraphs[4]) == [(RULES, None, "53", "h")]
+
+
+def test_a_chinese_ordinal_in_prose_is_neither_cited_nor_refused(tmp_path):
+    """"第一条建议" (the first recommendation) cited article 1 of the instrument named nearest before it."""
+    old = "将与审议进程的运作有关的事项作为一个项目添加到各自的议程中。"
+    text = REAL.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    edited = tmp_path / "edited.txt"
+    edited.write_text(text.replace(old, old + "工作组在上次会议上提出的第一条建议仍然适用。"), encoding="utf-8")
+    paragraph = agenda.parse(edited).find_item("3").paragraphs[0]
+    assert paragraph.line == 64 and "第一条建议" in paragraph.text
+    assert cited(paragraph) == cited(agenda.parse(REAL).find_item("3").paragraphs[0]) == [(RULES, None, "12", None)]
+    # with no instrument named, the whole agenda was refused for it
+    assert f.provisions("第一段会期将审议第一条建议。") == []
 
 
 def test_a_citation_is_printed_as_the_phrase_that_names_it_alone():

@@ -565,6 +565,36 @@ def _read(m: re.Match, text: str) -> list[Citation]:
     return [Citation(a, p, x, m.start(), printed, heading[1] if heading else "") for a, p, x in cited]
 
 
+def _prose_ordinals(matches: list[re.Match], text: str) -> list[re.Match]:
+    """The matches that are Chinese ordinals in prose, not provisions: 第一条建议 (the first recommendation),
+    第一段会期 (the first part of the session). A 条 or 段 numbered in Chinese numerals is a provision only where
+    the text shows it is one: right after an instrument's title (《公约》第二十七条), with a paragraph or
+    subparagraph (第二十七条第一款, 第五十三(h)段), followed by what only a provision has (第…款, 第…项, (a)项,
+    之一), or listed with such a provision (《公约》第二十七条和第二十八条). Digits always cite (第1条)."""
+
+    def chinese_only(m: re.Match) -> bool:  # and well formed: 第二二条 is no ordinal, and is refused
+        numerals = re.findall(r"[〇零一二三四五六七八九十百千]+", m.group())
+        return (m.re in (ZH_ARTICLE, ZH_PARAGRAPH) and not re.search(r"[0-9０-９]", m.group())
+                and all(x in _chinese_ordinals() for x in numerals))
+
+    def shown(m: re.Match) -> bool:
+        groups = m.groupdict()
+        return bool(m.re is ZH_ARTICLE and groups.get("paragraphs") or groups.get("letters") or groups.get("after")
+                    or text[:m.start()].rstrip().endswith("》")
+                    or ZH_GOES_ON.match(text, m.end())
+                    or re.match(rf"\s*第\s*{_ANY_NUMERAL}\s*款|\s*{_ZH_LETTER}\s*项", text[m.end():]))
+
+    provision = [not chinese_only(m) or shown(m) for m in matches]
+    changed = True
+    while changed:  # a list's parts are what its shown part is
+        changed = False
+        for n in range(len(matches) - 1):
+            joined = re.fullmatch(rf"\s*{_ZH_JOIN}\s*", text[matches[n].end():matches[n + 1].start()])
+            if joined and provision[n] != provision[n + 1]:
+                provision[n] = provision[n + 1] = changed = True
+    return [m for m, is_provision in zip(matches, provision, strict=True) if not is_provision]
+
+
 def citations(text: str) -> list[Citation]:
     """Every provision the text cites: ``第27条第1款(a)和(f)项`` gives 27(1)(a) and 27(1)(f), nothing between;
     ``第二十七条``, ``第27和28条``, ``第53(hh)段``, ``paragraph 1 of article 27`` as written. An article cited
@@ -580,11 +610,16 @@ def citations(text: str) -> list[Citation]:
     """
     matches = sorted((m for pattern in (ZH_ARTICLE, ZH_PARAGRAPH, EN_ARTICLE, EN_PARAGRAPH)
                       for m in pattern.finditer(text)), key=lambda m: (m.start(), -m.end()))
+    kept: list[re.Match] = []
+    for m in matches:
+        if not kept or m.start() >= kept[-1].end():  # not "article 27" in "paragraph 1 of article 27"
+            kept.append(m)
+    prose = _prose_ordinals(kept, text)
     found: list[Citation] = []
     read: list[re.Match] = []
-    for m in matches:
-        if read and m.start() < read[-1].end():
-            continue  # "article 27" in "paragraph 1 of article 27"
+    for m in kept:
+        if m in prose:
+            continue
         try:
             found += _read(m, text)
         except ValueError as error:
@@ -599,7 +634,7 @@ def citations(text: str) -> list[Citation]:
         read.append(m)
     for pattern in (ZH_REFERENCE, EN_REFERENCE):
         for m in pattern.finditer(text):
-            if not any(r.start() <= m.start() < r.end() for r in read):
+            if not any(r.start() <= m.start() < r.end() for r in read + prose):
                 raise ValueError(f"{m.group()!r} reads as a provision reference but is not one the parser reads "
                                  "(such as 第二十七条第一款(b)项, 第53(hh)段, article 27, paragraph 1 (a))")
     return sorted(found, key=lambda c: c.start)
