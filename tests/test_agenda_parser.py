@@ -582,6 +582,14 @@ def test_no_meeting_line_and_a_stray_annotation(tmp_path):
     ("第二十七条第1款", [("27", "1", None)]),
     ("第五十三段(h)项", [(None, "53", "h")]),
     ("第1条建议", [("1", None, None)]),  # digits cite, as before
+    # a range written as two references was read as its ends only
+    ("第1段至第3段", [(None, "1", None), (None, "2", None), (None, "3", None)]),
+    ("第27条至第30条", [(x, None, None) for x in ("27", "28", "29", "30")]),
+    ("article 27 to article 30", [(x, None, None) for x in ("27", "28", "29", "30")]),
+    ("paragraph 12 through paragraph 14", [(None, x, None) for x in ("12", "13", "14")]),
+    ("第27条第1款至第27条第3款", [("27", x, None) for x in ("1", "2", "3")]),
+    ("第27条第1款(a)项至第27条第1款(c)项", [("27", "1", x) for x in ("a", "b", "c")]),
+    ("《公约》第二十七条至第二十九条", [(x, None, None) for x in ("27", "28", "29")]),
     ("第二十七条第一款（b）项", [("27", "1", "b")]),  # full-width brackets
     ("第 53(hh)段", [(None, "53", "hh")]),  # after (z) come (aa), (bb) …
     ("paragraph 53 (hh)", [(None, "53", "hh")]),
@@ -629,6 +637,15 @@ def test_citations(text, expected):
     ("第53(aaa)段", "(aaa) is no subparagraph letter"),
     ("paragraph 53 (ii)", "(ii) may be the subparagraph after (hh) or an item numbered in roman numerals"),
     ("第29至27条", "the range '29至27' ends before it starts"),
+    ("第3段至第1段", "the range '第3段至第1段' ends before it starts"),
+    # a range whose ends are not of one kind and level: what lies between is not written
+    ("第27条第1款至第28条第2款", "the range '第27条第1款至第28条第2款' joins references of different kinds or levels"),
+    ("article 27 to paragraph 3", "the range 'article 27 to paragraph 3' joins references of different kinds"),
+    ("articles 27 and 28 to article 30", "joins references of different kinds or levels"),
+    # paragraph 3 was attached to no article, and "(A)" was dropped
+    ("paragraph 3 of articles 27 and 28", "a paragraph or subparagraph of several provisions listed"),
+    ("paragraph 1 (A)", "(A) is no subparagraph letter"),
+    ("article 27, paragraph 1 (B)", "(B) is no subparagraph letter"),
     ("paragraph 53 (c) to (a)", "the range '(c) to (a)' ends before it starts"),
 ])
 def test_a_provision_reference_not_read_in_full_is_refused(text, words):

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from loader import iris
@@ -470,7 +470,7 @@ _ANY_NUMERAL = r"[0-9０-９〇零一二两三四五六七八九十百千万]+"
 _ZH_JOIN = r"(?:以及|和|及|与|、|或|至|到|—|–|-|～|~)"
 _EN_JOIN = r"(?:\s*,\s*(?:and|or)\s+|\s*,\s*|\s+(?:and|or|to|through)\s+|\s*[–-]\s*)"
 _ZH_LETTER = r"[(（]\s*[a-z]+\s*[)）]"
-_EN_LETTER = r"\(\s*[a-z]+\s*\)"
+_EN_LETTER = r"\(\s*(?:[a-z]+|[A-Z])\s*\)"  # (A) is read to be refused: no subparagraph letter (it was dropped)
 _ZH_LETTERS = rf"第?\s*{_ZH_LETTER}(?:\s*项)?(?:\s*{_ZH_JOIN}\s*第?\s*{_ZH_LETTER}(?:\s*项)?)*"
 _ZH_NUMBERS = rf"{_NUMERAL}(?:\s*{_ZH_JOIN}\s*第?\s*{_NUMERAL})*"
 _EN_NUMBERS = rf"\d+(?:{_EN_JOIN}\d+)*"
@@ -492,7 +492,9 @@ EN_ARTICLE = re.compile(
 # paragraph 53 (h), paragraphs 12 and 13, paragraph 1 (a) of article 27
 EN_PARAGRAPH = re.compile(
     rf"\b(?:(?i:paragraph)\s+(?P<paragraph>\d+)|(?i:paragraphs)\s+(?P<paragraphs>{_EN_NUMBERS}))"
-    rf"(?:\s*(?P<letters>{_EN_LETTER}(?:{_EN_JOIN}{_EN_LETTER})*))?(?:\s+of\s+(?i:article)\s+(?P<article>\d+))?")
+    rf"(?:\s*(?P<letters>{_EN_LETTER}(?:{_EN_JOIN}{_EN_LETTER})*))?"
+    # "of articles 27 and 28" is read to be refused: paragraph 3 of which? (it was left attached to no article)
+    rf"(?:\s+of\s+(?:(?i:article)\s+(?P<article>\d+)|(?i:articles)\s+(?P<articles>{_EN_NUMBERS})))?")
 ZH_HEADING = re.compile(r"\s*（([\u4e00-\u9fff]{1,20})）")  # after 第27条: the article's heading, Chinese words only
 
 # What reads as a provision reference: each must be part of one the patterns above read, or it is refused
@@ -539,7 +541,7 @@ def _letters(text: str | None) -> list[str | None]:
         return [None]
 
     def read(part: str) -> str:
-        letter = re.fullmatch(r"\s*第?\s*[(（]\s*([a-z]+)\s*[)）]\s*项?\s*", part)[1]
+        letter = re.fullmatch(r"\s*第?\s*[(（]\s*([A-Za-z]+)\s*[)）]\s*项?\s*", part)[1]
         letter_order(letter)  # a letter of the UN's lettering, or ValueError
         return letter
 
@@ -563,6 +565,46 @@ def _read(m: re.Match, text: str) -> list[Citation]:
     cited = [(a, p, x) for a in articles for p in paragraphs for x in letters]
     printed = m.group() if len(cited) == 1 else ""
     return [Citation(a, p, x, m.start(), printed, heading[1] if heading else "") for a, p, x in cited]
+
+
+# between the two references of a range written in full: 第1段至第3段, article 27 to article 30
+_RANGE_BETWEEN = re.compile(r"\s*(?:至|到|—|–|-|～|~)\s*|\s+(?:to|through)\s+")
+
+
+def _read_in_full(m: re.Match, text: str) -> list[Citation]:
+    """The provisions one match cites; ValueError when it cannot be read, or what follows it is not read."""
+    try:
+        cited = _read(m, text)
+    except ValueError as error:
+        raise ValueError(f"the provision reference {m.group()!r} cannot be read: {error}") from None
+    goes_on = (ZH_GOES_ON if m.re in (ZH_ARTICLE, ZH_PARAGRAPH) else EN_GOES_ON).match(text, m.end())
+    if not goes_on and (m.groupdict().get("articles") or m.groupdict().get("paragraphs")):
+        goes_on = EN_LIST_GOES_ON.match(text, m.end()) if m.re in (EN_ARTICLE, EN_PARAGRAPH) else None
+    if goes_on:
+        raise ValueError(f"the provision reference {m.group() + goes_on.group()!r} is read only as far as "
+                         f"{m.group()!r}: what follows (an item, a paragraph in parentheses, an inserted article, "
+                         "a list's next number after a subparagraph) is not read")
+    return cited
+
+
+def _range(printed: str, first: list[Citation], last: list[Citation]) -> list[Citation]:
+    """The provisions a range written as two references names (第1段至第3段: 1, 2 and 3), when both ends are one
+    provision of the same kind and level under the same parent; ValueError otherwise (what lies between them is not
+    written: 第27条第1款至第28条, article 27 to paragraph 3)."""
+    ends = [first[0], last[0]] if len(first) == len(last) == 1 else []
+    paths = [(c.article, c.paragraph, c.subparagraph) for c in ends]
+    levels = {tuple(x is None for x in path) for path in paths}
+    depth = max((n for n, x in enumerate(paths[0]) if x is not None), default=0) if paths else 0
+    if len(levels) != 1 or paths[0][:depth] != paths[1][:depth]:
+        raise ValueError(f"the range {printed!r} joins references of different kinds or levels, or under different "
+                         "provisions: what lies between its ends is not written")
+    order, unorder = (letter_order, _letter) if depth == 2 else (int, str)
+    start, end = order(paths[0][depth]), order(paths[1][depth])
+    if end <= start:
+        raise ValueError(f"the range {printed!r} ends before it starts")
+    between = [Citation(*paths[0][:depth], unorder(n), *(None,) * (2 - depth), first[0].start)
+               for n in range(start + 1, end)]
+    return [replace(first[0], printed=""), *between, replace(last[0], printed="")]
 
 
 def _prose_ordinals(matches: list[re.Match], text: str) -> list[re.Match]:
@@ -597,7 +639,8 @@ def _prose_ordinals(matches: list[re.Match], text: str) -> list[re.Match]:
 
 def citations(text: str) -> list[Citation]:
     """Every provision the text cites: ``第27条第1款(a)和(f)项`` gives 27(1)(a) and 27(1)(f), nothing between;
-    ``第二十七条``, ``第27和28条``, ``第53(hh)段``, ``paragraph 1 of article 27`` as written. An article cited
+    ``第二十七条``, ``第27和28条``, ``第53(hh)段``, ``paragraph 1 of article 27`` as written; a range in full, written
+    in one reference or two (``第27至29条``, ``第1段至第3段``, ``article 27 to article 30``). An article cited
     alone may be followed by its heading: ``第27条（执法合作）``.
 
     ValueError for what reads as a provision reference but is not read in full, rather than a citation of less
@@ -617,21 +660,18 @@ def citations(text: str) -> list[Citation]:
     prose = _prose_ordinals(kept, text)
     found: list[Citation] = []
     read: list[re.Match] = []
-    for m in kept:
-        if m in prose:
-            continue
-        try:
-            found += _read(m, text)
-        except ValueError as error:
-            raise ValueError(f"the provision reference {m.group()!r} cannot be read: {error}") from None
-        goes_on = (ZH_GOES_ON if m.re in (ZH_ARTICLE, ZH_PARAGRAPH) else EN_GOES_ON).match(text, m.end())
-        if not goes_on and (m.groupdict().get("articles") or m.groupdict().get("paragraphs")):
-            goes_on = EN_LIST_GOES_ON.match(text, m.end()) if m.re in (EN_ARTICLE, EN_PARAGRAPH) else None
-        if goes_on:
-            raise ValueError(f"the provision reference {m.group() + goes_on.group()!r} is read only as far as "
-                             f"{m.group()!r}: what follows (an item, a paragraph in parentheses, an inserted article, "
-                             "a list's next number after a subparagraph) is not read")
+    reading = iter(m for m in kept if m not in prose)
+    for m in reading:
+        cited = _read_in_full(m, text)
         read.append(m)
+        following = next((x for x in kept if x.start() >= m.end()), None)
+        if following is not None and following not in prose and _RANGE_BETWEEN.fullmatch(
+                text, m.end(), following.start()) and (m.re in (ZH_ARTICLE, ZH_PARAGRAPH)) == (
+                following.re in (ZH_ARTICLE, ZH_PARAGRAPH)):
+            next(reading)  # 第1段至第3段, article 27 to article 30: one range, both ends read here
+            read.append(following)
+            cited = _range(text[m.start():following.end()], cited, _read_in_full(following, text))
+        found += cited
     for pattern in (ZH_REFERENCE, EN_REFERENCE):
         for m in pattern.finditer(text):
             if not any(r.start() <= m.start() < r.end() for r in read + prose):
