@@ -119,6 +119,17 @@ def test_the_meeting(graph):
     assert graph.value(MEETING, URIRef("https://schema.org/location")) == vienna
     assert graph.value(MEETING, UNKG.website) == URIRef(
         "https://www.unodc.org/unodc/en/treaties/CTOC/working-group-on-international-cooperation-2023.html")
+    # which body meets is printed on line 12, when and where on line 14: the meeting is derived from both
+    lines = {int(graph.value(p, UNKG.line)) for p in graph.objects(MEETING, PROV.wasDerivedFrom)}
+    assert {12, 14} <= lines
+
+
+def test_every_labelled_resource_has_a_preferred_label(graph):
+    # labels of instances are skos:prefLabel plus rdfs:label (ontology/MODEL.md): pages and clients look for either
+    only_rdfs = {s for s in graph.subjects(RDFS.label, None) if (s, SKOS.prefLabel, None) not in graph}
+    assert only_rdfs == set()
+    agenda_node = URIRef(iris.agenda(str(MEETING)))
+    assert graph.value(agenda_node, SKOS.prefLabel) == Literal("临时议程", lang="zh")
 
 
 def test_agenda_items_titles_order_and_sub_items(graph):

@@ -116,6 +116,7 @@ class _Builder(Context):
                                  f"the manifest's body {body_path} ({', '.join(map(repr, names)) or 'none given'})",
                                  header.body.number)
         self.add(meeting, UNKG.ofBody, self.body(body_path, header.body and header.body.number))
+        self.derive(meeting, header.body and header.body.number)  # the line naming the body that meets
         self.add(meeting, UNKG.meetingNumber, Literal(number, datatype=XSD.integer))
         self.add(meeting, ELI_DL.activity_start_date, Literal(records.meeting.start.isoformat(), datatype=XSD.date))
         self.add(meeting, ELI_DL.activity_end_date, Literal(records.meeting.end.isoformat(), datatype=XSD.date))
@@ -149,7 +150,9 @@ class _Builder(Context):
         self.add(agenda, UNKG.agendaOf, self.meeting)
         self.add(self.meeting, UNKG.hasAgenda, agenda)
         self.add(agenda, ELI_DL.documented_by_a_realization_of, self.document)
-        self.add(agenda, RDFS.label, self.text(self.records.lines[self.records.agenda_line - 1].strip()))
+        heading = self.text(self.records.lines[self.records.agenda_line - 1].strip())
+        self.add(agenda, SKOS.prefLabel, heading)  # labels of instances: skos:prefLabel plus rdfs:label
+        self.add(agenda, RDFS.label, heading)
         self.derive(agenda, self.records.agenda_line)
         for item in self.records.items:
             node = self.build_item(item, agenda)
