@@ -715,6 +715,99 @@ def test_abbreviated_references_to_other_documents_are_left_unread(text):
     assert t.citations(text) == []
 
 
+CONVENTION = "联合国打击跨国有组织犯罪公约"
+ITEM_2 = ProvisionRef("UNTOC", CONVENTION, "27", printed="第27条")  # what item 2's title cites: the context
+
+
+def provisions_of(text: str) -> list[tuple[str, str | None, str | None]]:
+    return [(p.instrument, p.article, p.paragraph) for p in f.provisions(text, ITEM_2)]
+
+
+@pytest.mark.parametrize(("text", "provisions", "documents"), [
+    # paragraph 12 of the document was cited as paragraph 12 of the procedures and rules, a fact no line states
+    ("根据《审议机制运作程序和规则》第10段（CTOC/COP/2022/9，第12段）", [(RULES, None, "10")], [["CTOC/COP/2022/9"]]),
+    ("根据《审议机制运作程序和规则》第10段，见CTOC/COP/2022/9号文件第12段", [(RULES, None, "10")],
+     [["CTOC/COP/2022/9"]]),
+    ("根据《审议机制运作程序和规则》第10段，见 CTOC/COP/2022/9 号文件第 12 段至第 14 段", [(RULES, None, "10")],
+     [["CTOC/COP/2022/9"]]),  # a range: each of its ends is the document's
+    ("根据A/RES/64/179号决议第2段", [], [["A/RES/64/179"]]),  # it was paragraph 2 of item 2's Convention
+    # article 3 of the document was cited as article 3 of the Convention
+    ("《公约》第27条的实施情况（A/78/123，第3条）", [("UNTOC", "27", None)], [["A/78/123"]]),
+    # refused for the wrong reason ("paragraph 12 is cited without an article of the Convention"), or as citing
+    # with no instrument named: the paragraph is the document's, named right before it
+    ("《公约》第27条（见A/78/123号文件第12段）", [("UNTOC", "27", None)], [["A/78/123"]]),
+    ("见A/78/123-A/78/124号文件第12和13段", [], [["A/78/123", "A/78/124"]]),  # a joint symbol: one document
+    ("见A/78/123号文件第3条和《公约》第27条", [("UNTOC", "27", None)], [["A/78/123"]]),
+    # English: the same, printed before the symbol or after it
+    ("under paragraph 10 of the procedures and rules (see paragraph 12 of document CTOC/COP/2022/9)",
+     [(RULES, None, "10")], [["CTOC/COP/2022/9"]]),
+    ("under paragraph 10 of the procedures and rules; see CTOC/COP/2022/9, paragraphs 12 to 14.",
+     [(RULES, None, "10")], [["CTOC/COP/2022/9"]]),
+    ("article 27 of the Convention (see paragraph 3 of A/78/123)", [("UNTOC", "27", None)], [["A/78/123"]]),
+])
+def test_a_paragraph_printed_with_a_documents_symbol_is_that_documents_not_a_provision(text, provisions,
+                                                                                        documents):
+    assert provisions_of(text) == provisions
+    assert f.cited_documents(text) == documents
+
+
+@pytest.mark.parametrize(("text", "provisions"), [
+    ("《公约》（A/RES/55/25，附件一）第27条", [("UNTOC", "27", None)]),  # the symbol in an aside, closed before
+    ("见A/78/123号文件。《公约》第27条", [("UNTOC", "27", None)]),  # the instrument named after the document
+    ("见A/78/123号文件。第27条也适用", [("UNTOC", "27", None)]),  # another sentence: the item's instrument
+    ("秘书处在A/78/123号文件中讨论了《公约》第27条", [("UNTOC", "27", None)]),
+    ("article 27 of the Convention, as discussed in A/78/123", [("UNTOC", "27", None)]),
+    ("关于HIV/AIDS的第27条", [("UNTOC", "27", None)]),  # no number in it: printed like a symbol, but no document
+])
+def test_a_provision_cited_near_a_symbol_it_does_not_follow_is_still_the_instruments(text, provisions):
+    assert provisions_of(text) == provisions
+    assert f.cited_documents(text) == []
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    # each was cited as a provision of the instrument named before, though a document is named nearer
+    ("秘书处在A/78/123号文件中讨论了第27条",
+     "'第27条' is printed after the document A/78/123, and after the instrument the item is about, "
+     "'联合国打击跨国有组织犯罪公约': whether it cites a part of the document or a provision of the instrument is not "
+     "written"),
+    ("根据《审议机制运作程序和规则》，见A/78/123号文件所载报告第12段",
+     "'第12段' is printed after the document A/78/123, and after the instrument named before it, "
+     "'审议机制运作程序和规则'"),
+    ("A/78/123 discusses article 27", "'article 27' is printed after the document A/78/123"),
+    # a paragraph of what is printed as a symbol but is none: the document's IRI cannot be minted from it
+    ("见A/78/1.23.-号文件第12段", "'第12段' is printed with 'A/78/1.23.-' as a paragraph of that document, which is "
+     "no document symbol: its segment '1.23.-' is no name or number"),
+])
+def test_a_reference_whose_document_or_instrument_is_not_written_is_refused(text, words):
+    with pytest.raises(ValueError, match=re.escape(words)):
+        f.provisions(text, ITEM_2)
+
+
+def test_a_documents_paragraph_in_the_real_agenda_is_not_cited_as_a_rule(tmp_path):
+    """Line 64 cites rules paragraph 12; a paragraph of another document printed after it was cited as rules
+    paragraph 13."""
+    old = "审议机制运作程序和规则》第 12 段，"
+    text = REAL.read_text(encoding="utf-8")
+    edited = tmp_path / "edited.txt"
+    edited.write_text(text.replace(old, old.replace("，", "（CTOC/COP/2022/9，第13段），"), 1), encoding="utf-8")
+    paragraph = agenda.parse(edited).find_item("3").paragraphs[0]
+    assert paragraph.line == 64 and "CTOC/COP/2022/9，第13段" in paragraph.text
+    assert cited(paragraph) == [(RULES, None, "12", None)]
+    assert paragraph.facts.documents == [["CTOC/COP/2022/9"]]
+
+
+@pytest.mark.parametrize(("old", "new", "words", "line"), [
+    ("这些问题包括：建立或加强联系渠道", "这些问题包括A/78/123号文件所述的建立或加强联系渠道",
+     "'第27条第1款(a)和(f)项' is printed after the document A/78/123, and after the instrument named before it", 52),
+    ("第 12 段，缔约方会议", "第 12 段，参照A/78/123号文件所载报告第13段，缔约方会议",
+     "'第13段' is printed after the document A/78/123", 64),
+    ("第 12 段，缔约方会议", "第 12 段（A/78/1.23.-，第13段），缔约方会议", "which is no document symbol", 64),
+])
+def test_a_reference_whose_document_or_instrument_is_not_written_is_refused_at_its_line(tmp_path, old, new, words,
+                                                                                         line):
+    assert_edit_refused(REAL, tmp_path, old, new, words, line)
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     ("上午 10 时", ((10, 0), None)),
     ("下午3时至6时", ((15, 0), (18, 0))),

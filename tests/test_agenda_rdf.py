@@ -661,3 +661,40 @@ def test_a_provision_cited_in_a_list_is_not_labelled_with_the_list(entry, tmp_pa
         cited = provision(RULES, paragraph="53", subparagraph=letter)
         assert (None, UNKG.citesProvision, cited) in graph
         assert not list(graph.objects(cited, SKOS.prefLabel)) and not list(graph.objects(cited, RDFS.label))
+
+
+def test_a_paragraph_of_a_document_named_by_its_symbol_is_not_a_rules_provision(entry, tmp_path):
+    """Line 64 cites rules paragraph 12; "（CTOC/COP/2022/9，第13段）" after it minted rules paragraph 13 and cited it:
+    the paragraph is the document's, and the graph has no parts of documents, so the annotation mentions the
+    document, by its symbol, and cites paragraph 12 alone."""
+    text = entry.path.read_text(encoding="utf-8")
+    old = "审议机制运作程序和规则》第 12 段，"
+    assert text.count(old) == 1
+    edited = tmp_path / entry.path.name
+    edited.write_text(text.replace(old, old.replace("，", "（CTOC/COP/2022/9，第13段），")), encoding="utf-8")
+    graph = build_graph(replace(entry, path=edited), B)
+    annotation = URIRef(iris.annotation(str(item("3")), 1))
+    assert set(graph.objects(annotation, UNKG.citesProvision)) == {provision(RULES, paragraph="12")}
+    invented = provision(RULES, paragraph="13")
+    assert not list(graph.triples((invented, None, None))) and not list(graph.triples((None, None, invented)))
+    document = URIRef(iris.document(B, "CTOC/COP/2022/9"))
+    assert (annotation, UNKG.mentionsDocument, document) in graph
+    assert (document, RDF.type, UNKG.Document) in graph
+    assert [str(s) for s in graph.objects(document, UNKG.symbol)] == ["CTOC/COP/2022/9"]
+    [passage] = graph.objects(document, PROV.wasDerivedFrom)
+    assert int(graph.value(passage, UNKG.line)) == 64
+
+
+def test_an_english_paragraph_of_a_document_is_not_a_rules_provision(tmp_path):
+    """"paragraph 15 of document CTOC/COP/2020/10" was rules paragraph 15, the instrument named before it."""
+    text = (EN / "back-to-back.txt").read_text(encoding="utf-8")
+    old = "the Protocols thereto, the Conference"
+    assert text.count(old) == 1
+    edited = tmp_path / "back-to-back.txt"
+    edited.write_text(text.replace(old, "the Protocols thereto (see also paragraph 15 of document CTOC/COP/2020/10), "
+                                        "the Conference"), encoding="utf-8")
+    graph = agenda_rdf.to_graph(agenda.parse(edited), english_entry(edited), B)
+    annotation = URIRef(iris.annotation(str(item("1")), 1))
+    assert set(graph.objects(annotation, UNKG.citesProvision)) == {provision(RULES, paragraph="12")}
+    assert (annotation, UNKG.mentionsDocument, URIRef(iris.document(B, "CTOC/COP/2020/10"))) in graph
+    assert not list(graph.triples((provision(RULES, paragraph="15"), None, None)))

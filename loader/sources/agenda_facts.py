@@ -159,6 +159,7 @@ class Facts:
     clusters: list[Cluster] = field(default_factory=list)
     thresholds: list[Threshold] = field(default_factory=list)
     publications: list[Publication] = field(default_factory=list)
+    documents: list[list[str]] = field(default_factory=list)  # cited by symbol, for a paragraph: A/78/123，第12段
     back_to_back: BackToBack | None = None
     dialogue: Dialogue | None = None
     no_documents: bool = False
@@ -195,19 +196,78 @@ def _instrument_titles(text: str) -> list[tuple[int, int, str, str]]:
     return sorted(found)
 
 
+# A paragraph (or article) of a document named by its symbol, not a provision of an instrument: the reference
+# printed right after the symbol ("A/78/123，第12段", "CTOC/COP/2022/9号文件第12段", "A/78/123, paragraph 12") or
+# right before it ("paragraph 12 of document A/78/123")
+SYMBOL_THEN_REFERENCE = re.compile(r"\s*(?:号\s*)?(?:文件|决议|决定|报告)?\s*(?:[，,]\s*)?")
+REFERENCE_THEN_SYMBOL = re.compile(r"\s+of\s+(?:(?:the\s+)?(?:documents?|report|resolution|decision|note)\s+)?")
+SENTENCE_BREAK = re.compile(r"[。；;！？]|\.\s")
+
+
+def _document_of(text: str, cite: t.Citation, symbols: list[tuple[int, int, str]]) -> list[str] | None:
+    """The symbols of the document whose paragraph (or article) ``cite`` is, when the text prints the reference
+    right after or before a symbol; None when it does not. ValueError when that symbol is none."""
+    start, end = cite.span
+    for s_start, s_end, printed in symbols:
+        if SYMBOL_THEN_REFERENCE.fullmatch(text, s_end, start) or REFERENCE_THEN_SYMBOL.fullmatch(text, end, s_start):
+            if not t.JOINT_SYMBOL.fullmatch(printed):
+                raise ValueError(f"{text[start:end]!r} is printed with {printed!r} as a paragraph of that document, "
+                                 f"which is no document symbol{t.symbol_problem(printed)}")
+            return t.split_symbols(printed)
+    return None
+
+
+def _in_closed_brackets(text: str, start: int, before: int) -> bool:
+    """Whether the run at ``start`` is inside brackets closed before ``before``: an aside, such as a title's
+    symbol (《公约》（A/RES/55/25，附件一）第27条)."""
+    return t.unbalanced(text[:start]) is not None and t.unbalanced(text[:before]) is None
+
+
+def _named_between(text: str, cite: t.Citation, symbols: list[tuple[int, int, str]], after: int) -> str | None:
+    """A symbol printed after ``after`` and before ``cite`` in its sentence, not in an aside: the reference may be
+    that document's paragraph as well as the instrument's, and the text does not say which."""
+    for s_start, s_end, printed in symbols:
+        if (after <= s_start and s_end <= cite.start and not SENTENCE_BREAK.search(text, s_end, cite.start)
+                and not _in_closed_brackets(text, s_start, cite.start)):
+            return printed
+    return None
+
+
+def cited_documents(text: str) -> list[list[str]]:
+    """The documents, each as its symbols, whose paragraphs (or articles) the text cites by symbol, in order."""
+    symbols = t.symbols_in_prose(text)
+    found: list[list[str]] = []
+    for cite in t.citations(text):
+        document = _document_of(text, cite, symbols)
+        if document and document not in found:
+            found.append(document)
+    return found
+
+
 def provisions(text: str, context: ProvisionRef | None = None) -> list[ProvisionRef]:
     """The provisions cited, each with the instrument named nearest before it (or, in English, right after it:
-    ``article 27 of the Convention``); ``context`` stands in when the text names none.
+    ``article 27 of the Convention``); ``context`` stands in when the text names none. A paragraph printed with a
+    document's symbol (``A/78/123，第12段``) is that document's, not a provision (see :func:`cited_documents`);
+    ValueError when a symbol printed between the instrument and the reference leaves whose it is unwritten.
     """
     titles = _instrument_titles(text)
+    symbols = t.symbols_in_prose(text)
     refs = []
     for cite in t.citations(text):
+        if _document_of(text, cite, symbols):
+            continue
         following = [x for x in titles if 0 <= x[0] - cite.start <= 60 and text[cite.start:x[0]].count(" of ")]
         preceding = [x for x in titles if x[1] <= cite.start]
         chosen = following[0] if following else (preceding[-1] if preceding else None)
         if chosen is None and context is None:
             raise ValueError(f"a provision is cited ({text[cite.start:cite.start + 20]}…) but no instrument "
                              "is named before it")
+        if not following and (between := _named_between(text, cite, symbols, chosen[1] if chosen else 0)):
+            instrument = (f"named before it, {chosen[3]!r}" if chosen
+                          else f"the item is about, {context.instrument_title!r}")
+            raise ValueError(f"{text[cite.span[0]:cite.span[1]]!r} is printed after the document {between}, and "
+                             f"after the instrument {instrument}: whether it cites a part of the document or a "
+                             "provision of the instrument is not written")
         key, title = (chosen[2], chosen[3]) if chosen else (context.instrument, context.instrument_title)
         if key == "UNTOC" and cite.article is None:
             raise ValueError(f"paragraph {cite.paragraph} is cited without an article of the Convention")
@@ -467,6 +527,7 @@ def facts(text: str, context: ProvisionRef | None = None) -> Facts:
         clusters=clusters(plain),
         thresholds=thresholds(plain, rule_context),
         publications=publications(plain),
+        documents=cited_documents(plain),
         back_to_back=back_to_back(plain),
         dialogue=dialogue(text, rule_context),
         no_documents=bool(ZH_NO_DOCUMENTS.search(plain) or EN_NO_DOCUMENTS.search(plain)),

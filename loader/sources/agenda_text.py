@@ -351,6 +351,28 @@ def symbol_problem(printed: str) -> str:
     return ""
 
 
+# a run printed as a symbol in prose: not the tail of a longer run of Latin letters, digits or a path (见A/78/123 is
+# one: 见 is no Latin letter)
+PROSE_SYMBOL = re.compile(rf"(?<![A-Za-z0-9/.-]){SYMBOL_SHAPED}")
+
+
+def symbols_in_prose(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, printed) of each run printed as a (joint) symbol in prose, outside web addresses, without a
+    sentence's final '.', with a number in it (every UN symbol has one; HIV/AIDS is no document); whether each is
+    well formed is for the caller to check.
+
+    >>> symbols_in_prose("见CTOC/COP/2022/9号文件第12段；see document A/78/123. HIV/AIDS, www.unodc.org/CTOC/1")
+    [(1, 16, 'CTOC/COP/2022/9'), (37, 45, 'A/78/123')]
+    """
+    addresses = [m.span() for m in URL.finditer(text)]
+    found = []
+    for m in PROSE_SYMBOL.finditer(text):
+        printed = m.group().rstrip(".")
+        if re.search(r"[0-9]", printed) and not any(start <= m.start() < end for start, end in addresses):
+            found.append((m.start(), m.start() + len(printed), printed))
+    return found
+
+
 def split_symbols(joint: str) -> list[str]:
     """A joint symbol ``A-B-C`` (one document, several symbols) into its symbols, as written."""
     return re.split(r"-(?=[A-Z][A-Z0-9]*/)", joint.strip())
@@ -394,6 +416,7 @@ class Citation:
     start: int
     printed: str = ""
     heading: str = ""  # an article's heading printed after it: 第27条（执法合作）
+    span: tuple[int, int] = (0, 0)  # where the whole reference is printed: a list's or a range's, end to end
 
 
 def _chinese_ordinal(number: int) -> str:
@@ -564,7 +587,7 @@ def _read(m: re.Match, text: str) -> list[Citation]:
         heading = ZH_HEADING.match(text, m.end())
     cited = [(a, p, x) for a in articles for p in paragraphs for x in letters]
     printed = m.group() if len(cited) == 1 else ""
-    return [Citation(a, p, x, m.start(), printed, heading[1] if heading else "") for a, p, x in cited]
+    return [Citation(a, p, x, m.start(), printed, heading[1] if heading else "", m.span()) for a, p, x in cited]
 
 
 # between the two references of a range written in full: 第1段至第3段, article 27 to article 30
@@ -671,6 +694,7 @@ def citations(text: str) -> list[Citation]:
             next(reading)  # 第1段至第3段, article 27 to article 30: one range, both ends read here
             read.append(following)
             cited = _range(text[m.start():following.end()], cited, _read_in_full(following, text))
+            cited = [replace(c, span=(m.start(), following.end())) for c in cited]
         found += cited
     for pattern in (ZH_REFERENCE, EN_REFERENCE):
         for m in pattern.finditer(text):

@@ -222,6 +222,8 @@ class _Builder(Context):
                 self.add(target, UNKG.completionThreshold, Literal(Decimal(threshold.percent), datatype=XSD.decimal))
         for publication in facts.publications:
             self.add(node, UNKG.mentionsDocument, self.publication(publication, line))
+        for symbols in facts.documents:  # a paragraph of it cited (A/78/123，第12段): the graph has no such parts
+            self.add(node, UNKG.mentionsDocument, self.symbol_document(symbols, line))
         together = facts.back_to_back
         if together:
             self.back_to_back(together, line)
@@ -246,12 +248,9 @@ class _Builder(Context):
         self.derive(node, entry.line)
         if not entry.symbols:
             return
-        doc = URIRef(iris.document(self.base, entry.symbols[0]))
+        doc = self.symbol_document(entry.symbols, entry.line)
         self.add(node, UNKG.refersToDocument, doc)
         self.add(item_node, ELI_DL.based_on_a_realization_of, doc)
-        self.add(doc, RDF.type, UNKG.Document)
-        for symbol in entry.symbols:
-            self.add(doc, UNKG.symbol, Literal(symbol))
         if entry.kind:
             self.add(doc, UNKG.documentKind, UNKG[entry.kind])
         preparer = None
@@ -264,7 +263,15 @@ class _Builder(Context):
             if path != preparer:
                 self.add(doc, DCTERMS.subject, self.body(path, entry.line))
         self.add(doc, UNKG.forMeeting, self.meeting)
-        self.derive(doc, entry.line)
+
+    def symbol_document(self, symbols: list[str], line: int) -> URIRef:
+        """The document a line names by its symbols (a joint symbol's, all of them), as a Document with them."""
+        doc = URIRef(iris.document(self.base, symbols[0]))
+        self.add(doc, RDF.type, UNKG.Document)
+        for symbol in symbols:
+            self.add(doc, UNKG.symbol, Literal(symbol))
+        self.derive(doc, line)
+        return doc
 
     def decision(self, decision: f.Decision, line: int) -> URIRef:
         path = self.body_path(decision.body_text, line)
