@@ -808,6 +808,100 @@ def test_a_reference_whose_document_or_instrument_is_not_written_is_refused_at_i
     assert_edit_refused(REAL, tmp_path, old, new, words, line)
 
 
+UNDER_RULES = "根据《审议机制运作程序和规则》第10段和"
+UNDER_RULES_EN = "under paragraph 10 of the procedures and rules and "
+
+
+@pytest.mark.parametrize(("text", "provisions"), [
+    # each paragraph of the resolution or decision was cited as a paragraph of the procedures and rules, named
+    # before it: a fact no line states
+    (UNDER_RULES + "大会第55/25号决议第2段", [(RULES, None, "10")]),
+    ("根据《审议机制运作程序和规则》第10段，缔约方会议第5/5号决议第3段", [(RULES, None, "10")]),
+    (UNDER_RULES + "第8/2号决议第3段", [(RULES, None, "10")]),
+    (UNDER_RULES + "第2/1号决定第4段", [(RULES, None, "10")]),
+    (UNDER_RULES + "第 8/2 号决议第 3 段至第 5 段", [(RULES, None, "10")]),  # a range: each end the resolution's
+    (UNDER_RULES + "第55/25号决议第2和3段", [(RULES, None, "10")]),
+    (UNDER_RULES + "第8/2号决议的第3段", [(RULES, None, "10")]),
+    (UNDER_RULES + "第5/5号决议附件第3段", [(RULES, None, "10")]),  # its annex's: still the resolution's
+    (UNDER_RULES + "安全理事会第1373（2001）号决议第3段", [(RULES, None, "10")]),
+    (UNDER_RULES + "第55/25号和第55/255号决议第2段", [(RULES, None, "10")]),
+    # article 3 of the resolution was cited as article 3 of the Convention
+    ("《公约》第27条和第8/2号决议第3条", [("UNTOC", "27", None)]),
+    # refused for the wrong reason ("paragraph 2 is cited without an article of the Convention"): the paragraph is
+    # the resolution's
+    ("大会第55/25号决议第2段", []),
+    # English: printed after the resolution or before it, of it, of its annex or of the body that adopted it
+    ("paragraph 2 of General Assembly resolution 55/25", []),
+    (UNDER_RULES_EN + "resolution 5/5, paragraph 3", [(RULES, None, "10")]),
+    ("under paragraph 10 of the procedures and rules, as requested in paragraph 3 of its resolution 8/2",
+     [(RULES, None, "10")]),
+    (UNDER_RULES_EN + "decision 3/2, paragraph 4", [(RULES, None, "10")]),
+    (UNDER_RULES_EN + "paragraph 4 of Conference of the Parties decision 3/2", [(RULES, None, "10")]),
+    (UNDER_RULES_EN + "paragraphs 2 and 3 of resolution 55/25", [(RULES, None, "10")]),
+    (UNDER_RULES_EN + "paragraph 3 of the annex to resolution 5/5", [(RULES, None, "10")]),
+    (UNDER_RULES_EN + "paragraph 3 of Security Council resolution 1373 (2001)", [(RULES, None, "10")]),
+    (UNDER_RULES_EN + "paragraph 3 of Economic and Social Council resolution 2004/19", [(RULES, None, "10")]),
+    (UNDER_RULES_EN + "paragraph 3 of resolution 5/5 on the procedures and rules", [(RULES, None, "10")]),
+])
+def test_a_paragraph_of_a_resolution_named_by_its_number_is_not_cited_as_a_provision(text, provisions):
+    """The resolution's symbol is not printed and is not made up: no document is minted for it either."""
+    assert provisions_of(text) == provisions
+    assert f.cited_documents(text) == []
+
+
+@pytest.mark.parametrize(("text", "provisions"), [
+    ("《公约》第27条", [("UNTOC", "27", None)]),
+    ("根据大会第55/25号决议通过的《公约》第27条", [("UNTOC", "27", None)]),  # the instrument named after it
+    ("《公约》（大会第55/25号决议，附件一）第27条", [("UNTOC", "27", None)]),  # the resolution in an aside, closed
+    ("见大会第55/25号决议。《公约》第27条", [("UNTOC", "27", None)]),
+    ("见大会第55/25号决议。第27条也适用", [("UNTOC", "27", None)]),  # another sentence: the item's instrument
+    ("《公约》第27条和第8/2号决议", [("UNTOC", "27", None)]),  # the resolution printed after the reference
+    ("article 27 of the Convention, adopted by General Assembly resolution 55/25", [("UNTOC", "27", None)]),
+    ("article 27 of the Convention and resolution 55/25", [("UNTOC", "27", None)]),  # the instrument between
+    ("under paragraph 10 of the procedures and rules (resolution 5/5)", [(RULES, None, "10")]),
+    ("In resolution 5/5, the Conference referred to article 27 of the Convention", [("UNTOC", "27", None)]),
+    ("In accordance with resolution 5/5, article 27 of the Convention", [("UNTOC", "27", None)]),  # says whose
+    ("resolution 5/5, paragraph 3 of the procedures and rules", [(RULES, None, "3")]),
+])
+def test_a_provision_cited_near_a_resolution_it_does_not_follow_is_still_the_instruments(text, provisions):
+    assert provisions_of(text) == provisions
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    # each was cited as a provision of the instrument named before, though a resolution is named nearer
+    ("大会第55/25号决议通过的第27条",
+     "'第27条' is printed after 第55/25号决议, and after the instrument the item is about, "
+     "'联合国打击跨国有组织犯罪公约': whether it cites a part of the resolution or a provision of the instrument is "
+     "not written"),
+    ("根据《审议机制运作程序和规则》，缔约方会议在第5/5号决议中提到的第3段",
+     "'第3段' is printed after 第5/5号决议, and after the instrument named before it, '审议机制运作程序和规则'"),
+    ("根据《审议机制运作程序和规则》，第2/1号决定所述第4段", "whether it cites a part of the decision"),
+    ("Resolution 5/5 of the Conference refers to article 27",
+     "'article 27' is printed after Resolution 5/5, and after the instrument the item is about"),
+])
+def test_a_reference_whose_resolution_or_instrument_is_not_written_is_refused(text, words):
+    with pytest.raises(ValueError, match=re.escape(words)):
+        f.provisions(text, ITEM_2)
+
+
+def test_a_resolutions_paragraph_in_the_real_agenda_is_not_cited_as_a_rule(tmp_path):
+    """Line 64 cites rules paragraph 12; a paragraph of a resolution printed after it was cited as rules
+    paragraph 13."""
+    old = "审议机制运作程序和规则》第 12 段，"
+    text = REAL.read_text(encoding="utf-8")
+    edited = tmp_path / "edited.txt"
+    edited.write_text(text.replace(old, old.replace("，", "和缔约方会议第5/5号决议第13段，"), 1), encoding="utf-8")
+    paragraph = agenda.parse(edited).find_item("3").paragraphs[0]
+    assert paragraph.line == 64 and "第5/5号决议第13段" in paragraph.text
+    assert cited(paragraph) == [(RULES, None, "12", None)]
+    assert paragraph.facts.documents == []
+
+
+def test_a_reference_whose_resolution_or_instrument_is_not_written_is_refused_at_its_line(tmp_path):
+    assert_edit_refused(REAL, tmp_path, "第 12 段，缔约方会议", "第 12 段，参照第5/5号决议所述第13段，缔约方会议",
+                        "'第13段' is printed after 第5/5号决议", 64)
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     ("上午 10 时", ((10, 0), None)),
     ("下午3时至6时", ((15, 0), (18, 0))),

@@ -698,3 +698,37 @@ def test_an_english_paragraph_of_a_document_is_not_a_rules_provision(tmp_path):
     assert set(graph.objects(annotation, UNKG.citesProvision)) == {provision(RULES, paragraph="12")}
     assert (annotation, UNKG.mentionsDocument, URIRef(iris.document(B, "CTOC/COP/2020/10"))) in graph
     assert not list(graph.triples((provision(RULES, paragraph="15"), None, None)))
+
+
+def test_a_paragraph_of_a_resolution_named_by_its_number_is_not_a_rules_provision(entry, tmp_path):
+    """Line 64 cites rules paragraph 12; "和缔约方会议第5/5号决议第13段" after it minted rules paragraph 13 and cited
+    it: the paragraph is the resolution's, whose symbol is not printed, so it is not cited and nothing is minted for
+    the resolution (the paragraph stays in the annotation's text)."""
+    text = entry.path.read_text(encoding="utf-8")
+    old = "审议机制运作程序和规则》第 12 段，"
+    assert text.count(old) == 1
+    edited = tmp_path / entry.path.name
+    edited.write_text(text.replace(old, old.replace("，", "和缔约方会议第5/5号决议第13段，")), encoding="utf-8")
+    graph = build_graph(replace(entry, path=edited), B)
+    annotation = URIRef(iris.annotation(str(item("3")), 1))
+    assert set(graph.objects(annotation, UNKG.citesProvision)) == {provision(RULES, paragraph="12")}
+    invented = provision(RULES, paragraph="13")
+    assert not list(graph.triples((invented, None, None))) and not list(graph.triples((None, None, invented)))
+    assert not list(graph.objects(annotation, UNKG.mentionsDocument))
+    assert set(graph.subjects(RDF.type, UNKG.Document)) == set(build_graph(entry, B).subjects(RDF.type, UNKG.Document))
+    assert "第5/5号决议第13段" in str(graph.value(annotation, UNKG.text))
+
+
+def test_an_english_paragraph_of_a_resolution_is_not_a_rules_provision(tmp_path):
+    """"paragraph 15 of Conference resolution 5/5" was rules paragraph 15, the instrument named before it."""
+    text = (EN / "back-to-back.txt").read_text(encoding="utf-8")
+    old = "the Protocols thereto, the Conference"
+    assert text.count(old) == 1
+    edited = tmp_path / "back-to-back.txt"
+    edited.write_text(text.replace(old, "the Protocols thereto (see also paragraph 15 of Conference resolution 5/5), "
+                                        "the Conference"), encoding="utf-8")
+    graph = agenda_rdf.to_graph(agenda.parse(edited), english_entry(edited), B)
+    annotation = URIRef(iris.annotation(str(item("1")), 1))
+    assert set(graph.objects(annotation, UNKG.citesProvision)) == {provision(RULES, paragraph="12")}
+    assert not list(graph.triples((provision(RULES, paragraph="15"), None, None)))
+    assert not list(graph.objects(annotation, UNKG.mentionsDocument))

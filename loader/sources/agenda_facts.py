@@ -233,6 +233,55 @@ def _named_between(text: str, cite: t.Citation, symbols: list[tuple[int, int, st
     return None
 
 
+# A paragraph (or article) of a resolution or decision named by its number, not by a symbol: 大会第55/25号决议,
+# 第2/1号决定, "General Assembly resolution 55/25", "decision 3/2", a Security Council's "resolution 1373 (2001)",
+# a special session's "resolution S-26/2"; a list of them is one run (第55/25号和第55/255号决议)
+RESOLUTION_NUMBER = r"(?:[A-Z]{1,2}-)?\d+\s*(?:/\s*\d+|[（(]\s*\d{4}\s*[）)])"
+ZH_RESOLUTION = re.compile(rf"(?<![A-Za-z0-9/.-])第?\s*{RESOLUTION_NUMBER}\s*号(?:\s*[和及、]\s*第?\s*"
+                           rf"{RESOLUTION_NUMBER}\s*号)*\s*(?:决议|决定)")
+EN_RESOLUTION = re.compile(rf"\b(?i:resolutions?|decisions?)\s+{RESOLUTION_NUMBER}(?:\s*(?:,\s*(?:and\s+)?|and\s+)"
+                           rf"{RESOLUTION_NUMBER})*")
+# the reference printed right after it, or after its annex ("第8/2号决议第3段", "第8/2号决议的第3段", "第5/5号决议附件
+# 第3段", "resolution 5/5, paragraph 3") or right before it, of it, its annex or the body that adopted it ("paragraph 3
+# of its resolution 8/2", "paragraph 2 of General Assembly resolution 55/25", "paragraph 3 of the annex to resolution
+# 5/5", "paragraph 4 of Conference of the Parties decision 3/2")
+RESOLUTION_THEN_REFERENCE = re.compile(rf"\s*(?:[，,]\s*|的\s*)?(?:附件\s*(?:{t.CN_NUMERAL})?\s*(?:[，,]\s*|的\s*)?)?")
+REFERENCE_THEN_RESOLUTION = re.compile(r"\s+of\s+(?:the\s+annex(?:\s+[IVX]+)?\s+to\s+)?(?:(?:the|its|their)\s+)?"
+                                       r"(?:[A-Z][\w-]*\s+(?:(?:and|of|on|for|the)\s+)*)*")
+# an English reference that names whose it is itself, after it: "resolution 5/5, article 27 of the Convention"
+OWNER_AFTER = re.compile(r"\s+of\s")
+
+
+def resolutions_by_number(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, printed) of each resolution or decision the text names by its number, in order.
+
+    >>> resolutions_by_number("大会第55/25号决议第2段；paragraph 4 of decision 3/2; A/RES/55/25号决议")
+    [(2, 11, '第55/25号决议'), (30, 42, 'decision 3/2')]
+    """
+    found = [(m.start(), m.end(), m.group()) for pattern in (ZH_RESOLUTION, EN_RESOLUTION)
+             for m in pattern.finditer(text)]
+    return sorted(found)
+
+
+def _resolution_of(text: str, cite: t.Citation, resolutions: list[tuple[int, int, str]],
+                   titles: list[tuple[int, int, str, str]]) -> str | None:
+    """The resolution or decision, as printed, whose paragraph (or article) ``cite`` is, when the text prints the
+    reference right after it (and the reference does not name another's: "article 27 of the Convention") or right
+    before it (with no instrument named between); None when it does not."""
+    start, end = cite.span
+    for r_start, r_end, printed in resolutions:
+        if (RESOLUTION_THEN_REFERENCE.fullmatch(text, r_end, start) and not OWNER_AFTER.match(text, end)) or (
+                REFERENCE_THEN_RESOLUTION.fullmatch(text, end, r_start)
+                and not any(end <= x[0] < r_start for x in titles)):
+            return printed
+    return None
+
+
+def _part_of(printed: str) -> str:
+    """What a resolution or decision named by number is called in a message: "the resolution", "the decision"."""
+    return "the decision" if re.search(r"决定|decision", printed, re.I) else "the resolution"
+
+
 def cited_documents(text: str) -> list[list[str]]:
     """The documents, each as its symbols, whose paragraphs (or articles) the text cites by symbol, in order."""
     symbols = t.symbols_in_prose(text)
@@ -244,17 +293,27 @@ def cited_documents(text: str) -> list[list[str]]:
     return found
 
 
+def _unwritten(text: str, cite: t.Citation, named: str, part_of: str, instrument: str) -> ValueError:
+    """The error for a reference printed after both an instrument and what ``named`` names: whose it is is unwritten."""
+    return ValueError(f"{text[cite.span[0]:cite.span[1]]!r} is printed after {named}, and after the instrument "
+                      f"{instrument}: whether it cites a part of {part_of} or a provision of the instrument is not "
+                      "written")
+
+
 def provisions(text: str, context: ProvisionRef | None = None) -> list[ProvisionRef]:
     """The provisions cited, each with the instrument named nearest before it (or, in English, right after it:
     ``article 27 of the Convention``); ``context`` stands in when the text names none. A paragraph printed with a
-    document's symbol (``A/78/123，第12段``) is that document's, not a provision (see :func:`cited_documents`);
-    ValueError when a symbol printed between the instrument and the reference leaves whose it is unwritten.
+    document's symbol (``A/78/123，第12段``) is that document's, not a provision (see :func:`cited_documents`); one
+    printed with a resolution or decision named by its number (``大会第55/25号决议第2段``) is that resolution's, and
+    not cited: the model has no resource for it (its symbol is not printed). ValueError when a symbol, or a
+    resolution's number, printed between the instrument and the reference leaves whose it is unwritten.
     """
     titles = _instrument_titles(text)
     symbols = t.symbols_in_prose(text)
+    resolutions = resolutions_by_number(text)
     refs = []
     for cite in t.citations(text):
-        if _document_of(text, cite, symbols):
+        if _document_of(text, cite, symbols) or _resolution_of(text, cite, resolutions, titles):
             continue
         following = [x for x in titles if 0 <= x[0] - cite.start <= 60 and text[cite.start:x[0]].count(" of ")]
         preceding = [x for x in titles if x[1] <= cite.start]
@@ -262,12 +321,14 @@ def provisions(text: str, context: ProvisionRef | None = None) -> list[Provision
         if chosen is None and context is None:
             raise ValueError(f"a provision is cited ({text[cite.start:cite.start + 20]}…) but no instrument "
                              "is named before it")
-        if not following and (between := _named_between(text, cite, symbols, chosen[1] if chosen else 0)):
+        if not following:
+            after = chosen[1] if chosen else 0
             instrument = (f"named before it, {chosen[3]!r}" if chosen
                           else f"the item is about, {context.instrument_title!r}")
-            raise ValueError(f"{text[cite.span[0]:cite.span[1]]!r} is printed after the document {between}, and "
-                             f"after the instrument {instrument}: whether it cites a part of the document or a "
-                             "provision of the instrument is not written")
+            if between := _named_between(text, cite, symbols, after):
+                raise _unwritten(text, cite, f"the document {between}", "the document", instrument)
+            if between := _named_between(text, cite, resolutions, after):
+                raise _unwritten(text, cite, between, _part_of(between), instrument)
         key, title = (chosen[2], chosen[3]) if chosen else (context.instrument, context.instrument_title)
         if key == "UNTOC" and cite.article is None:
             raise ValueError(f"paragraph {cite.paragraph} is cited without an article of the Convention")
