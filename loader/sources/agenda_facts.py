@@ -206,10 +206,12 @@ SENTENCE_BREAK = re.compile(r"[。；;！？]|\.\s")
 
 def _document_of(text: str, cite: t.Citation, symbols: list[tuple[int, int, str]]) -> list[str] | None:
     """The symbols of the document whose paragraph (or article) ``cite`` is, when the text prints the reference
-    right after or before a symbol; None when it does not. ValueError when that symbol is none."""
+    right after a symbol (and the reference does not name another's: "A/78/123, article 27 of the Convention") or
+    right before one; None when it does not. ValueError when that symbol is none."""
     start, end = cite.span
     for s_start, s_end, printed in symbols:
-        if SYMBOL_THEN_REFERENCE.fullmatch(text, s_end, start) or REFERENCE_THEN_SYMBOL.fullmatch(text, end, s_start):
+        if (SYMBOL_THEN_REFERENCE.fullmatch(text, s_end, start) and not OWNER_AFTER.match(text, end)) \
+                or REFERENCE_THEN_SYMBOL.fullmatch(text, end, s_start):
             if not t.JOINT_SYMBOL.fullmatch(printed):
                 raise ValueError(f"{text[start:end]!r} is printed with {printed!r} as a paragraph of that document, "
                                  f"which is no document symbol{t.symbol_problem(printed)}")
