@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from api import query_files, views
+from api import blank_nodes, query_files, views
 from api.terms import RDF_TYPE, RunSelect, Term, expand, rows
 from loader.namespaces import ONTOLOGY_IRI, PREFIXES, UNKG
 
@@ -53,6 +53,7 @@ class Description:
     passages: list[Passage] = field(default_factory=list)
     view: str = "generic"
     details: dict = field(default_factory=dict)
+    blank: blank_nodes.Closure = field(default_factory=blank_nodes.Closure)  # what its blank-node values hold
 
     @property
     def exists(self) -> bool:
@@ -69,7 +70,8 @@ class Description:
 
     def triples(self) -> list[tuple[Term, Term, Term]]:
         me = Term("uri", self.iri)
-        return [(me, p, o) for p, o in self.outgoing] + [(s, p, me) for s, p in self.incoming]
+        return ([(me, p, o) for p, o in self.outgoing] + self.blank.triples()
+                + [(s, p, me) for s, p in self.incoming])
 
 
 VIEWS = [  # the first type a resource has in this list picks its view
@@ -97,9 +99,9 @@ def pick_view(types: Iterable[str]) -> str:
 
 
 def describe(iri: str, run_select: RunSelect, *, for_people: bool = True) -> Description:
-    """Everything the pages show about ``iri``: its links both ways, labels of what it links to, the source
-    passages behind it, and the details of its type's view. ``for_people=False``: the links only (its triples),
-    which is all an RDF serialization needs."""
+    """Everything the pages show about ``iri``: its links both ways, what the blank nodes it links to hold,
+    labels of what it links to, the source passages behind it, and the details of its type's view.
+    ``for_people=False``: the links and blank nodes only (its triples), which is all an RDF serialization needs."""
     me = Term("uri", iri)
     description = Description(iri)
     description.outgoing = [
@@ -110,6 +112,7 @@ def describe(iri: str, run_select: RunSelect, *, for_people: bool = True) -> Des
     description.incoming = [(r["s"], r["p"]) for r in incoming[:MAX_INCOMING]]
     if not description.outgoing and not description.incoming:  # rdf:type, or a user's own property
         description.used_as_property = bool(rows(run_select, query_files.fill("resource_as_predicate", resource=me)))
+    description.blank = blank_nodes.fetch(iri, run_select, [o for p, o in description.outgoing])
     if not description.exists or not for_people:
         return description
     description.passages = passages(iri, run_select)
@@ -120,9 +123,10 @@ def describe(iri: str, run_select: RunSelect, *, for_people: bool = True) -> Des
 
 
 def mentioned(description: Description) -> set[str]:
-    """Every IRI the page will show: itself, predicates, objects, subjects, and those in the view's details."""
+    """Every IRI the page will show: itself, predicates, objects (its blank nodes' too), subjects, and those in the
+    view's details."""
     found = {description.iri}
-    for p, o in description.outgoing:
+    for p, o in description.outgoing + [pair for pairs in description.blank.held.values() for pair in pairs]:
         found.add(p.value)
         found.update(o.iris())  # an IRI, or those inside a triple term
     for s, p in description.incoming:

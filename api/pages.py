@@ -18,8 +18,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from api import blank_nodes, query_files, render, views
 from api import describe as describing
-from api import query_files, render, views
 from api.errors import BadRequest, HttpError, NotAcceptable, NotFound, QueryTimeout
 from api.negotiate import DESCRIPTIONS, description_format, prefers_html, shown
 from api.render import FORMATS, Format, Page, accepted_languages, local_path, split_suffix
@@ -238,6 +238,7 @@ def describe_ontology(run_select: RunSelect):
     description = describing.Description(ONTOLOGY_IRI)
     description.outgoing = [(p, o) for s, p, o in triples if s.value == ONTOLOGY_IRI]
     description.details = views.ontology_terms(triples)
+    description.blank = blank_nodes.grouped(triples, levels=None)  # the whole graph: every blank node's statements
     description.view = "ontology"
     describing.add_labels(description, run_select, describing.mentioned(description))
     return description, triples

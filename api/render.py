@@ -17,6 +17,7 @@ import pyoxigraph as ox
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from rdflib import BNode, Graph, Literal, URIRef
 
+from api import blank_nodes
 from api.terms import RDF_TYPE, Term, curie
 from loader.namespaces import ONTOLOGY_IRI, PREFIXES, bind_all
 
@@ -131,6 +132,15 @@ class Page:
         self.base = base
         self.origin = origin.rstrip("/")
         self.languages = languages
+        self.blank_budget = blank_nodes.Budget()  # the blank nodes' values this page may still show
+
+    def blank(self, node: Term) -> blank_nodes.Shown | None:
+        """A blank node the description links to, with what it holds nested under it (:func:`blank_nodes.lay_out`);
+        None for one it does not link to (a subject that links here), which is shown as its id alone."""
+        closure = self.description.blank
+        if node.value not in closure.held and all(o != node for p, o in self.description.outgoing):
+            return None
+        return blank_nodes.lay_out(node, closure, self.blank_budget)
 
     def href(self, iri: str) -> str:
         """The link for an IRI: under the base or the ontology it points at the local server; another IRI the

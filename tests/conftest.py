@@ -240,6 +240,47 @@ def script_iri_server(tmp_path_factory) -> Iterator[str]:
         yield server.origin
 
 
+PAGES_BLANK_DATA = """
+@prefix ex: <http://example.org/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://w3id.org/unkg/thing/x-blank> rdfs:label "holds blank nodes"@en ;
+    ex:address [ ex:street "1 Main St" ; ex:city [ ex:name "Springfield" ] ] ;
+    ex:parts ( "first" <http://example.org/second> [ ex:note "third, nested in a list" ] ) ;
+    ex:loop _:a ;
+    ex:nothing [] ;
+    ex:evil [ ex:says "<script>alert('b')</script>" ; ex:deeper [ rdfs:label "<img src=x onerror=alert(4)>" ] ] .
+_:a ex:next _:b ; ex:name "first of a cycle" .
+_:b ex:next _:a ; ex:name "second of a cycle" .
+<https://w3id.org/unkg/thing/x-deep> ex:down [ ex:at "1" ; ex:down [ ex:at "2" ; ex:down [ ex:at "3" ;
+    ex:down [ ex:at "4" ; ex:down [ ex:at "5, deeper than a description reaches" ] ] ] ] ] .
+"""
+PAGES_BLANK_GRAPH = "https://w3id.org/unkg/graph/blank-nodes"
+
+
+def pages_fill_blank(store) -> None:
+    import pyoxigraph as ox
+
+    store.load(PAGES_BLANK_DATA.encode(), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(PAGES_BLANK_GRAPH))
+
+
+@pytest.fixture(scope="session")
+def blank_store():
+    """A resource whose values are blank nodes: nested, in a list, in a cycle, with hostile text, and too deep."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    pages_fill_blank(store)
+    return store
+
+
+@pytest.fixture(scope="session")
+def blank_server(tmp_path_factory) -> Iterator[str]:
+    """A real server over :data:`PAGES_BLANK_DATA`."""
+    path = _pages_store_dir(tmp_path_factory, "blank-store", pages_fill_blank)
+    with live_server(settings_for(path)) as server:
+        yield server.origin
+
+
 # --- a trap for outbound requests (security tests, CLI tests) ---
 
 class Trap:

@@ -12,6 +12,7 @@ import pytest
 import rdflib
 import rdflib.compare
 
+from api import blank_nodes
 from api.describe import Description, describe, pick_view
 from api.render import choose
 from api.terms import Term, iri_ref, rows, store_select, term
@@ -239,3 +240,116 @@ def test_json_ld_keeps_an_iri_that_looks_like_a_compact_one():
     back = rdflib.Graph().parse(data=written, format="json-ld")
     assert rdflib.compare.isomorphic(back, to_graph(triples)), written.decode()
     assert '"skos"' not in written.decode()  # prefixes the data does not use stay out, as before
+
+
+# --- blank nodes: what a value that has no name holds -----------------------------------------------------
+
+BLANK = B + "thing/x-blank"
+EX = "http://example.org/"
+
+
+def held_values(description, node: Term, predicate: str) -> list[Term]:
+    return [o for p, o in description.blank.held.get(node.value, []) if p.value == EX + predicate]
+
+
+def test_a_blank_node_value_brings_its_statements_and_those_of_the_blank_nodes_in_it(blank_store):
+    description = describe(BLANK, store_select(blank_store))
+    [address] = description.values(EX + "address")
+    assert address.kind == "bnode"
+    assert held_values(description, address, "street") == [Term("literal", "1 Main St")]
+    [city] = held_values(description, address, "city")  # a blank node in a blank node
+    assert held_values(description, city, "name") == [Term("literal", "Springfield")]
+    lean = describe(BLANK, store_select(blank_store), for_people=False)  # RDF has them too
+    assert (address, Term("uri", EX + "street"), Term("literal", "1 Main St")) in lean.triples()
+    assert (city, Term("uri", EX + "name"), Term("literal", "Springfield")) in lean.triples()
+
+
+def test_a_list_is_laid_out_as_its_members_in_order(blank_store):
+    description = describe(BLANK, store_select(blank_store))
+    [head] = description.values(EX + "parts")
+    shown = blank_nodes.lay_out(head, description.blank, blank_nodes.Budget())
+    assert shown.state == "shown"
+    first, second, third = shown.members
+    assert (first, second) == (Term("literal", "first"), Term("uri", EX + "second"))
+    assert shown.children[third.value].pairs == [(Term("uri", EX + "note"), Term("literal", "third, nested in a list"))]
+
+
+def test_a_cycle_of_blank_nodes_is_fetched_once_and_shown_as_a_note_where_it_repeats(blank_store):
+    description = describe(BLANK, store_select(blank_store))
+    [a] = description.values(EX + "loop")
+    [b] = held_values(description, a, "next")
+    assert held_values(description, b, "next") == [a]
+    assert len(description.blank.held[a.value]) == 2 and len(description.blank.held[b.value]) == 2
+    shown = blank_nodes.lay_out(a, description.blank, blank_nodes.Budget())
+    again = shown.children[b.value].children[a.value]
+    assert again.state == "above" and again.pairs == [] and again.children == {}
+
+
+def test_blank_nodes_are_fetched_a_bounded_depth_deep(blank_store):
+    description = describe(B + "thing/x-deep", store_select(blank_store))
+    levels = [o.value for pairs in description.blank.held.values() for p, o in pairs if p.value == EX + "at"]
+    assert sorted(levels) == ["1", "2", "3", "4"]  # blank_nodes.LEVELS; the fifth is left for /sparql
+    node = description.values(EX + "down")[0]
+    shown = blank_nodes.lay_out(node, description.blank, blank_nodes.Budget())
+    for _ in range(blank_nodes.LEVELS):
+        [node] = [o for p, o in shown.pairs if p.value == EX + "down"]
+        shown = shown.children[node.value]
+    assert shown.state == "cut"  # not fetched, so not called empty
+    holder = describe(BLANK, store_select(blank_store))
+    [nothing] = holder.values(EX + "nothing")  # `ex:nothing []`, one level deep: it holds nothing indeed
+    assert blank_nodes.lay_out(nothing, holder.blank, blank_nodes.Budget()).state == "empty"
+
+
+def test_blank_nodes_cost_one_query_and_none_when_there_are_none(blank_store, run):
+    asked = []
+
+    def counting(query):
+        asked.append(query)
+        return store_select(blank_store)(query)
+
+    describe(BLANK, counting, for_people=False)
+    assert len(asked) == 3  # its statements, those linking to it, its blank nodes'
+    asked.clear()
+    describe(MEETING, lambda query: asked.append(query) or run(query), for_people=False)
+    assert len(asked) == 2
+
+
+def test_a_description_holds_a_bounded_number_of_blank_node_statements(blank_store, monkeypatch):
+    monkeypatch.setattr(blank_nodes, "MAX_STATEMENTS", 3)
+    description = describe(BLANK, store_select(blank_store))
+    assert description.blank.truncated and sum(map(len, description.blank.held.values())) == 3
+    assert not description.blank.complete_at(1)  # so a blank node it has no statements of is not called empty
+
+
+def test_a_page_shows_a_bounded_number_of_blank_node_values(blank_store):
+    description = describe(BLANK, store_select(blank_store))
+    [address] = description.values(EX + "address")
+    budget = blank_nodes.Budget(left=2)
+    shown = blank_nodes.lay_out(address, description.blank, budget)
+    assert shown.state == "shown" and len(shown.pairs) == 2  # the street and the city: all that was left ...
+    [city] = shown.children.values()
+    assert city.state == "cut" and budget.left == 0  # ... so the city's name is not shown
+    assert blank_nodes.lay_out(address, description.blank, budget).state == "cut"
+
+
+def test_the_ontology_page_nests_what_its_blank_nodes_hold():
+    """An OWL restriction is a blank node: the ontology page shows it under rdfs:subClassOf, not as ``_:…``."""
+    from api.pages import describe_ontology
+    from api.render import Page, html
+
+    store = ox.Store()
+    store.load(b"""
+        @prefix owl: <http://www.w3.org/2002/07/owl#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        <https://w3id.org/unkg/ontology> a owl:Ontology .
+        <https://w3id.org/unkg/ontology#Thing> a owl:Class ; rdfs:subClassOf [ a owl:Restriction ;
+            owl:onProperty <https://w3id.org/unkg/ontology#part> ; owl:allValuesFrom [ owl:unionOf (
+                <https://w3id.org/unkg/ontology#A> <https://w3id.org/unkg/ontology#B> ) ] ] .
+        """, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(B + "graph/ontology"))
+    description, triples = describe_ontology(store_select(store))
+    page = html("ontology.html", page=Page(description, base=B, origin="", languages=["en"]), alternates=[],
+                origin="")
+    term = page[page.index('id="Thing"'):]
+    assert '<table class="links blank"' in term and 'href="/ontology#part"' in term
+    members = term[term.index('<ol class="rdf-list"'):term.index("</ol>")]
+    assert members.index('href="/ontology#A"') < members.index('href="/ontology#B"')
+    assert 'class="bnode"' not in term

@@ -13,6 +13,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 import rdflib
+import rdflib.compare
 
 from api.terms import store_select
 from loader.manifest import DATA_DIR
@@ -426,6 +427,75 @@ def test_a_path_that_is_no_iri_is_refused_and_leaks_no_query(tiny_server, path, 
     response = get(tiny_server, path)
     assert response.status_code == status, response.text
     assert "syntax error" not in response.text and "error at" not in response.text
+
+# --- blank nodes: shown where they are values, and part of every format (a small store made for it) -------
+
+EX = "http://example.org/"
+
+
+def row_of(page: str, predicate: str, next_predicate: str) -> str:
+    """The part of a resource page from one property's row to the next one's (rows are ordered by name)."""
+    start = page.index(f'<th scope="row"><a href="{predicate}"')
+    return page[start:page.index(f'<th scope="row"><a href="{next_predicate}"', start)]
+
+
+def test_a_blank_node_value_shows_what_it_holds_nested_under_its_property(blank_server):
+    page = get(blank_server, "/thing/x-blank").text
+    address = row_of(page, EX + "address", EX + "evil")
+    assert '<table class="links blank"' in address
+    assert re.search(r'href="http://example.org/street".*1 Main St', address, flags=re.S)
+    city = address[address.index('href="http://example.org/city"'):]  # the blank node in the blank node
+    assert '<table class="links blank"' in city and "Springfield" in text_of(city)
+    assert 'class="bnode"' not in address  # nothing is left a dead end
+
+
+def test_a_list_value_shows_its_members_in_order(blank_server):
+    page = get(blank_server, "/thing/x-blank").text
+    parts = row_of(page, EX + "parts", "http://www.w3.org/2000/01/rdf-schema#label")
+    members = re.findall(r"<li>(.*?)</li>", parts[parts.index('<ol class="rdf-list"'):], flags=re.S)
+    assert len(members) == 3, parts
+    assert "first" in text_of(members[0]) and 'href="http://example.org/second"' in members[1]
+    assert "third, nested in a list" in text_of(members[2])
+    assert "rdf:first" not in text_of(parts) and "rdf:rest" not in text_of(parts)
+
+
+def test_a_cycle_of_blank_nodes_ends_in_a_note(blank_server):
+    response = get(blank_server, "/thing/x-blank")
+    assert response.status_code == 200
+    loop = text_of(row_of(response.text, EX + "loop", EX + "nothing"))
+    assert loop.index("first of a cycle") < loop.index("second of a cycle")
+    assert loop.count("first of a cycle") == 1 and "a cycle: this blank node is shown above" in loop
+
+
+def test_what_a_blank_node_holds_is_escaped(blank_server):
+    page = get(blank_server, "/thing/x-blank").text
+    assert "<script>alert(" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(&#39;b&#39;)&lt;/script&gt;" in page
+    assert "&lt;img src=x onerror=alert(4)&gt;" in page  # two blank nodes deep
+
+
+def test_a_blank_node_too_deep_to_fetch_is_named_not_called_empty(blank_server):
+    text = text_of(get(blank_server, "/thing/x-deep").text)
+    assert all(f" {level} " in text for level in "1234")
+    assert "deeper than a description reaches" not in text and "what it holds is not shown here" in text
+
+
+@pytest.mark.parametrize("media_type", list(RDF_FORMATS))
+def test_every_format_holds_the_blank_nodes_a_resource_points_to(blank_server, media_type):
+    """The description in RDF is the resource's Concise Bounded Description: its statements and, through every
+    blank node among their values, theirs (here no deeper than the server reaches, so all of them)."""
+    from tests.conftest import PAGES_BLANK_DATA
+
+    data = rdflib.Graph().parse(data=PAGES_BLANK_DATA, format="turtle")
+    expected = data.cbd(rdflib.URIRef(B + "thing/x-blank"))
+    suffix, parser = RDF_FORMATS[media_type]
+    for response in (get(blank_server, "/thing/x-blank", accept=media_type),
+                     get(blank_server, "/thing/x-blank" + suffix)):
+        assert response.status_code == 200
+        served = rdflib.Graph().parse(data=response.content, format=parser)
+        assert len(served) == len(expected) == 23
+        assert rdflib.compare.isomorphic(served, expected), response.text
+
 
 # --- the query page ---------------------------------------------------------------------------------------
 
