@@ -595,6 +595,25 @@ def test_no_meeting_line_and_a_stray_annotation(tmp_path):
     ("paragraph 53 (hh)", [(None, "53", "hh")]),
     ("第53段(h)项", [(None, "53", "h")]),
     ("paragraph 53 (y) to (bb)", [(None, "53", x) for x in ("y", "z", "aa", "bb")]),
+    # a roman-looking doubled letter listed with a doubled letter that is none is that letter's sibling, a letter:
+    # each was refused as maybe an item numbered in roman numerals
+    ("第53段(hh)和(ii)项", [(None, "53", "hh"), (None, "53", "ii")]),
+    ("第53段(hh)项和(ii)项", [(None, "53", "hh"), (None, "53", "ii")]),
+    ("第53(hh)至(ii)段", [(None, "53", "hh"), (None, "53", "ii")]),
+    ("第53(hh)段至第53(ii)段", [(None, "53", "hh"), (None, "53", "ii")]),  # a range written as two references
+    ("第53(ii)段至第53(kk)段", [(None, "53", x) for x in ("ii", "jj", "kk")]),
+    ("第27条第1款(hh)和(ii)项", [("27", "1", "hh"), ("27", "1", "ii")]),
+    ("paragraph 53 (hh) and (ii)", [(None, "53", "hh"), (None, "53", "ii")]),
+    ("paragraph 53 (gg) to (ii)", [(None, "53", x) for x in ("gg", "hh", "ii")]),
+    ("article 27, paragraph 1 (ii) to (kk)", [("27", "1", x) for x in ("ii", "jj", "kk")]),
+    ("paragraph 53 (bb), (cc) and (ii)", [(None, "53", x) for x in ("bb", "cc", "ii")]),
+    ("paragraph 53 (ww), (xx) and (yy)", [(None, "53", x) for x in ("ww", "xx", "yy")]),
+    ("paragraph 53 (ll) and (mm)", [(None, "53", "ll"), (None, "53", "mm")]),
+    # as before: (ii) between (hh) and (jj); (i) a letter, alone or between (h) and (j)
+    ("第53(hh)至(jj)段", [(None, "53", x) for x in ("hh", "ii", "jj")]),
+    ("第53(i)段", [(None, "53", "i")]),
+    ("第53(h)、(i)和(j)段", [(None, "53", x) for x in "hij"]),
+    ("paragraph 53 (h) to (j)", [(None, "53", x) for x in "hij"]),
     ("第27条第1和第2款", [("27", "1", None), ("27", "2", None)]),
     ("第27条第1款和第2款", [("27", "1", None), ("27", "2", None)]),
     ("第27条第1款(a)项和(b)项", [("27", "1", "a"), ("27", "1", "b")]),
@@ -636,6 +655,17 @@ def test_citations(text, expected):
     ("paragraph 53 (ab)", "(ab) is no subparagraph letter"),
     ("第53(aaa)段", "(aaa) is no subparagraph letter"),
     ("paragraph 53 (ii)", "(ii) may be the subparagraph after (hh) or an item numbered in roman numerals"),
+    # still ambiguous: nothing listed with it is a doubled letter that is no roman numeral
+    ("第53(ii)段", "(ii) may be the subparagraph after (hh) or an item numbered in roman numerals"),
+    ("paragraph 53 (i) and (ii)", "(ii) may be the subparagraph after (hh) or an item"),  # items i and ii, likely
+    ("第53(h)和(ii)段", "(ii) may be the subparagraph after (hh)"),  # a single letter tells nothing of doubled ones
+    ("第53(ii)和(xx)段", "(ii) may be the subparagraph after (hh)"),
+    ("paragraph 53 (cc) to (ii)", "(cc) may be the subparagraph after (bb)"),
+    ("第53(hh)段和第53(ii)段", "'第53(ii)段' cannot be read: (ii) may be"),  # two references, not one list
+    ("第53(hh)段至第54(ii)段", "joins references of different kinds or levels, or under different provisions"),
+    ("paragraph 53 (hh)(ii)", "is read only as far as 'paragraph 53 (hh)'"),  # item ii under (hh)
+    ("第53段(hh)项(ii)", "is read only as far as '第53段(hh)项'"),
+    ("paragraph 53 (vi)", "(vi) is no subparagraph letter"),
     ("第29至27条", "the range '29至27' ends before it starts"),
     ("第3段至第1段", "the range '第3段至第1段' ends before it starts"),
     # a range whose ends are not of one kind and level: what lies between is not written

@@ -651,6 +651,19 @@ def test_a_subparagraph_lettered_after_z_is_cited_and_ordered_after_it(entry, tm
     assert not [f for f in validate.validate(graph).violations if f.focus == str(hh)]  # the shapes allow (hh)
 
 
+@pytest.mark.parametrize("cited", ["第 53(hh)和(ii)段", "第 53(hh)至(jj)段"])
+def test_a_roman_looking_letter_listed_with_doubled_letters_is_the_35th_subparagraph(entry, tmp_path, cited):
+    """第 53(hh)和(ii)段 was refused, (ii) maybe an item in roman numerals though listed with (hh); 第 53(hh)至(jj)段
+    passed the parser and then failed the build with a bare ValueError (no file, no line), ordering (ii)."""
+    text = entry.path.read_text(encoding="utf-8")
+    edited = tmp_path / entry.path.name
+    edited.write_text(text.replace("第 53(h)段", cited), encoding="utf-8")
+    graph = build_graph(replace(entry, path=edited), B)
+    ii = provision(RULES, paragraph="53", subparagraph="ii")
+    assert (ii, RDF.type, UNKG.Subparagraph) in graph
+    assert graph.value(ii, UNKG.order) == Literal("35", datatype=XSD.decimal)
+
+
 def test_a_provision_cited_in_a_list_is_not_labelled_with_the_list(entry, tmp_path):
     """第 53(g)和(h)段 labelled 53(h) "第53(g)和(h)段": a name of two provisions given to one."""
     text = entry.path.read_text(encoding="utf-8")

@@ -460,27 +460,47 @@ def provision_number(text: str) -> str:
 
 
 # UN texts letter subparagraphs (a) to (z), then (aa), (bb) … (zz); a doubled letter that is also a roman numeral
-# may as well be an item below a subparagraph: (ii) follows (hh), or is item 2
+# may as well be an item below a subparagraph: (ii) follows (hh), or is item 2. Listed with a doubled letter that is
+# no roman numeral ((hh) and (ii), (gg) to (ii)), it is that letter's sibling, so a letter too.
 _ROMAN_LOOKING = ("ii", "xx", "cc", "mm")
 
 
 def letter_order(letter: str) -> int:
-    """A subparagraph's place among its siblings: a -> 1, z -> 26, aa -> 27, hh -> 34; ValueError for what is
-    no subparagraph letter.
+    """A subparagraph's place among its siblings: a -> 1, z -> 26, aa -> 27, hh -> 34, ii -> 35; ValueError for
+    what is no subparagraph letter. Whether a roman-looking (ii) is a letter at all is :func:`check_letters`'s.
 
-    >>> [letter_order(x) for x in ("a", "z", "aa", "hh")]
-    [1, 26, 27, 34]
+    >>> [letter_order(x) for x in ("a", "z", "aa", "hh", "ii")]
+    [1, 26, 27, 34, 35]
     >>> letter_order("ab")
     Traceback (most recent call last):
     ValueError: (ab) is no subparagraph letter: UN texts letter them (a) to (z), then (aa), (bb) … (zz)
     """
-    if letter in _ROMAN_LOOKING:
-        raise ValueError(f"({letter}) may be the subparagraph after ({_letter(letter_order(letter[0]) + 25)}) or "
-                         f"an item numbered in roman numerals: the text does not say which")
     if not re.fullmatch(r"([a-z])\1?", letter):
         raise ValueError(f"({letter}) is no subparagraph letter: UN texts letter them (a) to (z), then (aa), (bb) "
                          f"… (zz)")
     return 26 * (len(letter) - 1) + ord(letter[0]) - ord("a") + 1
+
+
+def check_letters(printed: list[str]) -> None:
+    """Check that the letters printed in one list or range of one provision's subparagraphs are letters; a
+    roman-looking doubled letter is one only when a doubled letter that is no roman numeral is listed with it.
+
+    >>> check_letters(["hh", "ii"]), check_letters(["ii", "kk"]), check_letters(["i"])
+    (None, None, None)
+    >>> check_letters(["i", "ii"])
+    Traceback (most recent call last):
+    ValueError: (ii) may be the subparagraph after (hh) or an item numbered in roman numerals: the text does not say \
+which (no doubled letter such as (hh) is listed with it)
+    """
+    for letter in printed:
+        letter_order(letter)
+    if any(len(x) == 2 and x not in _ROMAN_LOOKING for x in printed):
+        return
+    for letter in printed:
+        if letter in _ROMAN_LOOKING:
+            raise ValueError(f"({letter}) may be the subparagraph after ({_letter(letter_order(letter) - 1)}) or an "
+                             "item numbered in roman numerals: the text does not say which (no doubled letter such "
+                             "as (hh) is listed with it)")
 
 
 def _letter(order: int) -> str:
@@ -559,25 +579,33 @@ def _numbers(text: str | None) -> list[str | None]:
     return _listed(text, lambda part: provision_number(part.strip().strip("第款").strip()), int, str)
 
 
-def _letters(text: str | None) -> list[str | None]:
+def _letters_in(text: str | None) -> list[str]:
+    """The subparagraph letters a list or range prints, as printed: ``(hh)至(jj)`` -> hh, jj."""
+    return re.findall(r"[(（]\s*([A-Za-z]+)\s*[)）]", text or "")
+
+
+def _letters(text: str | None, beside: list[str]) -> list[str | None]:
+    """The letters a list or range names; ``beside`` those printed at the other end of a range written as two
+    references (第53(hh)段至第53(ii)段), which tell a roman-looking letter is a letter as a list's do."""
     if not text:
         return [None]
-
-    def read(part: str) -> str:
-        letter = re.fullmatch(r"\s*第?\s*[(（]\s*([A-Za-z]+)\s*[)）]\s*项?\s*", part)[1]
-        letter_order(letter)  # a letter of the UN's lettering, or ValueError
-        return letter
-
-    return _listed(text, read, letter_order, _letter)
+    check_letters(_letters_in(text) + beside)  # letters of the UN's lettering, or ValueError
+    return _listed(text, lambda part: re.fullmatch(r"\s*第?\s*[(（]\s*([A-Za-z]+)\s*[)）]\s*项?\s*", part)[1],
+                   letter_order, _letter)
 
 
-def _read(m: re.Match, text: str) -> list[Citation]:
+def _letter_list(m: re.Match) -> str | None:
+    """Where a reference prints its subparagraph letters, before or after 段 (第53(h)段, 第53段(h)项)."""
+    return m.groupdict().get("letters") or m.groupdict().get("after")
+
+
+def _read(m: re.Match, text: str, beside: list[str]) -> list[Citation]:
     """The provisions one match cites, each number path in full; ValueError for a list whose parts the text
     does not tie to one provision (第27和28条第1款: paragraph 1 of which article?)."""
     groups = m.groupdict()
     articles = _numbers(groups.get("article") or groups.get("articles"))
     paragraphs = _numbers(groups.get("paragraph") or groups.get("paragraphs"))
-    letters = _letters(groups.get("letters") or groups.get("after"))
+    letters = _letters(_letter_list(m), beside)
     if len(articles) > 1 and (paragraphs[0] or letters[0]) or len(paragraphs) > 1 and letters[0]:
         raise ValueError("a paragraph or subparagraph of several provisions listed: which one's is not written")
     if groups.get("after") and groups.get("letters"):
@@ -594,10 +622,11 @@ def _read(m: re.Match, text: str) -> list[Citation]:
 _RANGE_BETWEEN = re.compile(r"\s*(?:至|到|—|–|-|～|~)\s*|\s+(?:to|through)\s+")
 
 
-def _read_in_full(m: re.Match, text: str) -> list[Citation]:
-    """The provisions one match cites; ValueError when it cannot be read, or what follows it is not read."""
+def _read_in_full(m: re.Match, text: str, beside: list[str] | None = None) -> list[Citation]:
+    """The provisions one match cites (``beside``: the letters the other end of its range prints); ValueError when
+    it cannot be read, or what follows it is not read."""
     try:
-        cited = _read(m, text)
+        cited = _read(m, text, beside or [])
     except ValueError as error:
         raise ValueError(f"the provision reference {m.group()!r} cannot be read: {error}") from None
     goes_on = (ZH_GOES_ON if m.re in (ZH_ARTICLE, ZH_PARAGRAPH) else EN_GOES_ON).match(text, m.end())
@@ -685,16 +714,19 @@ def citations(text: str) -> list[Citation]:
     read: list[re.Match] = []
     reading = iter(m for m in kept if m not in prose)
     for m in reading:
-        cited = _read_in_full(m, text)
-        read.append(m)
         following = next((x for x in kept if x.start() >= m.end()), None)
         if following is not None and following not in prose and _RANGE_BETWEEN.fullmatch(
                 text, m.end(), following.start()) and (m.re in (ZH_ARTICLE, ZH_PARAGRAPH)) == (
                 following.re in (ZH_ARTICLE, ZH_PARAGRAPH)):
             next(reading)  # 第1段至第3段, article 27 to article 30: one range, both ends read here
-            read.append(following)
-            cited = _range(text[m.start():following.end()], cited, _read_in_full(following, text))
+            read += [m, following]
+            first = _read_in_full(m, text, _letters_in(_letter_list(following)))
+            last = _read_in_full(following, text, _letters_in(_letter_list(m)))
+            cited = _range(text[m.start():following.end()], first, last)
             cited = [replace(c, span=(m.start(), following.end())) for c in cited]
+        else:
+            cited = _read_in_full(m, text)
+            read.append(m)
         found += cited
     for pattern in (ZH_REFERENCE, EN_REFERENCE):
         for m in pattern.finditer(text):
