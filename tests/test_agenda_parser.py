@@ -947,6 +947,15 @@ def test_a_reference_whose_resolution_or_instrument_is_not_written_is_refused_at
     ("12 noon–3 p.m.", ((12, 0), (15, 0))),
     ("上午 10 时至 12 时", ((10, 0), (12, 0))),  # the morning's end, noon: it was read as 00:00 and refused
     ("上午 12 时", ((12, 0), None)),  # it was read as midnight
+    # midnight at the end of the day, 24:00: 晚上 12 时 was read as noon, the slot ending before it starts
+    ("晚上 9 时至 12 时", ((21, 0), (24, 0))),
+    ("下午 6 时至晚上 12 时", ((18, 0), (24, 0))),
+    ("夜里 11 时至 12 时", ((23, 0), (24, 0))),  # 夜里 and 午夜 made the cell unread
+    ("下午 3 时至午夜 12 时", ((15, 0), (24, 0))),
+    ("14 时至 24 时", ((14, 0), (24, 0))),
+    ("夜里 9 时", ((21, 0), None)),
+    ("晚上 8 时", ((20, 0), None)),  # as before
+    ("12 时", ((12, 0), None)),  # as before: noon on the 24-hour clock
     ("星期一", None),
 ])
 def test_time_cells(text, expected):
@@ -961,6 +970,12 @@ def test_time_cells(text, expected):
     ("上午 10 时至 1 时", "the time range ends (01:00) no later than it starts (10:00)"),
     ("下午 3 时至 3 时", "the time range ends (15:00) no later than it starts (15:00)"),
     ("10–1 p.m.", "the time range ends (13:00) no later than it starts (22:00)"),
+    # midnight as a start: the one that begins the day, or the one that ends it? 晚上 12 时 was read as noon
+    ("晚上 12 时", "晚上12时 is midnight: it may end a slot (24:00, the end of its day), but as a start"),
+    ("午夜 12 时至 6 时", "午夜12时 is midnight: it may end a slot"),
+    ("24 时", "24时 is midnight: it may end a slot"),
+    ("下午 3 时至晚上 12 时 30 分", "not a time of day: 12:30 晚上 is past midnight, on the next day"),
+    ("夜里 1 时", "not a time of day: 1:00 夜里"),  # 01:00 of which day?
 ])
 def test_time_cells_no_clock_shows_are_refused(text, words):
     with pytest.raises(ValueError, match=re.escape(words)):
@@ -974,6 +989,21 @@ def test_time_cells_no_clock_shows_are_refused(text, words):
 ])
 def test_a_work_programme_time_no_clock_shows_is_refused_at_its_row(tmp_path, old, new, line):
     assert_edit_refused(REAL, tmp_path, old, new, "cannot read the date or time", line)
+
+
+def test_a_slot_ending_at_midnight_ends_at_the_next_days_00_00(tmp_path):
+    """下午 3 时至晚上 12 时 was refused as ending (12:00, noon) before it starts: 晚上 12 时 ends the day."""
+    text = REAL.read_text(encoding="utf-8")
+    edited = tmp_path / "edited.txt"
+    edited.write_text(text.replace("下午 3 时至 6 时\t4", "下午 3 时至晚上 12 时\t4"), encoding="utf-8")
+    slot = agenda.parse(edited).programme[-1]
+    assert (slot.day.isoformat(), slot.start.isoformat()) == ("2023-09-12", "2023-09-12T15:00:00+02:00")
+    assert slot.end.isoformat() == "2023-09-13T00:00:00+02:00"
+
+
+def test_an_opening_at_midnight_is_refused_at_its_line(tmp_path):
+    """星期一晚上 12 时开幕 was read as opening at noon."""
+    assert_edit_refused(REAL, tmp_path, "星期一上午 10 时开幕", "星期一晚上 12 时开幕", "晚上12时 is midnight", 34)
 
 
 def test_dates_in_both_languages_and_a_bad_one():

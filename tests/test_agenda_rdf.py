@@ -664,6 +664,20 @@ def test_a_roman_looking_letter_listed_with_doubled_letters_is_the_35th_subparag
     assert graph.value(ii, UNKG.order) == Literal("35", datatype=XSD.decimal)
 
 
+def test_a_slot_ending_at_midnight_ends_at_the_next_days_00_00(entry, tmp_path):
+    """下午 3 时至晚上 12 时 was refused: 晚上 12 时 was read as noon, the slot ending before it starts."""
+    from loader import validate
+
+    text = entry.path.read_text(encoding="utf-8")
+    edited = tmp_path / entry.path.name
+    edited.write_text(text.replace("下午 3 时至 6 时\t4", "下午 3 时至晚上 12 时\t4"), encoding="utf-8")
+    graph = build_graph(replace(entry, path=edited), B)
+    slot = URIRef(iris.time_slot(str(MEETING), "2023-09-12T15:00"))
+    assert graph.value(slot, UNKG.endTime) == Literal("2023-09-13T00:00:00+02:00", datatype=XSD.dateTimeStamp)
+    assert graph.value(slot, ELI_DL.activity_date) == Literal("2023-09-12", datatype=XSD.date)
+    assert not [f for f in validate.validate(graph).violations if f.focus == str(slot)]
+
+
 def test_a_provision_cited_in_a_list_is_not_labelled_with_the_list(entry, tmp_path):
     """第 53(g)和(h)段 labelled 53(h) "第53(g)和(h)段": a name of two provisions given to one."""
     text = entry.path.read_text(encoding="utf-8")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -487,9 +487,9 @@ class _Parser:
                     raise self.error(f"cannot read the date or time {when!r}", line.number)
                 if day is None:
                     raise self.error("a time slot before any date in the work programme", line.number)
-                (h1, m1), end = at
-                begin = datetime(day[0].year, day[0].month, day[0].day, h1, m1, tzinfo=zone)
-                finish = datetime(day[0].year, day[0].month, day[0].day, *end, tzinfo=zone) if end else None
+                start, end = at
+                begin = _time_on(day[0], start, zone)
+                finish = _time_on(day[0], end, zone) if end else None
                 slots.append(Slot(line.number, day[0], day[1], begin, finish))
             elif not slots:
                 raise self.error("a work-programme row with no date or time above it", line.number)
@@ -510,6 +510,13 @@ class _Parser:
     def check_brackets(self, title: str, line: int) -> None:
         if bracket := t.unbalanced(title):
             raise self.error(f"the title's {bracket} is not matched: is the line cut short? {title!r}", line)
+
+
+def _time_on(day: date, clock: tuple[int, int], zone: ZoneInfo) -> datetime:
+    """The moment ``clock`` shows on ``day``: 24:00, midnight at the end of the day, is the next day's 00:00."""
+    if clock == t.END_OF_DAY:
+        day, clock = day + timedelta(days=1), (0, 0)
+    return datetime(day.year, day.month, day.day, *clock, tzinfo=zone)
 
 
 def _count(number: int) -> str:

@@ -250,7 +250,7 @@ def month_day(text: str, year: int) -> date | None:
 
 # --- times -------------------------------------------------------------------------------------------------
 
-_ZH_TIME = r"(上午|中午|下午|晚上)?\s*(\d{1,2})\s*时(?:\s*(\d{1,2})\s*分|半)?"
+_ZH_TIME = r"(上午|中午|下午|晚上|夜里|午夜)?\s*(\d{1,2})\s*时(?:\s*(\d{1,2})\s*分|半)?"
 ZH_TIME = re.compile(_ZH_TIME)
 ZH_TIME_RANGE = re.compile(rf"^{_ZH_TIME}\s*(?:至|到|-|—)\s*{_ZH_TIME}$")
 _EN_TIME = r"(\d{1,2})(?:[.:](\d{2}))?\s*(a\.m\.|p\.m\.|noon)?"
@@ -260,24 +260,38 @@ ZH_TIME_ALONE = re.compile(rf"^{_ZH_TIME}$")
 EN_TIME_ALONE = re.compile(r"^(\d{1,2})(?:[.:](\d{2}))?\s*(a\.m\.|p\.m\.|noon)$")
 
 
-# The hours a period of the day may be written with: a 12-hour clock (上午 13 时 is no time; 中午 is about noon)
+# The hours a period of the day may be written with: a 12-hour clock (上午 13 时 is no time; 中午 is about noon).
+# 夜里 (at night) is read from 7 to 12 only: 夜里 1 时 is 01:00, but of which day the text does not say. 午夜
+# (midnight) is 12 only.
 _PERIOD_HOURS = {"上午": range(1, 13), "a.m.": range(1, 13), "下午": range(1, 13), "晚上": range(1, 13),
-                 "p.m.": range(1, 13), "中午": (11, 12, 1, 2), "noon": (12,)}
+                 "夜里": range(7, 13), "午夜": (12,), "p.m.": range(1, 13), "中午": (11, 12, 1, 2), "noon": (12,)}
+END_OF_DAY = (24, 0)  # midnight at the end of the day: 晚上 12 时, 夜里 12 时, 午夜 12 时, 24 时
 
 
-def _clock(hour: str, minute: str | None, period: str | None) -> tuple[int, int]:
-    """(hour, minute) on the 24-hour clock; ValueError for a time no clock shows (``上午 13 时``, ``下午 0 时``).
+def _clock(hour: str, minute: str | None, period: str | None, ending: bool = False) -> tuple[int, int]:
+    """(hour, minute) on the 24-hour clock, (24, 0) for midnight at the end of the day, which only ``ending``
+    (the end of a slot) may be; ValueError for a time no clock shows (``上午 13 时``, ``下午 0 时``).
 
     >>> _clock("3", None, "下午"), _clock("1", None, "中午"), _clock("13", None, None), _clock("12", None, "上午")
     ((15, 0), (13, 0), (13, 0), (12, 0))
+    >>> _clock("12", None, "晚上", ending=True), _clock("24", None, None, ending=True)
+    ((24, 0), (24, 0))
     >>> _clock("13", None, "上午")
     Traceback (most recent call last):
     ValueError: not a time of day: 13:00 上午
     """
     h, m = int(hour), int(minute or 0)
-    if period in _PERIOD_HOURS and h not in _PERIOD_HOURS[period] or not (0 <= h < 24 and 0 <= m < 60):
+    midnight = period in ("晚上", "夜里", "午夜") and h == 12 or period is None and (h, m) == END_OF_DAY
+    if period in _PERIOD_HOURS and h not in _PERIOD_HOURS[period] or not (0 <= h < 24 and 0 <= m < 60 or midnight):
         raise ValueError(f"not a time of day: {hour}:{minute or '00'} {period or ''}".strip())
-    if period in ("下午", "晚上", "p.m.") and h < 12 or period == "中午" and h < 11:
+    if midnight and m:
+        raise ValueError(f"not a time of day: {hour}:{minute} {period or ''} is past midnight, on the next day".strip())
+    if midnight and not ending:
+        raise ValueError(f"{period or ''}{hour}时 is midnight: it may end a slot (24:00, the end of its day), but as a "
+                         "start the text does not say whether it is the midnight that begins the day or ends it")
+    if midnight:
+        return END_OF_DAY
+    if period in ("下午", "晚上", "夜里", "p.m.") and h < 12 or period == "中午" and h < 11:
         h += 12
     if period == "a.m." and h == 12:  # 12 a.m. is midnight; 上午 12 时, the end of the morning, is noon
         h = 0
@@ -310,7 +324,7 @@ def time_range(text: str) -> tuple[tuple[int, int], tuple[int, int] | None] | No
     text = text.strip()
     if m := ZH_TIME_RANGE.match(text):
         p1, h1, m1, p2, h2, m2 = m.groups()
-        return _in_time_order(_clock(h1, m1, p1), _clock(h2, m2, p2 or p1))
+        return _in_time_order(_clock(h1, m1, p1), _clock(h2, m2, p2 or p1, ending=True))
     if m := EN_TIME_RANGE.match(text):
         h1, m1, p1, h2, m2, p2 = m.groups()
         return _in_time_order(_clock(h1, m1, p1 or p2), _clock(h2, m2, p2 or p1))
