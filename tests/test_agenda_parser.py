@@ -956,6 +956,11 @@ def test_a_reference_whose_resolution_or_instrument_is_not_written_is_refused_at
     ("夜里 9 时", ((21, 0), None)),
     ("晚上 8 时", ((20, 0), None)),  # as before
     ("12 时", ((12, 0), None)),  # as before: noon on the 24-hour clock
+    # 半, half past, was dropped: 下午 3 时半 read as 15:00
+    ("下午 3 时半至 6 时", ((15, 30), (18, 0))),
+    ("上午 10 时至 11 时半", ((10, 0), (11, 30))),
+    ("晚上 11 时半至 12 时", ((23, 30), (24, 0))),
+    ("下午 3 时 30 分至 6 时", ((15, 30), (18, 0))),  # as before
     ("星期一", None),
 ])
 def test_time_cells(text, expected):
@@ -976,6 +981,7 @@ def test_time_cells(text, expected):
     ("24 时", "24时 is midnight: it may end a slot"),
     ("下午 3 时至晚上 12 时 30 分", "not a time of day: 12:30 晚上 is past midnight, on the next day"),
     ("夜里 1 时", "not a time of day: 1:00 夜里"),  # 01:00 of which day?
+    ("晚上 12 时半", "not a time of day: 12:30 晚上 is past midnight"),
 ])
 def test_time_cells_no_clock_shows_are_refused(text, words):
     with pytest.raises(ValueError, match=re.escape(words)):

@@ -678,6 +678,15 @@ def test_a_slot_ending_at_midnight_ends_at_the_next_days_00_00(entry, tmp_path):
     assert not [f for f in validate.validate(graph).violations if f.focus == str(slot)]
 
 
+def test_an_opening_at_half_past_opens_at_30_minutes_past(entry, tmp_path):
+    """星期一上午 10 时半开幕 opened the meeting at 10:00: 半, half past, was dropped."""
+    text = entry.path.read_text(encoding="utf-8")
+    edited = tmp_path / entry.path.name
+    edited.write_text(text.replace("星期一上午 10 时开幕", "星期一上午 10 时半开幕"), encoding="utf-8")
+    graph = build_graph(replace(entry, path=edited), B)
+    assert graph.value(MEETING, UNKG.openingTime) == Literal("2023-09-11T10:30:00+02:00", datatype=XSD.dateTimeStamp)
+
+
 def test_a_provision_cited_in_a_list_is_not_labelled_with_the_list(entry, tmp_path):
     """第 53(g)和(h)段 labelled 53(h) "第53(g)和(h)段": a name of two provisions given to one."""
     text = entry.path.read_text(encoding="utf-8")

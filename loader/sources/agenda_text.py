@@ -250,7 +250,7 @@ def month_day(text: str, year: int) -> date | None:
 
 # --- times -------------------------------------------------------------------------------------------------
 
-_ZH_TIME = r"(上午|中午|下午|晚上|夜里|午夜)?\s*(\d{1,2})\s*时(?:\s*(\d{1,2})\s*分|半)?"
+_ZH_TIME = r"(上午|中午|下午|晚上|夜里|午夜)?\s*(\d{1,2})\s*时(?:\s*(\d{1,2})\s*分|(半))?"  # 半: half past
 ZH_TIME = re.compile(_ZH_TIME)
 ZH_TIME_RANGE = re.compile(rf"^{_ZH_TIME}\s*(?:至|到|-|—)\s*{_ZH_TIME}$")
 _EN_TIME = r"(\d{1,2})(?:[.:](\d{2}))?\s*(a\.m\.|p\.m\.|noon)?"
@@ -298,11 +298,17 @@ def _clock(hour: str, minute: str | None, period: str | None, ending: bool = Fal
     return h, m
 
 
+def _zh_clock(period: str | None, hour: str, minute: str | None, half: str | None,
+              ending: bool = False) -> tuple[int, int]:
+    """A Chinese time as :func:`_clock` reads it, 半 (half past) its 30 minutes: 下午 3 时半 is 15:30."""
+    return _clock(hour, "30" if half else minute, period, ending)
+
+
 def time_in(text: str) -> tuple[int, int] | None:
     """The first clock time written in the text (``上午 10 时``, ``10 a.m.``) as (hour, minute), or None."""
     zh, en = ZH_TIME.search(text), EN_TIME.search(text)
     if zh and (not en or zh.start() < en.start()):
-        return _clock(zh.group(2), zh.group(3), zh.group(1))
+        return _zh_clock(*zh.groups())
     if en:
         return _clock(en.group(1), en.group(2), en.group(3))
     return None
@@ -323,13 +329,13 @@ def time_range(text: str) -> tuple[tuple[int, int], tuple[int, int] | None] | No
     """
     text = text.strip()
     if m := ZH_TIME_RANGE.match(text):
-        p1, h1, m1, p2, h2, m2 = m.groups()
-        return _in_time_order(_clock(h1, m1, p1), _clock(h2, m2, p2 or p1, ending=True))
+        p1, h1, m1, half1, p2, h2, m2, half2 = m.groups()
+        return _in_time_order(_zh_clock(p1, h1, m1, half1), _zh_clock(p2 or p1, h2, m2, half2, ending=True))
     if m := EN_TIME_RANGE.match(text):
         h1, m1, p1, h2, m2, p2 = m.groups()
         return _in_time_order(_clock(h1, m1, p1 or p2), _clock(h2, m2, p2 or p1))
     if m := ZH_TIME_ALONE.match(text):
-        return _clock(m.group(2), m.group(3), m.group(1)), None
+        return _zh_clock(*m.groups()), None
     if m := EN_TIME_ALONE.match(text):
         return _clock(m.group(1), m.group(2), "p.m." if m.group(3) == "noon" else m.group(3)), None
     return None
