@@ -384,6 +384,14 @@ def test_a_documentation_entrys_symbol_must_be_exactly_a_symbol(tmp_path, old, n
     assert_edit_refused(REAL, tmp_path, old, new, words, line)
 
 
+@pytest.mark.parametrize(("period", "hour"), [("傍晚", "6"), ("深夜", "12"), ("凌晨", "2"), ("早上", "9")])
+def test_an_opening_time_after_a_part_of_the_day_not_read_is_refused(tmp_path, period, hour):
+    """傍晚 6 时 (dusk) was read as 06:00 and 深夜 12 时 (late night) as noon: the period word was skipped and the
+    hour read on the 24-hour clock."""
+    assert_edit_refused(REAL, tmp_path, "星期一上午 10 时开幕", f"星期一{period} {hour} 时开幕",
+                        f"{period}{hour}时 is a time of {period}, which is not read here", 34)
+
+
 BAD_SEGMENT = "is no name or number (a '.' or '-' only between letters or digits: WG.3, ES-10)"
 
 

@@ -304,10 +304,26 @@ def _zh_clock(period: str | None, hour: str, minute: str | None, half: str | Non
     return _clock(hour, "30" if half else minute, period, ending)
 
 
+# a part of the day the clock times above do not read (傍晚 dusk, 深夜/半夜 late night, 凌晨 small hours, 早上 morning):
+# a time after one is not on the 24-hour clock (傍晚 6 时 is 18:00, not 06:00), so it is refused, not read as one
+ZH_UNREAD_PERIOD = re.compile(r"(傍晚|黄昏|深夜|半夜|凌晨|清晨|早上|早晨|晚间|夜间)\s*$")
+
+
 def time_in(text: str) -> tuple[int, int] | None:
-    """The first clock time written in the text (``上午 10 时``, ``10 a.m.``) as (hour, minute), or None."""
+    """The first clock time written in the text (``上午 10 时``, ``10 a.m.``) as (hour, minute), or None;
+    ValueError for one after a part of the day it does not read (``傍晚 6 时``).
+
+    >>> time_in("于 9 月 11 日星期一上午 10 时开幕"), time_in("at 3 p.m.")
+    ((10, 0), (15, 0))
+    >>> time_in("于傍晚 6 时开幕")
+    Traceback (most recent call last):
+    ValueError: 傍晚 6 时 is a time of 傍晚, which is not read here (上午, 中午, 下午, 晚上, 夜里 and 午夜 are)
+    """
     zh, en = ZH_TIME.search(text), EN_TIME.search(text)
     if zh and (not en or zh.start() < en.start()):
+        if not zh.group(1) and (period := ZH_UNREAD_PERIOD.search(text, 0, zh.start())):
+            raise ValueError(f"{period[1]}{text[period.end(1):zh.end()]} is a time of {period[1]}, which is not read "
+                             "here (上午, 中午, 下午, 晚上, 夜里 and 午夜 are)")
         return _zh_clock(*zh.groups())
     if en:
         return _clock(en.group(1), en.group(2), en.group(3))
