@@ -1,5 +1,6 @@
 """Exports: a meeting's work programme as iCalendar and CSV, a VoID description of the dataset with its
-statistics, and the whole dataset as N-Quads or TriG (streamed).
+statistics, and the whole dataset as N-Quads or TriG (streamed, a few at once, cut off when the client stops
+reading).
 
 Include this router before :mod:`api.pages` (whose catch-all would otherwise answer these paths).
 """
@@ -7,21 +8,25 @@ Include this router before :mod:`api.pages` (whose catch-all would otherwise ans
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import csv
 import io
+import logging
 import re
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import CancelledError, ThreadPoolExecutor
 from datetime import UTC, datetime
 from urllib.parse import quote
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from api import query_files, render, views
 from api.describe import LABEL_PROPERTIES, Description, add_labels, mentioned
+from api.engine import StreamAborted
 from api.errors import NotFound, ServiceUnavailable
 from api.pages import (
     absolute_origin_of,
@@ -34,10 +39,12 @@ from api.pages import (
     suffix_format,
 )
 from api.render import choose
+from api.sparql import ResultStream
 from api.terms import RunSelect, Term, iri_ref, rows
 from loader.namespaces import PREFIXES, VOID
 
 router = APIRouter()
+log = logging.getLogger("unkg.exports")
 CSV_COLUMNS = ["date", "start_local", "end_local", "utc_offset", "start_utc", "end_utc", "order", "item",
                "item_iri", "title", "title_language", "continuation", "slot_iri"]
 # every line break form (CRLF, a lone CR or LF, and the other Unicode breaks a reader may honour) is one
@@ -335,61 +342,128 @@ async def void_description(request: Request, suffix: str | None = None) -> Respo
 
 # --- dumps ------------------------------------------------------------------------------------------------
 
-class _QueueWriter:
-    """A file-like object Oxigraph's ``dump`` writes into; chunks go to an asyncio queue, with backpressure."""
+DUMP_SLOTS = 2  # dumps served at once, each serialized on a thread of its own; one more gets 503
+_DONE = object()  # what the dump's thread sends after the last chunk
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, queue: asyncio.Queue, cancelled: threading.Event) -> None:
-        self.loop, self.queue, self.cancelled = loop, queue, cancelled
+
+class DumpSlots:
+    """The threads dumps are serialized on, apart from every other pool: at most ``size`` at once, each slot held
+    until its dump's thread ends. Clients slow or stalled can hold up only other dumps, and those are told to come
+    back (503 with ``Retry-After``) rather than wait."""
+
+    def __init__(self, size: int = DUMP_SLOTS) -> None:
+        self.size = size
+        self.free = threading.BoundedSemaphore(size)
+        self.threads = ThreadPoolExecutor(max_workers=size, thread_name_prefix="unkg-dump")
+
+    def run(self, work: Callable[[], None]) -> asyncio.Future:
+        """Start ``work`` on a free slot's thread (503 if there is none); the slot is free again when it returns."""
+        if not self.free.acquire(blocking=False):
+            raise ServiceUnavailable(f"all {self.size} dump slots are in use (a dump holds one while its client "
+                                     "reads it); try again later")
+
+        def run() -> None:
+            try:
+                work()
+            finally:
+                self.free.release()
+
+        try:
+            return asyncio.get_running_loop().run_in_executor(self.threads, run)
+        except BaseException:
+            self.free.release()
+            raise
+
+
+def dump_slots(state) -> DumpSlots:
+    """The application's dump slots (``app.state``), made on first use."""
+    slots = getattr(state, "dump_slots", None)
+    if slots is None:
+        slots = state.dump_slots = DumpSlots()
+    return slots
+
+
+class _QueueWriter:
+    """A file-like object Oxigraph's ``dump`` writes into; chunks go to an asyncio queue, with backpressure. A
+    chunk not taken within ``patience`` seconds, or a dump given up by its reader, ends the dump (``OSError``)."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, queue: asyncio.Queue, cancelled: threading.Event,
+                 patience: float) -> None:
+        self.loop, self.queue, self.cancelled, self.patience = loop, queue, cancelled, patience
 
     def write(self, data) -> int:
-        if self.cancelled.is_set():
-            raise OSError("the client went away")
-        asyncio.run_coroutine_threadsafe(self.queue.put(bytes(data)), self.loop).result()
+        self.put(bytes(data))
         return len(data)
+
+    def put(self, item) -> None:
+        if self.cancelled.is_set():
+            raise OSError("the dump's reader gave it up")
+        queued = asyncio.run_coroutine_threadsafe(self.queue.put(item), self.loop)
+        try:
+            queued.result(timeout=self.patience)
+        except (TimeoutError, CancelledError):
+            queued.cancel()
+            raise OSError(f"nothing of the dump was taken for {self.patience:g} s") from None
 
     def flush(self) -> None:
         pass
 
 
-async def stream_dump(store: ox.Store, rdf_format: ox.RdfFormat) -> AsyncIterator[bytes]:
-    """The whole store, serialized in a thread from one snapshot, yielded in chunks as they are written."""
-    loop = asyncio.get_running_loop()
-    queue: asyncio.Queue = asyncio.Queue(maxsize=16)
-    cancelled = threading.Event()
-    done = object()
+class Dump:
+    """The whole store, serialized from one snapshot on a dump slot's thread as the client reads it; iterate it
+    once (:class:`api.sparql.ResultStream` does, and cuts the response off at its ``deadline``).
 
-    def produce() -> None:
+    ``progress``: the seconds the client has to take each chunk (the operator's time limit), not the whole dump,
+    which on a slow link may rightly take longer. A client that takes nothing for that long has its response cut
+    off and its dump abandoned: the thread stops at its next write, which frees the snapshot and the slot. The
+    thread also gives up by itself on a chunk waiting longer than that (and a second), so a dump never read at all
+    holds its slot no longer either."""
+
+    def __init__(self, store: ox.Store, rdf_format: ox.RdfFormat, slots: DumpSlots, progress: float) -> None:
+        loop = asyncio.get_running_loop()
+        self.progress = progress
+        self.deadline = loop.time() + progress  # moved on by each chunk the client takes
+        self.queue: asyncio.Queue = asyncio.Queue(maxsize=16)
+        self.cancelled = threading.Event()
+        writer = _QueueWriter(loop, self.queue, self.cancelled, progress + 1)
+        self.thread = slots.run(lambda: self._produce(store, rdf_format, writer))
+
+    def _produce(self, store: ox.Store, rdf_format: ox.RdfFormat, writer: _QueueWriter) -> None:
+        prefixes = PREFIXES if rdf_format == ox.RdfFormat.TRIG else None
         try:
-            prefixes = PREFIXES if rdf_format == ox.RdfFormat.TRIG else None
-            store.dump(_QueueWriter(loop, queue, cancelled), format=rdf_format, prefixes=prefixes)
-        except OSError:
-            pass
-        finally:
-            if not cancelled.is_set():
-                asyncio.run_coroutine_threadsafe(queue.put(done), loop).result()
+            store.dump(writer, format=rdf_format, prefixes=prefixes)
+            end = _DONE
+        except OSError as error:  # abandoned: no one reads what would follow
+            if not self.cancelled.is_set():
+                log.warning("dump abandoned: %s", error)
+            return
+        except Exception as error:  # noqa: BLE001 (told to the reader, who cuts the response off)
+            end = error
+        with contextlib.suppress(OSError, RuntimeError):  # abandoned meanwhile, or the server stopped
+            writer.put(end)
 
-    task = loop.run_in_executor(None, produce)
-    try:
-        while True:
-            chunk = await queue.get()
-            if chunk is done:
-                break
-            yield chunk
-    finally:
-        cancelled.set()
-        while not queue.empty():
-            queue.get_nowait()
-        await task
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        try:
+            while (chunk := await self.queue.get()) is not _DONE:
+                if isinstance(chunk, Exception):
+                    raise StreamAborted(f"the dump failed: {chunk}")
+                yield chunk
+        finally:  # however it ends: the thread stops at its next write (a chunk it waits to queue gets room)
+            self.cancelled.set()
+            while not self.queue.empty():
+                self.queue.get_nowait()
 
 
 @router.api_route("/dump.{suffix}", methods=["GET", "HEAD"], include_in_schema=False)
 async def dump(request: Request, suffix: str) -> Response:
-    """Every graph of the store as N-Quads (``/dump.nq``) or TriG (``/dump.trig``), streamed."""
+    """Every graph of the store as N-Quads (``/dump.nq``) or TriG (``/dump.trig``), streamed; see :class:`Dump`
+    for the time limit and :class:`DumpSlots` for how many at once."""
     if suffix not in DUMP_FORMATS:
         raise NotFound(f"no dump as .{suffix}; there are /dump.nq and /dump.trig")
     store = getattr(getattr(request.app.state, "engine", None), "store", None)
     if store is None:
         raise ServiceUnavailable("the store is not open")
     rdf_format, media_type = DUMP_FORMATS[suffix]
-    return StreamingResponse(stream_dump(store, rdf_format), media_type=media_type,
-                             headers={"Content-Disposition": f'attachment; filename="unkg.{suffix}"'})
+    body = Dump(store, rdf_format, dump_slots(request.app.state), progress=request.app.state.engine.settings.timeout)
+    return ResultStream(body, media_type=media_type,
+                        headers={"Content-Disposition": f'attachment; filename="unkg.{suffix}"'})

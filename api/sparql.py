@@ -44,20 +44,30 @@ class ResultStream(StreamingResponse):
     The query's time limit (the :class:`~api.engine.Result`'s ``deadline``) covers the whole response, the time
     spent waiting for the client to read included: at the limit the response is cut off the same way, and the
     result closed, so a worker still sending it is killed and replaced (a client that stopped reading held it,
-    blocked writing, for ever)."""
+    blocked writing, for ever).
+
+    A body that has a ``progress`` (seconds) instead of a whole-response limit (a dump, :mod:`api.exports`) moves
+    its ``deadline`` that far on each time the client has taken a chunk: one that stops reading is cut off the
+    same way, one that reads slowly but steadily gets everything."""
 
     async def stream_response(self, send) -> None:
         chunks = aiter(self.body_iterator)
+        progress = getattr(self.body_iterator, "progress", None)
         try:
-            async with asyncio.timeout_at(getattr(self.body_iterator, "deadline", None)):
+            async with asyncio.timeout_at(getattr(self.body_iterator, "deadline", None)) as limit:
                 await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
                 async for chunk in chunks:
                     await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                    if progress is not None:
+                        limit.reschedule(asyncio.get_running_loop().time() + progress)
         except StreamAborted as error:
             log.warning("result cut off after it started: %s", error)
             return
         except TimeoutError:
-            log.warning("result cut off at the query's time limit: the client had not read it all")
+            if progress is not None:
+                log.warning("response cut off: the client took nothing for %g s", progress)
+            else:
+                log.warning("result cut off at the query's time limit: the client had not read it all")
             return
         finally:
             if hasattr(chunks, "aclose"):

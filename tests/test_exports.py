@@ -7,14 +7,17 @@ import csv
 import html
 import io
 import re
+import socket
+import time
 from datetime import UTC, datetime
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 import httpx
 import icalendar
 import pyoxigraph as ox
 import pytest
 import rdflib
+from conftest import live_server, make_store, settings_for
 
 from api.exports import fold, ical_text
 from loader.namespaces import VOID, data_base
@@ -281,3 +284,92 @@ def test_ical_text_escapes_every_line_break(value):
     parsed = icalendar.Event.from_ical(f"BEGIN:VEVENT\r\nSUMMARY:{escaped}\r\nEND:VEVENT\r\n")
     expected = value.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
     assert str(parsed["SUMMARY"]) == expected
+
+
+# --- dumps to clients that read slowly or not at all --------------------------------------------------------
+
+def big_graph(triples: int) -> str:
+    """N-Triples of about 150 bytes a quad once dumped: 60,000 are 9 MB, more than a loopback connection's
+    buffers hold for a client with a small receive window."""
+    label = "a label long enough to make the dump big " * 2
+    return "".join(f'<{B}big/s{n}> <http://www.w3.org/2000/01/rdf-schema#label> "{label}{n}" .\n'
+                   for n in range(triples))
+
+
+BIG_GRAPH = B + "graph/big"
+
+
+@pytest.fixture(scope="module")
+def big_dump():
+    """(the N-Triples of a big graph, its quads)"""
+    text = big_graph(60_000)
+    graph = ox.NamedNode(BIG_GRAPH)
+    triples = ox.parse(text.encode(), format=ox.RdfFormat.N_TRIPLES)
+    return text, {ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples}
+
+
+@pytest.fixture(scope="module")
+def big_dump_store(tmp_path_factory, big_dump):
+    return make_store(tmp_path_factory.mktemp("big-dump") / "store", {BIG_GRAPH: big_dump[0]})
+
+
+def ask_and_stop_reading(origin: str, path: str) -> tuple[socket.socket, bytes]:
+    """A raw GET with a small receive window that reads the response's head and then nothing more; the socket
+    and the head."""
+    host, port = urlsplit(origin).hostname, urlsplit(origin).port
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # before connecting: a small window
+    sock.settimeout(30)
+    sock.connect((host, port))
+    sock.sendall(f"GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+    received = b""
+    while b"\r\n\r\n" not in received:
+        received += sock.recv(1)
+    return sock, received
+
+
+def test_a_client_that_stops_reading_a_dump_holds_its_thread_no_longer_than_the_time_limit(big_dump_store,
+                                                                                           big_dump):
+    """A dump ran on the event loop's default executor (six threads on two cores) with no time limit: a client
+    that asked for it and never read held a thread and a snapshot for ever, and six of them left every later dump
+    at '200' and no byte. Now a client that takes nothing for the time limit has its dump abandoned and its
+    response cut off (no last chunk); at most two dumps run at once, and one more is told to come back."""
+    with live_server(settings_for(big_dump_store, timeout=2.0)) as server:
+        started = time.monotonic()
+        asked = [ask_and_stop_reading(server.origin, "/dump.nq") for _ in range(8)]
+        try:
+            time.sleep(max(0.0, started + 4.0 - time.monotonic()))  # the limit, and a margin
+            with httpx.stream("GET", f"{server.origin}/dump.nq", timeout=10) as response:
+                assert response.status_code == 200
+                body = b"".join(response.iter_bytes())
+            assert set(ox.parse(body, format=ox.RdfFormat.N_QUADS)) == big_dump[1]
+
+            heads = [head.split(b"\r\n", 1)[0] for _, head in asked]
+            assert heads.count(b"HTTP/1.1 200 OK") == 2  # as README says (api.exports.DUMP_SLOTS)
+            assert heads.count(b"HTTP/1.1 503 Service Unavailable") == 6
+            refused = next(head for _, head in asked if head.startswith(b"HTTP/1.1 503"))
+            assert b"retry-after:" in refused.lower()
+            for sock, head in asked:
+                if head.startswith(b"HTTP/1.1 200"):  # cut off: what was sent ends without the last chunk
+                    rest = b""
+                    while chunk := sock.recv(1 << 20):
+                        rest += chunk
+                    assert 0 < len(rest) < len(body) and not rest.endswith(b"0\r\n\r\n")
+        finally:
+            for sock, _ in asked:
+                sock.close()
+
+
+def test_a_dump_read_slowly_but_steadily_is_not_cut_off(big_dump_store, big_dump):
+    """The limit is on progress, not on the whole dump: a client that takes a chunk at least every time limit
+    gets all of it, however long that takes (here twice the limit)."""
+    with live_server(settings_for(big_dump_store, timeout=1.0)) as server:
+        started, body = time.monotonic(), b""
+        with httpx.stream("GET", f"{server.origin}/dump.trig", timeout=10) as response:
+            assert response.status_code == 200
+            for chunk in response.iter_bytes():
+                if len(body) // 1_000_000 != (len(body) + len(chunk)) // 1_000_000:
+                    time.sleep(0.3)  # a pause after each megabyte, well within the limit
+                body += chunk
+        assert time.monotonic() - started > 2.0
+        assert set(ox.parse(body, format=ox.RdfFormat.TRIG)) == big_dump[1]
