@@ -464,6 +464,8 @@ async def dump(request: Request, suffix: str) -> Response:
     if store is None:
         raise ServiceUnavailable("the store is not open")
     rdf_format, media_type = DUMP_FORMATS[suffix]
+    headers = {"Content-Disposition": f'attachment; filename="unkg.{suffix}"'}
+    if request.method == "HEAD":  # the headers only: no dump is written for a body no one is sent
+        return Response(media_type=media_type, headers=headers)
     body = Dump(store, rdf_format, dump_slots(request.app.state), progress=request.app.state.engine.settings.timeout)
-    return ResultStream(body, media_type=media_type,
-                        headers={"Content-Disposition": f'attachment; filename="unkg.{suffix}"'})
+    return ResultStream(body, media_type=media_type, headers=headers)

@@ -360,6 +360,22 @@ def test_a_client_that_stops_reading_a_dump_holds_its_thread_no_longer_than_the_
                 sock.close()
 
 
+def test_a_head_request_for_a_dump_writes_none(big_dump_store):
+    """HEAD serialized the whole store for a body uvicorn then threw away, and held a dump slot meanwhile: with
+    both slots held by readers, it was told to come back (503). It is the headers alone now."""
+    with live_server(settings_for(big_dump_store, timeout=2.0)) as server:
+        asked = [ask_and_stop_reading(server.origin, "/dump.nq") for _ in range(2)]
+        try:
+            assert [head.split(b"\r\n", 1)[0] for _, head in asked] == [b"HTTP/1.1 200 OK"] * 2
+            response = httpx.head(f"{server.origin}/dump.nq", timeout=10)
+            assert response.status_code == 200, response.headers
+            assert response.headers["content-type"].startswith("application/n-quads")
+            assert 'filename="unkg.nq"' in response.headers["content-disposition"]
+        finally:
+            for sock, _ in asked:
+                sock.close()
+
+
 def test_a_dump_read_slowly_but_steadily_is_not_cut_off(big_dump_store, big_dump):
     """The limit is on progress, not on the whole dump: a client that takes a chunk at least every time limit
     gets all of it, however long that takes (here twice the limit)."""
