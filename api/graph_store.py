@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api import negotiate, query_files
 from api.errors import HTTP_METHODS, BadRequest, NotAcceptable, NotFound, UnsupportedMediaType
+from api.request_body import content_type, require_identity_encoding, require_utf8, utf8_text
 from api.sparql import VARY, ResultStream, read_body, require_update_rights
 from api.terms import Term
 from loader.store import quads_to_ntriples
@@ -114,7 +115,7 @@ def _as_ntriples(body: bytes, rdf_format: ox.RdfFormat, media_type: str, base_ir
 
 async def _write(request: Request, target, *, replace: bool) -> Response:
     require_update_rights(request)
-    media_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+    media_type, charset = content_type(request.headers.get("content-type"))
     try:
         rdf_format = ox.RdfFormat.from_media_type(media_type) if media_type else None
     except ValueError:
@@ -122,7 +123,10 @@ async def _write(request: Request, target, *, replace: bool) -> Response:
     if rdf_format is None or not any(media_type == f.media_type for f in negotiate.GRAPHS):
         raise UnsupportedMediaType(f"cannot read RDF of type {media_type or '(none)'}; send one of "
                                    + ", ".join(f.media_type for f in negotiate.GRAPHS))
+    require_utf8(charset, f"a {media_type} body")  # every RDF syntax read here is UTF-8: another is not guessed
+    require_identity_encoding(request.headers)
     body = await read_body(request)
+    utf8_text(body, "the body")
     # a megabyte of RDF takes a second to read and rewrite: on a thread, so the server answers others meanwhile
     data = await run_in_threadpool(_as_ntriples, body, rdf_format, media_type, str(request.url))
     drop = f"DROP SILENT {_name(target)} ;\n" if replace else ""

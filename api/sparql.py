@@ -30,6 +30,7 @@ from api.errors import (
     UnsupportedMediaType,
 )
 from api.query_string import parameters
+from api.request_body import content_type, require_identity_encoding, require_utf8, utf8_text
 from api.settings import is_loopback
 
 router = APIRouter(tags=["SPARQL"])
@@ -156,20 +157,13 @@ async def sparql_get(request: Request):
     }}},
 )
 async def sparql_post(request: Request):
-    media_type, charset = _content_type(request.headers.get("content-type"))
-    encoding = request.headers.get("content-encoding", "identity").strip().lower()
-    if encoding != "identity":  # RFC 9110 §8.4: 415 for a content coding the server does not apply
-        raise UnsupportedMediaType(f"the body is sent with Content-Encoding {encoding[:40]}, which this endpoint "
-                                   "does not decode; send it uncompressed")
+    media_type, charset = content_type(request.headers.get("content-type"))
+    require_identity_encoding(request.headers)
     body = await read_body(request)
     params = _parameters(request.scope["query_string"], "query string")
     if media_type == FORM:
-        if charset not in (None, "utf-8", "utf8"):  # a form's percent-escapes are decoded as UTF-8
-            raise UnsupportedMediaType(f"a form must be UTF-8, not {charset[:40]}")
-        try:
-            body.decode("utf-8")
-        except UnicodeDecodeError:
-            raise BadRequest("the form is not valid UTF-8") from None
+        require_utf8(charset, "a form")  # a form's percent-escapes are decoded as UTF-8
+        utf8_text(body, "the form")
         params += _parameters(body, "form")
         queries = [v for k, v in params if k == "query"]
         updates = [v for k, v in params if k == "update"]
@@ -180,12 +174,8 @@ async def sparql_post(request: Request):
         text = _one(queries or updates, "query" if queries else "update")
         is_update = bool(updates)
     elif media_type in (QUERY_TYPE, UPDATE_TYPE):
-        if charset not in (None, "utf-8", "utf8"):
-            raise UnsupportedMediaType(f"a SPARQL body must be UTF-8, not {charset}")
-        try:
-            text = body.decode("utf-8").removeprefix("\ufeff")  # a byte-order mark some editors write first
-        except UnicodeDecodeError:
-            raise BadRequest("the body is not valid UTF-8") from None
+        require_utf8(charset, "a SPARQL body")
+        text = utf8_text(body, "the body").removeprefix("\ufeff")  # a byte-order mark some editors write first
         is_update = media_type == UPDATE_TYPE
         if any(k in ("query", "update") for k, _ in params):
             raise BadRequest(f"a {media_type} body cannot also have a query or update in the URL")
@@ -358,19 +348,6 @@ def _one(values: list[str], name: str) -> str:
     if len(values) != 1:
         raise BadRequest(f"give exactly one '{name}', not {len(values)}")
     return values[0]
-
-
-def _content_type(header: str | None) -> tuple[str | None, str | None]:
-    """The media type (lower case, no parameters) and the charset of a Content-Type header."""
-    if not header:
-        return None, None
-    media_type, *parameters = (part.strip() for part in header.split(";"))
-    charset = None
-    for parameter in parameters:
-        key, _, value = parameter.partition("=")
-        if key.strip().lower() == "charset":
-            charset = value.strip().strip('"').lower()
-    return media_type.lower(), charset
 
 
 def _unacceptable(accept: str | None, format_parameter: str | None, formats=None) -> str:

@@ -222,3 +222,37 @@ def test_a_read_only_server_says_why_it_has_no_graph_store(read_only_server, met
         assert "--allow-update" in response.text and "Graph Store" in response.text, response.text
         assert "nothing is known" not in response.text
     assert httpx.get(read_only_server.sparql, params={"query": count}).json() == before
+
+
+CAFE = '<http://example.org/a> <http://example.org/p> "caf\u00e9" .\n'.encode()  # "café" in UTF-8
+
+
+@pytest.mark.parametrize("method", ["PUT", "POST"])
+def test_a_body_it_cannot_read_faithfully_is_refused_as_sparql_refuses_it(w3c_server, store_url, method):
+    """A body declared in another charset was read as UTF-8 all the same (the ISO-8859-1 bytes of "Ã©" were stored
+    as "é"), and a gzip body got a parse error: each is 415 with the words /sparql answers, and nothing is written;
+    a body that is not UTF-8 at all is 400 as at /sparql."""
+    import gzip
+
+    refused = [  # (Content-Type, Content-Encoding, body, status, what the answer says)
+        ("text/turtle; charset=iso-8859-1", None, CAFE, 415, "a text/turtle body must be UTF-8, not iso-8859-1"),
+        ("application/n-triples; charset=UTF-16", None, CAFE, 415, "must be UTF-8, not utf-16"),
+        ("text/turtle", "gzip", gzip.compress(CAFE), 415, "Content-Encoding gzip, which this endpoint does not"),
+        ("text/turtle", None, CAFE.replace("é".encode(), b"\xe9"), 400, "the body is not valid UTF-8"),
+    ]
+    for media_type, encoding, body, status, why in refused:
+        headers = {"Content-Type": media_type, **({"Content-Encoding": encoding} if encoding else {})}
+        response = httpx.request(method, store_url, params={"graph": NEW}, content=body, headers=headers)
+        assert response.status_code == status and why in response.text, (media_type, encoding, response.text)
+        assert httpx.get(store_url, params={"graph": NEW}).status_code == 404
+    gzip_query = httpx.post(w3c_server.origin + "/sparql", content=gzip.compress(b"ASK {}"), headers={
+        "Content-Type": "application/sparql-query", "Content-Encoding": "gzip"})
+    assert gzip_query.status_code == 415 and refused[2][4] in gzip_query.text  # the same words, from the same code
+    try:
+        for charset in ("", "; charset=utf-8", '; charset="UTF-8"'):
+            written = httpx.request(method, store_url, params={"graph": NEW}, content=CAFE,
+                                    headers={"Content-Type": "text/turtle" + charset})
+            assert written.status_code in (201, 204), (charset, written.text)
+            assert read(store_url, graph=NEW) == {("http://example.org/a", "http://example.org/p", "café")}
+    finally:
+        httpx.delete(store_url, params={"graph": NEW})
