@@ -10,16 +10,15 @@ each as one transaction and within the time limit.
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import pyoxigraph as ox
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from api import negotiate, query_files
 from api.errors import HTTP_METHODS, BadRequest, NotAcceptable, NotFound, UnsupportedMediaType
 from api.request_body import content_type, require_identity_encoding, require_utf8, utf8_text
+from api.request_parameters import at_most_one
 from api.sparql import VARY, ResultStream, read_body, require_update_rights
 from api.terms import Term
 from loader.store import quads_to_ntriples
@@ -29,11 +28,23 @@ absent_router = APIRouter()
 PATH = "/rdf-graphs/service"
 NOT_SERVED = (f"the Graph Store HTTP Protocol ({PATH}) is served only when the server runs with --allow-update, "
               "and this one is read-only; read a graph at /sparql: CONSTRUCT WHERE { GRAPH <IRI> { ?s ?p ?o } }")
-GraphParameter = Annotated[str | None, Query(description="The graph's IRI (or give ?default)")]
-DefaultParameter = Annotated[str | None, Query(description="Present (empty) to mean the default graph")]
+# read from the request (each at most once: api.request_parameters), not by FastAPI, which took the last of a
+# repeated ?graph=; documented here
+PARAMETERS = {"parameters": [
+    {"name": "graph", "in": "query", "required": False, "schema": {"type": "string"},
+     "description": "The graph's IRI (or give ?default)"},
+    {"name": "default", "in": "query", "required": False, "schema": {"type": "string"},
+     "description": "Present (empty) to mean the default graph"},
+]}
+READ_PARAMETERS = {"parameters": [*PARAMETERS["parameters"], {
+    "name": "format", "in": "query", "required": False, "schema": {"type": "string"},
+    "description": "turtle, ntriples, nquads, trig, jsonld, rdfxml or a media type; overrides Accept"}]}
 
 
-def _target(graph: str | None, default: str | None) -> ox.NamedNode | ox.DefaultGraph:
+def _target(request: Request) -> ox.NamedNode | ox.DefaultGraph:
+    """The graph the request names: ``?graph=IRI`` or ``?default``, exactly one of them, once."""
+    params = request.query_params
+    graph, default = at_most_one(params, "graph"), at_most_one(params, "default")
     if (graph is None) == (default is None):
         raise BadRequest("give exactly one of ?graph=IRI or ?default")
     if graph is None:
@@ -56,16 +67,16 @@ def _iri(target) -> str | None:
     return None if isinstance(target, ox.DefaultGraph) else target.value
 
 
-@router.get(PATH, summary="Read a graph")
+@router.get(PATH, summary="Read a graph", openapi_extra=READ_PARAMETERS)
 @router.head(PATH, include_in_schema=False)  # as GET, without the body (it fell through to the pages: 404)
-async def read_graph(request: Request, graph: GraphParameter = None, default: DefaultParameter = None):
-    target = _target(graph, default)
-    chosen = negotiate.graph_format(request.headers.get("accept"), request.query_params.get("format"))
+async def read_graph(request: Request):
+    target = _target(request)
+    chosen = negotiate.graph_format(request.headers.get("accept"), at_most_one(request.query_params, "format"))
     if chosen is None:
         raise NotAcceptable("no RDF format this endpoint writes is acceptable")
     engine = request.app.state.engine
     if not await engine.read(_exists, target):
-        raise NotFound(f"there is no graph <{graph}> in this store")
+        raise NotFound(f"there is no graph <{_iri(target)}> in this store")
     result = await engine.execute(_read_query(target), results_format=None, graph_format=chosen.media_type,
                                   union=False)
     if result.complete:
@@ -80,23 +91,23 @@ def _read_query(target) -> str:
     return query_files.fill("graph_store_named", graph=Term("uri", target.value))
 
 
-@router.put(PATH, summary="Replace a graph with the request body", status_code=204)
-async def replace_graph(request: Request, graph: GraphParameter = None, default: DefaultParameter = None):
-    return await _write(request, _target(graph, default), replace=True)
+@router.put(PATH, summary="Replace a graph with the request body", status_code=204, openapi_extra=PARAMETERS)
+async def replace_graph(request: Request):
+    return await _write(request, _target(request), replace=True)
 
 
-@router.post(PATH, summary="Add the request body to a graph", status_code=204)
-async def add_to_graph(request: Request, graph: GraphParameter = None, default: DefaultParameter = None):
-    return await _write(request, _target(graph, default), replace=False)
+@router.post(PATH, summary="Add the request body to a graph", status_code=204, openapi_extra=PARAMETERS)
+async def add_to_graph(request: Request):
+    return await _write(request, _target(request), replace=False)
 
 
-@router.delete(PATH, summary="Drop a graph", status_code=204)
-async def drop_graph(request: Request, graph: GraphParameter = None, default: DefaultParameter = None):
+@router.delete(PATH, summary="Drop a graph", status_code=204, openapi_extra=PARAMETERS)
+async def drop_graph(request: Request):
     require_update_rights(request)
-    target = _target(graph, default)
+    target = _target(request)
 
     if not await request.app.state.engine.change_graph(f"DROP {_name(target)}", _iri(target), if_exists=True):
-        raise NotFound(f"there is no graph <{graph}> in this store")
+        raise NotFound(f"there is no graph <{_iri(target)}> in this store")
     return Response(status_code=204)
 
 

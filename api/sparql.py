@@ -31,6 +31,7 @@ from api.errors import (
 )
 from api.query_string import parameters
 from api.request_body import content_type, require_identity_encoding, require_utf8, utf8_text
+from api.request_parameters import at_most_one, one
 from api.settings import is_loopback
 
 router = APIRouter(tags=["SPARQL"])
@@ -132,10 +133,9 @@ async def sparql_get(request: Request):
         target = "/?" + urlencode(list(params.multi_items())) if queries else "/"
         return RedirectResponse(target, status_code=303, headers=VARY)
     if not queries:
-        return _service_description(request)
-    return await _answer(request, _one(queries, "query"), params.getlist("default-graph-uri"),
-                         params.getlist("named-graph-uri"),
-                         _one(params.getlist("format"), "format") if "format" in params else None)
+        return _service_description(request, params)
+    return await _answer(request, one(queries, "query"), params.getlist("default-graph-uri"),
+                         params.getlist("named-graph-uri"), at_most_one(params, "format"))
 
 
 @router.post(
@@ -171,7 +171,7 @@ async def sparql_post(request: Request):
             raise BadRequest("a request carries either a query or an update, not both")
         if not queries and not updates:
             raise BadRequest("the form has neither a 'query' nor an 'update' field")
-        text = _one(queries or updates, "query" if queries else "update")
+        text = one(queries or updates, "query" if queries else "update")
         is_update = bool(updates)
     elif media_type in (QUERY_TYPE, UPDATE_TYPE):
         require_utf8(charset, "a SPARQL body")
@@ -193,7 +193,7 @@ async def sparql_post(request: Request):
                          "default-graph-uri and named-graph-uri")
     formats = values["format"]
     return await _answer(request, text, values["default-graph-uri"], values["named-graph-uri"],
-                         _one(formats, "format") if formats else None)
+                         one(formats, "format") if formats else None)
 
 
 async def read_body(request: Request) -> bytes:
@@ -331,9 +331,8 @@ def _loopback_authority(authority: str) -> bool:
     return bool(name) and not parts.path and not parts.query and is_loopback(name)
 
 
-def _service_description(request: Request) -> Response:
-    formats = request.query_params.getlist("format")
-    format_parameter = _one(formats, "format") if formats else None
+def _service_description(request: Request, params: QueryParams) -> Response:
+    format_parameter = at_most_one(params, "format")
     negotiate.check_format_parameter(format_parameter)
     chosen = negotiate.description_format(request.headers.get("accept"), format_parameter)
     if chosen is None:
@@ -342,12 +341,6 @@ def _service_description(request: Request) -> Response:
     body = service_description.render(endpoint, request.app.state.settings, request.app.state.engine.stats,
                                       chosen.media_type)
     return Response(body, media_type=chosen.media_type, headers=VARY)
-
-
-def _one(values: list[str], name: str) -> str:
-    if len(values) != 1:
-        raise BadRequest(f"give exactly one '{name}', not {len(values)}")
-    return values[0]
 
 
 def _unacceptable(accept: str | None, format_parameter: str | None, formats=None) -> str:

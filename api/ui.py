@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from api import render
 from api.negotiate import DESCRIPTIONS, description_format, prefers_html
 from api.pages import base_of, origin_of
+from api.request_parameters import at_most_one
 from loader.data_dirs import data_dir
 from loader.errors import SourceError
 
@@ -61,9 +62,10 @@ def examples(directory: Path | None = None) -> list[Example]:
 
 
 @router.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
-async def query_page(request: Request, query: str | None = None) -> Response:
+async def query_page(request: Request) -> Response:
     """The query page; ``?query=`` puts a query in the editor. The root is also the base IRI: a client that asks
     for RDF rather than a page is sent to the dataset's VoID description."""
+    query = at_most_one(request.query_params, "query")
     accept = request.headers.get("accept")
     names_rdf = accept and accept.strip() != "*/*"  # a bare */* (curl) gets the page
     if names_rdf and not prefers_html(accept, DESCRIPTIONS) and description_format(accept) is not None:

@@ -946,3 +946,18 @@ def test_a_resource_type_is_named_without_an_english_article(real_server):
     page = get(real_server, f"/{MEETING}/agenda/item/2", **{"accept-language": "en"}).text
     types = text_of(page.split('class="types"')[1].split("</p>")[0].split(">", 1)[1]).strip()
     assert types == "Type: agenda item", types
+
+
+@pytest.mark.parametrize(("path", "name"), [
+    ("/about?iri=http://x/&iri=http://y/", "iri"),
+    ("/about?iri=http://publications.europa.eu/resource/authority/language/ZHO&format=turtle&format=html", "format"),
+    ("/?query=ASK%7B%7D&query=SELECT%20*%7B%7D", "query"),
+])
+def test_a_parameter_given_twice_is_refused_not_resolved_to_the_last(tiny_server, path, name):
+    """/about?iri=http://x/&iri=http://y/ described <http://y/> only, and the query page put the last query in the
+    editor: 400 in the words /sparql uses for a repeated 'query'."""
+    for accept in ("text/html", "text/turtle"):
+        response = get(tiny_server, path, accept)
+        assert response.status_code == 400, response.text
+        assert f"give exactly one '{name}', not 2" in response.text
+    assert get(tiny_server, "/?query=ASK%7B%7D").status_code == 200

@@ -256,3 +256,25 @@ def test_a_body_it_cannot_read_faithfully_is_refused_as_sparql_refuses_it(w3c_se
             assert read(store_url, graph=NEW) == {("http://example.org/a", "http://example.org/p", "café")}
     finally:
         httpx.delete(store_url, params={"graph": NEW})
+
+
+TWICE = [(method, query, name) for method in ("GET", "HEAD", "PUT", "POST", "DELETE") for query, name in [
+    ("graph=http://example.org/gz&graph=http://example.org/gz2", "graph"), ("default&default", "default")]]
+TWICE += [(method, f"graph={W3C_GRAPH.format(1)}&format=turtle&format=jsonld", "format") for method in ("GET", "HEAD")]
+
+
+@pytest.mark.parametrize(("method", "query", "name"), TWICE)
+def test_a_parameter_given_twice_is_refused_as_sparql_refuses_it(w3c_server, store_url, method, query, name):
+    """?graph=A&graph=B was taken as B (FastAPI keeps the last): a PUT wrote only gz2, answering 201. Each
+    single-valued parameter given twice is 400 in /sparql's words, and nothing is written."""
+    before = httpx.get(store_url, params={"default": ""}, headers={"Accept": "application/n-triples"}).text
+    response = httpx.request(method, f"{store_url}?{query}", content=A if method in ("PUT", "POST") else None,
+                             headers={"Content-Type": "application/n-triples"})
+    assert response.status_code == 400, response.text
+    assert method == "HEAD" or f"give exactly one '{name}', not 2" in response.text
+    for graph in ("http://example.org/gz", "http://example.org/gz2"):
+        assert httpx.get(store_url, params={"graph": graph}).status_code == 404
+    assert httpx.get(store_url, params={"default": ""}, headers={"Accept": "application/n-triples"}).text == before
+    assert read(store_url, graph=W3C_GRAPH.format(1))  # the graph a DELETE named twice is still there
+    twice = httpx.get(w3c_server.origin + "/sparql?query=ASK%7B%7D&query=ASK%7B%7D")
+    assert twice.status_code == 400 and "give exactly one 'query', not 2" in twice.text  # the same words
