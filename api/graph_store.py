@@ -14,11 +14,12 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import QueryParams
 
 from api import negotiate, query_files
 from api.errors import HTTP_METHODS, BadRequest, NotAcceptable, NotFound, UnsupportedMediaType
 from api.request_body import content_type, require_identity_encoding, require_utf8, utf8_text
-from api.request_parameters import at_most_one
+from api.request_parameters import at_most_one, query_parameters
 from api.sparql import VARY, ResultStream, read_body, require_update_rights
 from api.terms import Term
 from loader.store import quads_to_ntriples
@@ -41,9 +42,8 @@ READ_PARAMETERS = {"parameters": [*PARAMETERS["parameters"], {
     "description": "turtle, ntriples, nquads, trig, jsonld, rdfxml or a media type; overrides Accept"}]}
 
 
-def _target(request: Request) -> ox.NamedNode | ox.DefaultGraph:
+def _target(params: QueryParams) -> ox.NamedNode | ox.DefaultGraph:
     """The graph the request names: ``?graph=IRI`` or ``?default``, exactly one of them, once."""
-    params = request.query_params
     graph, default = at_most_one(params, "graph"), at_most_one(params, "default")
     if (graph is None) == (default is None):
         raise BadRequest("give exactly one of ?graph=IRI or ?default")
@@ -70,8 +70,9 @@ def _iri(target) -> str | None:
 @router.get(PATH, summary="Read a graph", openapi_extra=READ_PARAMETERS)
 @router.head(PATH, include_in_schema=False)  # as GET, without the body (it fell through to the pages: 404)
 async def read_graph(request: Request):
-    target = _target(request)
-    chosen = negotiate.graph_format(request.headers.get("accept"), at_most_one(request.query_params, "format"))
+    params = query_parameters(request)
+    target = _target(params)
+    chosen = negotiate.graph_format(request.headers.get("accept"), at_most_one(params, "format"))
     if chosen is None:
         raise NotAcceptable("no RDF format this endpoint writes is acceptable")
     engine = request.app.state.engine
@@ -93,18 +94,18 @@ def _read_query(target) -> str:
 
 @router.put(PATH, summary="Replace a graph with the request body", status_code=204, openapi_extra=PARAMETERS)
 async def replace_graph(request: Request):
-    return await _write(request, _target(request), replace=True)
+    return await _write(request, _target(query_parameters(request)), replace=True)
 
 
 @router.post(PATH, summary="Add the request body to a graph", status_code=204, openapi_extra=PARAMETERS)
 async def add_to_graph(request: Request):
-    return await _write(request, _target(request), replace=False)
+    return await _write(request, _target(query_parameters(request)), replace=False)
 
 
 @router.delete(PATH, summary="Drop a graph", status_code=204, openapi_extra=PARAMETERS)
 async def drop_graph(request: Request):
     require_update_rights(request)
-    target = _target(request)
+    target = _target(query_parameters(request))
 
     if not await request.app.state.engine.change_graph(f"DROP {_name(target)}", _iri(target), if_exists=True):
         raise NotFound(f"there is no graph <{_iri(target)}> in this store")

@@ -23,7 +23,7 @@ from api import describe as describing
 from api.errors import BadRequest, HttpError, NotAcceptable, NotFound, QueryTimeout
 from api.negotiate import DESCRIPTIONS, description_format, prefers_html, shown
 from api.render import FORMATS, Format, Page, accepted_languages, local_path, split_suffix
-from api.request_parameters import at_most_one
+from api.request_parameters import at_most_one, query_parameters
 from api.terms import RunSelect, Term, iri_ref, rows
 from loader.namespaces import ONTOLOGY_IRI, data_base
 
@@ -248,8 +248,9 @@ def describe_ontology(run_select: RunSelect):
 @router.api_route("/about", methods=["GET", "HEAD"], include_in_schema=False)
 async def about(request: Request) -> Response:
     """A page for an IRI the store describes that is not under the base (a web page, a language)."""
-    iri = at_most_one(request.query_params, "iri") or ""
-    format = at_most_one(request.query_params, "format")
+    params = query_parameters(request)
+    iri = at_most_one(params, "iri") or ""
+    format = at_most_one(params, "format")
     if not iri.strip():
         raise BadRequest("give the IRI to describe: /about?iri=…")
     local = local_path(iri, base_of(request))

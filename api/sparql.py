@@ -29,9 +29,8 @@ from api.errors import (
     Unauthorized,
     UnsupportedMediaType,
 )
-from api.query_string import parameters
 from api.request_body import content_type, require_identity_encoding, require_utf8, utf8_text
-from api.request_parameters import at_most_one, one
+from api.request_parameters import at_most_one, one, parameters_of, query_parameters
 from api.settings import is_loopback
 
 router = APIRouter(tags=["SPARQL"])
@@ -124,7 +123,7 @@ GET_PARAMETERS = [
 @router.get("/sparql", summary="Query by GET, or read the service description", responses=ANSWERS,
             openapi_extra={"parameters": GET_PARAMETERS})
 async def sparql_get(request: Request):
-    params = QueryParams(_parameters(request.scope["query_string"], "query string"))
+    params = query_parameters(request)
     if "update" in params:
         raise BadRequest("a SPARQL update must be sent by POST (application/sparql-update or a form)")
     queries = params.getlist("query")
@@ -160,11 +159,11 @@ async def sparql_post(request: Request):
     media_type, charset = content_type(request.headers.get("content-type"))
     require_identity_encoding(request.headers)
     body = await read_body(request)
-    params = _parameters(request.scope["query_string"], "query string")
+    params = parameters_of(request.scope["query_string"], "query string")
     if media_type == FORM:
         require_utf8(charset, "a form")  # a form's percent-escapes are decoded as UTF-8
         utf8_text(body, "the form")
-        params += _parameters(body, "form")
+        params += parameters_of(body, "form")
         queries = [v for k, v in params if k == "query"]
         updates = [v for k, v in params if k == "update"]
         if queries and updates:
@@ -266,13 +265,6 @@ async def _update(request: Request, text: str, using: list[str], using_named: li
     require_update_rights(request)
     await request.app.state.engine.update(text, using=using, using_named=using_named)
     return Response(status_code=204)
-
-
-def _parameters(raw: bytes, where: str) -> list[tuple[str, str]]:
-    try:
-        return parameters(raw)
-    except UnicodeDecodeError:
-        raise BadRequest(f"the {where} is not UTF-8 once its %-escapes are decoded") from None
 
 
 def require_update_rights(request: Request) -> None:

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from api import render
 from api.negotiate import DESCRIPTIONS, description_format, prefers_html
 from api.pages import base_of, origin_of
-from api.request_parameters import at_most_one
+from api.request_parameters import at_most_one, query_parameters
 from loader.data_dirs import data_dir
 from loader.errors import SourceError
 
@@ -65,7 +65,7 @@ def examples(directory: Path | None = None) -> list[Example]:
 async def query_page(request: Request) -> Response:
     """The query page; ``?query=`` puts a query in the editor. The root is also the base IRI: a client that asks
     for RDF rather than a page is sent to the dataset's VoID description."""
-    query = at_most_one(request.query_params, "query")
+    query = at_most_one(query_parameters(request), "query")
     accept = request.headers.get("accept")
     names_rdf = accept and accept.strip() != "*/*"  # a bare */* (curl) gets the page
     if names_rdf and not prefers_html(accept, DESCRIPTIONS) and description_format(accept) is not None:

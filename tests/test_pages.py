@@ -961,3 +961,18 @@ def test_a_parameter_given_twice_is_refused_not_resolved_to_the_last(tiny_server
         assert response.status_code == 400, response.text
         assert f"give exactly one '{name}', not 2" in response.text
     assert get(tiny_server, "/?query=ASK%7B%7D").status_code == 200
+
+
+@pytest.mark.parametrize(("path", "name"), [
+    ("/about?iri=%FF", "iri"), ("/about?iri=http://x/caf%E9", "iri"),
+    ("/about?iri=http://publications.europa.eu/resource/authority/language/ZHO&format=turtle%FF", "format"),
+    ("/?query=%FF", "query"), ("/?query=ASK%20%7B%20FILTER(%22caf%E9%22)%20%7D", "query"),
+])
+def test_escapes_that_are_not_utf8_are_refused_naming_the_parameter(tiny_server, path, name):
+    """/about?iri=%FF answered about the IRI '\ufffd' and /?query=%FF put U+FFFD in the editor (200): what is not UTF-8
+    is refused as /sparql refuses it, naming the parameter, and never shown as U+FFFD."""
+    for accept in ("text/html", "text/turtle"):
+        response = get(tiny_server, path, accept)
+        assert response.status_code == 400, response.text
+        assert ("the query string is not UTF-8 once its %-escapes are decoded: "
+                f"the value of '{name}'") in response.text and "\ufffd" not in response.text

@@ -278,3 +278,17 @@ def test_a_parameter_given_twice_is_refused_as_sparql_refuses_it(w3c_server, sto
     assert read(store_url, graph=W3C_GRAPH.format(1))  # the graph a DELETE named twice is still there
     twice = httpx.get(w3c_server.origin + "/sparql?query=ASK%7B%7D&query=ASK%7B%7D")
     assert twice.status_code == 400 and "give exactly one 'query', not 2" in twice.text  # the same words
+
+
+@pytest.mark.parametrize("method", ["GET", "PUT", "DELETE"])
+def test_a_graph_iri_that_is_not_utf8_is_refused_naming_the_parameter(w3c_server, store_url, method):
+    """?graph=http://example.org/caf%E9 was read with U+FFFD in place of the byte, and refused as "not an IRI:
+    'http://example.org/caf\ufffd'", a value the client never sent: 400 in /sparql's words, naming the parameter."""
+    response = httpx.request(method, f"{store_url}?graph=http://example.org/caf%E9",
+                             content=A if method == "PUT" else None, headers={"Content-Type": "application/n-triples"})
+    assert response.status_code == 400, response.text
+    said = "the query string is not UTF-8 once its %-escapes are decoded: the value of 'graph'"
+    assert said in response.text
+    assert "\ufffd" not in response.text
+    query = httpx.get(w3c_server.origin + "/sparql?query=ASK%7B%7D&default-graph-uri=http://example.org/caf%E9")
+    assert query.status_code == 400 and said.replace("'graph'", "'default-graph-uri'") in query.text
