@@ -133,6 +133,7 @@ async def sparql_get(request: Request):
         return RedirectResponse(target, status_code=303, headers=VARY)
     if not queries:
         return _service_description(request, params)
+    check_dataset_parameters(params, update=False)
     return await _answer(request, one(queries, "query"), params.getlist("default-graph-uri"),
                          params.getlist("named-graph-uri"), at_most_one(params, "format"))
 
@@ -185,14 +186,32 @@ async def sparql_post(request: Request):
         )
     values = {name: [v for k, v in params if k == name] for name in
               ("default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri", "format")}
+    check_dataset_parameters([k for k, _ in params], update=is_update)
     if is_update:
         return await _update(request, text, values["using-graph-uri"], values["using-named-graph-uri"])
-    if values["using-graph-uri"] or values["using-named-graph-uri"]:
-        raise BadRequest("using-graph-uri and using-named-graph-uri are for updates; a query takes "
-                         "default-graph-uri and named-graph-uri")
     formats = values["format"]
     return await _answer(request, text, values["default-graph-uri"], values["named-graph-uri"],
                          one(formats, "format") if formats else None)
+
+
+QUERY_DATASET = ("default-graph-uri", "named-graph-uri")
+UPDATE_DATASET = ("using-graph-uri", "using-named-graph-uri")
+
+
+def check_dataset_parameters(names, *, update: bool) -> None:
+    """400 for a dataset parameter of the other kind of request (``names``: those the request gives, repeats and
+    all), which would otherwise be ignored: a query's dataset is default-graph-uri / named-graph-uri, an
+    update's using-graph-uri / using-named-graph-uri (SPARQL 1.1 Protocol §2.1.4, §2.2.3).
+
+    >>> check_dataset_parameters(["query", "default-graph-uri"], update=False)
+    >>> check_dataset_parameters(["update", "default-graph-uri"], update=True)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    api.errors.BadRequest: default-graph-uri and named-graph-uri are for queries; an update takes using-graph-uri ...
+    """
+    wrong, right = (QUERY_DATASET, UPDATE_DATASET) if update else (UPDATE_DATASET, QUERY_DATASET)
+    if any(name in wrong for name in names):
+        raise BadRequest(f"{wrong[0]} and {wrong[1]} are for {'queries' if update else 'updates'}; "
+                         f"{'an update' if update else 'a query'} takes {right[0]} and {right[1]}")
 
 
 async def read_body(request: Request) -> bytes:

@@ -566,3 +566,33 @@ def test_a_form_in_another_charset_is_415_not_read_as_utf8(server):
     utf8 = httpx.post(server.sparql, content=b"query=ASK%20%7B%7D", timeout=30,
                       headers={"Content-Type": "application/x-www-form-urlencoded; charset=UTF-8"})
     assert utf8.status_code == 200
+
+
+@pytest.mark.parametrize("parameter", ["using-graph-uri", "using-named-graph-uri"])
+def test_a_query_by_get_with_an_update_dataset_parameter_is_refused_as_by_post(server, parameter):
+    """GET ?query=ASK{}&using-graph-uri=… answered 200 and ignored the parameter, while a POST of the same was 400."""
+    params = {"query": "ASK {}", parameter: W3C_GRAPH.format(1)}
+    by_get = httpx.get(server.sparql, params=params, timeout=30)
+    by_post = httpx.post(server.sparql, data=params, timeout=30)
+    for response in (by_get, by_post):
+        assert response.status_code == 400, response.text
+        assert ("using-graph-uri and using-named-graph-uri are for updates; a query takes default-graph-uri and "
+                "named-graph-uri") in response.text
+    assert get(server, "ASK {}", params={"default-graph-uri": W3C_GRAPH.format(1)}).status_code == 200
+
+
+@pytest.mark.parametrize("parameter", ["default-graph-uri", "named-graph-uri"])
+@pytest.mark.parametrize("how", ["form", "body"])
+def test_an_update_with_a_query_dataset_parameter_is_refused_not_ignored(w3c_server, parameter, how):
+    """An update with default-graph-uri was run as if the parameter were not there (204), on the whole store."""
+    graph = "http://example.org/dataset-parameter"
+    update = f"INSERT DATA {{ GRAPH <{graph}> {{ <http://example.org/s> <http://example.org/p> 1 }} }}"
+    if how == "form":
+        response = httpx.post(w3c_server.sparql, data={"update": update, parameter: W3C_GRAPH.format(1)}, timeout=30)
+    else:
+        response = httpx.post(w3c_server.sparql, params={parameter: W3C_GRAPH.format(1)}, content=update, timeout=30,
+                              headers={"Content-Type": "application/sparql-update"})
+    assert response.status_code == 400, response.text
+    assert ("default-graph-uri and named-graph-uri are for queries; an update takes using-graph-uri and "
+            "using-named-graph-uri") in response.text
+    assert get(w3c_server, f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}").json()["boolean"] is False
