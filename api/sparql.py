@@ -297,23 +297,30 @@ def require_update_rights(request: Request) -> None:
         if not hmac.compare_digest(given.encode(), f"Bearer {settings.update_token}".encode()):
             raise Unauthorized("updates need the operator's token: Authorization: Bearer <UNKG_UPDATE_TOKEN>")
         return
-    refused = not_from_this_machine(request.client.host if request.client else None, request.headers)
+    refused = not_from_this_machine(request.client.host if request.client else None, request.headers,
+                                    request.url.scheme)
     if refused:
-        raise Forbidden(f"without a token, this endpoint takes updates only from programs on this machine, not from "
-                        f"web pages of other sites: {refused} (the operator can set UNKG_UPDATE_TOKEN and send it "
-                        "as Authorization: Bearer)")
+        raise Forbidden(f"without a token, this endpoint takes updates only from programs on this machine and its "
+                        f"own pages, not from web pages of another origin (another site, or another port of this "
+                        f"machine): {refused} (the operator can set UNKG_UPDATE_TOKEN and send it as "
+                        "Authorization: Bearer)")
 
 
-def not_from_this_machine(client: str | None, headers) -> str | None:
+def not_from_this_machine(client: str | None, headers, scheme: str = "http") -> str | None:
     """Why a request cannot be trusted as coming from this machine, or None. A token-less endpoint that takes
     updates rests on loopback alone, which a browser breaks: any web page can make it POST a form to 127.0.0.1
-    (no CORS preflight), or reach it under its own name by DNS rebinding. So the client, the ``Host`` it asked
-    for, and the ``Origin`` of the page that sent it (browsers send one with every cross-origin POST, PUT and
-    DELETE) must all be loopback.
+    (no CORS preflight), or reach it under its own name by DNS rebinding. So the client and the ``Host`` it asked
+    for must be loopback, and a request a browser sends for a page (its ``Origin``: browsers send one with every
+    cross-origin POST, PUT and DELETE) must come from a page of this server itself, ``scheme://Host``. A page of
+    another origin on this machine, another port above all (a dev server, a notebook, any local app showing
+    content from elsewhere), is another site to a browser, and is refused like one: it sends updates with the
+    operator's token (CORS allows that).
 
-    >>> not_from_this_machine("127.0.0.1", {"host": "localhost:8000", "origin": "http://127.0.0.1:8000"})
+    >>> not_from_this_machine("127.0.0.1", {"host": "localhost:8000", "origin": "http://localhost:8000"})
     >>> not_from_this_machine("127.0.0.1", {"host": "127.0.0.1:8000", "origin": "https://evil.example"})
-    'the request comes from a page of https://evil.example'
+    'the request comes from a page of https://evil.example, not of this server (http://127.0.0.1:8000)'
+    >>> not_from_this_machine("127.0.0.1", {"host": "127.0.0.1:8888", "origin": "http://127.0.0.1:9999"})
+    'the request comes from a page of http://127.0.0.1:9999, not of this server (http://127.0.0.1:8888)'
     >>> not_from_this_machine("127.0.0.1", {"host": "evil.example:8000"})
     'it was sent to the host evil.example:8000, not to a loopback name'
     """
@@ -323,13 +330,29 @@ def not_from_this_machine(client: str | None, headers) -> str | None:
     if not _loopback_authority(host):
         return f"it was sent to the host {host or '(none)'}, not to a loopback name"
     origin = headers.get("origin")
-    if origin is not None:
-        scheme, _, authority = origin.partition("://")
-        if scheme.lower() not in ("http", "https") or not _loopback_authority(authority):
-            return f"the request comes from a page of {origin}"
-    if headers.get("sec-fetch-site", "").lower() == "cross-site":
-        return "the browser marked it as sent by another site (Sec-Fetch-Site: cross-site)"
+    if origin is not None and _origin(origin) != _origin(f"{scheme}://{host}"):
+        return f"the request comes from a page of {origin[:200]}, not of this server ({scheme}://{host})"
+    site = headers.get("sec-fetch-site", "").lower()
+    if site not in ("", "same-origin", "none"):  # none: the user's own action (typed, bookmarked)
+        return f"the browser marked it as sent by a page of another origin (Sec-Fetch-Site: {site[:40]})"
     return None
+
+
+def _origin(url: str) -> tuple[str, str, int] | None:
+    """The scheme, host and port an origin (``http://localhost:8000``) names, the default port filled in; None for
+    what is no http(s) origin (``null``, a path).
+
+    >>> _origin("HTTP://LocalHost") == _origin("http://localhost:80")
+    True
+    """
+    try:
+        parts = urlsplit(url)
+        port = parts.port or {"http": 80, "https": 443}.get(parts.scheme.lower())
+    except ValueError:
+        return None
+    if port is None or not parts.hostname or parts.path or parts.query or parts.fragment or parts.username:
+        return None
+    return parts.scheme.lower(), parts.hostname, port
 
 
 def _loopback_authority(authority: str) -> bool:

@@ -410,11 +410,22 @@ INSERT = "INSERT DATA { GRAPH <http://example.org/csrf> { <http://example.org/a>
         ({"Origin": "null"}, "null"),  # a sandboxed page or a data: URL
         ({"Host": "evil.example:8000"}, "evil.example:8000"),  # DNS rebinding: the page's own origin is "loopback"
         ({"Sec-Fetch-Site": "cross-site"}, "Sec-Fetch-Site"),
+        # a page of another origin on this machine (a dev server, a notebook, any local app) is another site too
+        ({"Origin": "http://127.0.0.1:9999"}, "http://127.0.0.1:9999, not of this server (http://127.0.0.1:"),
+        ({"Origin": "http://localhost:3000", "Host": "localhost:{port}"}, "http://localhost:3000"),
+        ({"Origin": "http://localhost:{port}"}, "not of this server (http://127.0.0.1:{port})"),  # another host name
+        ({"Origin": "https://127.0.0.1:{port}"}, "https://127.0.0.1:{port}"),  # another scheme
+        ({"Sec-Fetch-Site": "same-site"}, "Sec-Fetch-Site: same-site"),  # what a browser says for another port
         ({"X-Forwarded-For": "203.0.113.9"}, "203.0.113.9"),  # a reverse proxy on this machine, for a remote client
     ],
 )
 def test_a_token_less_endpoint_refuses_updates_a_browser_or_proxy_sends_for_another_site(servers, headers, named):
+    """An Origin of another port on this machine was taken (only loopback was asked of it): a page of any local
+    app could make the browser send updates. Only this server's own origin is taken."""
     _, writable = servers
+    port = writable.origin.rsplit(":", 1)[1]
+    headers = {name: value.format(port=port) for name, value in headers.items()}
+    named = named.format(port=port)
     before = count(writable)
     form = httpx.post(writable.sparql, data={"update": INSERT}, headers=headers)
     direct = httpx.post(writable.sparql, content=INSERT,
@@ -432,7 +443,9 @@ def test_a_token_less_endpoint_takes_updates_from_pages_and_programs_on_this_mac
     before = count(writable)
     port = writable.origin.rsplit(":", 1)[1]
     same_machine = [{}, {"Origin": writable.origin, "Sec-Fetch-Site": "same-origin"},
-                    {"Origin": "http://localhost:3000", "Host": f"localhost:{port}"}, {"Host": f"[::1]:{port}"}]
+                    {"Origin": f"http://localhost:{port}", "Host": f"localhost:{port}"}, {"Host": f"[::1]:{port}"},
+                    {"Origin": f"http://[::1]:{port}", "Host": f"[::1]:{port}", "Sec-Fetch-Site": "same-origin"},
+                    {"Sec-Fetch-Site": "none"}]
     for n, headers in enumerate(same_machine):
         update = INSERT.replace("> 1 }", f"> {n + 1} }}")
         response = httpx.post(writable.sparql, data={"update": update}, headers=headers)
