@@ -29,6 +29,7 @@ from loader.store import (
     graph_checksum,
     graph_node,
     is_empty,
+    members_around,
     neighbourhood,
     statements_of,
     types_of,
@@ -41,6 +42,9 @@ from loader.validate import (
     compared_properties,
     compared_with,
     graph_type_lookup,
+    joined_iris,
+    linked_into,
+    member_links,
     ontology_graph,
     validate_source,
 )
@@ -181,11 +185,15 @@ def _validated_quads(label: str, quads: list[ox.Quad], store: ox.Store, replaced
     already gives it of the properties the shapes count or compare (a second meeting number is refused whether
     the file types the meeting or not); not on the rest around it: looking around hubs such as a body, which
     every meeting document restates (with its provenance: 1,742 statements in a store of 1M triples), made one
-    more document cost 12 s instead of 0.15 s."""
+    more document cost 12 s instead of 0.15 s. A resource the file (or what the store says of the resources it
+    describes) links members into, whose shapes compare its members (an agenda, by an item's ``unkg:inAgenda``),
+    is checked by those comparisons on the values they read of it and of all its members in the store (the
+    numbers of its items: a second item numbered 2 is refused, the finding about the agenda)."""
     staging = ox.Store()
     staging.bulk_extend(quads)  # in memory, nothing to lose: the faster way in
     staging.extend(ontology_quads())
     described = {q.subject for q in quads}
+    joined: dict[str, set[str]] = {}
     coming = [item for item in earlier if not item.skipped]
     views = [] if is_empty(store) else [(store, set(replaced) | {graph_node(item.graph_iri) for item in coming})]
     if coming:
@@ -199,12 +207,15 @@ def _validated_quads(label: str, quads: list[ox.Quad], store: ox.Store, replaced
         stated = _compared(q.predicate.value for q in quads if q.subject in typed)
         around += [ox.Quad(t.subject, t.predicate, t.object)
                    for view, outside in views for t in statements_of(view, typed, stated, outside)]
+        joined = linked_into((q.subject, q.predicate, q.object) for q in [*quads, *around])
+        around += [ox.Quad(t.subject, t.predicate, t.object) for view, outside in views
+                   for t in _members_around(view, joined, outside)]
         staging.extend(ox.Quad(q.subject, q.predicate, q.object) for q in around)
         referenced = {q.object for q in [*quads, *around]
                       if isinstance(q.object, ox.NamedNode) and q.predicate != RDF_TYPE}
         for view, _ in views:
             staging.extend(ox.Quad(s, RDF_TYPE, c) for s, c in types_of(view, referenced - described))
-    report = validate_store(staging, {s.value for s in described}, union=True)
+    report = validate_store(staging, {s.value for s in described}, union=True, joined=joined_iris(joined))
     if not report.conforms:
         raise ValidationFailed(f"does not conform to the shapes ({len(report.violations)} violations)",
                                report, path=label)
@@ -219,16 +230,28 @@ def _compared(predicates: Iterable[str]) -> set[str]:
     return found | {other for p in found for other in compared_with(p)}
 
 
+def _members_around(view: ox.Store, joined: dict[str, set[str]], outside: set) -> list[ox.Triple]:
+    """What ``view`` says of the resources ``joined`` (by member link, see :func:`loader.validate.linked_into`) and
+    of their members, of the properties their shapes' comparisons read, and their types (which target them)."""
+    reads = member_links().reads
+    return [triple for link, iris in joined.items()
+            for triple in members_around(view, map(ox.NamedNode, iris), link, reads[link] | {RDF_TYPE.value},
+                                         outside)]
+
+
 def around_in_store(store: ox.Store, graph: Graph, replaced: set) -> Graph:
     """For ``unkg validate --store`` (pySHACL): what the store says around the resources ``graph`` describes
-    without giving their type, and the values it gives those it types of the properties the shapes count or
-    compare, outside the graphs ``replaced``, as :func:`_validated_quads` adds them for a load."""
+    without giving their type, the values it gives those it types of the properties the shapes count or
+    compare, and what the shapes comparing the members of a resource ``graph`` links into read of it and of its
+    members, outside the graphs ``replaced``, as :func:`_validated_quads` adds them for a load."""
     typed = set(graph.subjects(RDF.type, None))
     untyped = [ox.NamedNode(str(s)) for s in set(graph.subjects()) - typed if isinstance(s, URIRef)]
     typed_nodes = {ox.NamedNode(str(s)) for s in typed if isinstance(s, URIRef)}
     stated = _compared(str(p) for s, p in graph.subject_predicates() if s in typed)
+    found = [*neighbourhood(store, untyped, replaced), *statements_of(store, typed_nodes, stated, replaced)]
+    joined = linked_into([*graph, *((t.subject, t.predicate, t.object) for t in found)])
     around = Graph()
-    for quad in [*neighbourhood(store, untyped, replaced), *statements_of(store, typed_nodes, stated, replaced)]:
+    for quad in [*found, *_members_around(store, joined, replaced)]:
         around.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
     return around
 

@@ -50,7 +50,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -62,7 +62,16 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from loader.errors import SourceError, UnkgError
 from loader.namespaces import SH
-from loader.validate import ONTOLOGY_DIR, Finding, Report, finding_order, kind_of, shapes_graph, turtle_files
+from loader.validate import (
+    ONTOLOGY_DIR,
+    Finding,
+    Report,
+    finding_order,
+    joined_finding,
+    kind_of,
+    shapes_graph,
+    turtle_files,
+)
 
 
 class UnsupportedShape(UnkgError):
@@ -649,17 +658,20 @@ def check_findings(store: ox.Store, check: Check, union: bool = False) -> Iterat
                       component=check.component, value=value, value_kind=kind_of(value_term))
 
 
-def validate_store(store: ox.Store, data_subjects: set[str] | None = None, *, union: bool = False) -> Report:
+def validate_store(store: ox.Store, data_subjects: set[str] | None = None, *, union: bool = False,
+                   joined: Container[str] = ()) -> Report:
     """Validate the store's default graph (data, its context and the ontology) against shapes/; with ``union``,
     the union of all its graphs. The checks run in threads, one per core (1.3x faster on 2 cores: Oxigraph lets
     go of the GIL for part of the work).
 
     Findings about focus nodes not in ``data_subjects`` (IRIs and blank node ids; None keeps all) are dropped,
-    as ``loader.validate.validate`` drops those about resources only the context or the ontology describes."""
+    as ``loader.validate.validate`` drops those about resources only the context or the ontology describes; but
+    those about resources the data links members into (``joined``) by a constraint comparing their members."""
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="unkg-shacl") as threads:
         found = threads.map(lambda check: list(check_findings(store, check, union)), compiled_checks())
         findings = [finding for findings in found for finding in findings
-                    if data_subjects is None or finding.focus in data_subjects]
+                    if data_subjects is None or finding.focus in data_subjects
+                    or joined_finding(finding, joined)]
     findings.sort(key=finding_order)
     return Report(conforms=not any(f.severity == "Violation" for f in findings), findings=tuple(findings))
 
@@ -711,10 +723,11 @@ def ontology_quads() -> tuple[ox.Quad, ...]:
     return tuple(quads)
 
 
-def validate_graph(data: Graph, context: Graph | None = None, *, untyped_elsewhere: bool = False) -> Report:
+def validate_graph(data: Graph, context: Graph | None = None, *, untyped_elsewhere: bool = False,
+                   joined: Container[str] = ()) -> Report:
     """``loader.validate.validate`` on Oxigraph: ``data`` (plus ``context`` and the ontology) in an in-memory
     store; no finding about a resource only the context or the ontology describes (``untyped_elsewhere``: nor one
-    ``data`` describes without typing it)."""
+    ``data`` describes without typing it), but those comparing the members of the resources ``joined``."""
     store = ox.Store()
     subjects: set = set()
     store.extend(ox_quads(data, subjects))
@@ -725,7 +738,7 @@ def validate_graph(data: Graph, context: Graph | None = None, *, untyped_elsewhe
         store.extend(ox_quads(context))
         graphs.append(context)
     store.extend(ontology_quads())
-    report = validate_store(store, {str(s) for s in subjects})
+    report = validate_store(store, {str(s) for s in subjects}, joined=joined)
     if not report.findings:
         return report
     by_name = {str(s): s for s in subjects}

@@ -129,6 +129,19 @@ def statements_of(store: ox.Store, resources: Iterable[ox.Term], predicates: Col
                    for quad in store.quads_for_pattern(row["s"], row["p"], row["o"], None))]
 
 
+def members_around(store: ox.Store, resources: Iterable[ox.NamedNode], link: str, predicates: Collection[str],
+                   outside: set) -> list[ox.Triple]:
+    """The statements with one of ``predicates`` the store holds, outside the graphs ``outside``, about
+    ``resources`` and about their members (what links to them by ``link``): an agenda's items and their numbers,
+    for a file that puts one more item into it. An index look-up per resource, and one query for their statements:
+    the cost grows with the members of the resources a file links into, not with the store."""
+    resources = set(resources)
+    node = ox.NamedNode(link)
+    members = {quad.subject for resource in resources for quad in store.quads_for_pattern(None, node, resource, None)
+               if quad.graph_name not in outside}
+    return statements_of(store, resources | members, predicates, outside)
+
+
 def neighbourhood(store: ox.Store, resources: Iterable[ox.NamedNode], outside: set) -> list[ox.Quad]:
     """What the store says about ``resources`` that it already holds, and around them, outside the graphs
     ``outside``: their statements, the statements that point at them, and the statements of every resource

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from functools import cache, lru_cache
@@ -24,11 +24,13 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 import pyshacl
-from rdflib import BNode, Graph, URIRef
+from rdflib import BNode, Graph, URIRef, Variable
 from rdflib.namespace import PROV, RDF, RDFS
+from rdflib.paths import Path as PropertyPath
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.processor import SPARQLProcessor
+from rdflib.term import Node
 
 from loader.data_dirs import data_dir
 from loader.errors import SourceError
@@ -172,6 +174,102 @@ def compared_with(prop: str) -> frozenset[str]:
     return frozenset(found)
 
 
+@dataclass(frozen=True)
+class MemberLinks:
+    """What the shapes compare across the members of a resource: ``reads`` maps each property that links a member
+    into it (``?item unkg:inAgenda $this``, in a SPARQL constraint of the resource's node shape) to the properties
+    those constraints read, of the resource and of its members (an agenda's items' numbers, Agenda-uniqueNotation);
+    ``shapes``: those node shapes."""
+
+    reads: dict[str, frozenset[str]]
+    shapes: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def member_links() -> MemberLinks:
+    """The member links of shapes/ (see :class:`MemberLinks`), read from the SPARQL constraints' algebra: a triple
+    pattern ``?member <link> $this``, and every property the constraint's patterns name."""
+    shapes = shapes_graph()
+    reads: dict[str, set[str]] = {}
+    found = set()
+    for node_shape in set(shapes.subjects(SH.sparql, None)):
+        patterns = [pattern for constraint in shapes.objects(node_shape, SH.sparql)
+                    for pattern in _constraint_patterns(shapes, constraint)]
+        links = {str(p) for s, p, o in patterns if o == THIS and isinstance(s, Variable) and isinstance(p, URIRef)}
+        if not links:
+            continue
+        found.add(str(node_shape))
+        named = {str(iri) for _, p, _ in patterns for iri in _iris_of(p)}  # what all its constraints read
+        for link in links:
+            reads.setdefault(link, set()).update(named)
+    return MemberLinks({link: frozenset(named) for link, named in reads.items()}, frozenset(found))
+
+
+def _constraint_patterns(shapes: Graph, constraint) -> list[tuple]:
+    select = shapes.value(constraint, SH.select)
+    if select is None:
+        return []
+    namespaces = {str(shapes.value(d, SH.prefix)): shapes.value(d, SH.namespace)
+                  for prefixes in shapes.objects(constraint, SH.prefixes) for d in shapes.objects(prefixes, SH.declare)}
+    return list(_triple_patterns(translateQuery(parseQuery(str(select)), None, namespaces).algebra))
+
+
+THIS = Variable("this")
+
+
+def _triple_patterns(node) -> Iterable[tuple]:
+    """Every triple pattern in a translated query: those of its BGPs, and those of its EXISTS filters, which
+    rdflib leaves as parsed (a block's patterns in one flat list, three terms each)."""
+    if isinstance(node, (tuple, list)) and node and len(node) % 3 == 0 \
+            and all(isinstance(term, (Node, PropertyPath)) for term in node):
+        for start in range(0, len(node), 3):
+            yield tuple(node[start:start + 3])
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key not in ("PV", "_vars"):  # variables, not patterns
+                yield from _triple_patterns(value)
+    elif isinstance(node, (tuple, list, set)):
+        for value in node:
+            yield from _triple_patterns(value)
+
+
+def _iris_of(predicate) -> Iterable[URIRef]:
+    """The properties a predicate of a triple pattern names: itself, or those of its property path."""
+    if isinstance(predicate, URIRef):
+        yield predicate
+    for attribute in ("arg", "args", "path"):
+        inner = getattr(predicate, attribute, None)
+        for part in inner if isinstance(inner, (list, tuple)) else [inner] if inner is not None else []:
+            yield from _iris_of(part)
+
+
+def linked_into(triples: Iterable[tuple]) -> dict[str, set[str]]:
+    """The IRIs of the resources the triples (rdflib's or Oxigraph's terms) link members into, by member link (the
+    agenda an item is put in, by ``unkg:inAgenda``): resources whose shapes compare their members."""
+    reads = member_links().reads
+    found: dict[str, set[str]] = {}
+    for _, p, o in triples:
+        if _value(p) in reads and isinstance(o, (URIRef, ox.NamedNode)):
+            found.setdefault(_value(p), set()).add(_value(o))
+    return found
+
+
+def joined_iris(linked: dict[str, set[str]]) -> set[str]:
+    """:func:`linked_into`'s resources, whose findings by :func:`joined_finding` are the data's."""
+    return {iri for iris in linked.values() for iri in iris}
+
+
+def _value(term) -> str:
+    return term.value if isinstance(term, ox.NamedNode) else str(term)
+
+
+def joined_finding(finding: Finding, joined: Collection[str]) -> bool:
+    """Whether a finding is about a resource the data links members into (``joined``), by a constraint that
+    compares its members: such a finding is the data's, though the resource is described elsewhere."""
+    return (finding.focus in joined and finding.shape in member_links().shapes
+            and finding.component == "SPARQLConstraintComponent")
+
+
 @lru_cache(maxsize=1)
 def ontology_graph() -> Graph:
     """The ontology (ontology/*.ttl), mixed into validation so ``sh:class`` follows ``rdfs:subClassOf``."""
@@ -250,12 +348,15 @@ def first_line(graph: Graph, focus: str) -> int | None:
     return min(lines, default=None)
 
 
-def validate(data: Graph, context: Graph | None = None, *, untyped_elsewhere: bool = False) -> Report:
+def validate(data: Graph, context: Graph | None = None, *, untyped_elsewhere: bool = False,
+             joined: Collection[str] = ()) -> Report:
     """Validate ``data`` (plus ``context``) against shapes/; warnings do not break conformance.
 
     The context and the ontology are only there to be referred to: findings about resources they describe and
     ``data`` does not (a cited provision known only by its type, a concept of the ontology) are not reported;
     with ``untyped_elsewhere``, nor about those ``data`` describes without typing them and the context types.
+    ``joined``: resources ``data`` links members into (see :func:`joined_finding`), whose findings by constraints
+    comparing their members are reported (the agenda ``data`` adds an item to: two items numbered 2).
     """
     context = context if context is not None else Graph()
     # the ontology is mixed into the data itself: pySHACL's ont_graph brings in only class and property axioms,
@@ -272,7 +373,8 @@ def validate(data: Graph, context: Graph | None = None, *, untyped_elsewhere: bo
     described = set(data.subjects(RDF.type, None)) if untyped_elsewhere else set(data.subjects())
     elsewhere = {str(s) for s in (set(context.subjects()) | set(ontology_graph().subjects())) - described}
     found = [*_findings(results_graph), *unknown_terms(target)]
-    findings = tuple(sorted((f for f in found if f.focus not in elsewhere), key=finding_order))
+    findings = tuple(sorted((f for f in found if f.focus not in elsewhere or joined_finding(f, joined)),
+                            key=finding_order))
     return Report(conforms=not any(f.severity == "Violation" for f in findings), findings=findings)
 
 

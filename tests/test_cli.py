@@ -336,6 +336,62 @@ def test_a_file_that_types_a_stored_meeting_cannot_give_it_a_second_number(copy_
     unkg("load", str(same), store=store, check=0)  # and again, over its own graph
 
 
+AGENDA = "https://w3id.org/unkg/meeting/CTOC-COP/WG.3/14/agenda"
+EXTRA_ITEM = """@prefix unkg: <https://w3id.org/unkg/ontology#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix eli-dl: <http://data.europa.eu/eli/eli-draft-legislation-ontology#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<https://example.org/item-NUMBER> a unkg:AgendaItem ; skos:notation "NUMBER" ;
+  eli-dl:activity_order "NUMBER.5"^^xsd:decimal ; unkg:title "Other matters"@en ;
+  prov:wasDerivedFrom <https://w3id.org/unkg/doc/CTOC/COP/WG.3/2023/1/zho/L26> ;
+  unkg:inAgenda <AGENDA> .
+"""
+LISTED = f"<{AGENDA}> eli-dl:consists_of <https://example.org/item-NUMBER> .\n"
+
+
+def extra_item(tmp_path: Path, number: str, listed: bool = True) -> Path:
+    """A file putting one more item, numbered ``number``, into the bundled agenda: by the item's unkg:inAgenda, and
+    (``listed``) by the agenda's eli-dl:consists_of as well, as the model links them."""
+    path = tmp_path / f"item-{number}{'' if listed else '-unlisted'}.ttl"
+    text = (EXTRA_ITEM.replace("AGENDA", AGENDA) + (LISTED if listed else "")).replace("NUMBER", number)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_an_item_put_into_a_stored_agenda_is_checked_with_the_items_already_in_it(copy_of, tmp_path):
+    """The file linked the item into the agenda only by unkg:inAgenda: the item was checked as an item, the agenda
+    not at all, and the store ended with two items numbered 2 in one agenda (and one the agenda does not list)."""
+    store = copy_of()
+    before = dump(store)
+    second = extra_item(tmp_path, "2", listed=False)
+    twice = f"Agenda {AGENDA} has two items numbered 2: https://example.org/item-2 and {AGENDA}/item/2."
+    unlisted = "item https://example.org/item-2 is in this agenda (unkg:inAgenda) but not listed in it"
+    said = unkg("validate", str(second), "--store", str(store), check=1).stdout
+    assert twice in said and unlisted in said
+    said = unkg("load", str(second), store=store, check=1).stderr
+    assert twice in said and unlisted in said and "does not conform to the shapes (2 violations)" in said
+    assert dump(store) == before
+    listed = extra_item(tmp_path, "2")  # listed by the agenda too: the number still taken
+    assert twice in unkg("validate", str(listed), "--store", str(store), check=1).stdout
+    assert twice in unkg("load", str(listed), store=store, check=1).stderr
+    assert dump(store) == before
+
+
+def test_an_item_with_a_free_number_joins_a_stored_agenda(copy_of, tmp_path):
+    store = copy_of()
+    sixth = extra_item(tmp_path, "6")
+    said = unkg("validate", str(sixth), "--store", str(store), check=0).stdout
+    assert f"{sixth}: conforms, 1 warnings" in said and "Violation" not in said  # the warning: no annotations
+    unkg("load", str(sixth), store=store, check=0)
+    numbers = unkg("query", "--format", "csv", "SELECT ?n WHERE { ?i <https://w3id.org/unkg/ontology#inAgenda> "
+                   f"<{AGENDA}> ; <http://www.w3.org/2004/02/skos/core#notation> ?n }} ORDER BY ?n",
+                   store=store, check=0).stdout.split()
+    assert numbers == ["n", "1", "1(a)", "1(b)", "2", "3", "4", "5", "6"]
+    unlisted = extra_item(tmp_path, "7", listed=False)  # the agenda must list what is in it
+    assert "but not listed in it" in unkg("load", str(unlisted), store=store, check=1).stderr
+
+
 def test_the_error_counts_the_violations_the_report_prints(tmp_path):
     """An untagged title breaks sh:datatype and sh:languageIn with one message: printed once, it was counted twice
     in the closing error."""

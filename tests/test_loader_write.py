@@ -254,6 +254,45 @@ def test_adding_to_the_bundled_meeting_and_agenda_is_checked_without_false_alarm
     assert {f.focus for f in refused.value.report.violations} == {meeting.value}
 
 
+AGENDA = "https://w3id.org/unkg/meeting/CTOC-COP/WG.3/14/agenda"
+
+
+def item_text(iri: str, number: str, listed: bool) -> str:
+    """An item numbered ``number`` put into the bundled agenda by its unkg:inAgenda (and ``listed`` by the agenda)."""
+    text = (f'<{iri}> a <{UNKG}AgendaItem> ; <http://www.w3.org/2004/02/skos/core#notation> "{number}" ;\n'
+            f'  <http://data.europa.eu/eli/eli-draft-legislation-ontology#activity_order> {number}.5 ;\n'
+            f'  <{UNKG}title> "Other matters"@en ; <{UNKG}inAgenda> <{AGENDA}> ;\n'
+            '  <http://www.w3.org/ns/prov#wasDerivedFrom> <https://w3id.org/unkg/doc/CTOC/COP/WG.3/2023/1/zho/L26> .\n')
+    listing = f"<{AGENDA}> <http://data.europa.eu/eli/eli-draft-legislation-ontology#consists_of> <{iri}> .\n"
+    return text + (listing if listed else "")
+
+
+def test_an_item_put_into_a_stored_agenda_is_checked_against_the_items_in_it(tmp_path):
+    """The agenda's shape compares its items' numbers: an item the file only links into a stored agenda is
+    checked with the items the store gives it, and with those the same load puts in before, the finding the
+    agenda's (as when one file holds all), naming the item."""
+    store = open_store(tmp_path / "store")
+    pipeline.load_all(store, BASE)
+    before = len(store)
+    with pytest.raises(ValidationFailed) as refused:
+        load_text(store, tmp_path / "second-2.ttl", item_text("https://example.org/item", "2", listed=False))
+    found = {(f.focus, f.shape, f.value) for f in refused.value.report.violations}
+    assert found == {(AGENDA, "https://w3id.org/unkg/shapes#AgendaShape", "2"),  # two items numbered 2
+                     (AGENDA, "https://w3id.org/unkg/shapes#AgendaShape", "https://example.org/item")}  # unlisted
+    assert any("https://example.org/item and " in f.message for f in refused.value.report.violations)
+    assert len(store) == before
+    sixth = tmp_path / "sixth.ttl"
+    sixth.write_text(item_text("https://example.org/sixth", "6", listed=True), encoding="utf-8")
+    other = tmp_path / "other-6.ttl"
+    other.write_text(item_text("https://example.org/other", "6", listed=False), encoding="utf-8")
+    earlier = pipeline.plan_rdf_file(store, sixth, BASE, None)
+    with pytest.raises(ValidationFailed) as refused:  # a 6 the same load puts in before
+        pipeline.plan_rdf_file(store, other, BASE, None, earlier=earlier)
+    assert (AGENDA, "6") in {(f.focus, f.value) for f in refused.value.report.violations}
+    pipeline.write(store, earlier)
+    assert len(store) > before
+
+
 def test_types_of_gives_each_class_of_a_resource_once_across_graphs(tmp_path):
     store = open_store(tmp_path / "store")
     a, b, c1, c2 = (ox.NamedNode(f"https://example.org/{n}") for n in ("a", "b", "C1", "C2"))

@@ -23,7 +23,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
 from bench.generate import instrument_quads, meeting_document
-from loader import shacl_sparql, validate
+from loader import pipeline, shacl_sparql, validate
 from loader.build import build_graph
 from loader.manifest import read_manifest
 from loader.namespaces import SH, UNKG, data_base
@@ -47,10 +47,12 @@ def comparable(report: validate.Report) -> tuple[set, list]:
     return {row[:6] for row in rows}, [row[6] for row in rows]
 
 
-def assert_same_as_pyshacl(data: Graph, context: Graph | None = None, *, source: bool = False) -> validate.Report:
-    """``source``: as the loader validates a source's graph (what it describes untyped is judged elsewhere)."""
-    expected = validate.validate(data, context, untyped_elsewhere=source)
-    actual = shacl_sparql.validate_graph(data, context, untyped_elsewhere=source)
+def assert_same_as_pyshacl(data: Graph, context: Graph | None = None, *, source: bool = False,
+                           joined: frozenset[str] = frozenset()) -> validate.Report:
+    """``source``: as the loader validates a source's graph (what it describes untyped is judged elsewhere);
+    ``joined``: the resources ``data`` links members into (their comparisons' findings are the data's)."""
+    expected = validate.validate(data, context, untyped_elsewhere=source, joined=joined)
+    actual = shacl_sparql.validate_graph(data, context, untyped_elsewhere=source, joined=joined)
     expected_rows, expected_messages = comparable(expected)
     actual_rows, actual_messages = comparable(actual)
     assert actual_rows - expected_rows == set(), "findings pySHACL does not report"
@@ -207,6 +209,42 @@ def test_the_bundled_data_gives_pyshacls_findings(sources):
 def test_each_source_as_loaded_gives_pyshacls_findings(sources):
     for source_id, graph in sources.items():
         assert assert_same_as_pyshacl(graph, context_of(sources, source_id), source=True).violations == [], source_id
+
+
+def test_an_item_put_into_the_bundled_agenda_gives_pyshacls_findings(sources):
+    """A file putting a second item 2 into the stored agenda, by unkg:inAgenda alone, with what `unkg validate
+    --store` gathers around it: both validators report the agenda's two items numbered 2 (naming the file's item)
+    and the item it does not list, and nothing else about the agenda."""
+    agenda = "https://w3id.org/unkg/meeting/CTOC-COP/WG.3/14/agenda"
+    store = ox.Store()
+    for graph in sources.values():
+        store.extend(shacl_sparql.ox_quads(graph))
+    data = Graph().parse(data=f"""
+        @prefix unkg: <https://w3id.org/unkg/ontology#> .
+        <https://example.org/item> a unkg:AgendaItem ;
+            <http://www.w3.org/2004/02/skos/core#notation> "2"^^<{XSD.string}> ; unkg:inAgenda <{agenda}> .""",
+                       format="turtle")  # "2" as `unkg validate` reads it (as_stored) and the store gives it back
+    around = pipeline.around_in_store(store, data, set())
+    context = validate.context_graph(data + around, [validate.graph_type_lookup(around)]) + around
+    joined = frozenset(validate.joined_iris(validate.linked_into(data + around)))
+    assert joined == {agenda}
+    report = assert_same_as_pyshacl(data, context, joined=joined)
+    about_agenda = sorted((f.value, f.message) for f in report.violations if f.focus == agenda)
+    assert about_agenda == [
+        ("2", f"Agenda {agenda} has two items numbered 2: https://example.org/item and {agenda}/item/2."),
+        ("https://example.org/item", f"Agenda {agenda}: item https://example.org/item is in this agenda "
+         "(unkg:inAgenda) but not listed in it (eli-dl:consists_of), or listed here but in another agenda.")]
+
+
+def test_the_member_links_are_read_from_the_shapes():
+    """What a file linking members into a resource makes the loader gather: the agenda's items by unkg:inAgenda,
+    with the properties the agenda's comparisons read (its items' numbers); a meeting's events by schema:subEvent."""
+    links = validate.member_links()
+    assert links.reads[f"{UNKG}inAgenda"] == {
+        f"{UNKG}inAgenda", f"{UNKG}subItemOf", "http://www.w3.org/2004/02/skos/core#notation",
+        "http://data.europa.eu/eli/eli-draft-legislation-ontology#consists_of"}
+    assert set(links.reads) == {f"{UNKG}inAgenda", "https://schema.org/subEvent"}
+    assert links.shapes == {SHAPES + "AgendaShape", SHAPES + "MeetingShape"}
 
 
 def test_broken_bundled_data_gives_pyshacls_findings(sources):

@@ -316,7 +316,14 @@ def validate(
     from loader.namespaces import data_base
     from loader.pipeline import around_in_store
     from loader.rdf_files import as_stored, as_triples, read_quads, to_dataset
-    from loader.validate import RENDERERS, context_graph, graph_type_lookup, validate_source
+    from loader.validate import (
+        RENDERERS,
+        context_graph,
+        graph_type_lookup,
+        joined_iris,
+        linked_into,
+        validate_source,
+    )
     from loader.validate import validate as run_validation
 
     reports = {}
@@ -359,7 +366,8 @@ def validate(
                 views.append((sources, set()))
             for view, outside in views:
                 around += around_in_store(view, graph, outside)
-            reports[str(f)] = run_validation(graph, context_graph(graph + around, lookups) + around)
+            joined = joined_iris(linked_into(graph + around))  # what the file adds items to: an agenda
+            reports[str(f)] = run_validation(graph, context_graph(graph + around, lookups) + around, joined=joined)
             built += graph  # what the next files may cite, as a load of them all would have written it before them
     except UnkgError as error:
         raise fail(error) from None
