@@ -25,6 +25,7 @@ LABEL_PROPERTIES = [
     PREFIXES["skos"] + "notation",  # a provision below an article has only its code, 27(1)(a)
 ]
 MAX_INCOMING = 1000
+MAX_OUTGOING = 1000  # values of its own one page shows (its RDF holds them all: api/queries/resource_description.rq)
 MAX_LABELLED = 400
 
 
@@ -45,6 +46,7 @@ class Description:
 
     iri: str
     outgoing: list[tuple[Term, Term]] = field(default_factory=list)
+    outgoing_total: int | None = None  # how many it has, when ``outgoing`` holds only the first MAX_OUTGOING
     incoming: list[tuple[Term, Term]] = field(default_factory=list)
     incoming_truncated: bool = False
     used_as_property: bool = False  # asked only when nothing links to or from it
@@ -67,6 +69,15 @@ class Description:
         """The objects of one outgoing property (a full IRI or a ``prefix:name``)."""
         full = expand(predicate)
         return [o for p, o in self.outgoing if p.value == full]
+
+    @property
+    def outgoing_truncated(self) -> bool:
+        return self.outgoing_total is not None
+
+    @property
+    def complete(self) -> bool:
+        """Whether it holds every triple of the resource's RDF description (none of its lists was cut)."""
+        return not (self.outgoing_truncated or self.incoming_truncated or self.blank.truncated)
 
     def triples(self) -> list[tuple[Term, Term, Term]]:
         me = Term("uri", self.iri)
@@ -99,14 +110,17 @@ def pick_view(types: Iterable[str]) -> str:
 
 
 def describe(iri: str, run_select: RunSelect, *, for_people: bool = True) -> Description:
-    """Everything the pages show about ``iri``: its links both ways, what the blank nodes it links to hold,
-    labels of what it links to, the source passages behind it, and the details of its type's view.
-    ``for_people=False``: the links and blank nodes only (its triples), which is all an RDF serialization needs."""
+    """Everything the pages show about ``iri``: its links both ways (at most :data:`MAX_OUTGOING` values of its own
+    and :data:`MAX_INCOMING` links to it), what the blank nodes it links to hold, labels of what it links to, the
+    source passages behind it, and the details of its type's view. ``for_people=False``: the links and blank nodes
+    only (its triples), which is all an RDF response checks before a query worker writes it."""
     me = Term("uri", iri)
     description = Description(iri)
-    description.outgoing = [
-        (r["p"], r["o"]) for r in rows(run_select, query_files.fill("resource_outgoing", resource=me))
-    ]
+    outgoing = rows(run_select, query_files.fill("resource_outgoing_first", resource=me, limit=MAX_OUTGOING + 1))
+    description.outgoing = [(r["p"], r["o"]) for r in outgoing[:MAX_OUTGOING]]
+    if len(outgoing) > MAX_OUTGOING:
+        counted = rows(run_select, query_files.fill("resource_outgoing_count", resource=me))
+        description.outgoing_total = int(counted[0]["n"].value)
     incoming = rows(run_select, query_files.fill("resource_incoming", resource=me, limit=MAX_INCOMING + 1))
     description.incoming_truncated = len(incoming) > MAX_INCOMING
     description.incoming = [(r["s"], r["p"]) for r in incoming[:MAX_INCOMING]]

@@ -185,6 +185,7 @@ class Engine:
         timeout: float | None = None,
         format_parameter: str | None = None,
         union: bool | None = None,
+        prefixes: dict[str, str] | None = None,
     ) -> Result:
         """Run ``query`` and return its result once the first chunk is ready.
 
@@ -194,7 +195,8 @@ class Engine:
         than the operator's (waiting for a free worker counts). ``format_parameter``: the protocol's ``format=``
         the formats came from, if any (named in a 406). ``union``: whether a query without a dataset sees the
         union of the named graphs as its default graph (None: the operator's ``union_default_graph``; False: the
-        store's own default graph, as the Graph Store protocol reads it).
+        store's own default graph, as the Graph Store protocol reads it). ``prefixes``: name -> IRI, for a graph
+        result's Turtle or RDF/XML to declare and use.
         """
         loop = asyncio.get_running_loop()
         limit = min(timeout, self.settings.timeout) if timeout else self.settings.timeout
@@ -213,6 +215,7 @@ class Engine:
             "graph_format": graph_format,
             "max_bytes": self.settings.max_result_bytes,
             "format": format_parameter,
+            "prefixes": prefixes,
         }
         message = b""
         try:

@@ -337,7 +337,7 @@ async def void_description(request: Request, suffix: str | None = None) -> Respo
         description = await run_in_threadpool(lambda: void_page(triples, run_select, base=base))
     else:
         description = Description(base + "void#dataset")
-    return respond(request, chosen, description, page_url=origin_of(request) + "/void", triples=triples)
+    return await respond(request, chosen, description, page_url=origin_of(request) + "/void", triples=triples)
 
 
 # --- dumps ------------------------------------------------------------------------------------------------

@@ -2,7 +2,9 @@
 machines (``Accept``, or a ``.ttl`` / ``.jsonld`` / ``.nt`` suffix). ``/ontology`` shows the vocabulary.
 
 Include this router LAST: its catch-all route answers every GET path the other routers did not claim.
-Each page is one description (:mod:`api.describe`) built through the query engine, then rendered by name.
+Each page is one description (:mod:`api.describe`) built through the query engine, then rendered by name in a
+thread; a resource's RDF is written by a query worker from ``api/queries/resource_description.rq``, streamed
+(:func:`respond`): nothing of a response is built on the event loop.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from api.errors import BadRequest, HttpError, NotAcceptable, NotFound, QueryTime
 from api.negotiate import DESCRIPTIONS, description_format, prefers_html, shown
 from api.render import FORMATS, Format, Page, accepted_languages, local_path, split_suffix
 from api.request_parameters import at_most_one, query_parameters
+from api.sparql import ResultStream, unless_the_client_leaves
 from api.terms import RunSelect, Term, iri_ref, rows
 from loader.namespaces import ONTOLOGY_IRI, data_base
 
@@ -136,27 +139,45 @@ def link_header(found: list[dict]) -> str:
     return ", ".join(f'<{a["href"]}>; rel="alternate"; type="{a["media_type"]}"' for a in found)
 
 
-def respond(request: Request, chosen: Format, description, *, page_url: str, query_style: bool = False,
-            triples=None, template: str = "resource.html") -> Response:
-    """One description in the chosen format, with ``Vary: Accept`` and a ``Link`` to every other format."""
+async def respond(request: Request, chosen: Format, description, *, page_url: str, query_style: bool = False,
+                  triples=None, template: str = "resource.html", rdf_query: str | None = None) -> Response:
+    """One description in the chosen format, with ``Vary: Accept`` and a ``Link`` to every other format; nothing of
+    it on the event loop. A page is rendered in a thread (bounded: it shows at most :data:`describing.MAX_OUTGOING`
+    values, as many links to it and :data:`blank_nodes.MAX_SHOWN` of its blank nodes'). RDF is written by a query
+    worker, streamed under the query's time limit, from ``rdf_query`` (a CONSTRUCT of the description's triples, of
+    which ``triples`` may be the first part only), or without one (a description built here, VoID) in a thread.
+    The formats offered, and a 406, are judged on ``triples``; what a worker finds it cannot write past them is a
+    406 too, or, once the response has started, a response cut off."""
     if triples is None:
         triples = description.triples()
-    found = alternates(page_url, query_style=query_style, triples=triples)
+    found, trouble, prefixes = await run_in_threadpool(judged, chosen, page_url, query_style, triples)
     headers = {"Vary": "Accept, Accept-Language", "Link": link_header(found)}
     if chosen.name == "html":
         languages = accepted_languages(request.headers.get("accept-language"))
         page = Page(description, base=base_of(request), origin=origin_of(request), languages=languages)
         # the page's own words are English whatever the reader prefers; a label or text from the data says its
         # language itself (lang="zh"), so the page never claims French for a reader who asked for it
-        body = render.html(template, page=page, alternates=found, origin=origin_of(request))
+        body = await run_in_threadpool(render.html, template, page=page, alternates=found, origin=origin_of(request))
         return HTMLResponse(body, headers=render.page_headers(headers))
-    try:
-        data = render.rdf(chosen.name, triples)
-    except render.CannotWrite as error:
+    if trouble is not None:
         offered = ", ".join(f.media_type for f in FORMATS.values() if f.name != chosen.name)
-        raise NotAcceptable(f"{error}; this resource is available as {offered}") from None
-    return Response(data, media_type=chosen.media_type + ("; charset=utf-8" if chosen.name != "jsonld" else ""),
-                    headers=headers)
+        raise NotAcceptable(f"{trouble}; this resource is available as {offered}")
+    media_type = chosen.media_type + ("; charset=utf-8" if chosen.name != "jsonld" else "")
+    if rdf_query is None:
+        return Response(await run_in_threadpool(render.rdf, chosen.name, triples), media_type=media_type,
+                        headers=headers)
+    result = await unless_the_client_leaves(request.receive, request.app.state.engine.execute(
+        rdf_query, results_format=None, graph_format=chosen.media_type, prefixes=prefixes))
+    if result.complete:
+        return Response(result.first, media_type=media_type, headers=headers)
+    return ResultStream(result, media_type=media_type, headers=headers)
+
+
+def judged(chosen: Format, page_url: str, query_style: bool, triples) -> tuple[list[dict], str | None, dict]:
+    """For :func:`respond`, in a thread: the formats that can write ``triples``, why ``chosen`` cannot (None if it
+    can), and the prefixes they use."""
+    trouble = None if chosen.name == "html" else render.why_not(chosen.name, triples)
+    return alternates(page_url, query_style=query_style, triples=triples), trouble, render.used_prefixes(triples)
 
 
 def iri_for_path(path: str, base: str) -> str:
@@ -216,8 +237,8 @@ async def ontology_page(request: Request, suffix: str | None = None) -> Response
     description, triples = await run_in_threadpool(describe_ontology, run_select)
     if not triples:
         raise NotFound("the ontology is not loaded into this store; run `unkg load`")
-    return respond(request, chosen, description, page_url=origin_of(request) + "/ontology", triples=triples,
-                   template="ontology.html")
+    return await respond(request, chosen, description, page_url=origin_of(request) + "/ontology", triples=triples,
+                         template="ontology.html")
 
 
 def suffix_format(suffix: str | None) -> Format | None:
@@ -267,9 +288,11 @@ async def about(request: Request) -> Response:
         iri, run_select_for(request), for_people=chosen is not None and chosen.name == "html"))
     if not description.exists:
         return await not_found(request, chosen, iri)
-    chosen = writable(request, chosen or requested_format(request, None), description, negotiated=not format)
+    chosen = await run_in_threadpool(writable, request, chosen or requested_format(request, None), description,
+                                     negotiated=not format)
     page_url = f"{origin_of(request)}/about?iri={quote(iri, safe='')}"
-    return respond(request, chosen, description, page_url=page_url, query_style=True)
+    return await respond(request, chosen, description, page_url=page_url, query_style=True,
+                         rdf_query=description_query(iri))
 
 
 @router.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
@@ -292,9 +315,17 @@ async def resource(request: Request, path: str) -> Response:
         if suffix is None and (moved := await run_in_threadpool(slash_dropped, stem, base, run_select_for(request))):
             return slash_redirect(request, moved, base)
         return await not_found(request, chosen, candidates[0] if candidates else iri_for_path(stem, base))
-    chosen = writable(request, chosen or requested_format(request, suffix), description,
-                      negotiated=suffix is None)
-    return respond(request, chosen, description, page_url=origin_of(request) + stem)
+    chosen = await run_in_threadpool(writable, request, chosen or requested_format(request, suffix), description,
+                                     negotiated=suffix is None)
+    return await respond(request, chosen, description, page_url=origin_of(request) + stem,
+                         rdf_query=description_query(description.iri))
+
+
+def description_query(iri: str) -> str:
+    """The CONSTRUCT a query worker writes the RDF description of ``iri`` from: every statement about it, what its
+    blank nodes hold and the links to it, bounded as :func:`describing.describe` bounds them."""
+    return query_files.fill("resource_description", resource=Term("uri", iri),
+                            blank_limit=blank_nodes.MAX_STATEMENTS, incoming_limit=describing.MAX_INCOMING)
 
 
 def slash_dropped(path: str, base: str, run_select: RunSelect) -> str | None:

@@ -5,8 +5,6 @@ everything that comes from data (autoescaping is on for every template).
 
 from __future__ import annotations
 
-import json
-import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -15,11 +13,10 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from rdflib import BNode, Graph, Literal, URIRef
 
-from api import blank_nodes
+from api import blank_nodes, query_files
 from api.terms import RDF_TYPE, Term, curie
-from loader.namespaces import ONTOLOGY_IRI, PREFIXES, bind_all
+from loader.namespaces import ONTOLOGY_IRI, PREFIXES
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 WEB_LINK = re.compile(r"https?://", re.I)  # the only IRIs that become links to themselves
@@ -142,6 +139,12 @@ class Page:
             return None
         return blank_nodes.lay_out(node, closure, self.blank_budget)
 
+    def query_href(self, name: str) -> str:
+        """A link to the query page with the query ``api/queries/<name>.rq`` about this description's resource
+        (filled safely: :func:`query_files.fill`), ready to run."""
+        query = query_files.fill(name, resource=Term("uri", self.description.iri))
+        return f"{self.origin}/?query={quote(query, safe='')}"
+
     def href(self, iri: str) -> str:
         """The link for an IRI: under the base or the ontology it points at the local server; another IRI the
         store describes, or one that is not http(s) (``javascript:``, ``data:`` would run in the reader's browser),
@@ -255,32 +258,12 @@ def page_headers(headers: dict | None = None) -> dict:
 
 # --- RDF --------------------------------------------------------------------------------------------------
 
+NO_TRIPLE_TERMS = "JSON-LD cannot write RDF 1.2 triple terms"
+
+
 class CannotWrite(ValueError):
     """The triples hold a term the format has no syntax for (an RDF 1.2 triple term in JSON-LD 1.1, a control
     character in RDF/XML)."""
-
-
-def _rdflib(value: Term):
-    if value.kind == "triple":
-        raise CannotWrite("JSON-LD cannot write RDF 1.2 triple terms")
-    if value.kind == "uri":
-        return URIRef(value.value)
-    if value.kind == "bnode":
-        return BNode(value.value)
-    if value.direction:
-        raise CannotWrite("rdflib's JSON-LD cannot write a literal's base direction (RDF 1.2)")
-    if value.lang:
-        return Literal(value.value, lang=value.lang)
-    # as stored: rdflib would rewrite a typed value in its canonical form ("TRUE"^^xsd:boolean as true)
-    return Literal(value.value, datatype=URIRef(value.datatype) if value.datatype else None, normalize=False)
-
-
-def to_graph(triples: Iterable[tuple[Term, Term, Term]]) -> Graph:
-    graph = Graph()
-    bind_all(graph)
-    for s, p, o in triples:
-        graph.add((_rdflib(s), _rdflib(p), _rdflib(o)))
-    return graph
 
 
 def _oxigraph(value: Term):
@@ -296,16 +279,21 @@ def _oxigraph(value: Term):
     return ox.Literal(value.value, datatype=ox.NamedNode(value.datatype) if value.datatype else None)
 
 
-def _oxigraph_serialize(triples, rdf_format: ox.RdfFormat) -> bytes:
-    """Turtle, N-Triples and RDF/XML by Oxigraph, which keeps every literal's datatype as it is (rdflib's
-    Turtle writes ``"1"^^xsd:decimal`` as ``1``, which reads back as an integer)."""
-    found = [ox.Triple(_oxigraph(s), _oxigraph(p), _oxigraph(o)) for s, p, o in triples]
+def used_prefixes(triples) -> dict[str, str]:
+    """The project's prefixes (:data:`loader.namespaces.PREFIXES`) that an IRI or datatype of ``triples`` starts with,
+    for Turtle and RDF/XML to declare."""
     used = {iri for triple in triples for t in triple for iri in t.iris()}
     used |= {t.datatype for triple in triples for t in triple if t.datatype}
-    prefixes = {name: iri for name, iri in PREFIXES.items() if any(u.startswith(iri) for u in used)}
+    return {name: iri for name, iri in PREFIXES.items() if any(u.startswith(iri) for u in used)}
+
+
+def _oxigraph_serialize(triples, rdf_format: ox.RdfFormat) -> bytes:
+    """Every format by Oxigraph, which keeps every literal's datatype as it is (rdflib's Turtle writes
+    ``"1"^^xsd:decimal`` as ``1``, which reads back as an integer), as the query workers write a description."""
+    found = [ox.Triple(_oxigraph(s), _oxigraph(p), _oxigraph(o)) for s, p, o in triples]
     if rdf_format == ox.RdfFormat.N_TRIPLES:
         return ox.serialize(found, format=rdf_format)
-    return ox.serialize(found, format=rdf_format, prefixes=prefixes)
+    return ox.serialize(found, format=rdf_format, prefixes=used_prefixes(triples))
 
 
 def turtle(triples) -> bytes:
@@ -370,54 +358,30 @@ def rdfxml(triples) -> bytes:
 
 
 def jsonld(triples) -> bytes:
-    """JSON-LD compacted with the prefixes the triples use (rdflib), so it reads like the Turtle; a prefix is left
-    out when an IRI of the data starts with it and a colon (``<rdfs:x>`` would read back as ``rdfs:``'s ``x``)."""
-    graph = to_graph(triples)
-    used = {str(t) for triple in graph for t in triple}
-    context = {prefix: str(namespace) for prefix, namespace in graph.namespaces()
-               if any(u.startswith(str(namespace)) for u in used)
-               and not any(u.startswith(f"{prefix}:") for u in used)}
-    if context:
-        text = graph.serialize(format="json-ld", context=context, auto_compact=True, indent=2)
-    else:  # rdflib takes an empty context for none given, and writes every prefix it knows
-        text = graph.serialize(format="json-ld", indent=2)
-    try:  # allow_nan=False: never "NaN" or "Infinity", which no JSON parser reads
-        return json.dumps(json.loads(text), ensure_ascii=False, indent=2, allow_nan=False).encode("utf-8")
-    except ValueError:
-        raise CannotWrite("JSON has no number for a double such as INF or NaN, which this description holds") from None
+    """JSON-LD by Oxigraph (expanded: full IRIs, no context), as ``/sparql`` writes a CONSTRUCT's and the query
+    workers a description's; JSON-LD 1.1 has no syntax for an RDF 1.2 triple term (:class:`CannotWrite`)."""
+    triples = list(triples)
+    if trouble := why_not("jsonld", triples):
+        raise CannotWrite(trouble)
+    return _oxigraph_serialize(triples, ox.RdfFormat.JSON_LD)
 
 
 RDF_RENDERERS = {"turtle": turtle, "jsonld": jsonld, "ntriples": ntriples, "rdfxml": rdfxml}
 
 
-XSD = PREFIXES["xsd"]
-FLOATS = (XSD + "double", XSD + "float")
-
-
-def _not_a_json_number(term: Term) -> bool:
-    """A double (or float) rdflib's JSON-LD would write as a number JSON does not have: INF, NaN, 1e400.
-
-    >>> [_not_a_json_number(Term("literal", v, datatype=XSD + "double")) for v in ("1.5", "INF", "NaN", "1e400")]
-    [False, True, True, True]
-    """
-    if term.kind != "literal" or term.datatype not in FLOATS:
-        return False
-    try:
-        return not math.isfinite(float(term.value))
-    except ValueError:  # not a double at all: written as the string it is
-        return False
+def why_not(name: str, triples) -> str | None:
+    """Why the format called ``name`` has no syntax for a term of ``triples`` (JSON-LD 1.1 has none for RDF 1.2
+    triple terms; RDF/XML none for some characters and predicates, :func:`xml_trouble`), or None if it has."""
+    if name == "jsonld" and any(term.kind == "triple" for triple in triples for term in triple):
+        return NO_TRIPLE_TERMS
+    if name == "rdfxml":
+        return xml_trouble(triples)
+    return None
 
 
 def can_write(name: str, triples) -> bool:
-    """Whether the format called ``name`` has a syntax for every term of ``triples`` (JSON-LD 1.1 has none for
-    RDF 1.2 triple terms, and rdflib, which writes it, none for base directions; RDF/XML none for some characters
-    and predicates, :func:`xml_trouble`)."""
-    if name == "jsonld":
-        return not any(term.kind == "triple" or term.direction or _not_a_json_number(term)
-                       for triple in triples for term in triple)
-    if name == "rdfxml":
-        return xml_trouble(triples) is None
-    return True
+    """Whether the format called ``name`` has a syntax for every term of ``triples`` (:func:`why_not`)."""
+    return why_not(name, triples) is None
 
 
 def rdf(name: str, triples) -> bytes:

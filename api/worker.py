@@ -387,8 +387,8 @@ def _serialize(result, job: dict, writer: ChunkWriter) -> None:
     writer.xml = media_type in XML_FORMATS
     if kind == "graph":
         rdf_format = ox.RdfFormat.from_media_type(media_type)
-        try:
-            ox.serialize(result, writer, rdf_format)
+        try:  # prefixes: for Turtle and RDF/XML to use (the formats without them ignore them)
+            ox.serialize(result, writer, rdf_format, prefixes=job.get("prefixes") or None)
         except OSError as error:  # JSON-LD 1.1 has no syntax for a triple term: the client's choice, not a failure
             if NO_TRIPLE_TERMS not in str(error):
                 raise

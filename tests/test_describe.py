@@ -228,9 +228,10 @@ def test_triple_terms_read_the_same_from_every_source():
 
 
 def test_json_ld_keeps_an_iri_that_looks_like_a_compact_one():
-    """``<rdfs:foo>`` is an IRI of the scheme ``rdfs``: with ``rdfs`` in the context it would read back as
-    ``http://www.w3.org/2000/01/rdf-schema#foo``, so that prefix is left out and the graph reads back the same."""
-    from api.render import jsonld, to_graph
+    """``<rdfs:foo>`` is an IRI of the scheme ``rdfs``: with ``rdfs`` in a context it would read back as
+    ``http://www.w3.org/2000/01/rdf-schema#foo``. JSON-LD is written expanded (Oxigraph's, as a query worker
+    writes a description), with no context, so the graph reads back the same."""
+    from api.render import jsonld, ntriples
 
     triples = [(Term("uri", B + "thing"), Term("uri", "http://www.w3.org/2000/01/rdf-schema#seeAlso"),
                 Term("uri", "rdfs:foo")),
@@ -238,7 +239,7 @@ def test_json_ld_keeps_an_iri_that_looks_like_a_compact_one():
                 Term("literal", "x", lang="en"))]
     written = jsonld(triples)
     back = rdflib.Graph().parse(data=written, format="json-ld")
-    assert rdflib.compare.isomorphic(back, to_graph(triples)), written.decode()
+    assert rdflib.compare.isomorphic(back, rdflib.Graph().parse(data=ntriples(triples), format="nt")), written.decode()
     assert '"skos"' not in written.decode()  # prefixes the data does not use stay out, as before
 
 

@@ -769,17 +769,22 @@ def test_a_literal_keeps_its_base_direction_in_every_format(odd_iri_server):
     turtle = httpx.get(page + ".ttl", timeout=30)
     assert turtle.status_code == 200 and turtle.text.count('"مرحبا"@ar--rtl') == 2, turtle.text
     assert httpx.get(page + ".nt", timeout=30).text.count('"مرحبا"@ar--rtl') == 2
-    assert "application/ld+json" not in turtle.headers["link"]  # rdflib's JSON-LD has no base direction
+    assert "application/ld+json" not in turtle.headers["link"]  # JSON-LD has no triple term, which it holds
     assert httpx.get(page + ".jsonld", timeout=30).status_code == 406
     assert '<span class="literal" dir="rtl" lang="ar">مرحبا</span>' in get(odd_iri_server, "/thing/hello").text
 
 
-def test_json_ld_is_not_offered_for_a_double_json_has_no_number_for(odd_iri_server):
-    """rdflib wrote "INF"^^xsd:double as the number Infinity, which is no JSON."""
+def test_json_ld_writes_a_double_json_has_no_number_for_as_a_typed_value(odd_iri_server):
+    """rdflib wrote "INF"^^xsd:double as the number Infinity, which is no JSON (so JSON-LD was refused); Oxigraph,
+    which writes descriptions now, writes it as the typed value it is, which reads back the same."""
     page = f"{odd_iri_server}/thing/infinite"
-    assert "application/ld+json" not in httpx.get(page + ".ttl", timeout=30).headers["link"]
-    refused = httpx.get(page + ".jsonld", timeout=30)
-    assert refused.status_code == 406 and "INF" in refused.text
+    assert "application/ld+json" in httpx.get(page + ".ttl", timeout=30).headers["link"]
+    response = httpx.get(page + ".jsonld", timeout=30)
+    assert response.status_code == 200
+    strict = json.loads(response.text, parse_constant=lambda word: pytest.fail(f"{word} is no JSON"))
+    graph = rdflib.Graph().parse(data=json.dumps(strict), format="json-ld")
+    value = rdflib.Literal("INF", datatype=rdflib.XSD.double)
+    assert (rdflib.URIRef(B + "thing/infinite"), rdflib.URIRef("http://ex/n"), value) in graph
 
 
 def test_json_ld_keeps_a_typed_value_as_stored(odd_iri_server):

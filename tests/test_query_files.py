@@ -14,7 +14,7 @@ from api import query_files
 from api.terms import PREFIX_LINES, Term
 
 API = Path(query_files.__file__).parent
-INTEGER_PLACEHOLDERS = {"limit"}  # filled with a number, not a term
+INTEGER_PLACEHOLDERS = {"limit", "blank_limit", "incoming_limit"}  # filled with a number, not a term
 EXAMPLE = Term("uri", "https://w3id.org/unkg/example")
 
 
@@ -67,3 +67,14 @@ def test_literals_are_escaped():
     assert query_files.sparql_value(Term("literal", 'say "hi"', lang="en")) == '"say \\"hi\\""@en'
     assert query_files.sparql_value(7) == "7"
     assert query_files.sparql_value([EXAMPLE, EXAMPLE]) == " ".join(["<https://w3id.org/unkg/example>"] * 2)
+
+
+def test_a_descriptions_rdf_reaches_blank_nodes_as_its_page_does():
+    """resource_description.rq (the RDF a query worker writes) repeats blank_closure.rq's pattern (what a page
+    fetches): the two must not drift apart."""
+    def closure(text: str) -> str:
+        pattern = text.split("FILTER(isBlank(?z1))", 1)[1]
+        return " ".join(re.sub(r"#[^\n]*", "", pattern).split())
+
+    page, rdf = query_files.load("blank_closure"), query_files.load("resource_description")
+    assert closure(rdf).startswith(closure(page).removesuffix("} LIMIT $limit"))
