@@ -123,7 +123,9 @@ def describe(iri: str, run_select: RunSelect, *, for_people: bool = True) -> Des
         description.outgoing_total = int(counted[0]["n"].value)
     incoming = rows(run_select, query_files.fill("resource_incoming", resource=me, limit=MAX_INCOMING + 1))
     description.incoming_truncated = len(incoming) > MAX_INCOMING
-    description.incoming = [(r["s"], r["p"]) for r in incoming[:MAX_INCOMING]]
+    # by property, then subject (blank nodes first, as SPARQL orders them): the query takes them in the store's order
+    description.incoming = sorted(((r["s"], r["p"]) for r in incoming[:MAX_INCOMING]),
+                                  key=lambda sp: (sp[1].value, sp[0].kind != "bnode", sp[0].value))
     if not description.outgoing and not description.incoming:  # rdf:type, or a user's own property
         description.used_as_property = bool(rows(run_select, query_files.fill("resource_as_predicate", resource=me)))
     description.blank = blank_nodes.fetch(iri, run_select, [o for p, o in description.outgoing])
