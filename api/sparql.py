@@ -54,11 +54,14 @@ class ResultStream(StreamingResponse):
     async def stream_response(self, send) -> None:
         chunks = aiter(self.body_iterator)
         progress = getattr(self.body_iterator, "progress", None)
+        sending = False  # at the limit: waiting for the client to take a chunk (True), or for the next chunk
         try:
             async with asyncio.timeout_at(getattr(self.body_iterator, "deadline", None)) as limit:
                 await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
                 async for chunk in chunks:
+                    sending = True
                     await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                    sending = False
                     if progress is not None:
                         limit.reschedule(asyncio.get_running_loop().time() + progress)
         except StreamAborted as error:
@@ -67,8 +70,10 @@ class ResultStream(StreamingResponse):
         except TimeoutError:
             if progress is not None:
                 log.warning("response cut off: the client took nothing for %g s", progress)
-            else:
+            elif sending:
                 log.warning("result cut off at the query's time limit: the client had not read it all")
+            else:
+                log.warning("result cut off at the query's time limit: the query had not finished writing it")
             return
         finally:
             if hasattr(chunks, "aclose"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import time
 from pathlib import Path
@@ -770,3 +771,45 @@ def test_an_unsupported_function_is_400_beside_an_allowed_service(store):
             await engine.select(query)
 
     run(store, scenario, allowed_iris=frozenset({"http://127.0.0.1:9/sparql"}))
+
+
+# --- a streamed result at its time limit: whose wait it was --------------------------------------------------
+
+class _SlowBody:
+    """A result's chunks: one at once, the next after ``pause`` seconds; ``deadline`` in the loop's time."""
+
+    def __init__(self, deadline: float, pause: float) -> None:
+        self.deadline, self.pause = deadline, pause
+
+    def __aiter__(self):
+        return self._chunks()
+
+    async def _chunks(self):
+        yield b"first"
+        await asyncio.sleep(self.pause)
+        yield b"second"
+
+
+@pytest.mark.parametrize(("client_waits", "words"), [
+    (False, "the query had not finished writing it"),
+    (True, "the client had not read it all"),
+])
+def test_a_result_cut_off_at_its_limit_says_whose_wait_it_was(caplog, client_waits, words):
+    """The log said the client had not read it all even when the query was still writing its next chunk."""
+    from api.sparql import ResultStream
+
+    async def run() -> list[dict]:
+        sent = []
+
+        async def send(message: dict) -> None:
+            sent.append(message)
+            if client_waits and message.get("body"):
+                await asyncio.sleep(1)  # a client that takes nothing
+        body = _SlowBody(asyncio.get_running_loop().time() + 0.2, pause=0 if client_waits else 1)
+        await ResultStream(body).stream_response(send)
+        return sent
+
+    with caplog.at_level(logging.WARNING, logger="unkg.sparql"):
+        sent = asyncio.run(run())
+    assert [m.get("body") for m in sent[1:]] == [b"first"]  # cut off: no final chunk
+    assert words in caplog.text
