@@ -2,6 +2,10 @@
 
 A plain ASGI middleware (no per-request task or body buffering), so it costs microseconds and lets streamed
 results through untouched. The time in the header is the time to the first byte; the log has the total.
+
+The log shows the request target as the client sent it (the raw path, not the percent-decoded one: ``a%2Fb`` is
+not ``a/b``), and every byte that is not printable ASCII, a quote or a backslash as ``\\xNN``: one request is one
+line, whatever a client puts in its request (an encoded line break or terminal escape cannot start a forged line).
 """
 
 from __future__ import annotations
@@ -10,7 +14,26 @@ import logging
 import time
 
 log = logging.getLogger("unkg.access")
-MAX_TARGET = 200
+MAX_TARGET = 200  # bytes of the request target logged; a longer one is cut, with "…"
+PRINTABLE = frozenset(range(0x21, 0x7F)) - {ord('"'), ord("\\")}
+
+
+def escaped(raw: bytes) -> str:
+    """``raw`` for a log line: printable ASCII as it is, every other byte (control characters, spaces, non-ASCII,
+    the quote that ends the field, the backslash that escapes) as ``\\xNN``.
+
+    >>> escaped(b'/x\\r\\n2026 "POST /sparql"\\x1b[2K\\xe4')
+    '/x\\\\x0d\\\\x0a2026\\\\x20\\\\x22POST\\\\x20/sparql\\\\x22\\\\x1b[2K\\\\xe4'
+    """
+    return "".join(chr(b) if b in PRINTABLE else f"\\x{b:02x}" for b in raw)
+
+
+def request_target(scope) -> str:
+    """The path and query string as the client sent them (at most :data:`MAX_TARGET` bytes), escaped."""
+    raw = scope.get("raw_path") or scope.get("path", "").encode("utf-8")
+    if query := scope.get("query_string"):
+        raw += b"?" + query
+    return escaped(raw[:MAX_TARGET]) + ("…" if len(raw) > MAX_TARGET else "")
 
 
 class AccessLog:
@@ -38,9 +61,5 @@ class AccessLog:
         finally:
             elapsed = (time.perf_counter() - started) * 1000
             client = scope.get("client") or ("-", 0)
-            target = scope.get("path", "")
-            if scope.get("query_string"):
-                target += "?" + scope["query_string"].decode("latin-1")
-            if len(target) > MAX_TARGET:
-                target = target[:MAX_TARGET] + "…"
-            log.info('%s "%s %s" %s %.1f ms', client[0], scope.get("method"), target, status or "-", elapsed)
+            log.info('%s "%s %s" %s %.1f ms', escaped(str(client[0]).encode("utf-8")),
+                     escaped(str(scope.get("method")).encode("utf-8")), request_target(scope), status or "-", elapsed)

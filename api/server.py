@@ -89,6 +89,10 @@ def serve(settings: Settings) -> None:
 
 def uvicorn_config(app, host: str, port: int, **options) -> uvicorn.Config:
     """How uvicorn runs the application: httptools with a bound on a request's head (:mod:`api.header_limits`),
-    no access log of its own (:mod:`api.access_log` writes one)."""
+    no access log of its own (:mod:`api.access_log` writes one), and ``X-Forwarded-For``/``-Proto`` believed only
+    from the proxies the operator named (``Settings.trusted_proxies``; uvicorn's default believes any loopback
+    peer, so that any local process could pass for any client)."""
+    trusted = sorted(app.state.settings.trusted_proxies)
     return uvicorn.Config(app, host=host, port=port, http=BoundedHead, access_log=False,
-                          timeout_graceful_shutdown=5, **options)
+                          timeout_graceful_shutdown=5, proxy_headers=bool(trusted), forwarded_allow_ips=trusted,
+                          **options)

@@ -52,6 +52,8 @@ class Settings:
     max_memory_mib: int = 2048  # memory one query (or update) may take in its process; 0: no limit
     workers: int = 2  # query worker processes
     union_default_graph: bool = True  # the default graph is the union of the named graphs
+    # addresses or networks of proxies whose X-Forwarded-For/-Proto are believed; none: the peer is the client
+    trusted_proxies: frozenset[str] = frozenset()
 
     def check(self) -> Settings:
         """These settings, or a :class:`SettingsError` saying what must change."""
@@ -67,6 +69,11 @@ class Settings:
             raise SettingsError("the body and result limits must be positive")
         if self.max_memory_mib < 0:
             raise SettingsError(f"the memory limit is a number of MiB, or 0 for none, not {self.max_memory_mib}")
+        for proxy in sorted(self.trusted_proxies):
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError:
+                raise SettingsError(f"--trust-proxy takes an IP address or network, not {proxy!r}") from None
         if not 0 <= self.port <= 65535:
             raise SettingsError(f"not a TCP port: {self.port}")
         return self

@@ -311,6 +311,9 @@ def require_update_rights(request: Request) -> None:
                         "Authorization: Bearer)")
 
 
+FORWARDING_HEADERS = ("forwarded", "x-forwarded-for", "x-real-ip")
+
+
 def not_from_this_machine(client: str | None, headers, scheme: str = "http") -> str | None:
     """Why a request cannot be trusted as coming from this machine, or None. A token-less endpoint that takes
     updates rests on loopback alone, which a browser breaks: any web page can make it POST a form to 127.0.0.1
@@ -328,9 +331,18 @@ def not_from_this_machine(client: str | None, headers, scheme: str = "http") -> 
     'the request comes from a page of http://127.0.0.1:9999, not of this server (http://127.0.0.1:8888)'
     >>> not_from_this_machine("127.0.0.1", {"host": "evil.example:8000"})
     'it was sent to the host evil.example:8000, not to a loopback name'
+
+    A proxy on this machine relays requests from anywhere: a request that says it was relayed (the forwarding
+    headers are believed only from ``--trust-proxy`` addresses, so a relayed request's client is the proxy) is
+    not taken as local.
+
+    >>> not_from_this_machine("127.0.0.1", {"host": "127.0.0.1:8000", "x-forwarded-for": "203.0.113.7"})
+    "it came through a proxy, for the client '203.0.113.7' (x-forwarded-for)"
     """
     if client is None or not is_loopback(client):
         return f"the client {client or '(unknown)'} is not on this machine"
+    if relayed := next((name for name in FORWARDING_HEADERS if name in headers), None):
+        return f"it came through a proxy, for the client {negotiate.shown(headers[relayed])} ({relayed})"
     host = headers.get("host", "")
     if not _loopback_authority(host):
         return f"it was sent to the host {host or '(none)'}, not to a loopback name"

@@ -391,6 +391,10 @@ def serve(
     max_result: Annotated[int, typer.Option(help="Largest result, in bytes.")] = 256 * 1024 * 1024,
     max_memory: Annotated[int, typer.Option(help="Memory one query or update may take, in MiB (more: 400; "
                                             "0: no limit).")] = 2048,
+    trust_proxy: Annotated[list[str] | None, typer.Option("--trust-proxy", help="The IP address or network of "
+                                                          "a reverse proxy whose X-Forwarded-For and "
+                                                          "X-Forwarded-Proto are believed (repeatable; "
+                                                          "default: none).")] = None,
 ) -> None:
     """Serve the store: SPARQL 1.1 endpoint at /sparql, a page for every resource, the query UI at /.
 
@@ -412,6 +416,7 @@ def serve(
             max_body_bytes=max_body,
             max_result_bytes=max_result,
             max_memory_mib=max_memory,
+            trusted_proxies=frozenset(trust_proxy or ()),
         )
         run_server(settings)
     except UnkgError as error:
