@@ -59,12 +59,16 @@ def run_select_for(request: Request, within: float | None = None) -> RunSelect:
     engine = request.app.state.engine
     within = request.app.state.settings.timeout if within is None else within
     deadline = time.monotonic() + within
+    spent = f"the look-ups for this page ran longer than their time limit of {within:g} s and were stopped"
 
     def run(query: str) -> list[dict]:
         left = deadline - time.monotonic()
         if left <= 0:
-            raise QueryTimeout(f"the look-ups ran out of their {within:g} s")
-        return anyio.from_thread.run(functools.partial(engine.select, query, timeout=left))
+            raise QueryTimeout(spent)
+        try:
+            return anyio.from_thread.run(functools.partial(engine.select, query, timeout=left))
+        except QueryTimeout:  # the engine names the time it was given, which is only what was left of the limit
+            raise QueryTimeout(spent) from None
 
     return run
 

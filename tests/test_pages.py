@@ -348,6 +348,32 @@ def test_the_nearby_search_stops_when_its_time_is_spent(counted_server, monkeypa
     assert response.status_code == 404 and 'class="suggestions"' not in response.text
     assert not [q for q in counted_server.queries if "STRSTARTS" in q]  # none ran: the time was spent
 
+
+def test_a_page_that_runs_out_of_time_names_the_time_limit_not_the_time_that_was_left(counted_server, monkeypatch):
+    """The engine names the limit it was given, and a page's later look-ups are given only what is left: a
+    504 said "its time limit of 1.31114 s" on a server started with --timeout 10."""
+    import asyncio
+    from dataclasses import replace
+
+    state, engine = counted_server.app.state, counted_server.engine
+    monkeypatch.setattr(state, "settings", replace(state.settings, timeout=1.0))
+    select, calls = engine.select, []
+    endless = "SELECT (COUNT(*) AS ?n) { " + " . ".join(f"?s{n} ?p{n} ?o{n}" for n in range(9)) + " }"
+
+    async def slow_then_endless(query, **options):
+        calls.append(options.get("timeout"))
+        if len(calls) == 1:
+            await asyncio.sleep(0.4)  # the first look-up takes 0.4 s of the page's second
+            return await select(query, **options)
+        return await select(endless, **options)  # the next is given what is left, and runs out of it
+
+    monkeypatch.setattr(engine, "select", slow_then_endless)
+    response = get(counted_server.origin, "/body/x-evil", accept="text/turtle")
+    assert response.status_code == 504, response.text
+    assert calls[1] < 0.7  # the engine was given what was left ...
+    assert "time limit of 1 s" in response.text, response.text  # ... and the message names the page's limit
+
+
 HOSTILE = 'Say "Hi" \\ to\r\nme'  # a quote, a backslash and a line break, for the 404 page's search link
 
 
