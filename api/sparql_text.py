@@ -74,6 +74,43 @@ class Unbalanced(Unsure):
         self.said = said
 
 
+class BadEscape(Unsure):
+    """A backslash in a string that starts none of the escapes SPARQL has (Oxigraph's own message then lists
+    only character classes, or, in a long string, expects something else further on); ``offset``: where the
+    backslash is, ``said``: the problem for a reader of the query."""
+
+    def __init__(self, message: str, offset: int, said: str) -> None:
+        super().__init__(message)
+        self.offset = offset
+        self.said = said
+
+
+ESCAPE_WRITTEN = re.compile(r"\\(?:[uU][0-9A-Fa-f]{0,7}|.?)", re.S)  # what a message quotes of a wrong escape
+VALID_ESCAPES = "\\t \\b \\n \\r \\f \\\" \\' \\\\ \\uXXXX \\UXXXXXXXX"  # as a message lists them
+
+
+# a string's opening quotes and every character it may hold: where a match stops, the string ends or is wrong
+STRING_START = {
+    "'''": re.compile(r"'''(?:[^'\\]|" + STRING_ESCAPE + r"|'(?!''))*", re.S),
+    '"""': re.compile(r'"""(?:[^"\\]|' + STRING_ESCAPE + r'|"(?!""))*', re.S),
+    "'": re.compile(r"'(?:[^'\\\r\n]|" + STRING_ESCAPE + r")*"),
+    '"': re.compile(r'"(?:[^"\\\r\n]|' + STRING_ESCAPE + r")*"),
+}
+
+
+def _bad_escape(text: str, start: int, quote: str) -> int | None:
+    r"""Where the string that opens at ``start`` with ``quote`` (one or three quotes) has a backslash that starts no
+    escape SPARQL has, before it ends; None when it has none.
+
+    >>> _bad_escape(r'ASK { ?s ?p "a\"b\q" }', 12, '"')
+    17
+    >>> _bad_escape(r'ASK { ?s ?p "a\"b" . ?s ?q "\q" }', 12, '"') is None
+    True
+    """
+    stop = STRING_START[quote].match(text, start).end()
+    return stop if text.startswith("\\", stop) else None
+
+
 @dataclass(frozen=True)
 class Token:
     kind: str  # "word", "var", "iri", "string", "punct"
@@ -109,6 +146,12 @@ def tokens(text: str, most: int | None = None) -> list[Token]:
         if char in "'\"":
             strings = LONG_STRING if text.startswith(char * 3, position) else SHORT_STRING
             match = strings[char].match(text, position)
+            opening = char * 3 if strings is LONG_STRING else char
+            if not match and (backslash := _bad_escape(text, position, opening)) is not None:
+                escape = ESCAPE_WRITTEN.match(text, backslash).group()
+                raise BadEscape(f"a string at offset {position} holds an escape Oxigraph refuses ({escape!r})",
+                                backslash, f"{shown_escape(escape)} is no escape a string may hold; here SPARQL "
+                                f"allows {VALID_ESCAPES}")
             if not match or not _characters_exist(match.group()):
                 raise Unsure(f"a string at offset {position} is unterminated or holds an escape Oxigraph refuses "
                              "(it would read the text otherwise)")
@@ -165,6 +208,15 @@ def tokens(text: str, most: int | None = None) -> list[Token]:
         raise Unbalanced(f"the bracket {brackets[-1]!r} at offset {openers[-1]} is left open at the end", openers[-1],
                          f"this {brackets[-1]!r} is never closed")
     return found
+
+
+def shown_escape(escape: str) -> str:
+    """An escape as a message shows it: as written when it is printable, else quoted with its code.
+
+    >>> print(shown_escape("\\\\q"), shown_escape("\\\\u12"))
+    \\q \\u12
+    """
+    return escape if escape.isprintable() else repr(escape)
 
 
 def line_column(text: str, offset: int) -> str:
@@ -412,7 +464,7 @@ def syntax_message(text: str, error: SyntaxError, known: Iterable[str] = ()) -> 
     try:
         if not tokens(text):
             return "the text is empty (or holds only comments): there is no query or update in it"
-    except Unbalanced as problem:
+    except (Unbalanced, BadEscape) as problem:
         return f"error at {line_column(text, problem.offset)}: {problem.said}"
     except Unsure:
         pass

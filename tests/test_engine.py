@@ -79,6 +79,9 @@ def test_syntax_errors_name_the_position(store):
     run(store, scenario)
 
 
+NO_ESCAPE = r"""is no escape a string may hold; here SPARQL allows \t \b \n \r \f \" \' \\ \uXXXX \UXXXXXXXX"""
+
+
 @pytest.mark.parametrize(("query", "said"), [
     # Oxigraph: "error at 1:36: expected one of LATERAL, SERVICE, [_]", at the end of the text
     ("SELECT ?s WHERE { ?s ?p ?o  LIMIT 1", "error at 1:17: this '{' is never closed"),
@@ -97,6 +100,11 @@ def test_syntax_errors_name_the_position(store):
     ("SELECT * WHERE { ?s ?p 'x'@en } LIMIT 2 foo", "error at 1:41: 'foo' is no SPARQL keyword or function"),
     # "true." ends a triple: it was called no SPARQL keyword, and hid the error Oxigraph had found (LIMIT x)
     ("SELECT * WHERE { ?s ?p true. ?s ?q ?o } LIMIT x", "error at 1:47: 'x' is no SPARQL keyword or function"),
+    # an escape a string cannot hold: Oxigraph listed the valid ones as a character class ("expected one of
+    # OPTIONAL, ['t' | 'b' | ...]"), and in a long string or for \u only expected something else
+    (r'SELECT * { ?s ?p "\q" }', f"error at 1:19: \\q {NO_ESCAPE}"),
+    (r"SELECT * { ?s ?p '''a\q''' }", f"error at 1:22: \\q {NO_ESCAPE}"),
+    ('SELECT * { ?s ?p "a\\\\" .\n?s ?p "\\u12" }', f"error at 2:8: \\u12 {NO_ESCAPE}"),
 ])
 def test_syntax_errors_say_what_is_wrong_not_the_grammars_character_classes(store, query, said):
     async def scenario(engine: Engine):
