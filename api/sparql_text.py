@@ -20,6 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import islice
 
+from api.negotiate import MAX_SHOWN, shown
+
 WHITESPACE = re.compile(r"[ \t\r\n]+")
 COMMENT = re.compile(r"#[^\r\n]*")
 IRIREF = re.compile(r'<((?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*)>')  # \u escapes too
@@ -471,7 +473,9 @@ def syntax_message(text: str, error: SyntaxError, known: Iterable[str] = ()) -> 
     missing = undeclared_prefixes(text, known)
     if not missing:
         return _word_message(text, message) or _readable(message)
-    note = f"the prefix {missing[0]} is not declared (PREFIX {missing[0]} <…>)"
+    prefix = missing[0]
+    note = (f"the prefix {prefix} is not declared (PREFIX {prefix} <…>)" if len(prefix) <= MAX_SHOWN
+            else f"the prefix {shown(prefix)} is not declared")
     where, found, _ = message.partition(" expected one of Prefix not found")
     return f"{where} {note}" if found else f"{_readable(message)}; {note}"
 
@@ -488,4 +492,4 @@ def _word_message(text: str, message: str) -> str | None:
     if (int(line), int(column)) > (int(stopped[1]), int(stopped[2])):
         return None
     hint = f" (did you mean {meant}?)" if meant else ""
-    return f"error at {line}:{column}: {token.text!r} is no SPARQL keyword or function{hint}"
+    return f"error at {line}:{column}: {shown(token.text)} is no SPARQL keyword or function{hint}"

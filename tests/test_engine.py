@@ -117,6 +117,22 @@ def test_syntax_errors_say_what_is_wrong_not_the_grammars_character_classes(stor
     assert "[_]" not in message and "..=" not in message
 
 
+@pytest.mark.parametrize(("query", "said"), [
+    # the word was echoed whole: ASK{} and 340,000 letters got a 340 KB answer
+    ("ASK{}" + "A" * 340_000, "error at 1:6: 'AAAAA"),
+    ("SELECT * { ?s " + "p" * 5000 + ":x ?o }", "error at 1:5017: the prefix 'ppppp"),
+])
+def test_a_syntax_error_quotes_at_most_a_little_of_a_long_word(store, query, said):
+    async def scenario(engine: Engine):
+        with pytest.raises(BadRequest) as raised:
+            await engine.select(query)
+        return str(raised.value)
+
+    message = run(store, scenario)
+    assert message.startswith(f"syntax error: {said}") and len(message) < 300, message[:400]
+    assert "characters)" in message  # it says how long the word was
+
+
 def test_dataset_parameters(store):
     async def scenario(engine: Engine):
         default = await engine.select("SELECT ?s WHERE { ?s ?p ?o }", default_graph=[W3C_GRAPH.format(3)])
