@@ -125,6 +125,10 @@ GET_PARAMETERS = [
 ]
 
 
+# a byte-order mark some editors write first: no part of the text, whether it comes in a body, a form or a URL
+BYTE_ORDER_MARK = "\ufeff"
+
+
 @router.get("/sparql", summary="Query by GET, or read the service description", responses=ANSWERS,
             openapi_extra={"parameters": GET_PARAMETERS})
 async def sparql_get(request: Request):
@@ -180,7 +184,7 @@ async def sparql_post(request: Request):
         is_update = bool(updates)
     elif media_type in (QUERY_TYPE, UPDATE_TYPE):
         require_utf8(charset, "a SPARQL body")
-        text = utf8_text(body, "the body").removeprefix("\ufeff")  # a byte-order mark some editors write first
+        text = utf8_text(body, "the body")
         is_update = media_type == UPDATE_TYPE
         if any(k in ("query", "update") for k, _ in params):
             raise BadRequest(f"a {media_type} body cannot also have a query or update in the URL")
@@ -235,6 +239,7 @@ async def read_body(request: Request) -> bytes:
 
 async def _answer(request: Request, query: str, default_graphs: list[str], named_graphs: list[str],
                   format_parameter: str | None) -> Response:
+    query = query.removeprefix(BYTE_ORDER_MARK)
     accept = request.headers.get("accept")
     negotiate.check_format_parameter(format_parameter)
     results = negotiate.results_format(accept, format_parameter)
@@ -287,6 +292,7 @@ async def _disconnect(receive) -> None:
 
 async def _update(request: Request, text: str, using: list[str], using_named: list[str]) -> Response:
     require_update_rights(request)
+    text = text.removeprefix(BYTE_ORDER_MARK)
     await request.app.state.engine.update(text, using=using, using_named=using_named)
     return Response(status_code=204)
 

@@ -407,6 +407,20 @@ def test_a_bug_on_the_query_path_answers_500_and_is_logged(server, monkeypatch, 
     assert "internal error answering GET /sparql" in caplog.text and "KeyError: 'a bug'" in caplog.text
 
 
+def test_a_byte_order_mark_before_a_query_is_no_part_of_it_however_the_query_is_sent(server):
+    """A direct POST dropped an editor's byte-order mark; a GET or a form took it for the query's first character
+    ("error at 1:7: expected one of PREFIX, SELECT")."""
+    query, json_results = "\ufeffASK {}", {"Accept": "application/sparql-results+json"}
+    answers = {
+        "GET": get(server, query, headers=json_results),
+        "form": httpx.post(server.sparql, data={"query": query}, headers=json_results, timeout=30),
+        "direct": httpx.post(server.sparql, content=query.encode(), timeout=30,
+                             headers={"Content-Type": "application/sparql-query", **json_results}),
+    }
+    for how, response in answers.items():
+        assert (response.status_code, response.text) == (200, '{"head":{},"boolean":true}'), (how, response.text)
+
+
 def test_a_form_in_utf8_escaped_or_not_is_read_as_utf8(server):
     query = 'SELECT ("会议 100%" AS ?x) {}'
     form = {"Content-Type": "application/x-www-form-urlencoded"}
