@@ -169,8 +169,9 @@ def _format_name(value: str) -> str:
     return value.split(";", 1)[0].strip().lower()
 
 
-QUALITY = re.compile(r";\s*q\s*=([^;]*)", re.IGNORECASE)
-QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')  # RFC 9110 quoted-string
+QUOTED = r'"(?:[^"\\]|\\.)*"?'  # RFC 9110 quoted-string (or one left open, to its end)
+# a weight (";q=" and its value as sent, quotes and all), or a quoted parameter value, which may hold ";q=2"
+WEIGHT_OR_QUOTED = re.compile(rf';\s*q\s*=((?:[^;"]|{QUOTED})*)|{QUOTED}', re.IGNORECASE)
 QVALUE = re.compile(r"0(\.[0-9]{0,3})?|1(\.0{0,3})?")  # RFC 9110 §12.4.2
 
 
@@ -187,22 +188,32 @@ def _ranges(header: str) -> list[tuple[str, str, dict]]:
     ... except BadRequest as error:
     ...     print(error)
     cannot read the Accept header 'text/turtle;q=-1': q=-1 is no weight (0 to 1, at most three decimals)
+    >>> try:
+    ...     _ranges('text/csv;q="0.5"')
+    ... except BadRequest as error:
+    ...     print(error)
+    cannot read the Accept header 'text/csv;q="0.5"': q="0.5" is no weight (0 to 1, at most three decimals)
     """
     ranges = []
     for media_range in header.split(","):
         if not media_range.strip():  # RFC 9110 §5.6.1: a recipient ignores empty list elements ("a, ,b")
             continue
-        for weight in QUALITY.findall(QUOTED.sub('""', media_range)):  # python-mimeparse reads a weight it
-            # cannot read as 1 (a parameter's quoted value may hold ";q=2": it is no weight)
-            if not QVALUE.fullmatch(weight.strip()):
-                raise BadRequest(f"cannot read the Accept header {shown(header)}: q={weight.strip()} is no weight "
-                                 "(0 to 1, at most three decimals)")
+        for match in WEIGHT_OR_QUOTED.finditer(media_range):  # python-mimeparse reads a weight it cannot read
+            weight = match.group(1)  # as 1; a parameter's quoted value (which may hold ";q=2") is no weight
+            if weight is not None and not QVALUE.fullmatch(weight.strip()):
+                raise BadRequest(f"cannot read the Accept header {shown(header)}: q={_cut(weight.strip())} is no "
+                                 "weight (0 to 1, at most three decimals)")
         try:
             kind, subtype, parameters = mimeparse.parse_media_range(media_range)
         except (mimeparse.MimeTypeParseException, ValueError) as error:
             raise BadRequest(f"cannot read the Accept header {shown(header)}: {shown(str(error))}") from None
         ranges.append((kind.lower(), subtype.lower(), parameters))
     return ranges
+
+
+def _cut(value: str) -> str:
+    """``value``, or its first :data:`MAX_SHOWN` characters and "…" (the header it is in is quoted as long)."""
+    return value if len(value) <= MAX_SHOWN else value[:MAX_SHOWN] + "…"
 
 
 def _named_quality(media_type: str, ranges: list[tuple[str, str, dict]]) -> float:

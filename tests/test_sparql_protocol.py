@@ -187,6 +187,16 @@ def test_a_weight_that_is_no_q_value_is_400_not_read_as_1(server, accept):
     assert get(server, SELECT, headers={"Accept": 'text/csv;foo="a;q=2";q=0.5'}).status_code == 200  # quoted: no q
 
 
+@pytest.mark.parametrize(("accept", "said"), [
+    ('text/csv;q="0.5"', 'q="0.5" is no weight'),  # it said q="" is no weight: a value the client never sent
+    ('text/csv;q="0.5', 'q="0.5 is no weight'),
+    ('text/csv;foo="a;q=2";q=x"y;z"', 'q=x"y;z" is no weight'),
+])
+def test_a_weight_that_is_no_q_value_is_named_as_it_was_sent(server, accept, said):
+    response = get(server, SELECT, headers={"Accept": accept})
+    assert response.status_code == 400 and said in response.text, response.text
+
+
 @pytest.mark.parametrize("accept", ["image/png", "*/*;q=0", "text/turtle"])
 def test_nothing_acceptable_for_select_is_406(server, accept):
     response = get(server, SELECT, headers={"Accept": accept})
