@@ -14,7 +14,7 @@ from api import query_files
 from api.terms import PREFIX_LINES, Term
 
 API = Path(query_files.__file__).parent
-INTEGER_PLACEHOLDERS = {"limit", "blank_limit", "incoming_limit"}  # filled with a number, not a term
+INTEGER_PLACEHOLDERS = {"limit", "blank_limit", "incoming_limit", "candidates"}  # filled with a number, not a term
 EXAMPLE = Term("uri", "https://w3id.org/unkg/example")
 
 
