@@ -29,6 +29,7 @@ from loader.store import (
     graph_checksum,
     graph_node,
     is_empty,
+    links_of,
     members_around,
     neighbourhood,
     statements_of,
@@ -37,6 +38,7 @@ from loader.store import (
 )
 from loader.validate import (
     ONTOLOGY_DIR,
+    LinkTree,
     Report,
     TypeLookup,
     compared_properties,
@@ -44,6 +46,7 @@ from loader.validate import (
     graph_type_lookup,
     joined_iris,
     linked_into,
+    linked_reads,
     member_links,
     ontology_graph,
     validate_source,
@@ -188,7 +191,10 @@ def _validated_quads(label: str, quads: list[ox.Quad], store: ox.Store, replaced
     more document cost 12 s instead of 0.15 s. A resource the file (or what the store says of the resources it
     describes) links members into, whose shapes compare its members (an agenda, by an item's ``unkg:inAgenda``),
     is checked by those comparisons on the values they read of it and of all its members in the store (the
-    numbers of its items: a second item numbered 2 is refused, the finding about the agenda)."""
+    numbers of its items: a second item numbered 2 is refused, the finding about the agenda). A resource the file
+    describes is checked by the shapes that read values of what it links to on the values the store gives those
+    (a time slot's date against its stored meeting's dates: :func:`_linked_around`); the findings about those
+    resources themselves are not the file's."""
     staging = ox.Store()
     staging.bulk_extend(quads)  # in memory, nothing to lose: the faster way in
     staging.extend(ontology_quads())
@@ -210,6 +216,8 @@ def _validated_quads(label: str, quads: list[ox.Quad], store: ox.Store, replaced
         joined = linked_into((q.subject, q.predicate, q.object) for q in [*quads, *around])
         around += [ox.Quad(t.subject, t.predicate, t.object) for view, outside in views
                    for t in _members_around(view, joined, outside)]
+        around += [ox.Quad(t.subject, t.predicate, t.object)
+                   for t in _linked_around(views, [*quads, *around], described)]
         staging.extend(ox.Quad(q.subject, q.predicate, q.object) for q in around)
         referenced = {q.object for q in [*quads, *around]
                       if isinstance(q.object, ox.NamedNode) and q.predicate != RDF_TYPE}
@@ -237,6 +245,71 @@ def _members_around(view: ox.Store, joined: dict[str, set[str]], outside: set) -
     return [triple for link, iris in joined.items()
             for triple in members_around(view, map(ox.NamedNode, iris), link, reads[link] | {RDF_TYPE.value},
                                          outside)]
+
+
+def _linked_around(views: Sequence[tuple[ox.Store, set]], triples: Iterable[ox.Triple | ox.Quad],
+                   starts: Collection[ox.Term]) -> list[ox.Triple]:
+    """What the views say, outside the graphs each leaves out, of the resources the resources ``starts`` link to
+    (by ``triples``: the file's and what was gathered around it), of the properties the shapes' SPARQL
+    constraints read of them (:func:`loader.validate.linked_reads`): a time slot's meeting's dates, the agenda of
+    the items its entries take up and the meeting that agenda is of. Each step from the resources reached is an
+    index look-up per resource, in the triples and in each view, and their values are read by one query per
+    view: the cost grows with what the file links to, not with the store. Only IRIs and the file's blank nodes
+    are gone beyond, not a literal value (a date is no link)."""
+    tree = linked_reads()
+    ahead: dict[str, dict] = {}  # property: each resource the triples give it to, and what they link it to
+    behind: dict[str, dict] = {}  # property: each resource the triples link to by it, and what links to it
+    links = _properties(tree)
+    for triple in triples:
+        if triple.predicate.value in links:
+            ahead.setdefault(triple.predicate.value, {}).setdefault(triple.subject, set()).add(triple.object)
+            behind.setdefault(triple.predicate.value, {}).setdefault(triple.object, set()).add(triple.subject)
+    found: set[ox.Triple] = set()
+    reached: set[ox.NamedNode] = set()  # the resources linked to, whose values and types are read
+    values = {RDF_TYPE.value}  # the properties whose values are read (those the routes end by, forwards)
+    level = [(tree, set(starts))]
+    while level:
+        following = []
+        for branch, resources in level:
+            iris = [] if branch is tree else [r for r in resources if isinstance(r, ox.NamedNode)]
+            reached.update(iris)
+            for (link, backwards), beyond in branch.items():
+                if not beyond and not backwards:
+                    values.add(link)
+                    continue
+                linked = _linked_by((behind if backwards else ahead).get(link, {}), resources)
+                for view, outside in views:  # none for the file's resources: they link by what the triples say
+                    for triple in links_of(view, iris, link, backwards, outside):
+                        found.add(triple)
+                        linked.add(triple.subject if backwards else triple.object)
+                if beyond:
+                    following.append((beyond, {r for r in linked if isinstance(r, (ox.NamedNode, ox.BlankNode))}))
+        level = following
+    found.update(t for view, outside in views for t in statements_of(view, reached, values, outside))
+    return sorted(found, key=str)
+
+
+def _linked_by(index: dict, resources: set) -> set:
+    """What ``index`` links ``resources`` to, going over the smaller of the two (a file's 300,000 resources, and
+    the few it links by one property)."""
+    if len(index) < len(resources):
+        return {other for resource, others in index.items() if resource in resources for other in others}
+    return {other for resource in resources for other in index.get(resource, ())}
+
+
+def _properties(tree: LinkTree) -> set[str]:
+    return {link for (link, _), beyond in tree.items() for link in (link, *_properties(beyond))}
+
+
+def linked_in_store(views: Sequence[tuple[ox.Store, set]], graph: Graph, around: Graph) -> Graph:
+    """For ``unkg validate --store`` (pySHACL): what the views say of the resources the resources ``graph``
+    describes link to (by ``graph`` or by what was gathered ``around`` it), of the properties the shapes read of
+    them, as :func:`_validated_quads` adds it for a load (:func:`_linked_around`)."""
+    starts = {ox.NamedNode(str(s)) if isinstance(s, URIRef) else ox.BlankNode(str(s)) for s in graph.subjects()}
+    linked = Graph()
+    for triple in _linked_around(views, as_triples(graph + around), starts):
+        linked.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+    return linked
 
 
 def around_in_store(store: ox.Store, graph: Graph, replaced: set) -> Graph:

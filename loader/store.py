@@ -142,6 +142,20 @@ def members_around(store: ox.Store, resources: Iterable[ox.NamedNode], link: str
     return statements_of(store, resources | members, predicates, outside)
 
 
+def links_of(store: ox.Store, resources: Iterable[ox.NamedNode], link: str, backwards: bool,
+             outside: set) -> list[ox.Triple]:
+    """The statements with the property ``link`` the store holds, outside the graphs ``outside``, whose subject is
+    one of ``resources`` (whose object, ``backwards``), each once: a time slot's meeting, the event a meeting is
+    part of (``^schema:subEvent``). An index look-up per resource."""
+    node = ox.NamedNode(link)
+    found = set()
+    for resource in resources:
+        quads = store.quads_for_pattern(None, node, resource, None) if backwards else \
+            store.quads_for_pattern(resource, node, None, None)
+        found.update(quad.triple for quad in quads if quad.graph_name not in outside)
+    return sorted(found, key=str)
+
+
 def neighbourhood(store: ox.Store, resources: Iterable[ox.NamedNode], outside: set) -> list[ox.Quad]:
     """What the store says about ``resources`` that it already holds, and around them, outside the graphs
     ``outside``: their statements, the statements that point at them, and the statements of every resource

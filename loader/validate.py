@@ -26,6 +26,7 @@ import pyoxigraph as ox
 import pyshacl
 from rdflib import BNode, Graph, URIRef, Variable
 from rdflib.namespace import PROV, RDF, RDFS
+from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath, ZeroOrMore, ZeroOrOne
 from rdflib.paths import Path as PropertyPath
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
@@ -268,6 +269,80 @@ def joined_finding(finding: Finding, joined: Collection[str]) -> bool:
     compares its members: such a finding is the data's, though the resource is described elsewhere."""
     return (finding.focus in joined and finding.shape in member_links().shapes
             and finding.component == "SPARQLConstraintComponent")
+
+
+Step = tuple[str, bool]
+"""A link followed from one resource to another: a property, and whether it is followed from the object to the
+subject (``^schema:subEvent``: from a meeting to the event it is part of)."""
+
+LinkTree = dict[Step, "LinkTree"]
+"""What the shapes read beyond a resource: each step to the resources it links to, and what they read beyond
+those (an empty tree: the statements of that step, read for their values)."""
+
+
+@lru_cache(maxsize=1)
+def linked_reads() -> LinkTree:
+    """What the shapes' SPARQL constraints read of the resources a focus node links to, read from the constraints'
+    algebra: every route through their triple patterns from ``$this`` to a variable and on (``$this unkg:slotOf
+    ?meeting . ?meeting eli-dl:activity_start_date ?start``: the step ``unkg:slotOf``, then the meeting's
+    ``eli-dl:activity_start_date``), each variable once per route, with the statements at each resource reached
+    that its patterns name (``{(slotOf, False): {(activity_start_date, False): {}, ...}}``), so gathering them gives
+    every match of the constraint for a focus node. Only routes that leave ``$this`` forwards by a link: its own
+    values are the file's, and what links members into it is :func:`member_links`. A path of one or more steps
+    (``p+``, ``p*``) is followed one step (none in shapes/ is longer)."""
+    shapes = shapes_graph()
+    tree: LinkTree = {}
+    for constraint in set(shapes.objects(None, SH.sparql)):
+        patterns = {(s, p, o) for s, p, o in _constraint_patterns(shapes, constraint) if not isinstance(p, Variable)}
+        edges = [edge for s, p, o in patterns for edge in _path_edges(s, p, o)]
+        _merge(tree, {step: beyond for step, beyond in _routes(edges, THIS, {THIS}, frozenset()).items()
+                      if not step[1] and beyond})
+    return tree
+
+
+def _path_edges(subject, path, obj) -> Iterable[tuple]:
+    """A triple pattern as edges ``(subject, property, object)`` between its terms and the fresh nodes of its
+    path; ``property`` None where the path may be empty (``p?``: the object may be the subject)."""
+    if isinstance(path, URIRef):
+        yield subject, str(path), obj
+    elif isinstance(path, InvPath):
+        yield from _path_edges(obj, path.arg, subject)
+    elif isinstance(path, SequencePath):
+        nodes = [subject, *(BNode() for _ in path.args[1:]), obj]
+        for index, step in enumerate(path.args):
+            yield from _path_edges(nodes[index], step, nodes[index + 1])
+    elif isinstance(path, AlternativePath):
+        for alternative in path.args:
+            yield from _path_edges(subject, alternative, obj)
+    elif isinstance(path, MulPath):
+        if path.mod in (ZeroOrOne, ZeroOrMore):
+            yield subject, None, obj
+        yield from _path_edges(subject, path.path, obj)
+    # a negated property set (!p) names no link to follow
+
+
+def _routes(edges: list[tuple], node, on_route: set, used: frozenset[int]) -> LinkTree:
+    """The routes from ``node`` along ``edges`` not yet ``used``, into no variable already ``on_route`` (a step to
+    one is read, not followed: it closes a cycle of the patterns, ``?agenda unkg:agendaOf ?meeting``)."""
+    tree: LinkTree = {}
+    for index, (subject, link, obj) in enumerate(edges):
+        if index in used:
+            continue
+        for here, there, backwards in ((subject, obj, False), (obj, subject, True)):
+            if here != node or (backwards and there == THIS):  # what links $this to: the file's statements
+                continue
+            goes_on = isinstance(there, (Variable, BNode)) and there not in on_route
+            beyond = _routes(edges, there, on_route | {there}, used | {index}) if goes_on else {}
+            if link is None:  # the same resource, by an empty path
+                _merge(tree, beyond)
+            else:
+                _merge(tree.setdefault((link, backwards), {}), beyond)
+    return tree
+
+
+def _merge(tree: LinkTree, other: LinkTree) -> None:
+    for step, beyond in other.items():
+        _merge(tree.setdefault(step, {}), beyond)
 
 
 @lru_cache(maxsize=1)

@@ -392,6 +392,74 @@ def test_an_item_with_a_free_number_joins_a_stored_agenda(copy_of, tmp_path):
     assert "but not listed in it" in unkg("load", str(unlisted), store=store, check=1).stderr
 
 
+MEETING = "https://w3id.org/unkg/meeting/CTOC-COP/WG.3/14"  # held 11-12 September 2023
+PREFIXES = """@prefix unkg: <https://w3id.org/unkg/ontology#> .
+@prefix eli-dl: <http://data.europa.eu/eli/eli-draft-legislation-ontology#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+"""
+SLOT = PREFIXES + """<https://example.org/slot> a unkg:TimeSlot ; unkg:slotOf <MEETING> ;
+  eli-dl:activity_date "DAY"^^xsd:date ;
+  unkg:startTime "DAYT10:00:00+02:00"^^xsd:dateTime ; unkg:endTime "DAYT13:00:00+02:00"^^xsd:dateTime ;
+  prov:wasDerivedFrom <https://w3id.org/unkg/doc/CTOC/COP/WG.3/2023/1/zho/L94> .
+"""
+ENTRY = """<https://example.org/slot> eli-dl:consists_of <https://example.org/slot/entry/1> .
+<https://example.org/slot/entry/1> a unkg:ProgrammeEntry ; eli-dl:activity_order 1.0 ;
+  unkg:takesUp <https://w3id.org/unkg/meeting/CTOC-COP/WG.3/14/agenda/item/2> ;
+  prov:wasDerivedFrom <https://w3id.org/unkg/doc/CTOC/COP/WG.3/2023/1/zho/L94> .
+"""
+DECISION = PREFIXES + f"""<https://example.org/decision> a unkg:Decision ; dcterms:date "DAY"^^xsd:date ;
+  unkg:decidedBy <https://w3id.org/unkg/body/CTOC-COP/extended-bureau> ; unkg:approved "A schedule"@en ;
+  unkg:concernsMeeting <{MEETING}> ;
+  prov:wasDerivedFrom <https://w3id.org/unkg/doc/CTOC/COP/WG.3/2023/1/zho/L40> .
+"""
+EVENT = PREFIXES + """<https://example.org/event> a unkg:Event ; eli-dl:activity_date "DAY"^^xsd:date ;
+  unkg:followed <https://w3id.org/unkg/meeting/CTOC-COP/WG.3/13> ;
+  prov:wasDerivedFrom <https://w3id.org/unkg/doc/CTOC/COP/WG.3/2023/1/zho/L72> .
+"""  # WG.3/13 has no dates of its own: it is part of (schema:subEvent) the event held 23-27 May 2022
+
+
+@pytest.mark.parametrize(("text", "refused"), [
+    (SLOT.replace("MEETING", MEETING).replace("DAY", "2030-09-13"),
+     f"Time slot https://example.org/slot on 2030-09-13 falls outside the dates of its meeting {MEETING} "
+     "(2023-09-11 to 2023-09-12)."),
+    (SLOT.replace("MEETING", "https://w3id.org/unkg/meeting/CTOC-COP/WG.3/13").replace("DAY", "2022-05-24") + ENTRY,
+     f"Time slot https://example.org/slot takes up {MEETING}/agenda/item/2, which is not on the agenda of the "
+     "slot's meeting."),
+    (DECISION.replace("DAY", "2023-10-01"),
+     f"Decision https://example.org/decision is dated 2023-10-01, on or after the start (2023-09-11) of the "
+     f"meeting {MEETING} it prepares."),
+    (EVENT.replace("DAY", "2022-05-01"),
+     "Event https://example.org/event is dated 2022-05-01, before the meeting "
+     "https://w3id.org/unkg/meeting/CTOC-COP/WG.3/13 it followed began (2022-05-23)."),
+], ids=["slot-in-2030", "item-of-another-meeting", "decision-after-the-meeting", "event-before-the-meeting"])
+def test_a_resource_linking_to_a_stored_meeting_is_checked_against_its_values(copy_of, tmp_path, text, refused):
+    """The shapes that read values of what a resource links to (a time slot's meeting's dates) saw only the stored
+    meeting's type: a slot dated 2030 of the meeting held in September 2023 was accepted, and loaded, though the
+    same slot in one file with its meeting is refused. The finding is the file's resource's, and the only one."""
+    store = copy_of()
+    before = dump(store)
+    path = tmp_path / "linked.ttl"
+    path.write_text(text, encoding="utf-8")
+    said = unkg("validate", str(path), "--store", str(store), check=1).stdout
+    assert refused in said and "does not conform (1 violations)" in said
+    said = unkg("load", str(path), store=store, check=1).stderr
+    assert refused in said and "does not conform to the shapes (1 violations)" in said
+    assert dump(store) == before
+
+
+def test_a_slot_within_its_stored_meetings_dates_is_loaded(copy_of, tmp_path):
+    store = copy_of()
+    path = tmp_path / "slot.ttl"
+    path.write_text(SLOT.replace("MEETING", MEETING).replace("DAY", "2023-09-12") + ENTRY, encoding="utf-8")
+    assert f"{path}: conforms" in unkg("validate", str(path), "--store", str(store), check=0).stdout
+    unkg("load", str(path), store=store, check=0)
+    slots = unkg("query", "--format", "csv", f"SELECT ?slot WHERE {{ ?slot <https://w3id.org/unkg/ontology#slotOf> "
+                 f"<{MEETING}> }} ORDER BY ?slot", store=store, check=0).stdout.split()
+    assert "https://example.org/slot" in slots and len(slots) == 6  # the header, the four slots, this one
+
+
 def test_the_error_counts_the_violations_the_report_prints(tmp_path):
     """An untagged title breaks sh:datatype and sh:languageIn with one message: printed once, it was counted twice
     in the closing error."""

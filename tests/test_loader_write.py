@@ -293,6 +293,53 @@ def test_an_item_put_into_a_stored_agenda_is_checked_against_the_items_in_it(tmp
     assert len(store) > before
 
 
+def meeting_text(start: str, end: str) -> str:
+    """A meeting of the bundled working group, new to the store, held from ``start`` to ``end``."""
+    return (f'<https://example.org/meeting> a <{UNKG}Meeting> ; <{UNKG}meetingNumber> 99 ;\n'
+            f'  <{UNKG}ofBody> <https://w3id.org/unkg/body/CTOC-COP/WG.3> ;\n'
+            f'  <{ELI_DL}activity_start_date> "{start}"^^<{XSD_DATE}> ;\n'
+            f'  <{ELI_DL}activity_end_date> "{end}"^^<{XSD_DATE}> ;\n'
+            '  <http://www.w3.org/ns/prov#wasDerivedFrom> <https://w3id.org/unkg/doc/CTOC/COP/WG.3/2023/1/zho/L14> .\n')
+
+
+def slot_text(day: str) -> str:
+    """A time slot of that meeting on ``day``."""
+    return (f'<https://example.org/slot> a <{UNKG}TimeSlot> ; <{UNKG}slotOf> <https://example.org/meeting> ;\n'
+            f'  <{ELI_DL}activity_date> "{day}"^^<{XSD_DATE}> ;\n'
+            f'  <{UNKG}startTime> "{day}T10:00:00Z"^^<http://www.w3.org/2001/XMLSchema#dateTime> ;\n'
+            f'  <{UNKG}endTime> "{day}T13:00:00Z"^^<http://www.w3.org/2001/XMLSchema#dateTime> ;\n'
+            '  <http://www.w3.org/ns/prov#wasDerivedFrom> <https://w3id.org/unkg/doc/CTOC/COP/WG.3/2023/1/zho/L94> .\n')
+
+
+ELI_DL = "http://data.europa.eu/eli/eli-draft-legislation-ontology#"
+XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
+
+
+def test_a_slot_of_a_stored_meeting_is_checked_against_the_dates_the_meeting_will_have(tmp_path):
+    """TimeSlot-withinMeetingDates reads the dates of the slot's meeting: a file holding only the slot is checked
+    against those the store gives the meeting, and, in one load, against those an earlier file gives it (the
+    store's, in the graph that load replaces, no longer count). The finding is the slot's, the only one."""
+    store = open_store(tmp_path / "store")
+    pipeline.load_all(store, BASE)
+    meeting, slot = tmp_path / "meeting.ttl", tmp_path / "slot.ttl"
+    load_text(store, meeting, meeting_text("2023-09-11", "2023-09-12"))
+    before = len(store)
+    with pytest.raises(ValidationFailed) as refused:
+        load_text(store, slot, slot_text("2030-09-13"))
+    assert [(f.focus, f.shape, f.value) for f in refused.value.report.findings] == [
+        ("https://example.org/slot", "https://w3id.org/unkg/shapes#TimeSlotShape", "2030-09-13")]
+    assert len(store) == before
+    meeting.write_text(meeting_text("2030-09-13", "2030-09-14"), encoding="utf-8")  # the meeting moved
+    earlier = pipeline.plan_rdf_file(store, meeting, BASE, None)
+    slot.write_text(slot_text("2023-09-12"), encoding="utf-8")
+    with pytest.raises(ValidationFailed) as refused:
+        pipeline.plan_rdf_file(store, slot, BASE, None, earlier=earlier)
+    assert {f.value for f in refused.value.report.violations} == {"2023-09-12"}
+    slot.write_text(slot_text("2030-09-13"), encoding="utf-8")
+    pipeline.write(store, [*earlier, *pipeline.plan_rdf_file(store, slot, BASE, None, earlier=earlier)])
+    assert len(store) > before
+
+
 def test_types_of_gives_each_class_of_a_resource_once_across_graphs(tmp_path):
     store = open_store(tmp_path / "store")
     a, b, c1, c2 = (ox.NamedNode(f"https://example.org/{n}") for n in ("a", "b", "C1", "C2"))

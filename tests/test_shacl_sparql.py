@@ -236,6 +236,59 @@ def test_an_item_put_into_the_bundled_agenda_gives_pyshacls_findings(sources):
          "(unkg:inAgenda) but not listed in it (eli-dl:consists_of), or listed here but in another agenda.")]
 
 
+def test_resources_linking_to_the_bundled_meetings_give_pyshacls_findings(sources):
+    """A file of resources reading values of the stored meetings they link to, with what `unkg validate --store`
+    gathers around it: both validators report, on the file's resources alone, a slot dated 2030 of the meeting held
+    in September 2023, a slot taking up an item of another meeting's agenda, a decision dated after the meeting it
+    prepares, and an event dated before the meeting it followed began (by the event that meeting is part of)."""
+    meeting = "https://w3id.org/unkg/meeting/CTOC-COP/WG.3/14"
+    earlier = "https://w3id.org/unkg/meeting/CTOC-COP/WG.3/13"
+    store = ox.Store()
+    for graph in sources.values():
+        store.extend(shacl_sparql.ox_quads(graph))
+    data = Graph().parse(data=f"""
+        @prefix unkg: <https://w3id.org/unkg/ontology#> .
+        @prefix eli-dl: <http://data.europa.eu/eli/eli-draft-legislation-ontology#> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        <https://example.org/slot> a unkg:TimeSlot ; unkg:slotOf <{meeting}> ;
+            eli-dl:activity_date "2030-09-13"^^xsd:date .
+        <https://example.org/other-slot> a unkg:TimeSlot ; unkg:slotOf <{earlier}> ;
+            eli-dl:consists_of [ a unkg:ProgrammeEntry ; unkg:takesUp <{meeting}/agenda/item/2> ] .
+        <https://example.org/decision> a unkg:Decision ; <http://purl.org/dc/terms/date> "2023-10-01"^^xsd:date ;
+            unkg:concernsMeeting <{meeting}> .
+        <https://example.org/event> a unkg:Event ; eli-dl:activity_date "2022-05-01"^^xsd:date ;
+            unkg:followed <{earlier}> .""", format="turtle")
+    around = pipeline.around_in_store(store, data, set())
+    around += pipeline.linked_in_store([(store, set())], data, around)
+    context = validate.context_graph(data + around, [validate.graph_type_lookup(around)]) + around
+    report = assert_same_as_pyshacl(data, context)
+    read = sorted((f.focus, f.shape.removeprefix(SHAPES), f.value) for f in report.violations
+                  if f.component == "SPARQLConstraintComponent")
+    assert read == [("https://example.org/decision", "DecisionShape", meeting),
+                    ("https://example.org/event", "EventShape", earlier),
+                    ("https://example.org/other-slot", "TimeSlotShape", f"{meeting}/agenda/item/2"),
+                    ("https://example.org/slot", "TimeSlotShape", "2030-09-13")]
+    assert f"falls outside the dates of its meeting {meeting} (2023-09-11 to 2023-09-12)." in [
+        f.message.removeprefix("Time slot https://example.org/slot on 2030-09-13 ") for f in report.violations]
+    assert {f.focus for f in report.findings} <= {str(s) for s in data.subjects()}
+
+
+def test_the_links_read_beyond_a_resource_are_read_from_the_shapes():
+    """What a file linking its resources to others makes the loader gather of those: a time slot's meeting's dates,
+    a decision's meeting's start date, the start date of a followed meeting or of the event it is part of, the
+    agenda of the items a slot's entries take up and the meeting that agenda is of."""
+    eli_dl = "http://data.europa.eu/eli/eli-draft-legislation-ontology#"
+    reads = validate.linked_reads()
+    assert reads[(f"{UNKG}slotOf", False)].keys() >= {(f"{eli_dl}activity_start_date", False),
+                                                      (f"{eli_dl}activity_end_date", False)}
+    assert reads[(f"{UNKG}concernsMeeting", False)] == {(f"{eli_dl}activity_start_date", False): {}}
+    assert reads[(f"{UNKG}followed", False)][("https://schema.org/subEvent", True)].keys() == {
+        (f"{eli_dl}activity_start_date", False)}
+    took_up = reads[(f"{eli_dl}consists_of", False)][(f"{UNKG}takesUp", False)]
+    assert took_up[(f"{UNKG}inAgenda", False)] == {(f"{UNKG}agendaOf", False): {}}
+    assert not any(backwards for _, backwards in reads)  # what links members into a resource: member_links
+
+
 def test_the_member_links_are_read_from_the_shapes():
     """What a file linking members into a resource makes the loader gather: the agenda's items by unkg:inAgenda,
     with the properties the agenda's comparisons read (its items' numbers); a meeting's events by schema:subEvent."""

@@ -314,7 +314,7 @@ def validate(
     from loader.build import build_graph
     from loader.manifest import read_manifest, read_manifests
     from loader.namespaces import data_base
-    from loader.pipeline import around_in_store
+    from loader.pipeline import around_in_store, linked_in_store
     from loader.rdf_files import as_stored, as_triples, read_quads, to_dataset
     from loader.validate import (
         RENDERERS,
@@ -367,6 +367,7 @@ def validate(
             for view, outside in views:
                 around += around_in_store(view, graph, outside)
             joined = joined_iris(linked_into(graph + around))  # what the file adds items to: an agenda
+            around += linked_in_store(views, graph, around)  # what it links to: a time slot's meeting's dates
             reports[str(f)] = run_validation(graph, context_graph(graph + around, lookups) + around, joined=joined)
             built += graph  # what the next files may cite, as a load of them all would have written it before them
     except UnkgError as error:
