@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import mimeparse
 
 from api.errors import BadRequest
+from api.shown import MAX_SHOWN, shown
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,6 @@ GRAPH_ALIASES = {"json": "jsonld", "xml": "rdfxml", "ttl": "turtle", "nt": "ntri
 HTML = "text/html"
 CACHE_SIZE = 512  # clients send few distinct Accept headers; parsing one costs far more than a look-up
 MAX_CACHED = 1000  # a longer Accept (or format) value is negotiated every time, never kept (browsers send < 300)
-MAX_SHOWN = 100  # an error quotes at most this much of an Accept header or a format value
 KNOWN_NAMES = sorted({f.name for f in RESULTS + GRAPHS} | set(GRAPH_ALIASES))
 
 
@@ -74,19 +74,6 @@ def _cached(function):
     negotiate.cache_info = cached.cache_info
     negotiate.cache_clear = cached.cache_clear
     return negotiate
-
-
-def shown(value: str | None) -> str:
-    """``value`` as an error message quotes it: at most ``MAX_SHOWN`` characters, and how long it was if longer.
-
-    >>> shown("text/csv")
-    "'text/csv'"
-    >>> shown("x" * 5000)[-26:]
-    "xxxxx'… (5,000 characters)"
-    """
-    if value is None or len(value) <= MAX_SHOWN:
-        return repr(value)
-    return f"{value[:MAX_SHOWN]!r}… ({len(value):,} characters)"
 
 
 @_cached

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import islice
 
-from api.negotiate import MAX_SHOWN, shown
+from api.shown import MAX_SHOWN, shown
 
 WHITESPACE = re.compile(r"[ \t\r\n]+")
 COMMENT = re.compile(r"#[^\r\n]*")
