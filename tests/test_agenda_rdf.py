@@ -57,6 +57,15 @@ def ask(graph: Graph, query: str) -> list:
     return list(graph.query(sparql_prefixes() + query))
 
 
+def edited_graph(entry: SourceEntry, tmp_path: Path, old: str, new: str) -> Graph:
+    """The graph of ``entry``'s text with its one ``old`` made ``new``."""
+    text = entry.path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    edited = tmp_path / entry.path.name
+    edited.write_text(text.replace(old, new), encoding="utf-8")
+    return build_graph(replace(entry, path=edited), B)
+
+
 def test_no_blank_nodes(graph):
     assert not [t for t in graph if any(isinstance(x, BNode) for x in t)]
 
@@ -639,11 +648,7 @@ def test_a_subparagraph_lettered_after_z_is_cited_and_ordered_after_it(entry, tm
     """第 53(hh)段 cited nothing: UN texts letter subparagraphs after (z) as (aa), (bb) …, (hh) the 34th."""
     from loader import validate
 
-    text = entry.path.read_text(encoding="utf-8")
-    assert "第 53(h)段" in text
-    edited = tmp_path / entry.path.name
-    edited.write_text(text.replace("第 53(h)段", "第 53(hh)段"), encoding="utf-8")
-    graph = build_graph(replace(entry, path=edited), B)
+    graph = edited_graph(entry, tmp_path, "第 53(h)段", "第 53(hh)段")
     hh = provision(RULES, paragraph="53", subparagraph="hh")
     assert (hh, RDF.type, UNKG.Subparagraph) in graph
     assert graph.value(hh, UNKG.order) == Literal("34", datatype=XSD.decimal)
@@ -655,10 +660,7 @@ def test_a_subparagraph_lettered_after_z_is_cited_and_ordered_after_it(entry, tm
 def test_a_roman_looking_letter_listed_with_doubled_letters_is_the_35th_subparagraph(entry, tmp_path, cited):
     """第 53(hh)和(ii)段 was refused, (ii) maybe an item in roman numerals though listed with (hh); 第 53(hh)至(jj)段
     passed the parser and then failed the build with a bare ValueError (no file, no line), ordering (ii)."""
-    text = entry.path.read_text(encoding="utf-8")
-    edited = tmp_path / entry.path.name
-    edited.write_text(text.replace("第 53(h)段", cited), encoding="utf-8")
-    graph = build_graph(replace(entry, path=edited), B)
+    graph = edited_graph(entry, tmp_path, "第 53(h)段", cited)
     ii = provision(RULES, paragraph="53", subparagraph="ii")
     assert (ii, RDF.type, UNKG.Subparagraph) in graph
     assert graph.value(ii, UNKG.order) == Literal("35", datatype=XSD.decimal)
@@ -668,10 +670,7 @@ def test_a_slot_ending_at_midnight_ends_at_the_next_days_00_00(entry, tmp_path):
     """下午 3 时至晚上 12 时 was refused: 晚上 12 时 was read as noon, the slot ending before it starts."""
     from loader import validate
 
-    text = entry.path.read_text(encoding="utf-8")
-    edited = tmp_path / entry.path.name
-    edited.write_text(text.replace("下午 3 时至 6 时\t4", "下午 3 时至晚上 12 时\t4"), encoding="utf-8")
-    graph = build_graph(replace(entry, path=edited), B)
+    graph = edited_graph(entry, tmp_path, "下午 3 时至 6 时\t4", "下午 3 时至晚上 12 时\t4")
     slot = URIRef(iris.time_slot(str(MEETING), "2023-09-12T15:00"))
     assert graph.value(slot, UNKG.endTime) == Literal("2023-09-13T00:00:00+02:00", datatype=XSD.dateTimeStamp)
     assert graph.value(slot, ELI_DL.activity_date) == Literal("2023-09-12", datatype=XSD.date)
@@ -680,19 +679,13 @@ def test_a_slot_ending_at_midnight_ends_at_the_next_days_00_00(entry, tmp_path):
 
 def test_an_opening_at_half_past_opens_at_30_minutes_past(entry, tmp_path):
     """星期一上午 10 时半开幕 opened the meeting at 10:00: 半, half past, was dropped."""
-    text = entry.path.read_text(encoding="utf-8")
-    edited = tmp_path / entry.path.name
-    edited.write_text(text.replace("星期一上午 10 时开幕", "星期一上午 10 时半开幕"), encoding="utf-8")
-    graph = build_graph(replace(entry, path=edited), B)
+    graph = edited_graph(entry, tmp_path, "星期一上午 10 时开幕", "星期一上午 10 时半开幕")
     assert graph.value(MEETING, UNKG.openingTime) == Literal("2023-09-11T10:30:00+02:00", datatype=XSD.dateTimeStamp)
 
 
 def test_a_provision_cited_in_a_list_is_not_labelled_with_the_list(entry, tmp_path):
     """第 53(g)和(h)段 labelled 53(h) "第53(g)和(h)段": a name of two provisions given to one."""
-    text = entry.path.read_text(encoding="utf-8")
-    edited = tmp_path / entry.path.name
-    edited.write_text(text.replace("第 53(h)段", "第 53(g)和(h)段"), encoding="utf-8")
-    graph = build_graph(replace(entry, path=edited), B)
+    graph = edited_graph(entry, tmp_path, "第 53(h)段", "第 53(g)和(h)段")
     for letter in "gh":
         cited = provision(RULES, paragraph="53", subparagraph=letter)
         assert (None, UNKG.citesProvision, cited) in graph
@@ -703,12 +696,8 @@ def test_a_paragraph_of_a_document_named_by_its_symbol_is_not_a_rules_provision(
     """Line 64 cites rules paragraph 12; "（CTOC/COP/2022/9，第13段）" after it minted rules paragraph 13 and cited it:
     the paragraph is the document's, and the graph has no parts of documents, so the annotation mentions the
     document, by its symbol, and cites paragraph 12 alone."""
-    text = entry.path.read_text(encoding="utf-8")
     old = "审议机制运作程序和规则》第 12 段，"
-    assert text.count(old) == 1
-    edited = tmp_path / entry.path.name
-    edited.write_text(text.replace(old, old.replace("，", "（CTOC/COP/2022/9，第13段），")), encoding="utf-8")
-    graph = build_graph(replace(entry, path=edited), B)
+    graph = edited_graph(entry, tmp_path, old, old.replace("，", "（CTOC/COP/2022/9，第13段），"))
     annotation = URIRef(iris.annotation(str(item("3")), 1))
     assert set(graph.objects(annotation, UNKG.citesProvision)) == {provision(RULES, paragraph="12")}
     invented = provision(RULES, paragraph="13")
@@ -740,12 +729,8 @@ def test_a_paragraph_of_a_resolution_named_by_its_number_is_not_a_rules_provisio
     """Line 64 cites rules paragraph 12; "和缔约方会议第5/5号决议第13段" after it minted rules paragraph 13 and cited
     it: the paragraph is the resolution's, whose symbol is not printed, so it is not cited and nothing is minted for
     the resolution (the paragraph stays in the annotation's text)."""
-    text = entry.path.read_text(encoding="utf-8")
     old = "审议机制运作程序和规则》第 12 段，"
-    assert text.count(old) == 1
-    edited = tmp_path / entry.path.name
-    edited.write_text(text.replace(old, old.replace("，", "和缔约方会议第5/5号决议第13段，")), encoding="utf-8")
-    graph = build_graph(replace(entry, path=edited), B)
+    graph = edited_graph(entry, tmp_path, old, old.replace("，", "和缔约方会议第5/5号决议第13段，"))
     annotation = URIRef(iris.annotation(str(item("3")), 1))
     assert set(graph.objects(annotation, UNKG.citesProvision)) == {provision(RULES, paragraph="12")}
     invented = provision(RULES, paragraph="13")
