@@ -56,6 +56,9 @@ class Description:
     view: str = "generic"
     details: dict = field(default_factory=dict)
     blank: blank_nodes.Closure = field(default_factory=blank_nodes.Closure)  # what its blank-node values hold
+    # when ``outgoing`` is cut: values past it that decide which formats can write the whole description
+    # (api/queries/resource_value_witnesses.rq), judged with it but never shown
+    witnesses: list[tuple[Term, Term]] = field(default_factory=list)
 
     @property
     def exists(self) -> bool:
@@ -83,6 +86,12 @@ class Description:
         me = Term("uri", self.iri)
         return ([(me, p, o) for p, o in self.outgoing] + self.blank.triples()
                 + [(s, p, me) for s, p in self.incoming])
+
+    def judged_triples(self) -> list[tuple[Term, Term, Term]]:
+        """The triples the formats that can write its RDF are judged on: :meth:`triples` and, when its values are
+        cut, the :attr:`witnesses` of those past the cut (a query worker writes them all)."""
+        me = Term("uri", self.iri)
+        return self.triples() + [(me, p, o) for p, o in self.witnesses]
 
 
 VIEWS = [  # the first type a resource has in this list picks its view
@@ -116,11 +125,18 @@ def describe(iri: str, run_select: RunSelect, *, for_people: bool = True) -> Des
     only (its triples), which is all an RDF response checks before a query worker writes it."""
     me = Term("uri", iri)
     description = Description(iri)
-    outgoing = rows(run_select, query_files.fill("resource_outgoing_first", resource=me, limit=MAX_OUTGOING + 1))
-    description.outgoing = [(r["p"], r["o"]) for r in outgoing[:MAX_OUTGOING]]
-    if len(outgoing) > MAX_OUTGOING:
+    found = rows(run_select, query_files.fill("resource_outgoing_first", resource=me, limit=MAX_OUTGOING + 1))
+    outgoing = [(r["p"], r["o"]) for r in found]
+    if len(outgoing) > MAX_OUTGOING:  # cut short: its types first (they pick the view), then the room left
+        types = rows(run_select, query_files.fill("resource_types", resource=me, limit=MAX_OUTGOING))
+        outgoing = [(Term("uri", RDF_TYPE), r["o"]) for r in types] + [
+            (p, o) for p, o in outgoing if p.value != RDF_TYPE]  # as many others as room is left, at least
+    description.outgoing = outgoing[:MAX_OUTGOING]
+    if len(found) > MAX_OUTGOING:
         counted = rows(run_select, query_files.fill("resource_outgoing_count", resource=me))
         description.outgoing_total = int(counted[0]["n"].value)
+        witnesses = rows(run_select, query_files.fill("resource_value_witnesses", resource=me))
+        description.witnesses = [(r["p"], r["o"]) for r in witnesses]
     incoming = rows(run_select, query_files.fill("resource_incoming", resource=me, limit=MAX_INCOMING + 1))
     description.incoming_truncated = len(incoming) > MAX_INCOMING
     # by property, then subject (blank nodes first, as SPARQL orders them): the query takes them in the store's order
@@ -128,7 +144,7 @@ def describe(iri: str, run_select: RunSelect, *, for_people: bool = True) -> Des
                                   key=lambda sp: (sp[1].value, sp[0].kind != "bnode", sp[0].value))
     if not description.outgoing and not description.incoming:  # rdf:type, or a user's own property
         description.used_as_property = bool(rows(run_select, query_files.fill("resource_as_predicate", resource=me)))
-    description.blank = blank_nodes.fetch(iri, run_select, [o for p, o in description.outgoing])
+    description.blank = blank_nodes.fetch(iri, run_select, [o for p, o in description.outgoing + description.witnesses])
     if not description.exists or not for_people:
         return description
     description.passages = passages(iri, run_select)

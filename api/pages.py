@@ -95,7 +95,7 @@ def writable(request: Request, chosen: Format, description, *, negotiated: bool)
     ``chosen`` still, which :func:`respond` refuses (406), saying why."""
     if not negotiated or chosen.name == "html":
         return chosen
-    triples = description.triples()
+    triples = description.judged_triples()
     if render.can_write(chosen.name, triples):
         return chosen
     unwritable = tuple(f.name for f in FORMATS.values() if not render.can_write(f.name, triples))
@@ -154,7 +154,7 @@ async def respond(request: Request, chosen: Format, description, *, page_url: st
     The formats offered, and a 406, are judged on ``triples``; what a worker finds it cannot write past them is a
     406 too, or, once the response has started, a response cut off."""
     if triples is None:
-        triples = description.triples()
+        triples = description.judged_triples()
     found, trouble, prefixes = await run_in_threadpool(judged, chosen, page_url, query_style, triples)
     headers = {"Vary": "Accept, Accept-Language", "Link": link_header(found)}
     if chosen.name == "html":

@@ -15,7 +15,7 @@ import rdflib.compare
 from api import blank_nodes
 from api.describe import Description, describe, pick_view
 from api.render import choose
-from api.terms import Term, iri_ref, rows, store_select, term
+from api.terms import RDF_TYPE, Term, iri_ref, rows, store_select, term
 from loader.manifest import DATA_DIR
 from loader.namespaces import data_base
 
@@ -166,6 +166,23 @@ def test_incoming_links_are_listed_by_property_then_subject():
     assert len(incoming) == 31
     assert incoming == sorted(incoming, key=lambda psv: (psv[0], psv[1] != "bnode", psv[2]))
     assert incoming[10][1] == "bnode"  # the first of p1's 11 links
+
+
+def test_a_resource_with_more_values_than_a_page_shows_keeps_its_types_and_the_rest_judged():
+    """Its types were meant to come first (they pick the view) from a UNION whose second branch Oxigraph answers
+    first: a meeting with 1,200 other values lost its type, and its view. The values past the page's cut that
+    decide its formats (a triple term, a literal XML cannot carry, one value of each property) are its witnesses."""
+    store, g = ox.Store(), ox.NamedNode("http://example.org/g")
+    me = ox.NamedNode(MEETING)
+    store.add(ox.Quad(me, ox.NamedNode(RDF_TYPE), ox.NamedNode(B.replace("unkg/", "unkg/ontology#") + "Meeting"), g))
+    store.extend(ox.Quad(me, ox.NamedNode("http://example.org/note"), ox.Literal(f"note {n}"), g) for n in range(1_200))
+    store.add(ox.Quad(me, ox.NamedNode("http://example.org/odd"), ox.Literal("bell\u0007"), g))
+    description = describe(MEETING, store_select(store), for_people=False)
+    assert description.types == ["https://w3id.org/unkg/ontology#Meeting"]
+    assert len(description.outgoing) == 1_000 and description.outgoing_total == 1_202
+    witnessed = {(p.value, o.value) for p, o in description.witnesses}
+    assert ("http://example.org/odd", "bell\u0007") in witnessed
+    assert {p for p, _ in witnessed} == {RDF_TYPE, "http://example.org/note", "http://example.org/odd"}
 
 
 def test_views_by_type():

@@ -11,6 +11,7 @@ import time
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
+import pyoxigraph as ox
 import pytest
 import rdflib
 
@@ -21,6 +22,8 @@ B = data_base()
 HUB = B + "thing/hub"
 LINKS = 40_000
 SEE_ALSO = "http://www.w3.org/2000/01/rdf-schema#seeAlso"
+ODD_HUB = B + "thing/odd-hub"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 QUICK = 1.0  # seconds /health may take while the hub is written (rdflib's JSON-LD of it took the loop for 2 s+)
 
 
@@ -29,6 +32,12 @@ def hub_triples() -> str:
     lines += [f"<{HUB}> <{SEE_ALSO}> <http://example.org/s{n}> ." for n in range(LINKS)]
     lines += [f"<{B}thing/small> <{SEE_ALSO}> <{HUB}> .", f"<{B}thing/small> <{SEE_ALSO}> <http://example.org/s1> .",
               f'<{B}thing/small> <http://www.w3.org/2000/01/rdf-schema#label> "small"@en .']
+    # a page shows its types first: past the first 1,000 values of this one are a literal RDF/XML cannot write
+    # (XML 1.0 has no U+0007) and a triple term JSON-LD cannot
+    lines += [f"<{ODD_HUB}> <{RDF_TYPE}> <http://example.org/C{n}> ." for n in range(1_200)]
+    lines += [f'<{ODD_HUB}> <http://www.w3.org/2000/01/rdf-schema#comment> "bell\\u0007late" .',
+              f"<{ODD_HUB}> <http://example.org/says> <<( <http://example.org/s> <http://example.org/p> "
+              "<http://example.org/o> )>> ."]
     return "\n".join(lines) + "\n"
 
 
@@ -101,3 +110,22 @@ def test_a_page_with_fewer_values_than_the_cap_shows_them_all_and_no_note(hub_se
     assert page.status_code == 200 and 'id="outgoing-cut"' not in page.text
     properties = page.text.split('id="properties"')[1].split("</section>")[0]
     assert properties.count("<li>") == 3
+
+
+def test_the_formats_offered_for_a_hub_are_judged_on_the_values_its_page_does_not_show(hub_server):
+    """The formats a description can be written in were judged on the 1,000 values a page shows: past them, a
+    literal XML cannot carry made /odd-hub.rdf a 200 cut off mid-stream, and Link offered RDF/XML and JSON-LD,
+    neither of which can write it."""
+    page = httpx.get(hub_server + "/thing/odd-hub", headers={"accept": "text/html"}, timeout=60)
+    assert page.status_code == 200 and "Only 1,000 of its 1,202 values" in html.unescape(page.text)
+    link = page.headers["link"]
+    assert "/thing/odd-hub.ttl>" in link and "/thing/odd-hub.nt>" in link
+    assert ".rdf>" not in link and ".jsonld>" not in link
+    for suffix, words in ((".rdf", "U+0007"), (".jsonld", "triple term")):
+        response = httpx.get(hub_server + "/thing/odd-hub" + suffix, timeout=60)
+        assert response.status_code == 406, (suffix, response.status_code)
+        assert words in response.text
+    by_accept = httpx.get(hub_server + "/thing/odd-hub", headers={"accept": "application/rdf+xml, text/turtle;q=0.5"},
+                          timeout=60)  # negotiated: the next format Accept takes that can write it
+    assert by_accept.status_code == 200 and by_accept.headers["content-type"].startswith("text/turtle")
+    assert len(list(ox.parse(by_accept.content, format=ox.RdfFormat.TURTLE))) == 1_202  # rdflib reads no triple term
