@@ -125,6 +125,9 @@ def _as_ntriples(body: bytes, rdf_format: ox.RdfFormat, media_type: str, base_ir
     return quads_to_ntriples([quad.triple for quad in quads])
 
 
+UTF8_BOM = "\ufeff".encode()
+
+
 async def _write(request: Request, target, *, replace: bool) -> Response:
     require_update_rights(request)
     media_type, charset = content_type(request.headers.get("content-type"))
@@ -135,9 +138,9 @@ async def _write(request: Request, target, *, replace: bool) -> Response:
     if rdf_format is None or not any(media_type == f.media_type for f in negotiate.GRAPHS):
         raise UnsupportedMediaType(f"cannot read RDF of type {media_type or '(none)'}; send one of "
                                    + ", ".join(f.media_type for f in negotiate.GRAPHS))
-    require_utf8(charset, f"a {media_type} body")  # every RDF syntax read here is UTF-8: another is not guessed
+    require_utf8(charset, f"the {media_type} body")  # every RDF syntax read here is UTF-8: another is not guessed
     require_identity_encoding(request.headers)
-    body = await read_body(request)
+    body = (await read_body(request)).removeprefix(UTF8_BOM)  # a byte-order mark some editors write, as /sparql
     utf8_text(body, "the body")
     # a megabyte of RDF takes a second to read and rewrite: on a thread, so the server answers others meanwhile
     data = await run_in_threadpool(_as_ntriples, body, rdf_format, media_type, str(request.url))

@@ -4,9 +4,9 @@ refused (415) rather than read as UTF-8 on a guess.
 
 >>> content_type('text/turtle; charset="ISO-8859-1"')
 ('text/turtle', 'iso-8859-1')
->>> require_utf8("utf-16", "a text/turtle body")
+>>> require_utf8("utf-16", "the text/turtle body")
 Traceback (most recent call last):
-api.errors.UnsupportedMediaType: a text/turtle body must be UTF-8, not utf-16
+api.errors.UnsupportedMediaType: the text/turtle body must be UTF-8, not utf-16
 """
 
 from __future__ import annotations

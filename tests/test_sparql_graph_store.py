@@ -235,7 +235,7 @@ def test_a_body_it_cannot_read_faithfully_is_refused_as_sparql_refuses_it(w3c_se
     import gzip
 
     refused = [  # (Content-Type, Content-Encoding, body, status, what the answer says)
-        ("text/turtle; charset=iso-8859-1", None, CAFE, 415, "a text/turtle body must be UTF-8, not iso-8859-1"),
+        ("text/turtle; charset=iso-8859-1", None, CAFE, 415, "the text/turtle body must be UTF-8, not iso-8859-1"),
         ("application/n-triples; charset=UTF-16", None, CAFE, 415, "must be UTF-8, not utf-16"),
         ("text/turtle", "gzip", gzip.compress(CAFE), 415, "Content-Encoding gzip, which this endpoint does not"),
         ("text/turtle", None, CAFE.replace("é".encode(), b"\xe9"), 400, "the body is not valid UTF-8"),
@@ -249,10 +249,12 @@ def test_a_body_it_cannot_read_faithfully_is_refused_as_sparql_refuses_it(w3c_se
         "Content-Type": "application/sparql-query", "Content-Encoding": "gzip"})
     assert gzip_query.status_code == 415 and refused[2][4] in gzip_query.text  # the same words, from the same code
     try:
-        for charset in ("", "; charset=utf-8", '; charset="UTF-8"'):
-            written = httpx.request(method, store_url, params={"graph": NEW}, content=CAFE,
+        # a byte-order mark first (some editors write one) is dropped as /sparql drops it: it was a parse error
+        for charset, body in (("", CAFE), ("; charset=utf-8", CAFE), ('; charset="UTF-8"', CAFE),
+                              ("", "\ufeff".encode() + CAFE)):
+            written = httpx.request(method, store_url, params={"graph": NEW}, content=body,
                                     headers={"Content-Type": "text/turtle" + charset})
-            assert written.status_code in (201, 204), (charset, written.text)
+            assert written.status_code in (201, 204), (charset, body[:3], written.text)
             assert read(store_url, graph=NEW) == {("http://example.org/a", "http://example.org/p", "café")}
     finally:
         httpx.delete(store_url, params={"graph": NEW})
