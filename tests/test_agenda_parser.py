@@ -798,6 +798,9 @@ def test_a_paragraph_printed_with_a_documents_symbol_is_that_documents_not_a_pro
     ("关于HIV/AIDS的第27条", [("UNTOC", "27", None)]),  # no number in it: printed like a symbol, but no document
     # right after the symbol, but naming whose it is: it was read as the document's, and the citation lost
     ("see A/78/123, article 27 of the Convention", [("UNTOC", "27", None)]),
+    # UN style puts a comma before "of": the citation was dropped as the document's
+    ("see A/78/123, article 27, paragraph 1, of the Convention", [("UNTOC", "27", "1")]),
+    ("pursuant to resolution 5/5, article 27, paragraph 1, of the Convention", [("UNTOC", "27", "1")]),
 ])
 def test_a_provision_cited_near_a_symbol_it_does_not_follow_is_still_the_instruments(text, provisions):
     assert provisions_of(text) == provisions

@@ -250,8 +250,9 @@ EN_RESOLUTION = re.compile(rf"\b(?i:resolutions?|decisions?)\s+{RESOLUTION_NUMBE
 RESOLUTION_THEN_REFERENCE = re.compile(rf"\s*(?:[，,]\s*|的\s*)?(?:附件\s*(?:{t.CN_NUMERAL})?\s*(?:[，,]\s*|的\s*)?)?")
 REFERENCE_THEN_RESOLUTION = re.compile(r"\s+of\s+(?:the\s+annex(?:\s+[IVX]+)?\s+to\s+)?(?:(?:the|its|their)\s+)?"
                                        r"(?:[A-Z][\w-]*\s+(?:(?:and|of|on|for|the)\s+)*)*")
-# an English reference that names whose it is itself, after it: "resolution 5/5, article 27 of the Convention"
-OWNER_AFTER = re.compile(r"\s+of\s")
+# an English reference that names whose it is itself, after it: "resolution 5/5, article 27 of the Convention",
+# "A/78/123, article 27, paragraph 1, of the Convention" (UN style puts a comma before "of")
+OWNER_AFTER = re.compile(r",?\s+of\s")
 
 
 def resolutions_by_number(text: str) -> list[tuple[int, int, str]]:
