@@ -384,12 +384,23 @@ def test_a_documentation_entrys_symbol_must_be_exactly_a_symbol(tmp_path, old, n
     assert_edit_refused(REAL, tmp_path, old, new, words, line)
 
 
-@pytest.mark.parametrize(("period", "hour"), [("傍晚", "6"), ("深夜", "12"), ("凌晨", "2"), ("早上", "9")])
+@pytest.mark.parametrize(("period", "hour"), [("傍晚", "6"), ("深夜", "12"), ("凌晨", "2"), ("早上", "9"),
+                                              ("晚", "8"), ("午后", "3"), ("夜", "8"), ("早", "8")])
 def test_an_opening_time_after_a_part_of_the_day_not_read_is_refused(tmp_path, period, hour):
-    """傍晚 6 时 (dusk) was read as 06:00 and 深夜 12 时 (late night) as noon: the period word was skipped and the
-    hour read on the 24-hour clock."""
+    """傍晚 6 时 (dusk) was read as 06:00, 深夜 12 时 (late night) as noon and 午后 3 时 as 03:00: the word was skipped
+    and the hour read on the 24-hour clock. A list of such words missed some (晚, 午后): any Chinese word right
+    before a bare hour is refused but a date's 日, a weekday, 于, 至 and the like."""
     assert_edit_refused(REAL, tmp_path, "星期一上午 10 时开幕", f"星期一{period} {hour} 时开幕",
-                        f"{period}{hour}时 is a time of {period}, which is not read here", 34)
+                        f"{period}{hour}时: {period} before a time may be a part of the day", 34)
+
+
+@pytest.mark.parametrize("words", ["2023 年 9 月 11 日 10 时开幕", "2023 年 9 月 11 日星期一 10 时开幕",
+                                   "2023 年 9 月 11 日星期一于 10 时开幕"])
+def test_an_opening_time_without_a_part_of_the_day_is_on_the_24_hour_clock(tmp_path, words):
+    text = REAL.read_text(encoding="utf-8").replace("2023 年 9 月 11 日星期一上午 10 时开幕", words, 1)
+    edited = tmp_path / "edited.txt"
+    edited.write_text(text, encoding="utf-8")
+    assert agenda.parse(edited).find_item("1", "a").paragraphs[0].facts.opening.time == (10, 0)
 
 
 BAD_SEGMENT = "is no name or number (a '.' or '-' only between letters or digits: WG.3, ES-10)"
@@ -964,6 +975,8 @@ def test_a_reference_whose_resolution_or_instrument_is_not_written_is_refused_at
     ("夜里 11 时至 12 时", ((23, 0), (24, 0))),  # 夜里 and 午夜 made the cell unread
     ("下午 3 时至午夜 12 时", ((15, 0), (24, 0))),
     ("14 时至 24 时", ((14, 0), (24, 0))),
+    ("晚上 9 时至 24 时", ((21, 0), (24, 0))),  # 24 时 took the start's 晚上: "not a time of day: 24:00 晚上"
+    ("下午 3 时至 24 时", ((15, 0), (24, 0))),
     ("夜里 9 时", ((21, 0), None)),
     ("晚上 8 时", ((20, 0), None)),  # as before
     ("12 时", ((12, 0), None)),  # as before: noon on the 24-hour clock

@@ -304,26 +304,31 @@ def _zh_clock(period: str | None, hour: str, minute: str | None, half: str | Non
     return _clock(hour, "30" if half else minute, period, ending)
 
 
-# a part of the day the clock times above do not read (傍晚 dusk, 深夜/半夜 late night, 凌晨 small hours, 早上 morning):
-# a time after one is not on the 24-hour clock (傍晚 6 时 is 18:00, not 06:00), so it is refused, not read as one
-ZH_UNREAD_PERIOD = re.compile(r"(傍晚|黄昏|深夜|半夜|凌晨|清晨|早上|早晨|晚间|夜间)\s*$")
+# what may stand right before a clock time written without a part of the day (上午, 下午, …): a date (9 月 11 日), a
+# weekday (星期一, 星期日, 星期天), 于/在/从/自 (at, from), 至/到 (to), 起; any other Chinese word there may be a part
+# of the day the times above do not read (傍晚 dusk, 晚 evening, 午后 afternoon, 深夜 late night, 凌晨 small hours),
+# and the hour is not on the 24-hour clock (傍晚 6 时 is 18:00, not 06:00): it is refused, not read as one
+BEFORE_A_BARE_TIME = set("日于在从自至到起一二三四五六天")
+CJK_BEFORE = re.compile(r"([\u4e00-\u9fff]{1,2})\s*$")
 
 
 def time_in(text: str) -> tuple[int, int] | None:
     """The first clock time written in the text (``上午 10 时``, ``10 a.m.``) as (hour, minute), or None;
-    ValueError for one after a part of the day it does not read (``傍晚 6 时``).
+    ValueError for one after a word that may be a part of the day it does not read (``傍晚 6 时``).
 
-    >>> time_in("于 9 月 11 日星期一上午 10 时开幕"), time_in("at 3 p.m.")
-    ((10, 0), (15, 0))
-    >>> time_in("于傍晚 6 时开幕")
+    >>> time_in("于 9 月 11 日星期一上午 10 时开幕"), time_in("于 9 月 11 日 10 时开幕"), time_in("at 3 p.m.")
+    ((10, 0), (10, 0), (15, 0))
+    >>> time_in("于傍晚 6 时开幕")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    ValueError: 傍晚 6 时 is a time of 傍晚, which is not read here (上午, 中午, 下午, 晚上, 夜里 and 午夜 are)
+    ValueError: 傍晚 6 时: 傍晚 before a time may be a part of the day, which is not read here (上午, 中午, ...)
     """
     zh, en = ZH_TIME.search(text), EN_TIME.search(text)
     if zh and (not en or zh.start() < en.start()):
-        if not zh.group(1) and (period := ZH_UNREAD_PERIOD.search(text, 0, zh.start())):
-            raise ValueError(f"{period[1]}{text[period.end(1):zh.end()]} is a time of {period[1]}, which is not read "
-                             "here (上午, 中午, 下午, 晚上, 夜里 and 午夜 are)")
+        before = CJK_BEFORE.search(text, 0, zh.start())
+        if not zh.group(1) and before and before[1][-1] not in BEFORE_A_BARE_TIME:
+            word = before[1].lstrip("".join(BEFORE_A_BARE_TIME))  # 星期一晚: 晚
+            raise ValueError(f"{word}{text[before.end(1):zh.end()]}: {word} before a time may be a part of the "
+                             "day, which is not read here (上午, 中午, 下午, 晚上, 夜里 and 午夜 are)")
         return _zh_clock(*zh.groups())
     if en:
         return _clock(en.group(1), en.group(2), en.group(3))
@@ -346,7 +351,8 @@ def time_range(text: str) -> tuple[tuple[int, int], tuple[int, int] | None] | No
     text = text.strip()
     if m := ZH_TIME_RANGE.match(text):
         p1, h1, m1, half1, p2, h2, m2, half2 = m.groups()
-        return _in_time_order(_zh_clock(p1, h1, m1, half1), _zh_clock(p2 or p1, h2, m2, half2, ending=True))
+        ending = p2 or (None if h2 == "24" else p1)  # 24 时 is midnight alone: 晚上 9 时至 24 时
+        return _in_time_order(_zh_clock(p1, h1, m1, half1), _zh_clock(ending, h2, m2, half2, ending=True))
     if m := EN_TIME_RANGE.match(text):
         h1, m1, p1, h2, m2, p2 = m.groups()
         return _in_time_order(_clock(h1, m1, p1 or p2), _clock(h2, m2, p2 or p1))
