@@ -466,6 +466,8 @@ async def dump(request: Request, suffix: str) -> Response:
     rdf_format, media_type = DUMP_FORMATS[suffix]
     headers = {"Content-Disposition": f'attachment; filename="unkg.{suffix}"'}
     if request.method == "HEAD":  # the headers only: no dump is written for a body no one is sent
-        return Response(media_type=media_type, headers=headers)
+        head = Response(media_type=media_type, headers=headers)
+        del head.headers["content-length"]  # its length is not known (a GET's is chunked), and is not 0
+        return head
     body = Dump(store, rdf_format, dump_slots(request.app.state), progress=request.app.state.engine.settings.timeout)
     return ResultStream(body, media_type=media_type, headers=headers)

@@ -371,6 +371,7 @@ def test_a_head_request_for_a_dump_writes_none(big_dump_store):
             assert response.status_code == 200, response.headers
             assert response.headers["content-type"].startswith("application/n-quads")
             assert 'filename="unkg.nq"' in response.headers["content-disposition"]
+            assert "content-length" not in response.headers  # it said 0, an empty dump, to a cache
         finally:
             for sock, _ in asked:
                 sock.close()
