@@ -335,6 +335,8 @@ def not_from_this_machine(client: str | None, headers, scheme: str = "http") -> 
     'the request comes from a page of https://evil.example, not of this server (http://127.0.0.1:8000)'
     >>> not_from_this_machine("127.0.0.1", {"host": "127.0.0.1:8888", "origin": "http://127.0.0.1:9999"})
     'the request comes from a page of http://127.0.0.1:9999, not of this server (http://127.0.0.1:8888)'
+    >>> not_from_this_machine("127.0.0.1", {"host": "u@127.0.0.1:8000", "origin": "null"})  # no origin is no match
+    'the request comes from a page of null, not of this server (http://u@127.0.0.1:8000)'
     >>> not_from_this_machine("127.0.0.1", {"host": "evil.example:8000"})
     'it was sent to the host evil.example:8000, not to a loopback name'
 
@@ -353,7 +355,7 @@ def not_from_this_machine(client: str | None, headers, scheme: str = "http") -> 
     if not _loopback_authority(host):
         return f"it was sent to the host {host or '(none)'}, not to a loopback name"
     origin = headers.get("origin")
-    if origin is not None and _origin(origin) != _origin(f"{scheme}://{host}"):
+    if origin is not None and (_origin(origin) is None or _origin(origin) != _origin(f"{scheme}://{host}")):
         return f"the request comes from a page of {origin[:200]}, not of this server ({scheme}://{host})"
     site = headers.get("sec-fetch-site", "").lower()
     if site not in ("", "same-origin", "none"):  # none: the user's own action (typed, bookmarked)
