@@ -671,7 +671,7 @@ def validate_store(store: ox.Store, data_subjects: set[str] | None = None, *, un
         found = threads.map(lambda check: list(check_findings(store, check, union)), compiled_checks())
         findings = [finding for findings in found for finding in findings
                     if data_subjects is None or finding.focus in data_subjects
-                    or joined_finding(finding, joined)]
+                    or joined_finding(finding, joined, data_subjects)]
     findings.sort(key=finding_order)
     return Report(conforms=not any(f.severity == "Violation" for f in findings), findings=tuple(findings))
 

@@ -264,11 +264,24 @@ def _value(term) -> str:
     return term.value if isinstance(term, ox.NamedNode) else str(term)
 
 
-def joined_finding(finding: Finding, joined: Collection[str]) -> bool:
+def joined_finding(finding: Finding, joined: Collection[str], mine: Collection[str] | None = None) -> bool:
     """Whether a finding is about a resource the data links members into (``joined``), by a constraint that
-    compares its members: such a finding is the data's, though the resource is described elsewhere."""
-    return (finding.focus in joined and finding.shape in member_links().shapes
-            and finding.component == "SPARQLConstraintComponent")
+    compares its members, and names one of the data's resources (``mine``; None: any): such a finding is the
+    data's, though the resource is described elsewhere. One that names none of them is about what the store held
+    before (two stored items numbered 2), not about the data that touched their agenda.
+
+    >>> shape = next(iter(member_links().shapes))
+    >>> found = Finding("Violation", "https://ex/agenda", None, "Agenda https://ex/agenda has two items numbered 2: "
+    ...                 "https://ex/a and https://ex/b.", shape, "SPARQLConstraintComponent", "2")
+    >>> agenda = {"https://ex/agenda"}
+    >>> joined_finding(found, agenda, {"https://ex/b"}), joined_finding(found, agenda, {"https://ex/c"})
+    (True, False)
+    """
+    if not (finding.focus in joined and finding.shape in member_links().shapes
+            and finding.component == "SPARQLConstraintComponent"):
+        return False
+    return mine is None or finding.value in mine or any(
+        word.rstrip(".,;:)") in mine for word in finding.message.split())
 
 
 Step = tuple[str, bool]
@@ -448,7 +461,8 @@ def validate(data: Graph, context: Graph | None = None, *, untyped_elsewhere: bo
     described = set(data.subjects(RDF.type, None)) if untyped_elsewhere else set(data.subjects())
     elsewhere = {str(s) for s in (set(context.subjects()) | set(ontology_graph().subjects())) - described}
     found = [*_findings(results_graph), *unknown_terms(target)]
-    findings = tuple(sorted((f for f in found if f.focus not in elsewhere or joined_finding(f, joined)),
+    mine = {str(s) for s in data.subjects()}
+    findings = tuple(sorted((f for f in found if f.focus not in elsewhere or joined_finding(f, joined, mine)),
                             key=finding_order))
     return Report(conforms=not any(f.severity == "Violation" for f in findings), findings=findings)
 

@@ -293,6 +293,22 @@ def test_an_item_put_into_a_stored_agenda_is_checked_against_the_items_in_it(tmp
     assert len(store) > before
 
 
+def test_what_the_store_held_wrong_before_is_not_blamed_on_a_file_that_touches_its_agenda(tmp_path):
+    """A store loaded before items were checked against their agenda may hold two items numbered 2. A file that
+    adds a remark to item 3 links into that agenda too, and was refused for the stored pair, which it does not name;
+    a file that adds a third item 2 is still refused, naming it."""
+    store = open_store(tmp_path / "store")
+    pipeline.load_all(store, BASE)
+    old = tmp_path / "old.nt"  # as an unchecked load once wrote it
+    old.write_text(item_text("https://example.org/old", "2", listed=True), encoding="utf-8")
+    store.load(path=str(old), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode("https://example.org/graph/old"))
+    load_text(store, tmp_path / "remark.ttl",
+              f'<{AGENDA}/item/3> <http://www.w3.org/2000/01/rdf-schema#comment> "a remark" .\n')
+    with pytest.raises(ValidationFailed) as refused:
+        load_text(store, tmp_path / "third-2.ttl", item_text("https://example.org/third", "2", listed=True))
+    assert any("https://example.org/third" in f.message for f in refused.value.report.violations)
+
+
 def meeting_text(start: str, end: str) -> str:
     """A meeting of the bundled working group, new to the store, held from ``start`` to ``end``."""
     return (f'<https://example.org/meeting> a <{UNKG}Meeting> ; <{UNKG}meetingNumber> 99 ;\n'
