@@ -956,6 +956,73 @@ def test_a_reference_whose_resolution_or_instrument_is_not_written_is_refused_at
                         "'第13段' is printed after 第5/5号决议", 64)
 
 
+UNDER_RULE_10 = "根据《审议机制运作程序和规则》第10段，"
+
+
+@pytest.mark.parametrize(("text", "provisions", "documents"), [
+    # paragraph 13 of the note was cited as rules paragraph 13: the bracket holding its symbol was read as an aside
+    (UNDER_RULE_10 + "见秘书处的说明（A/78/123）第13段", [(RULES, None, "10")], [["A/78/123"]]),
+    (UNDER_RULE_10 + "见秘书处的说明 （ A/78/123 ） 第13段", [(RULES, None, "10")], [["A/78/123"]]),
+    ("under paragraph 10 of the procedures and rules; see paragraph 13 of the note by the Secretariat (A/78/123)",
+     [(RULES, None, "10")], [["A/78/123"]]),
+    ("under paragraph 10 of the procedures and rules; see the note by the Secretariat (A/78/123), paragraph 13",
+     [(RULES, None, "10")], [["A/78/123"]]),
+    # refused for the wrong reason ("paragraph 13 is cited without an article of the Convention")
+    ("见秘书处的说明（A/78/123）第13段", [], [["A/78/123"]]),
+])
+def test_a_paragraph_printed_after_a_bracketed_symbol_is_that_documents(text, provisions, documents):
+    assert provisions_of(text) == provisions
+    assert f.cited_documents(text) == documents
+
+
+@pytest.mark.parametrize(("text", "provisions"), [
+    # a bracket opened right where an instrument's title ends is an aside to the title
+    ("《审议机制运作程序和规则》（CTOC/COP/2010/17）第12段", [(RULES, None, "12")]),
+    ("《公约》（A/RES/55/25）第27条", [("UNTOC", "27", None)]),
+    ("the procedures and rules (CTOC/COP/2010/17), paragraph 12", [(RULES, None, "12")]),
+    ("paragraph 12 of the procedures and rules (CTOC/COP/2010/17)", [(RULES, None, "12")]),
+    ("article 27 of the Convention (A/RES/55/25)", [("UNTOC", "27", None)]),
+    # the same aside inside a bracket still open at the reference was refused
+    ("（见《公约》（A/RES/55/25，附件一）第27条）", [("UNTOC", "27", None)]),
+])
+def test_a_symbol_in_an_aside_to_an_instruments_title_leaves_its_provision_alone(text, provisions):
+    assert provisions_of(text) == provisions
+    assert f.cited_documents(text) == []
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    # each was cited as a provision of the instrument named before: the bracket is no aside to its title
+    (UNDER_RULE_10 + "见秘书处的说明（见A/78/123）第13段", "'第13段' is printed after the document A/78/123, and "
+     "after the instrument named before it, '审议机制运作程序和规则'"),
+    (UNDER_RULE_10 + "见秘书处的说明（第5/5号决议）第13段", "'第13段' is printed after 第5/5号决议"),
+    ("《公约》第27条（A/78/123）第3条", "'第3条' is printed after the document A/78/123"),  # after a provision
+    ("under paragraph 10 of the procedures and rules, see the note by the Secretariat (A/78/123) on paragraph 13",
+     "'paragraph 13' is printed after the document A/78/123"),
+])
+def test_a_reference_after_a_bracket_that_is_no_aside_to_a_title_is_refused(text, words):
+    with pytest.raises(ValueError, match=re.escape(words)):
+        f.provisions(text, ITEM_2)
+
+
+def test_a_paragraph_of_a_note_named_in_brackets_in_the_real_agenda_is_not_cited_as_a_rule(tmp_path):
+    """Line 64 cites rules paragraph 12; paragraph 13 of a note by the Secretariat, printed after the note's symbol in
+    brackets, was cited as rules paragraph 13."""
+    text = REAL.read_text(encoding="utf-8")
+    edited = tmp_path / "edited.txt"
+    edited.write_text(text.replace("第 12 段，缔约方会议", "第 12 段，见秘书处的说明（A/78/123）第13段，缔约方会议", 1),
+                      encoding="utf-8")
+    paragraph = agenda.parse(edited).find_item("3").paragraphs[0]
+    assert paragraph.line == 64 and "（A/78/123）第13段" in paragraph.text
+    assert cited(paragraph) == [(RULES, None, "12", None)]
+    assert paragraph.facts.documents == [["A/78/123"]]
+
+
+def test_a_reference_after_a_bracket_that_is_no_aside_to_a_title_is_refused_at_its_line(tmp_path):
+    assert_edit_refused(REAL, tmp_path, "第 12 段，缔约方会议",
+                        "第 12 段，见秘书处的说明（见A/78/123）第13段，缔约方会议",
+                        "'第13段' is printed after the document A/78/123", 64)
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     ("上午 10 时", ((10, 0), None)),
     ("下午3时至6时", ((15, 0), (18, 0))),

@@ -753,3 +753,34 @@ def test_an_english_paragraph_of_a_resolution_is_not_a_rules_provision(tmp_path)
     assert set(graph.objects(annotation, UNKG.citesProvision)) == {provision(RULES, paragraph="12")}
     assert not list(graph.triples((provision(RULES, paragraph="15"), None, None)))
     assert not list(graph.objects(annotation, UNKG.mentionsDocument))
+
+
+def test_a_paragraph_of_a_note_named_in_brackets_is_not_a_rules_provision(entry, tmp_path):
+    """Line 64 cites rules paragraph 12; "见秘书处的说明（A/78/123）第13段" after it minted rules paragraph 13 and
+    cited it, the bracket holding the note's symbol being read as an aside: the paragraph is the note's."""
+    text = entry.path.read_text(encoding="utf-8")
+    old = "第 12 段，缔约方会议"
+    assert text.count(old) == 1
+    edited = tmp_path / entry.path.name
+    edited.write_text(text.replace(old, "第 12 段，见秘书处的说明（A/78/123）第13段，缔约方会议"), encoding="utf-8")
+    graph = build_graph(replace(entry, path=edited), B)
+    annotation = URIRef(iris.annotation(str(item("3")), 1))
+    assert set(graph.objects(annotation, UNKG.citesProvision)) == {provision(RULES, paragraph="12")}
+    invented = provision(RULES, paragraph="13")
+    assert not list(graph.triples((invented, None, None))) and not list(graph.triples((None, None, invented)))
+    assert (annotation, UNKG.mentionsDocument, URIRef(iris.document(B, "A/78/123"))) in graph
+
+
+def test_an_english_paragraph_of_a_note_named_in_brackets_is_not_a_rules_provision(tmp_path):
+    """"paragraph 15 of the note by the Secretariat (CTOC/COP/2020/10)" was rules paragraph 15."""
+    text = (EN / "back-to-back.txt").read_text(encoding="utf-8")
+    old = "the Protocols thereto, the Conference"
+    assert text.count(old) == 1
+    edited = tmp_path / "back-to-back.txt"
+    edited.write_text(text.replace(old, "the Protocols thereto (see also paragraph 15 of the note by the Secretariat "
+                                        "(CTOC/COP/2020/10)), the Conference"), encoding="utf-8")
+    graph = agenda_rdf.to_graph(agenda.parse(edited), english_entry(edited), B)
+    annotation = URIRef(iris.annotation(str(item("1")), 1))
+    assert set(graph.objects(annotation, UNKG.citesProvision)) == {provision(RULES, paragraph="12")}
+    assert (annotation, UNKG.mentionsDocument, URIRef(iris.document(B, "CTOC/COP/2020/10"))) in graph
+    assert not list(graph.triples((provision(RULES, paragraph="15"), None, None)))

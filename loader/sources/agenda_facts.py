@@ -197,21 +197,66 @@ def _instrument_titles(text: str) -> list[tuple[int, int, str, str]]:
 
 
 # A paragraph (or article) of a document named by its symbol, not a provision of an instrument: the reference
-# printed right after the symbol ("A/78/123，第12段", "CTOC/COP/2022/9号文件第12段", "A/78/123, paragraph 12") or
-# right before it ("paragraph 12 of document A/78/123")
+# printed right after the symbol ("A/78/123，第12段", "CTOC/COP/2022/9号文件第12段", "A/78/123, paragraph 12"),
+# or after the bracket it is printed in alone, after the document's description ("秘书处的说明（A/78/123）第13段",
+# "the note by the Secretariat (A/78/123), paragraph 13"), or right before it ("paragraph 12 of document A/78/123",
+# "paragraph 12 of the note by the Secretariat (A/78/123)")
 SYMBOL_THEN_REFERENCE = re.compile(r"\s*(?:号\s*)?(?:文件|决议|决定|报告)?\s*(?:[，,]\s*)?")
 REFERENCE_THEN_SYMBOL = re.compile(r"\s+of\s+(?:(?:the\s+)?(?:documents?|report|resolution|decision|note)\s+)?")
+REFERENCE_THEN_DESCRIBED = re.compile(r"\s+of\s+(?:(?:the|its|their)\s+)?(?:[A-Za-z][\w'’-]*\s+){1,12}?[(（]\s*")
 SENTENCE_BREAK = re.compile(r"[。；;！？]|\.\s")
+SPACE = re.compile(r"\s*")
+CLOSERS = {close: opening for opening, close in t.BRACKETS.items()}
 
 
-def _document_of(text: str, cite: t.Citation, symbols: list[tuple[int, int, str]]) -> list[str] | None:
+def _bracket_around(text: str, at: int) -> tuple[int, int | None] | None:
+    """(where it opens, where it closes, None when it does not) of the innermost bracket open at ``at``; brackets
+    are paired as :func:`agenda_text.unbalanced` pairs them."""
+    closed_at: dict[int, int | None] = {}
+    open_brackets: list[int] = []
+    for n, char in enumerate(text):
+        if char in t.BRACKETS:
+            open_brackets.append(n)
+            closed_at[n] = None
+        elif char in CLOSERS and (matching := [k for k, o in enumerate(open_brackets) if text[o] == CLOSERS[char]]):
+            for opened in open_brackets[matching[-1]:]:
+                closed_at[opened] = n
+            del open_brackets[matching[-1]:]
+    around = [(o, c) for o, c in closed_at.items() if o < at and (c is None or c >= at)]
+    return max(around) if around else None
+
+
+def _right_after(text: str, at: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether ``at`` is where one of ``spans`` ends, but for spaces."""
+    return any(end <= at and SPACE.fullmatch(text, end, at) for _, end in spans)
+
+
+def _alone_in_brackets(text: str, s_start: int, s_end: int) -> tuple[int, int] | None:
+    """(where it opens, where it closes) of the bracket a symbol is printed in alone: （A/78/123）."""
+    around = _bracket_around(text, s_start)
+    if around and around[1] is not None and SPACE.fullmatch(text, around[0] + 1, s_start) \
+            and SPACE.fullmatch(text, s_end, around[1]):
+        return around[0], around[1]
+    return None
+
+
+def _document_of(text: str, cite: t.Citation, symbols: list[tuple[int, int, str]],
+                 titles: list[tuple[int, int, str, str]], cites: list[t.Citation]) -> list[str] | None:
     """The symbols of the document whose paragraph (or article) ``cite`` is, when the text prints the reference
-    right after a symbol (and the reference does not name another's: "A/78/123, article 27 of the Convention") or
-    right before one; None when it does not. ValueError when that symbol is none."""
+    right after a symbol, or after the bracket it is printed in alone when that bracket follows neither an
+    instrument's title (《公约》（A/RES/55/25）第27条: the title's) nor a provision (第27条（A/78/123）第1款: whose is
+    unwritten), and the reference does not name another's ("A/78/123, article 27 of the Convention"); or right
+    before one, with no instrument named between; None when it does not. ValueError when that symbol is none."""
     start, end = cite.span
+    ends = [(x[0], x[1]) for x in titles] + [c.span for c in cites]
     for s_start, s_end, printed in symbols:
-        if (SYMBOL_THEN_REFERENCE.fullmatch(text, s_end, start) and not OWNER_AFTER.match(text, end)) \
-                or REFERENCE_THEN_SYMBOL.fullmatch(text, end, s_start):
+        bracket = _alone_in_brackets(text, s_start, s_end)
+        if bracket and _right_after(text, bracket[0], ends):
+            bracket = None
+        after = bracket[1] + 1 if bracket else s_end
+        before = (REFERENCE_THEN_SYMBOL.fullmatch(text, end, s_start) or bracket and REFERENCE_THEN_DESCRIBED.fullmatch(
+            text, end, s_start)) and not any(end <= x[0] < s_start for x in titles)
+        if (SYMBOL_THEN_REFERENCE.fullmatch(text, after, start) and not OWNER_AFTER.match(text, end)) or before:
             if not t.JOINT_SYMBOL.fullmatch(printed):
                 raise ValueError(f"{text[start:end]!r} is printed with {printed!r} as a paragraph of that document, "
                                  f"which is no document symbol{t.symbol_problem(printed)}")
@@ -219,18 +264,23 @@ def _document_of(text: str, cite: t.Citation, symbols: list[tuple[int, int, str]
     return None
 
 
-def _in_closed_brackets(text: str, start: int, before: int) -> bool:
-    """Whether the run at ``start`` is inside brackets closed before ``before``: an aside, such as a title's
-    symbol (《公约》（A/RES/55/25，附件一）第27条)."""
-    return t.unbalanced(text[:start]) is not None and t.unbalanced(text[:before]) is None
+def _title_aside(text: str, start: int, before: int, titles: list[tuple[int, int, str, str]]) -> bool:
+    """Whether the run at ``start`` is in an aside to an instrument's title: brackets opened right where the title
+    ends and closed before ``before`` (《公约》（A/RES/55/25，附件一）第27条). Other brackets are no aside that leaves
+    the title's reference alone: in 秘书处的说明（A/78/123）第13段 the bracket names the note."""
+    around = _bracket_around(text, start)
+    return bool(around and around[1] is not None and around[1] < before
+                and _right_after(text, around[0], [(x[0], x[1]) for x in titles]))
 
 
-def _named_between(text: str, cite: t.Citation, symbols: list[tuple[int, int, str]], after: int) -> str | None:
-    """A symbol printed after ``after`` and before ``cite`` in its sentence, not in an aside: the reference may be
-    that document's paragraph as well as the instrument's, and the text does not say which."""
+def _named_between(text: str, cite: t.Citation, symbols: list[tuple[int, int, str]], after: int,
+                   titles: list[tuple[int, int, str, str]]) -> str | None:
+    """A symbol printed after ``after`` and before ``cite`` in its sentence, not in an aside to an instrument's
+    title: the reference may be that document's paragraph as well as the instrument's, and the text does not say
+    which."""
     for s_start, s_end, printed in symbols:
         if (after <= s_start and s_end <= cite.start and not SENTENCE_BREAK.search(text, s_end, cite.start)
-                and not _in_closed_brackets(text, s_start, cite.start)):
+                and not _title_aside(text, s_start, cite.start, titles)):
             return printed
     return None
 
@@ -288,9 +338,11 @@ def _part_of(printed: str) -> str:
 def cited_documents(text: str) -> list[list[str]]:
     """The documents, each as its symbols, whose paragraphs (or articles) the text cites by symbol, in order."""
     symbols = t.symbols_in_prose(text)
+    titles = _instrument_titles(text)
+    cites = t.citations(text)
     found: list[list[str]] = []
-    for cite in t.citations(text):
-        document = _document_of(text, cite, symbols)
+    for cite in cites:
+        document = _document_of(text, cite, symbols, titles, cites)
         if document and document not in found:
             found.append(document)
     return found
@@ -315,8 +367,9 @@ def provisions(text: str, context: ProvisionRef | None = None) -> list[Provision
     symbols = t.symbols_in_prose(text)
     resolutions = resolutions_by_number(text)
     refs = []
-    for cite in t.citations(text):
-        if _document_of(text, cite, symbols) or _resolution_of(text, cite, resolutions, titles):
+    cites = t.citations(text)
+    for cite in cites:
+        if _document_of(text, cite, symbols, titles, cites) or _resolution_of(text, cite, resolutions, titles):
             continue
         following = [x for x in titles if 0 <= x[0] - cite.start <= 60 and text[cite.start:x[0]].count(" of ")]
         preceding = [x for x in titles if x[1] <= cite.start]
@@ -328,9 +381,9 @@ def provisions(text: str, context: ProvisionRef | None = None) -> list[Provision
             after = chosen[1] if chosen else 0
             instrument = (f"named before it, {chosen[3]!r}" if chosen
                           else f"the item is about, {context.instrument_title!r}")
-            if between := _named_between(text, cite, symbols, after):
+            if between := _named_between(text, cite, symbols, after, titles):
                 raise _unwritten(text, cite, f"the document {between}", "the document", instrument)
-            if between := _named_between(text, cite, resolutions, after):
+            if between := _named_between(text, cite, resolutions, after, titles):
                 raise _unwritten(text, cite, between, _part_of(between), instrument)
         key, title = (chosen[2], chosen[3]) if chosen else (context.instrument, context.instrument_title)
         if key == "UNTOC" and cite.article is None:
