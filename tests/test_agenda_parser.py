@@ -1023,6 +1023,51 @@ def test_a_reference_after_a_bracket_that_is_no_aside_to_a_title_is_refused_at_i
                         "'第13段' is printed after the document A/78/123", 64)
 
 
+@pytest.mark.parametrize(("text", "provisions", "documents"), [
+    # each reference after the first was refused ("'第13段' is printed after the document …: … not written"), though
+    # the list is the document's or the resolution's as much as "第12和13段" is
+    (UNDER_RULE_10 + "见CTOC/COP/2022/9，第12段和第13段", [(RULES, None, "10")], [["CTOC/COP/2022/9"]]),
+    (UNDER_RULE_10 + "见CTOC/COP/2022/9，第12段、第13段及第14段", [(RULES, None, "10")], [["CTOC/COP/2022/9"]]),
+    (UNDER_RULE_10 + "见CTOC/COP/2022/9，第12段，第13段", [(RULES, None, "10")], [["CTOC/COP/2022/9"]]),
+    (UNDER_RULE_10 + "大会第55/25号决议第2段和第3段", [(RULES, None, "10")], []),
+    (UNDER_RULE_10 + "第8/2号决议第3段与第5段", [(RULES, None, "10")], []),
+    ("under paragraph 10 of the procedures and rules; see A/78/123, paragraph 12 and paragraph 13",
+     [(RULES, None, "10")], [["A/78/123"]]),
+    ("under paragraph 10 of the procedures and rules; see A/78/123, paragraph 12, paragraph 13",
+     [(RULES, None, "10")], [["A/78/123"]]),
+    ("under paragraph 10 of the procedures and rules; see resolution 5/5, paragraph 3, or paragraph 4",
+     [(RULES, None, "10")], []),
+    # the list's next reference names whose it is, or is no list's: as before
+    ("see A/78/123, paragraph 12, and article 27 of the Convention", [("UNTOC", "27", None)], [["A/78/123"]]),
+    ("见A/78/123号文件第12段和《公约》第27条", [("UNTOC", "27", None)], [["A/78/123"]]),
+])
+def test_a_reference_listed_after_a_documents_or_resolutions_is_that_ones(text, provisions, documents):
+    assert provisions_of(text) == provisions
+    assert f.cited_documents(text) == documents
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    # a comma between references of two kinds may end a clause: whose the second is is not written
+    ("见A/78/123号文件第12段，第27条规定", "'第27条' is printed after the document A/78/123"),
+    ("大会第55/25号决议第2段，第27条规定", "'第27条' is printed after 第55/25号决议"),
+])
+def test_a_reference_after_a_comma_and_of_another_kind_is_still_refused(text, words):
+    with pytest.raises(ValueError, match=re.escape(words)):
+        f.provisions(text, ITEM_2)
+
+
+def test_a_list_of_a_documents_paragraphs_in_the_real_agenda_is_not_refused(tmp_path):
+    """Line 64 cites rules paragraph 12; "（CTOC/COP/2022/9，第12段和第13段）" after it was refused."""
+    text = REAL.read_text(encoding="utf-8")
+    edited = tmp_path / "edited.txt"
+    new = "第 12 段（CTOC/COP/2022/9，第12段和第13段），缔约方会议"
+    edited.write_text(text.replace("第 12 段，缔约方会议", new, 1), encoding="utf-8")
+    paragraph = agenda.parse(edited).find_item("3").paragraphs[0]
+    assert paragraph.line == 64 and "第12段和第13段" in paragraph.text
+    assert cited(paragraph) == [(RULES, None, "12", None)]
+    assert paragraph.facts.documents == [["CTOC/COP/2022/9"]]
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     ("上午 10 时", ((10, 0), None)),
     ("下午3时至6时", ((15, 0), (18, 0))),

@@ -335,15 +335,44 @@ def _part_of(printed: str) -> str:
     return "the decision" if re.search(r"决定|decision", printed, re.I) else "the resolution"
 
 
+# what joins a reference to the one before it in a list written in full: 第12段和第13段, 第12段、第13段, "paragraph 12
+# and paragraph 13"; a comma ("第12段，第13段", "paragraph 12, paragraph 13") only between references of one kind,
+# since it also ends a clause (第12段，第27条规定…)
+LIST_JOINER = re.compile(r"\s*(?:[和及与、]|,?\s+(?:and|or)\b|[，,]\s*(?:(?:and|or)\b|[和及与]))\s*")
+COMMA_JOINER = re.compile(r"\s*[，,]\s*")
+
+
+def _listed_after(text: str, previous: t.Citation, cite: t.Citation) -> bool:
+    """Whether ``cite`` is printed in a list after ``previous``, joined to it by only a list's joiner, and does not
+    name whose it is itself ("…, paragraph 12, and article 27 of the Convention")."""
+    gap = (previous.span[1], cite.span[0])
+    if gap[0] > gap[1] or OWNER_AFTER.match(text, cite.span[1]):
+        return False
+    same_kind = (previous.article is None) == (cite.article is None)
+    return bool(LIST_JOINER.fullmatch(text, *gap) or same_kind and COMMA_JOINER.fullmatch(text, *gap))
+
+
+def _owners(text: str, cites: list[t.Citation],
+            titles: list[tuple[int, int, str, str]]) -> list[list[str] | str | None]:
+    """Whose each reference is when it is no provision: a document's symbols (:func:`_document_of`), a resolution's
+    number as printed (:func:`_resolution_of`), or, listed after a reference of either (:func:`_listed_after`), the
+    same one's (CTOC/COP/2022/9，第12段和第13段; 大会第55/25号决议第2段和第3段); None for a provision."""
+    symbols = t.symbols_in_prose(text)
+    resolutions = resolutions_by_number(text)
+    owners: list[list[str] | str | None] = []
+    for n, cite in enumerate(cites):
+        owner = _document_of(text, cite, symbols, titles, cites) or _resolution_of(text, cite, resolutions, titles)
+        if owner is None and n and owners[-1] is not None and _listed_after(text, cites[n - 1], cite):
+            owner = owners[-1]
+        owners.append(owner)
+    return owners
+
+
 def cited_documents(text: str) -> list[list[str]]:
     """The documents, each as its symbols, whose paragraphs (or articles) the text cites by symbol, in order."""
-    symbols = t.symbols_in_prose(text)
-    titles = _instrument_titles(text)
-    cites = t.citations(text)
     found: list[list[str]] = []
-    for cite in cites:
-        document = _document_of(text, cite, symbols, titles, cites)
-        if document and document not in found:
+    for document in _owners(text, t.citations(text), _instrument_titles(text)):
+        if isinstance(document, list) and document not in found:
             found.append(document)
     return found
 
@@ -368,8 +397,8 @@ def provisions(text: str, context: ProvisionRef | None = None) -> list[Provision
     resolutions = resolutions_by_number(text)
     refs = []
     cites = t.citations(text)
-    for cite in cites:
-        if _document_of(text, cite, symbols, titles, cites) or _resolution_of(text, cite, resolutions, titles):
+    for cite, owner in zip(cites, _owners(text, cites, titles), strict=True):
+        if owner is not None:
             continue
         following = [x for x in titles if 0 <= x[0] - cite.start <= 60 and text[cite.start:x[0]].count(" of ")]
         preceding = [x for x in titles if x[1] <= cite.start]
