@@ -1068,6 +1068,27 @@ def test_a_list_of_a_documents_paragraphs_in_the_real_agenda_is_not_refused(tmp_
     assert paragraph.facts.documents == [["CTOC/COP/2022/9"]]
 
 
+@pytest.mark.parametrize("text", [
+    # refused ("'第3段' is printed after the document S/RES/1373, …: … not written"): the year after the symbol
+    # left no room for the reference to be printed right after it
+    UNDER_RULE_10 + "见S/RES/1373 (2001)，第3段",
+    UNDER_RULE_10 + "见S/RES/1373(2001)号决议第3段",
+    UNDER_RULE_10 + "见S/RES/1373（2001）号决议第3段",
+    UNDER_RULE_10 + "见安全理事会决议（S/RES/1373 (2001)）第3段",
+    "under paragraph 10 of the procedures and rules; see S/RES/1373 (2001), paragraph 3",
+])
+def test_a_paragraph_printed_after_a_security_council_resolutions_symbol_and_year_is_that_documents(text):
+    """The symbol's grammar (loader/iris.py) has no room for the year: the document is S/RES/1373, and the year stays
+    in the annotation's text."""
+    assert provisions_of(text) == [(RULES, None, "10")]
+    assert f.cited_documents(text) == [["S/RES/1373"]]
+
+
+def test_a_year_after_another_symbol_is_not_read_as_part_of_it():
+    with pytest.raises(ValueError, match=re.escape("'第3段' is printed after the document A/78/123")):
+        f.provisions(UNDER_RULE_10 + "见A/78/123 (2023)，第3段", ITEM_2)
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     ("上午 10 时", ((10, 0), None)),
     ("下午3时至6时", ((15, 0), (18, 0))),

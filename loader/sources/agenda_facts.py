@@ -231,6 +231,17 @@ def _right_after(text: str, at: int, spans: list[tuple[int, int]]) -> bool:
     return any(end <= at and SPACE.fullmatch(text, end, at) for _, end in spans)
 
 
+# a Security Council resolution's symbol is printed with the year of its adoption: S/RES/1373 (2001)
+SECURITY_COUNCIL_YEAR = re.compile(r"\s*[（(]\s*\d{4}\s*[）)]")
+
+
+def _printed_end(text: str, s_end: int, printed: str) -> int:
+    """Where the printing of the symbol ending at ``s_end`` ends: after a Security Council resolution's year."""
+    if printed.startswith("S/RES/") and (year := SECURITY_COUNCIL_YEAR.match(text, s_end)):
+        return year.end()
+    return s_end
+
+
 def _alone_in_brackets(text: str, s_start: int, s_end: int) -> tuple[int, int] | None:
     """(where it opens, where it closes) of the bracket a symbol is printed in alone: （A/78/123）."""
     around = _bracket_around(text, s_start)
@@ -249,7 +260,8 @@ def _document_of(text: str, cite: t.Citation, symbols: list[tuple[int, int, str]
     before one, with no instrument named between; None when it does not. ValueError when that symbol is none."""
     start, end = cite.span
     ends = [(x[0], x[1]) for x in titles] + [c.span for c in cites]
-    for s_start, s_end, printed in symbols:
+    for s_start, symbol_end, printed in symbols:
+        s_end = _printed_end(text, symbol_end, printed)
         bracket = _alone_in_brackets(text, s_start, s_end)
         if bracket and _right_after(text, bracket[0], ends):
             bracket = None
