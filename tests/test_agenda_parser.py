@@ -1089,6 +1089,28 @@ def test_a_year_after_another_symbol_is_not_read_as_part_of_it():
         f.provisions(UNDER_RULE_10 + "见A/78/123 (2023)，第3段", ITEM_2)
 
 
+@pytest.mark.parametrize("text", [
+    # refused ("'article 3' is printed after resolution 55/25, …: … not written"): the English annex, or the body
+    # that adopted it, printed between the number and the reference had no place in the patterns
+    UNDER_RULES_EN + "resolution 55/25, annex I, article 3",
+    UNDER_RULES_EN + "resolution 55/25, annex, paragraph 3",
+    UNDER_RULES_EN + "decision 5/5 of the Conference, paragraph 3",
+    UNDER_RULES_EN + "resolution 5/5 of the Conference of the Parties, annex, paragraph 3",
+])
+def test_an_english_paragraph_after_a_resolutions_annex_or_body_is_the_resolutions(text):
+    assert provisions_of(text) == [(RULES, None, "10")]
+    assert f.cited_documents(text) == []
+
+
+@pytest.mark.parametrize(("text", "provisions"), [
+    ("resolution 55/25, annex I, article 3 of the Convention", [("UNTOC", "3", None)]),  # it says whose it is
+    ("resolution 5/5 of the Conference, the procedures and rules, paragraph 3", [(RULES, None, "3")]),
+])
+def test_an_english_reference_after_a_resolution_that_names_its_instrument_is_still_the_instruments(text,
+                                                                                                   provisions):
+    assert provisions_of(text) == provisions
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     ("上午 10 时", ((10, 0), None)),
     ("下午3时至6时", ((15, 0), (18, 0))),

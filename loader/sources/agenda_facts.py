@@ -328,14 +328,24 @@ def resolutions_by_number(text: str) -> list[tuple[int, int, str]]:
     return sorted(found)
 
 
+# in English, the reference printed after the body that adopted it or its annex, and a comma ("decision 5/5 of the
+# Conference, paragraph 3", "resolution 55/25, annex I, article 3")
+EN_RESOLUTION_THEN_REFERENCE = re.compile(r"(?:\s+of\s+(?:the\s+)?[A-Z][\w-]*(?:\s+(?:(?:and|of|on|for|the)\s+)*"
+                                          r"[A-Z][\w-]*)*)?(?:\s*,\s*annex(?:\s+[IVX]+)?)?\s*,\s*")
+
+
 def _resolution_of(text: str, cite: t.Citation, resolutions: list[tuple[int, int, str]],
                    titles: list[tuple[int, int, str, str]]) -> str | None:
     """The resolution or decision, as printed, whose paragraph (or article) ``cite`` is, when the text prints the
-    reference right after it (and the reference does not name another's: "article 27 of the Convention") or right
+    reference right after it, its annex or the body that adopted it (and the reference does not name another's:
+    "article 27 of the Convention"; no instrument is named between) or right
     before it (with no instrument named between); None when it does not."""
     start, end = cite.span
     for r_start, r_end, printed in resolutions:
-        if (RESOLUTION_THEN_REFERENCE.fullmatch(text, r_end, start) and not OWNER_AFTER.match(text, end)) or (
+        after = RESOLUTION_THEN_REFERENCE.fullmatch(text, r_end, start) or (
+            EN_RESOLUTION_THEN_REFERENCE.fullmatch(text, r_end, start)
+            and not any(r_end <= x[0] < start for x in titles))
+        if (after and not OWNER_AFTER.match(text, end)) or (
                 REFERENCE_THEN_RESOLUTION.fullmatch(text, end, r_start)
                 and not any(end <= x[0] < r_start for x in titles)):
             return printed
