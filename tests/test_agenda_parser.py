@@ -1111,6 +1111,31 @@ def test_an_english_reference_after_a_resolution_that_names_its_instrument_is_st
     assert provisions_of(text) == provisions
 
 
+@pytest.mark.parametrize("text", [
+    # refused ("'第13段' is printed after the document A/78/123, …: … not written", naming no '*'): the reissue mark
+    # after the symbol left no room for the reference to be printed right after it
+    UNDER_RULE_10 + "见A/78/123*，第13段",
+    UNDER_RULE_10 + "见A/78/123*号文件第13段",
+    UNDER_RULE_10 + "见秘书处的说明（A/78/123*）第13段",
+    "under paragraph 10 of the procedures and rules; see A/78/123*, paragraph 13",
+])
+def test_a_paragraph_printed_after_a_reissued_documents_symbol_is_that_documents(text):
+    """The final '*' is the UN's mark of a reissue, not the symbol's, as the header reads it."""
+    assert provisions_of(text) == [(RULES, None, "10")]
+    assert f.cited_documents(text) == [["A/78/123"]]
+
+
+def test_a_paragraph_of_a_reissued_document_in_the_real_agenda_is_not_refused(tmp_path):
+    text = REAL.read_text(encoding="utf-8")
+    edited = tmp_path / "edited.txt"
+    edited.write_text(text.replace("第 12 段，缔约方会议", "第 12 段（A/78/123*，第13段），缔约方会议", 1),
+                      encoding="utf-8")
+    paragraph = agenda.parse(edited).find_item("3").paragraphs[0]
+    assert paragraph.line == 64 and "A/78/123*，第13段" in paragraph.text
+    assert cited(paragraph) == [(RULES, None, "12", None)]
+    assert paragraph.facts.documents == [["A/78/123"]]
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     ("上午 10 时", ((10, 0), None)),
     ("下午3时至6时", ((15, 0), (18, 0))),

@@ -236,7 +236,11 @@ SECURITY_COUNCIL_YEAR = re.compile(r"\s*[（(]\s*\d{4}\s*[）)]")
 
 
 def _printed_end(text: str, s_end: int, printed: str) -> int:
-    """Where the printing of the symbol ending at ``s_end`` ends: after a Security Council resolution's year."""
+    """Where the printing of the symbol ending at ``s_end`` ends: after a final '*', the UN's mark of a reissued
+    document (A/78/123*; the header reads it so, loader/sources/agenda.py), and a Security Council resolution's year.
+    """
+    if text.startswith("*", s_end):
+        s_end += 1
     if printed.startswith("S/RES/") and (year := SECURITY_COUNCIL_YEAR.match(text, s_end)):
         return year.end()
     return s_end
