@@ -274,14 +274,14 @@ def joined_finding(finding: Finding, joined: Collection[str], mine: Collection[s
     >>> found = Finding("Violation", "https://ex/agenda", None, "Agenda https://ex/agenda has two items numbered 2: "
     ...                 "https://ex/a and https://ex/b.", shape, "SPARQLConstraintComponent", "2")
     >>> agenda = {"https://ex/agenda"}
-    >>> joined_finding(found, agenda, {"https://ex/b"}), joined_finding(found, agenda, {"https://ex/c"})
+    >>> joined_finding(found, agenda, {"https://ex/b"}), joined_finding(found, agenda, {"https://ex/c", *agenda})
     (True, False)
     """
     if not (finding.focus in joined and finding.shape in member_links().shapes
             and finding.component == "SPARQLConstraintComponent"):
         return False
-    return mine is None or finding.value in mine or any(
-        word.rstrip(".,;:)") in mine for word in finding.message.split())
+    named = {word.rstrip(".,;:)") for word in finding.message.split()} - {finding.focus}  # the agenda is no member
+    return mine is None or finding.value in mine or any(word in mine for word in named)
 
 
 Step = tuple[str, bool]

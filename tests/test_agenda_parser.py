@@ -394,10 +394,21 @@ def test_an_opening_time_after_a_part_of_the_day_not_read_is_refused(tmp_path, p
                         f"{period}{hour}时: {period} before a time may be a part of the day", 34)
 
 
+@pytest.mark.parametrize(("printed", "words"), [
+    ("星期一傍晚，6 时开幕", "傍晚，6时: 傍晚 before a time"),  # punctuation between them: it opened at 06:00
+    ("星期一晚（6 时）开幕", "晚（6时: 晚 before a time"),
+    ("星期一 10:00 开幕", "the opening's time is printed as '10:00', which is not read here"),  # no opening time
+    ("星期一上午十时开幕", "the opening's time is printed as '十时', which is not read here"),
+])
+def test_an_opening_time_the_parser_cannot_read_faithfully_is_refused(tmp_path, printed, words):
+    assert_edit_refused(REAL, tmp_path, "星期一上午 10 时开幕", printed, words, 34)
+
+
 @pytest.mark.parametrize("words", ["2023 年 9 月 11 日 10 时开幕", "2023 年 9 月 11 日星期一 10 时开幕",
                                    "2023 年 9 月 11 日星期一于 10 时开幕"])
 def test_an_opening_time_without_a_part_of_the_day_is_on_the_24_hour_clock(tmp_path, words):
     text = REAL.read_text(encoding="utf-8").replace("2023 年 9 月 11 日星期一上午 10 时开幕", words, 1)
+    assert words in text
     edited = tmp_path / "edited.txt"
     edited.write_text(text, encoding="utf-8")
     assert agenda.parse(edited).find_item("1", "a").paragraphs[0].facts.opening.time == (10, 0)
@@ -848,6 +859,31 @@ def test_a_documents_paragraph_in_the_real_agenda_is_not_cited_as_a_rule(tmp_pat
     assert paragraph.line == 64 and "CTOC/COP/2022/9，第13段" in paragraph.text
     assert cited(paragraph) == [(RULES, None, "12", None)]
     assert paragraph.facts.documents == [["CTOC/COP/2022/9"]]
+
+
+@pytest.mark.parametrize(("text", "provisions", "documents"), [
+    # listed after a document's paragraph with 和 or "and", an article may be the Convention's: it was taken as the
+    # document's (the item's article 27 lost); now, as with a comma, only a reference of the same kind is listed on
+    ("A/78/123，第12段和第13段", [], [["A/78/123"]]),
+    ("A/78/123，第12段或第13段", [], [["A/78/123"]]),  # 或 did not join
+    # an owner printed after a list is the whole list's: article 12 was cited as the Convention's
+    ("article 12 and article 13 of document A/78/123", [], [["A/78/123"]]),
+    ("article 12 and article 13 of resolution 5/5", [], []),
+    ("article 12 and article 13 of the Convention", [("UNTOC", "12", None), ("UNTOC", "13", None)], []),
+    # a bracket after an instrument named without its title's marks is an aside to it: article 27 was dropped as the
+    # resolution's, or refused
+    ("该公约（A/RES/55/25）第27条", [("UNTOC", "27", None)], []),
+    ("联合国打击跨国有组织犯罪公约（大会第55/25号决议附件一）第27条", [("UNTOC", "27", None)], []),
+])
+def test_references_listed_with_a_documents_take_its_owner_only_when_the_text_says_so(text, provisions, documents):
+    assert provisions_of(text) == provisions
+    assert f.cited_documents(text) == documents
+
+
+@pytest.mark.parametrize("text", ["A/78/123，第12段和第27条", "A/78/123, paragraphs 12 and 13, and article 27"])
+def test_an_article_listed_after_a_documents_paragraph_is_refused(text):
+    with pytest.raises(ValueError, match="is not written"):
+        f.provisions(text, ITEM_2)
 
 
 @pytest.mark.parametrize(("old", "new", "words", "line"), [

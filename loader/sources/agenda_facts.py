@@ -226,6 +226,15 @@ def _bracket_around(text: str, at: int) -> tuple[int, int | None] | None:
     return max(around) if around else None
 
 
+# an instrument named without its title's marks: 该公约（A/RES/55/25）第27条, the Protocol (A/RES/55/25, annex II)
+INSTRUMENT_WORD = re.compile(r"公约|议定书|\b(?:Convention|Protocol)\b")
+
+
+def _instrument_ends(text: str, titles: list[tuple[int, int, str, str]]) -> list[tuple[int, int]]:
+    """Where an instrument is named: its titles, and the words that name one without them (公约, Convention)."""
+    return [(x[0], x[1]) for x in titles] + [m.span() for m in INSTRUMENT_WORD.finditer(text)]
+
+
 def _right_after(text: str, at: int, spans: list[tuple[int, int]]) -> bool:
     """Whether ``at`` is where one of ``spans`` ends, but for spaces."""
     return any(end <= at and SPACE.fullmatch(text, end, at) for _, end in spans)
@@ -263,7 +272,7 @@ def _document_of(text: str, cite: t.Citation, symbols: list[tuple[int, int, str]
     unwritten), and the reference does not name another's ("A/78/123, article 27 of the Convention"); or right
     before one, with no instrument named between; None when it does not. ValueError when that symbol is none."""
     start, end = cite.span
-    ends = [(x[0], x[1]) for x in titles] + [c.span for c in cites]
+    ends = _instrument_ends(text, titles) + [c.span for c in cites]
     for s_start, symbol_end, printed in symbols:
         s_end = _printed_end(text, symbol_end, printed)
         bracket = _alone_in_brackets(text, s_start, s_end)
@@ -286,7 +295,7 @@ def _title_aside(text: str, start: int, before: int, titles: list[tuple[int, int
     the title's reference alone: in 秘书处的说明（A/78/123）第13段 the bracket names the note."""
     around = _bracket_around(text, start)
     return bool(around and around[1] is not None and around[1] < before
-                and _right_after(text, around[0], [(x[0], x[1]) for x in titles]))
+                and _right_after(text, around[0], _instrument_ends(text, titles)))
 
 
 def _named_between(text: str, cite: t.Citation, symbols: list[tuple[int, int, str]], after: int,
@@ -362,20 +371,27 @@ def _part_of(printed: str) -> str:
 
 
 # what joins a reference to the one before it in a list written in full: 第12段和第13段, 第12段、第13段, "paragraph 12
-# and paragraph 13"; a comma ("第12段，第13段", "paragraph 12, paragraph 13") only between references of one kind,
-# since it also ends a clause (第12段，第27条规定…)
-LIST_JOINER = re.compile(r"\s*(?:[和及与、]|,?\s+(?:and|or)\b|[，,]\s*(?:(?:and|or)\b|[和及与]))\s*")
+# and paragraph 13", a comma ("第12段，第13段", "paragraph 12, paragraph 13"); only between references of one kind
+# (:func:`_joined`): a comma also ends a clause (第12段，第27条规定…), and 和 may join a document's paragraph to an
+# instrument's article
+LIST_JOINER = re.compile(r"\s*(?:[和及与或、]|,?\s+(?:and|or)\b|[，,]\s*(?:(?:and|or)\b|[和及与或]))\s*")
 COMMA_JOINER = re.compile(r"\s*[，,]\s*")
 
 
-def _listed_after(text: str, previous: t.Citation, cite: t.Citation) -> bool:
-    """Whether ``cite`` is printed in a list after ``previous``, joined to it by only a list's joiner, and does not
-    name whose it is itself ("…, paragraph 12, and article 27 of the Convention")."""
+def _joined(text: str, previous: t.Citation, cite: t.Citation) -> bool:
+    """Whether ``cite`` is printed right after ``previous`` in one list: joined by only a list's joiner, and of the
+    same kind (paragraphs, or articles): "第12段和第27条" may join a document's paragraph to the Convention's
+    article."""
     gap = (previous.span[1], cite.span[0])
-    if gap[0] > gap[1] or OWNER_AFTER.match(text, cite.span[1]):
-        return False
     same_kind = (previous.article is None) == (cite.article is None)
-    return bool(LIST_JOINER.fullmatch(text, *gap) or same_kind and COMMA_JOINER.fullmatch(text, *gap))
+    return gap[0] <= gap[1] and same_kind and bool(LIST_JOINER.fullmatch(text, *gap)
+                                                  or COMMA_JOINER.fullmatch(text, *gap))
+
+
+def _listed_after(text: str, previous: t.Citation, cite: t.Citation) -> bool:
+    """Whether ``cite`` is printed in a list after ``previous`` (:func:`_joined`) and does not name whose it is
+    itself ("…, paragraph 12, and paragraph 3 of the Convention")."""
+    return _joined(text, previous, cite) and not OWNER_AFTER.match(text, cite.span[1])
 
 
 def _owners(text: str, cites: list[t.Citation],
@@ -391,6 +407,10 @@ def _owners(text: str, cites: list[t.Citation],
         if owner is None and n and owners[-1] is not None and _listed_after(text, cites[n - 1], cite):
             owner = owners[-1]
         owners.append(owner)
+    for n in range(len(cites) - 2, -1, -1):  # "article 12 and article 13 of document X": the owner printed after
+        if (owners[n] is None and owners[n + 1] is not None and OWNER_AFTER.match(text, cites[n + 1].span[1])
+                and _joined(text, cites[n], cites[n + 1])):
+            owners[n] = owners[n + 1]
     return owners
 
 
@@ -513,11 +533,18 @@ def decisions(text: str) -> list[Decision]:
     return found
 
 
+# a time of day the clock times of agenda_text do not read: 10:00, 上午十时 (an hour in Chinese numerals)
+UNREAD_TIME = re.compile(r"\d{1,2}\s*[:：]\s*\d{2}|[〇零一二两三四五六七八九十]+\s*[时点]")
+
+
 def opening(text: str) -> Opening | None:
     for sentence in sentences(text):
         if "开幕" not in sentence and not re.search(r"\bwill (?:be )?open", sentence):
             continue
         days, time = t.dates_in(sentence), t.time_in(sentence)
+        if days and time is None and (unread := UNREAD_TIME.search(sentence)):
+            raise ValueError(f"the opening's time is printed as {unread[0]!r}, which is not read here (上午 10 时, "
+                             "10 a.m.): it would be left out")
         if days and time:
             refs = meetings(sentence)
             return Opening(refs[0] if refs else None, days[0], time)

@@ -309,7 +309,8 @@ def _zh_clock(period: str | None, hour: str, minute: str | None, half: str | Non
 # of the day the times above do not read (傍晚 dusk, 晚 evening, 午后 afternoon, 深夜 late night, 凌晨 small hours),
 # and the hour is not on the 24-hour clock (傍晚 6 时 is 18:00, not 06:00): it is refused, not read as one
 BEFORE_A_BARE_TIME = set("日于在从自至到起一二三四五六天")
-CJK_BEFORE = re.compile(r"([\u4e00-\u9fff]{1,2})\s*$")
+# the Chinese word before a time, past spaces, punctuation and brackets (傍晚，6 时; 晚（6 时）; （星期一）10 时)
+CJK_BEFORE = re.compile(r"([\u4e00-\u9fff]{1,2})[\s，,:：、；（）()]*$")
 
 
 def time_in(text: str) -> tuple[int, int] | None:
