@@ -66,6 +66,15 @@ def edited_graph(entry: SourceEntry, tmp_path: Path, old: str, new: str) -> Grap
     return build_graph(replace(entry, path=edited), B)
 
 
+def edited_english_graph(tmp_path: Path, old: str, new: str) -> Graph:
+    """The graph of the English fixture back-to-back.txt with its one ``old`` made ``new``."""
+    text = (EN / "back-to-back.txt").read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    edited = tmp_path / "back-to-back.txt"
+    edited.write_text(text.replace(old, new), encoding="utf-8")
+    return agenda_rdf.to_graph(agenda.parse(edited), english_entry(edited), B)
+
+
 def test_no_blank_nodes(graph):
     assert not [t for t in graph if any(isinstance(x, BNode) for x in t)]
 
@@ -712,13 +721,9 @@ def test_a_paragraph_of_a_document_named_by_its_symbol_is_not_a_rules_provision(
 
 def test_an_english_paragraph_of_a_document_is_not_a_rules_provision(tmp_path):
     """"paragraph 15 of document CTOC/COP/2020/10" was rules paragraph 15, the instrument named before it."""
-    text = (EN / "back-to-back.txt").read_text(encoding="utf-8")
-    old = "the Protocols thereto, the Conference"
-    assert text.count(old) == 1
-    edited = tmp_path / "back-to-back.txt"
-    edited.write_text(text.replace(old, "the Protocols thereto (see also paragraph 15 of document CTOC/COP/2020/10), "
-                                        "the Conference"), encoding="utf-8")
-    graph = agenda_rdf.to_graph(agenda.parse(edited), english_entry(edited), B)
+    aside = "paragraph 15 of document CTOC/COP/2020/10"
+    graph = edited_english_graph(tmp_path, "the Protocols thereto, the Conference",
+                                 f"the Protocols thereto (see also {aside}), the Conference")
     annotation = URIRef(iris.annotation(str(item("1")), 1))
     assert set(graph.objects(annotation, UNKG.citesProvision)) == {provision(RULES, paragraph="12")}
     assert (annotation, UNKG.mentionsDocument, URIRef(iris.document(B, "CTOC/COP/2020/10"))) in graph
@@ -742,13 +747,9 @@ def test_a_paragraph_of_a_resolution_named_by_its_number_is_not_a_rules_provisio
 
 def test_an_english_paragraph_of_a_resolution_is_not_a_rules_provision(tmp_path):
     """"paragraph 15 of Conference resolution 5/5" was rules paragraph 15, the instrument named before it."""
-    text = (EN / "back-to-back.txt").read_text(encoding="utf-8")
-    old = "the Protocols thereto, the Conference"
-    assert text.count(old) == 1
-    edited = tmp_path / "back-to-back.txt"
-    edited.write_text(text.replace(old, "the Protocols thereto (see also paragraph 15 of Conference resolution 5/5), "
-                                        "the Conference"), encoding="utf-8")
-    graph = agenda_rdf.to_graph(agenda.parse(edited), english_entry(edited), B)
+    aside = "paragraph 15 of Conference resolution 5/5"
+    graph = edited_english_graph(tmp_path, "the Protocols thereto, the Conference",
+                                 f"the Protocols thereto (see also {aside}), the Conference")
     annotation = URIRef(iris.annotation(str(item("1")), 1))
     assert set(graph.objects(annotation, UNKG.citesProvision)) == {provision(RULES, paragraph="12")}
     assert not list(graph.triples((provision(RULES, paragraph="15"), None, None)))
@@ -773,13 +774,9 @@ def test_a_paragraph_of_a_note_named_in_brackets_is_not_a_rules_provision(entry,
 
 def test_an_english_paragraph_of_a_note_named_in_brackets_is_not_a_rules_provision(tmp_path):
     """"paragraph 15 of the note by the Secretariat (CTOC/COP/2020/10)" was rules paragraph 15."""
-    text = (EN / "back-to-back.txt").read_text(encoding="utf-8")
-    old = "the Protocols thereto, the Conference"
-    assert text.count(old) == 1
-    edited = tmp_path / "back-to-back.txt"
-    edited.write_text(text.replace(old, "the Protocols thereto (see also paragraph 15 of the note by the Secretariat "
-                                        "(CTOC/COP/2020/10)), the Conference"), encoding="utf-8")
-    graph = agenda_rdf.to_graph(agenda.parse(edited), english_entry(edited), B)
+    aside = "paragraph 15 of the note by the Secretariat (CTOC/COP/2020/10)"
+    graph = edited_english_graph(tmp_path, "the Protocols thereto, the Conference",
+                                 f"the Protocols thereto (see also {aside}), the Conference")
     annotation = URIRef(iris.annotation(str(item("1")), 1))
     assert set(graph.objects(annotation, UNKG.citesProvision)) == {provision(RULES, paragraph="12")}
     assert (annotation, UNKG.mentionsDocument, URIRef(iris.document(B, "CTOC/COP/2020/10"))) in graph
