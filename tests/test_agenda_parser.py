@@ -1193,6 +1193,7 @@ def test_a_paragraph_of_a_reissued_document_in_the_real_agenda_is_not_refused(tm
     ("14 时至 24 时", ((14, 0), (24, 0))),
     ("晚上 9 时至 24 时", ((21, 0), (24, 0))),  # 24 时 took the start's 晚上: "not a time of day: 24:00 晚上"
     ("下午 3 时至 24 时", ((15, 0), (24, 0))),
+    ("11 p.m.–12 a.m.", ((23, 0), (24, 0))),  # 12 a.m. after an evening ends the day: it was refused, 00:00
     ("夜里 9 时", ((21, 0), None)),
     ("晚上 8 时", ((20, 0), None)),  # as before
     ("12 时", ((12, 0), None)),  # as before: noon on the 24-hour clock
@@ -1215,6 +1216,7 @@ def test_time_cells(text, expected):
     ("上午 10 时至 1 时", "the time range ends (01:00) no later than it starts (10:00)"),
     ("下午 3 时至 3 时", "the time range ends (15:00) no later than it starts (15:00)"),
     ("10–1 p.m.", "the time range ends (13:00) no later than it starts (22:00)"),
+    ("9–12 a.m.", "the time range ends (00:00) no later than it starts (09:00)"),  # noon, or midnight? not read
     # midnight as a start: the one that begins the day, or the one that ends it? 晚上 12 时 was read as noon
     ("晚上 12 时", "晚上12时 is midnight: it may end a slot (24:00, the end of its day), but as a start"),
     ("午夜 12 时至 6 时", "午夜12时 is midnight: it may end a slot"),

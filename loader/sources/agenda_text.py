@@ -281,7 +281,8 @@ def _clock(hour: str, minute: str | None, period: str | None, ending: bool = Fal
     ValueError: not a time of day: 13:00 上午
     """
     h, m = int(hour), int(minute or 0)
-    midnight = period in ("晚上", "夜里", "午夜") and h == 12 or period is None and (h, m) == END_OF_DAY
+    midnight = (period in ("晚上", "夜里", "午夜") and h == 12 or period is None and (h, m) == END_OF_DAY
+                or period == "a.m." and h == 12 and ending)  # 11 p.m.-12 a.m.: the end of the day, as 晚上 12 时
     if period in _PERIOD_HOURS and h not in _PERIOD_HOURS[period] or not (0 <= h < 24 and 0 <= m < 60 or midnight):
         raise ValueError(f"not a time of day: {hour}:{minute or '00'} {period or ''}".strip())
     if midnight and m:
@@ -356,7 +357,9 @@ def time_range(text: str) -> tuple[tuple[int, int], tuple[int, int] | None] | No
         return _in_time_order(_zh_clock(p1, h1, m1, half1), _zh_clock(ending, h2, m2, half2, ending=True))
     if m := EN_TIME_RANGE.match(text):
         h1, m1, p1, h2, m2, p2 = m.groups()
-        return _in_time_order(_clock(h1, m1, p1 or p2), _clock(h2, m2, p2 or p1))
+        # 12 a.m. ends the day only after an evening (11 p.m.-12 a.m.); 9-12 a.m. may mean noon, and stays refused
+        to_midnight = p1 == "p.m." and p2 == "a.m."
+        return _in_time_order(_clock(h1, m1, p1 or p2), _clock(h2, m2, p2 or p1, ending=to_midnight))
     if m := ZH_TIME_ALONE.match(text):
         return _zh_clock(*m.groups()), None
     if m := EN_TIME_ALONE.match(text):
