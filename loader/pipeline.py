@@ -29,6 +29,7 @@ from loader.store import (
     graph_checksum,
     graph_node,
     is_empty,
+    linked_to,
     links_of,
     members_around,
     neighbourhood,
@@ -191,10 +192,11 @@ def _validated_quads(label: str, quads: list[ox.Quad], store: ox.Store, replaced
     more document cost 12 s instead of 0.15 s. A resource the file (or what the store says of the resources it
     describes) links members into, whose shapes compare its members (an agenda, by an item's ``unkg:inAgenda``),
     is checked by those comparisons on the values they read of it and of all its members in the store (the
-    numbers of its items: a second item numbered 2 is refused, the finding about the agenda). A resource the file
-    describes is checked by the shapes that read values of what it links to on the values the store gives those
-    (a time slot's date against its stored meeting's dates: :func:`_linked_around`); the findings about those
-    resources themselves are not the file's."""
+    numbers of its items: a second item numbered 2 is refused, the finding about the agenda); so is a resource the
+    file types that the store links members into (a restated meeting, dated by the stored event it is part of). A
+    resource the file describes is checked by the shapes that read values of what it links to on the values the
+    store gives those (a time slot's date against its stored meeting's dates: :func:`_linked_around`); the
+    findings about those resources themselves are not the file's."""
     staging = ox.Store()
     staging.bulk_extend(quads)  # in memory, nothing to lose: the faster way in
     staging.extend(ontology_quads())
@@ -214,8 +216,9 @@ def _validated_quads(label: str, quads: list[ox.Quad], store: ox.Store, replaced
         around += [ox.Quad(t.subject, t.predicate, t.object)
                    for view, outside in views for t in statements_of(view, typed, stated, outside)]
         joined = linked_into((q.subject, q.predicate, q.object) for q in [*quads, *around])
+        typed_iris = [s for s in typed if isinstance(s, ox.NamedNode)]
         around += [ox.Quad(t.subject, t.predicate, t.object) for view, outside in views
-                   for t in _members_around(view, joined, outside)]
+                   for t in _members_around(view, joined, outside, typed_iris)]
         around += [ox.Quad(t.subject, t.predicate, t.object)
                    for t in _linked_around(views, [*quads, *around], described)]
         staging.extend(ox.Quad(q.subject, q.predicate, q.object) for q in around)
@@ -238,13 +241,18 @@ def _compared(predicates: Iterable[str]) -> set[str]:
     return found | {other for p in found for other in compared_with(p)}
 
 
-def _members_around(view: ox.Store, joined: dict[str, set[str]], outside: set) -> list[ox.Triple]:
+def _members_around(view: ox.Store, joined: dict[str, set[str]], outside: set,
+                    typed: Collection[ox.NamedNode] = ()) -> list[ox.Triple]:
     """What ``view`` says of the resources ``joined`` (by member link, see :func:`loader.validate.linked_into`) and
-    of their members, of the properties their shapes' comparisons read, and their types (which target them)."""
+    of their members, of the properties their shapes' comparisons read, and their types (which target them); and
+    so of those of the resources ``typed`` (a file's) that ``view`` links members into, though the file does not:
+    the event a restated meeting is part of (``schema:subEvent``), which dates it, and the items of a restated
+    agenda. An index look-up per typed resource and member link: the cost grows with the file, not the store."""
     reads = member_links().reads
-    return [triple for link, iris in joined.items()
-            for triple in members_around(view, map(ox.NamedNode, iris), link, reads[link] | {RDF_TYPE.value},
-                                         outside)]
+    into = {link: {ox.NamedNode(iri) for iri in joined.get(link, ())} | linked_to(view, typed, link, outside)
+            for link in reads}
+    return [triple for link, resources in into.items() if resources
+            for triple in members_around(view, resources, link, reads[link] | {RDF_TYPE.value}, outside)]
 
 
 def _linked_around(views: Sequence[tuple[ox.Store, set]], triples: Iterable[ox.Triple | ox.Quad],
@@ -315,8 +323,8 @@ def linked_in_store(views: Sequence[tuple[ox.Store, set]], graph: Graph, around:
 def around_in_store(store: ox.Store, graph: Graph, replaced: set) -> Graph:
     """For ``unkg validate --store`` (pySHACL): what the store says around the resources ``graph`` describes
     without giving their type, the values it gives those it types of the properties the shapes count or
-    compare, and what the shapes comparing the members of a resource ``graph`` links into read of it and of its
-    members, outside the graphs ``replaced``, as :func:`_validated_quads` adds them for a load."""
+    compare, and what the shapes comparing the members of a resource ``graph`` links into, or types, read of it and
+    of its members, outside the graphs ``replaced``, as :func:`_validated_quads` adds them for a load."""
     typed = set(graph.subjects(RDF.type, None))
     untyped = [ox.NamedNode(str(s)) for s in set(graph.subjects()) - typed if isinstance(s, URIRef)]
     typed_nodes = {ox.NamedNode(str(s)) for s in typed if isinstance(s, URIRef)}
@@ -324,7 +332,7 @@ def around_in_store(store: ox.Store, graph: Graph, replaced: set) -> Graph:
     found = [*neighbourhood(store, untyped, replaced), *statements_of(store, typed_nodes, stated, replaced)]
     joined = linked_into([*graph, *((t.subject, t.predicate, t.object) for t in found)])
     around = Graph()
-    for quad in [*found, *_members_around(store, joined, replaced)]:
+    for quad in [*found, *_members_around(store, joined, replaced, typed_nodes)]:
         around.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
     return around
 

@@ -142,6 +142,15 @@ def members_around(store: ox.Store, resources: Iterable[ox.NamedNode], link: str
     return statements_of(store, resources | members, predicates, outside)
 
 
+def linked_to(store: ox.Store, resources: Iterable[ox.NamedNode], link: str, outside: set) -> set[ox.NamedNode]:
+    """Those of ``resources`` that a statement with the property ``link`` points at in the store, outside the graphs
+    ``outside``: the meetings a stored event is made of (``schema:subEvent``), the agendas stored items are in. An
+    index look-up per resource, which stops at the first such statement."""
+    node = ox.NamedNode(link)
+    return {resource for resource in resources
+            if any(quad.graph_name not in outside for quad in store.quads_for_pattern(None, node, resource, None))}
+
+
 def links_of(store: ox.Store, resources: Iterable[ox.NamedNode], link: str, backwards: bool,
              outside: set) -> list[ox.Triple]:
     """The statements with the property ``link`` the store holds, outside the graphs ``outside``, whose subject is

@@ -460,6 +460,75 @@ def test_a_slot_within_its_stored_meetings_dates_is_loaded(copy_of, tmp_path):
     assert "https://example.org/slot" in slots and len(slots) == 6  # the header, the four slots, this one
 
 
+PART_OF_AN_EVENT = "https://w3id.org/unkg/meeting/CTOC-COP/WG.3/13"  # dated only by the event it is part of
+RESTATED_MEETING = PREFIXES + f"""<{PART_OF_AN_EVENT}> a unkg:Meeting ; unkg:meetingNumber 13 ;
+  unkg:ofBody <https://w3id.org/unkg/body/CTOC-COP/WG.3> ;
+  prov:wasDerivedFrom <https://w3id.org/unkg/doc/CTOC/COP/WG.3/2023/1/zho/L72> .
+"""
+RESTATED_AGENDA = f"""<{AGENDA}> a unkg:Agenda ; unkg:agendaOf <{MEETING}> ;
+  eli-dl:documented_by_a_realization_of <https://w3id.org/unkg/doc/CTOC/COP/WG.3/2023/1> ;
+  eli-dl:consists_of {", ".join(f"<{AGENDA}/item/{n}>" for n in range(1, 6))} .
+"""  # its items, as the store lists them (the sub-items 1(a) and 1(b) are item 1's)
+
+
+def test_a_file_typing_a_stored_meeting_is_dated_by_the_stored_event_it_is_part_of(copy_of, tmp_path):
+    """WG.3/13 has no dates of its own: the stored event it is part of (schema:subEvent, pointing at it) has them.
+    A file restating the meeting with its type was refused ("has no start date"), the event's link into it not
+    gathered from the store, though the store would hold both; it is accepted, and loaded, by both commands."""
+    store = copy_of()
+    path = tmp_path / "meeting-13.ttl"
+    path.write_text(RESTATED_MEETING, encoding="utf-8")
+    said = unkg("validate", str(path), "--store", str(store), check=0).stdout
+    assert f"{path}: conforms" in said and "has no start date" not in said and "end date" not in said
+    unkg("load", str(path), store=store, check=0)
+    graphs = unkg("query", "--format", "csv", f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ <{PART_OF_AN_EVENT}> a "
+                  "<https://w3id.org/unkg/ontology#Meeting> } } ORDER BY ?g", store=store, check=0).stdout.split()
+    assert len(graphs) == 3 and graphs[-1].endswith("/file/meeting-13.ttl")  # the header, the agenda source's, its
+    undated = unkg("validate", str(path), store=None, check=1).stdout  # alone, it is undated: the shape still reads
+    assert "has no start date" in undated
+
+
+def test_a_file_typing_a_stored_agenda_is_checked_with_the_stored_items_in_it(copy_of, tmp_path):
+    """A restated agenda, typed, listing its items, is checked with the items the store puts in it: accepted as
+    it is, refused with one more item numbered 2, which names both items."""
+    store = copy_of()
+    before = dump(store)
+    wrong = extra_item(tmp_path, "2")  # the agenda restated, listing one more item numbered 2
+    wrong.write_text(wrong.read_text(encoding="utf-8") + RESTATED_AGENDA, encoding="utf-8")
+    twice = f"Agenda {AGENDA} has two items numbered 2: https://example.org/item-2 and {AGENDA}/item/2."
+    assert twice in unkg("validate", str(wrong), "--store", str(store), check=1).stdout
+    assert twice in unkg("load", str(wrong), store=store, check=1).stderr
+    assert dump(store) == before
+    path = tmp_path / "agenda.ttl"
+    path.write_text(EXTRA_ITEM.split("<https://example.org", 1)[0] + RESTATED_AGENDA, encoding="utf-8")
+    assert f"{path}: conforms" in unkg("validate", str(path), "--store", str(store), check=0).stdout
+    unkg("load", str(path), store=store, check=0)
+    assert dump(store) != before
+
+
+def test_a_file_typing_a_stored_agenda_cannot_leave_out_an_item_stored_in_it(copy_of, tmp_path):
+    """An item stored in the agenda (unkg:inAgenda, in one graph) and listed by it (in another): a file that
+    replaces the listing with the agenda restated, typed, without that item was accepted, and loaded, leaving the
+    store with an item in the agenda that the agenda does not list; the stored item's link into it was not read."""
+    store = copy_of()
+    head, item = EXTRA_ITEM.replace("AGENDA", AGENDA).replace("NUMBER", "6").split("<https://example.org", 1)
+    listing = "GRAPH <https://example.org/graph/listing> {\n"
+    first = tmp_path / "item.trig"
+    first.write_text(f"{head}GRAPH <https://example.org/graph/item> {{\n<https://example.org{item}}}\n"
+                     f"{listing}{LISTED.replace('NUMBER', '6')}}}\n", encoding="utf-8")
+    unkg("load", str(first), store=store, check=0)
+    before = dump(store)
+    restated = tmp_path / "agenda.trig"
+    restated.write_text(f"{head}{listing}{RESTATED_AGENDA}}}\n", encoding="utf-8")
+    unlisted = f"Agenda {AGENDA}: item https://example.org/item-6 is in this agenda (unkg:inAgenda) but not listed"
+    assert unlisted in unkg("validate", str(restated), "--store", str(store), check=1).stdout
+    assert unlisted in unkg("load", str(restated), store=store, check=1).stderr
+    assert dump(store) == before
+    restated.write_text(f"{head}{listing}{RESTATED_AGENDA}{LISTED.replace('NUMBER', '6')}}}\n", encoding="utf-8")
+    assert f"{restated}: conforms" in unkg("validate", str(restated), "--store", str(store), check=0).stdout
+    unkg("load", str(restated), store=store, check=0)
+
+
 def test_the_error_counts_the_violations_the_report_prints(tmp_path):
     """An untagged title breaks sh:datatype and sh:languageIn with one message: printed once, it was counted twice
     in the closing error."""

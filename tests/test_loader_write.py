@@ -356,6 +356,38 @@ def test_a_slot_of_a_stored_meeting_is_checked_against_the_dates_the_meeting_wil
     assert len(store) > before
 
 
+def undated_meeting_text() -> str:
+    """A meeting of the bundled working group, new to the store, without dates of its own."""
+    return (f'<https://example.org/meeting> a <{UNKG}Meeting> ; <{UNKG}meetingNumber> 99 ;\n'
+            f'  <{UNKG}ofBody> <https://w3id.org/unkg/body/CTOC-COP/WG.3> ;\n'
+            '  <http://www.w3.org/ns/prov#wasDerivedFrom> <https://w3id.org/unkg/doc/CTOC/COP/WG.3/2023/1/zho/L72> .\n')
+
+
+def test_a_file_typing_a_meeting_is_dated_by_the_event_an_earlier_file_makes_it_part_of(tmp_path):
+    """Meeting-hasStartDate accepts the start date of an event the meeting is part of (``?event schema:subEvent
+    $this``): a file restating the meeting, typed, without dates, is checked with the event that links into it,
+    here one the same load planned before it; without that event, it is refused."""
+    store = open_store(tmp_path / "store")
+    pipeline.load_all(store, BASE)
+    event, meeting = tmp_path / "event.ttl", tmp_path / "meeting.ttl"
+    event.write_text(undated_meeting_text() + (
+        f'<https://example.org/event> a <{UNKG}Event> ; <https://schema.org/subEvent> <https://example.org/meeting> ;\n'
+        f'  <{ELI_DL}activity_start_date> "2030-05-23"^^<{XSD_DATE}> ;\n'
+        f'  <{ELI_DL}activity_end_date> "2030-05-27"^^<{XSD_DATE}> ;\n'
+        '  <http://www.w3.org/ns/prov#wasDerivedFrom> <https://w3id.org/unkg/doc/CTOC/COP/WG.3/2023/1/zho/L72> .\n'),
+        encoding="utf-8")
+    meeting.write_text(undated_meeting_text(), encoding="utf-8")
+    with pytest.raises(ValidationFailed) as refused:
+        pipeline.plan_rdf_file(store, meeting, BASE, None)
+    assert [(f.focus, f.path) for f in refused.value.report.violations] == [
+        ("https://example.org/meeting", f"{ELI_DL}activity_start_date")]
+    earlier = pipeline.plan_rdf_file(store, event, BASE, None)
+    planned = pipeline.plan_rdf_file(store, meeting, BASE, None, earlier=earlier)
+    assert planned[0].report.conforms
+    pipeline.write(store, [*earlier, *planned])
+    assert pipeline.plan_rdf_file(store, meeting, BASE, None)[0].report.conforms  # and with the event stored
+
+
 def test_types_of_gives_each_class_of_a_resource_once_across_graphs(tmp_path):
     store = open_store(tmp_path / "store")
     a, b, c1, c2 = (ox.NamedNode(f"https://example.org/{n}") for n in ("a", "b", "C1", "C2"))

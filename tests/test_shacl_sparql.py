@@ -273,6 +273,33 @@ def test_resources_linking_to_the_bundled_meetings_give_pyshacls_findings(source
     assert {f.focus for f in report.findings} <= {str(s) for s in data.subjects()}
 
 
+def test_a_file_typing_the_bundled_meeting_and_agenda_gives_pyshacls_findings(sources):
+    """A file restating, typed, a stored meeting dated only by the event it is part of, and the stored agenda with
+    a third item the store puts in it but the file does not list, with what `unkg validate --store` gathers around
+    it: both validators find the meeting dated (by the stored event's schema:subEvent into it), and the agenda's
+    unlisted item (by the stored item's unkg:inAgenda into it), and only that."""
+    meeting = "https://w3id.org/unkg/meeting/CTOC-COP/WG.3/13"
+    agenda = "https://w3id.org/unkg/meeting/CTOC-COP/WG.3/14/agenda"
+    store = ox.Store()
+    for graph in sources.values():
+        store.extend(shacl_sparql.ox_quads(graph))
+    data = Graph().parse(data=f"""
+        @prefix unkg: <https://w3id.org/unkg/ontology#> .
+        @prefix eli-dl: <http://data.europa.eu/eli/eli-draft-legislation-ontology#> .
+        <{meeting}> a unkg:Meeting ; unkg:meetingNumber 13 ; unkg:ofBody <https://w3id.org/unkg/body/CTOC-COP/WG.3> ;
+            <http://www.w3.org/ns/prov#wasDerivedFrom> <https://w3id.org/unkg/doc/CTOC/COP/WG.3/2023/1/zho/L72> .
+        <{agenda}> a unkg:Agenda ; unkg:agendaOf <https://w3id.org/unkg/meeting/CTOC-COP/WG.3/14> ;
+            eli-dl:consists_of <{agenda}/item/1>, <{agenda}/item/2> .""", format="turtle")
+    unlisted = "https://example.org/item"  # stored in the agenda, and listed by no graph
+    store.add(ox.Quad(ox.NamedNode(unlisted), ox.NamedNode(f"{UNKG}inAgenda"), ox.NamedNode(agenda)))
+    around = pipeline.around_in_store(store, data, set())
+    around += pipeline.linked_in_store([(store, set())], data, around)
+    lookups = [validate.graph_type_lookup(around), pipeline.store_type_lookup(store)]
+    report = assert_same_as_pyshacl(data, validate.context_graph(data + around, lookups) + around)
+    assert [(f.focus, f.value) for f in report.violations] == [(agenda, unlisted)]
+    assert not any("end date" in f.message for f in report.warnings)  # the event's, read as well
+
+
 def test_the_links_read_beyond_a_resource_are_read_from_the_shapes():
     """What a file linking its resources to others makes the loader gather of those: a time slot's meeting's dates,
     a decision's meeting's start date, the start date of a followed meeting or of the event it is part of, the
