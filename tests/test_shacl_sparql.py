@@ -211,20 +211,33 @@ def test_each_source_as_loaded_gives_pyshacls_findings(sources):
         assert assert_same_as_pyshacl(graph, context_of(sources, source_id), source=True).violations == [], source_id
 
 
+def bundled_store(sources) -> ox.Store:
+    """An in-memory store holding every bundled source's graph, as `make load` writes them."""
+    store = ox.Store()
+    for graph in sources.values():
+        store.extend(shacl_sparql.ox_quads(graph))
+    return store
+
+
+def gathered_around(store: ox.Store, data: Graph) -> Graph:
+    """What `unkg validate --store` gathers from ``store`` around ``data``: around what it describes, types and
+    links members into, then what the shapes read of what it links to."""
+    around = pipeline.around_in_store(store, data, set())
+    return around + pipeline.linked_in_store([(store, set())], data, around)
+
+
 def test_an_item_put_into_the_bundled_agenda_gives_pyshacls_findings(sources):
     """A file putting a second item 2 into the stored agenda, by unkg:inAgenda alone, with what `unkg validate
     --store` gathers around it: both validators report the agenda's two items numbered 2 (naming the file's item)
     and the item it does not list, and nothing else about the agenda."""
     agenda = "https://w3id.org/unkg/meeting/CTOC-COP/WG.3/14/agenda"
-    store = ox.Store()
-    for graph in sources.values():
-        store.extend(shacl_sparql.ox_quads(graph))
+    store = bundled_store(sources)
     data = Graph().parse(data=f"""
         @prefix unkg: <https://w3id.org/unkg/ontology#> .
         <https://example.org/item> a unkg:AgendaItem ;
             <http://www.w3.org/2004/02/skos/core#notation> "2"^^<{XSD.string}> ; unkg:inAgenda <{agenda}> .""",
                        format="turtle")  # "2" as `unkg validate` reads it (as_stored) and the store gives it back
-    around = pipeline.around_in_store(store, data, set())
+    around = gathered_around(store, data)
     context = validate.context_graph(data + around, [validate.graph_type_lookup(around)]) + around
     joined = frozenset(validate.joined_iris(validate.linked_into(data + around)))
     assert joined == {agenda}
@@ -243,9 +256,7 @@ def test_resources_linking_to_the_bundled_meetings_give_pyshacls_findings(source
     prepares, and an event dated before the meeting it followed began (by the event that meeting is part of)."""
     meeting = "https://w3id.org/unkg/meeting/CTOC-COP/WG.3/14"
     earlier = "https://w3id.org/unkg/meeting/CTOC-COP/WG.3/13"
-    store = ox.Store()
-    for graph in sources.values():
-        store.extend(shacl_sparql.ox_quads(graph))
+    store = bundled_store(sources)
     data = Graph().parse(data=f"""
         @prefix unkg: <https://w3id.org/unkg/ontology#> .
         @prefix eli-dl: <http://data.europa.eu/eli/eli-draft-legislation-ontology#> .
@@ -258,8 +269,7 @@ def test_resources_linking_to_the_bundled_meetings_give_pyshacls_findings(source
             unkg:concernsMeeting <{meeting}> .
         <https://example.org/event> a unkg:Event ; eli-dl:activity_date "2022-05-01"^^xsd:date ;
             unkg:followed <{earlier}> .""", format="turtle")
-    around = pipeline.around_in_store(store, data, set())
-    around += pipeline.linked_in_store([(store, set())], data, around)
+    around = gathered_around(store, data)
     context = validate.context_graph(data + around, [validate.graph_type_lookup(around)]) + around
     report = assert_same_as_pyshacl(data, context)
     read = sorted((f.focus, f.shape.removeprefix(SHAPES), f.value) for f in report.violations
@@ -280,9 +290,7 @@ def test_a_file_typing_the_bundled_meeting_and_agenda_gives_pyshacls_findings(so
     unlisted item (by the stored item's unkg:inAgenda into it), and only that."""
     meeting = "https://w3id.org/unkg/meeting/CTOC-COP/WG.3/13"
     agenda = "https://w3id.org/unkg/meeting/CTOC-COP/WG.3/14/agenda"
-    store = ox.Store()
-    for graph in sources.values():
-        store.extend(shacl_sparql.ox_quads(graph))
+    store = bundled_store(sources)
     data = Graph().parse(data=f"""
         @prefix unkg: <https://w3id.org/unkg/ontology#> .
         @prefix eli-dl: <http://data.europa.eu/eli/eli-draft-legislation-ontology#> .
@@ -292,8 +300,7 @@ def test_a_file_typing_the_bundled_meeting_and_agenda_gives_pyshacls_findings(so
             eli-dl:consists_of <{agenda}/item/1>, <{agenda}/item/2> .""", format="turtle")
     unlisted = "https://example.org/item"  # stored in the agenda, and listed by no graph
     store.add(ox.Quad(ox.NamedNode(unlisted), ox.NamedNode(f"{UNKG}inAgenda"), ox.NamedNode(agenda)))
-    around = pipeline.around_in_store(store, data, set())
-    around += pipeline.linked_in_store([(store, set())], data, around)
+    around = gathered_around(store, data)
     lookups = [validate.graph_type_lookup(around), pipeline.store_type_lookup(store)]
     report = assert_same_as_pyshacl(data, validate.context_graph(data + around, lookups) + around)
     assert [(f.focus, f.value) for f in report.violations] == [(agenda, unlisted)]
