@@ -148,9 +148,10 @@ async def respond(request: Request, chosen: Format, description, *, page_url: st
                   triples=None, template: str = "resource.html", rdf_query: str | None = None) -> Response:
     """One description in the chosen format, with ``Vary: Accept`` and a ``Link`` to every other format; nothing of
     it on the event loop. A page is rendered in a thread (bounded: it shows at most :data:`describing.MAX_OUTGOING`
-    values, as many links to it and :data:`blank_nodes.MAX_SHOWN` of its blank nodes'). RDF is written by a query
-    worker, streamed under the query's time limit, from ``rdf_query`` (a CONSTRUCT of the description's triples, of
-    which ``triples`` may be the first part only), or without one (a description built here, VoID) in a thread.
+    values, as many links to it and :data:`blank_nodes.MAX_SHOWN` of its blank nodes'). RDF of a description
+    fetched whole (no list of it cut: bounded) is written in a thread from what was fetched, as is one built here
+    (VoID); one cut short is written by a query worker, streamed under the query's time limit, from ``rdf_query``
+    (a CONSTRUCT of all of the description's triples, of which ``triples`` is the first part only).
     The formats offered, and a 406, are judged on ``triples``; what a worker finds it cannot write past them is a
     406 too, or, once the response has started, a response cut off."""
     if triples is None:
@@ -168,7 +169,7 @@ async def respond(request: Request, chosen: Format, description, *, page_url: st
         offered = ", ".join(f.media_type for f in FORMATS.values() if f.name != chosen.name)
         raise NotAcceptable(f"{trouble}; this resource is available as {offered}")
     media_type = chosen.media_type + ("; charset=utf-8" if chosen.name != "jsonld" else "")
-    if rdf_query is None:
+    if rdf_query is None or description.complete:  # all of it fetched already (bounded): written here, once
         return Response(await run_in_threadpool(render.rdf, chosen.name, triples), media_type=media_type,
                         headers=headers)
     result = await unless_the_client_leaves(request.receive, request.app.state.engine.execute(
