@@ -487,7 +487,8 @@ def test_a_body_the_manifest_does_not_describe_is_a_clear_error(entry):
     bodies = [b for b in entry.get("bodies") if b["path"] != "CTOC-COP/extended-bureau"]
     lacking = replace(entry, facts={**entry.facts, "bodies": bodies})
     phrase = "联合国打击跨国有组织犯罪公约缔约方会议扩大主席团"
-    with pytest.raises(SourceError, match=f"cannot tell which body '{phrase}' is") as caught:
+    with pytest.raises(SourceError, match=f"matches the body named in '…22年8月5日，{phrase}核准了2023年…': "
+                                          f"the words '{phrase}' end with its name") as caught:
         agenda_rdf.to_graph(agenda.parse(entry.path), lacking, B)
     assert caught.value.line == 40  # the first decision of the Bureau
 
@@ -497,9 +498,59 @@ def test_a_document_head_naming_a_body_the_manifest_lacks(entry):
     bodies = [{**b, "names": [], "aliases": []} if b["path"] == "CTOC-COP" else b for b in entry.get("bodies")]
     nameless = replace(entry, facts={**entry.facts, "bodies": bodies})
     head = "联合国打击跨国有组织犯罪公约缔约方会议"
-    with pytest.raises(SourceError, match=f"cannot tell which body '{head}' is") as caught:
+    printed = "联合国打击跨国有组织 犯罪公约缔约方会议"  # the line as printed, a space in it
+    with pytest.raises(SourceError, match=f"matches the body named in '{printed}': the words '{head}' end with its "
+                                          "name") as caught:
         agenda_rdf.to_graph(agenda.parse(entry.path), nameless, B)
     assert caught.value.line == 5
+
+
+def bodies_named(*bodies: tuple[str, list[str]]) -> list[dict]:
+    return [{"path": path, "kind": "WorkingGroup", "names": names, "evidence": "test"} for path, names in bodies]
+
+
+WG3, TA = "CTOC-COP/WG.3", "CTOC-COP/technical-assistance-working-group"
+BACK_TO_BACK = "日衔接举行的国际合作工作组"
+
+
+@pytest.mark.parametrize("bodies, words, around", [
+    # a manifest with no bodies: the words before 第十三次会议 run back into the date (…27 日衔接举行的)
+    ([], BACK_TO_BACK, "…3 日至 27 日衔接举行的国际合作工作组第十三次会议和技…"),
+    # the same words taken for a name: the next mention runs back into 和 (and)
+    (bodies_named((WG3, [BACK_TO_BACK])), "和技术援助问题政府专家工作组",
+     "…作组第十三次会议和技术援助问题政府专家工作组第十三次会议结束…"),
+    # a short form in context (工作组) after a footnote mark: the words run back to the start of the clause
+    (bodies_named((WG3, [BACK_TO_BACK, "国际合作工作组"]), (TA, ["和技术援助问题政府专家工作组"])),
+     "并已发布在审议机制的网页和工作组", "…工作组主席编写，并已发布在审议机制的网页²和工作组第十四次会议的网…"),
+], ids=["no-bodies", "a-date-phrase-taken-for-a-name", "a-short-form-after-a-footnote-mark"])
+def test_words_a_body_is_read_from_are_not_offered_as_its_name(entry, bodies, words, around):
+    """The parser reads a Chinese body's name from the words before a meeting's number, which end with the name;
+    where the name begins only the manifest's names say. A body no name matches is refused at its line, the words
+    quoted as printed in the line (spaces, footnote marks), never as the name to add (a user who did added
+    '日衔接举行的国际合作工作组', the end of a date phrase, as a label)."""
+    unlisted = replace(entry, facts={**entry.facts, "bodies": bodies})
+    with pytest.raises(SourceError) as caught:
+        agenda_rdf.to_graph(agenda.parse(entry.path), unlisted, B)
+    assert caught.value.line == 72
+    message = str(caught.value)
+    assert f"matches the body named in '{around}': the words '{words}' end with its name, but where the name " \
+           "begins the loader cannot tell" in message
+    assert "exactly as the text prints it to the `names`" in message
+
+
+def test_english_words_a_body_is_read_from_start_with_its_name(tmp_path):
+    path = EN / "back-to-back.txt"
+    english = english_entry(path)
+    # without the technical assistance group, and without WG.3's alias "Working Group", which its name starts with
+    bodies = [{**b, "aliases": []} for b in english.get("bodies") if b["path"] != TA]
+    unlisted = replace(english, facts={**english.facts, "bodies": bodies})
+    with pytest.raises(SourceError) as caught:
+        agenda_rdf.to_graph(agenda.parse(path), unlisted, B)
+    assert caught.value.line == 29
+    words = "Working Group of Government Experts on Technical Assistance"
+    assert (f"matches the body named in '…Cooperation and of the {words}, held back to back from…': "
+            f"the words '{words}' start with its name, but where the name ends the loader cannot tell"
+            ) in str(caught.value)
 
 
 def test_a_manifest_meeting_number_the_text_contradicts(entry):
@@ -781,3 +832,14 @@ def test_an_english_paragraph_of_a_note_named_in_brackets_is_not_a_rules_provisi
     assert set(graph.objects(annotation, UNKG.citesProvision)) == {provision(RULES, paragraph="12")}
     assert (annotation, UNKG.mentionsDocument, URIRef(iris.document(B, "CTOC/COP/2020/10"))) in graph
     assert not list(graph.triples((provision(RULES, paragraph="15"), None, None)))
+
+
+def test_words_the_line_does_not_print_as_read_are_quoted_alone():
+    """Words a paragraph joined from several lines holds, which its first line does not print, are quoted as
+    read, not beside words of another place."""
+    from loader.to_rdf.agenda_context import unmatched_body, words_around
+    assert words_around("国际合作工作组", "载有国际合作 工作组²第十四次", 2) == "载有国际合作 工作组²第…"
+    assert words_around("国际合作工作组", "此外，工作组第十三次会议", 8) is None
+    assert unmatched_body("国际合作工作组", "此外，工作组第十三次会议", "zh").startswith(
+        "no name or alias in the manifest's [[source.bodies]] matches the body named by '国际合作工作组': the words "
+        "'国际合作工作组' end with its name")

@@ -5,6 +5,7 @@ once with its labels as printed. :mod:`loader.to_rdf.agenda` builds the agenda i
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from rdflib import Literal, URIRef
@@ -16,7 +17,7 @@ from loader.manifest import SourceEntry
 from loader.namespaces import ELI, ORG, UNKG
 from loader.sources import agenda_facts as f
 from loader.sources.agenda import LANGUAGES, AnnotatedAgenda
-from loader.sources.agenda_text import MARKDOWN_LINK, letter_order, normalise, web_address
+from loader.sources.agenda_text import MARKDOWN_LINK, SUPERSCRIPTS, letter_order, normalise, web_address
 from loader.to_rdf import common
 
 MEETING_WEBSITE = ("会议网站", "website of the meeting", "meeting website")  # a footnote's page is the meeting's
@@ -24,6 +25,35 @@ MEETING_WEBSITE = ("会议网站", "website of the meeting", "meeting website") 
 RULES = "UNTOC-review-mechanism-procedures-and-rules"
 INSTRUMENT_KINDS = {"UNTOC": UNKG.Convention, RULES: UNKG.RulesOfProcedure}
 LANGUAGE_CODES = sorted(set(LANGUAGES.values()))  # ISO 639-2 codes of the six UN languages
+
+
+def words_around(words: str, line: str, margin: int) -> str | None:
+    """``line`` as printed, cut to ``words`` and ``margin`` characters either side (``…`` where it is cut); None
+    when the line does not print them. ``words`` are the parser's: spaces and footnote marks may stand between
+    their characters in the line (``5 月 23 日``, ``网页²和``)."""
+    gap = rf"[\s{''.join(SUPERSCRIPTS)}]"
+    pattern = f"{gap}*".join(rf"{gap}+" if c.isspace() else re.escape(c) for c in words)
+    found = re.search(pattern, line)
+    if found is None:
+        return None
+    start, end = max(0, found.start() - margin), min(len(line), found.end() + margin)
+    return f"{'…' if start else ''}{line[start:end].strip()}{'…' if end < len(line.rstrip()) else ''}"
+
+
+def unmatched_body(words: str, line: str, language: str) -> str:
+    """What to say of a body named by ``words`` that no name in the manifest matches. ``words`` are where the
+    parser reads a body's name from (the run of words before a meeting's number, the words before 主席团 …): a
+    name ends them (Chinese) or starts them (English), but where it begins (or ends) only the manifest says, so
+    ``words`` are quoted as what holds the name, with the line's words around them, never as the name."""
+    chinese = language == "zh"
+    around = words_around(words, line, 8 if chinese else 24)
+    where = f"in {around!r}" if around and around.strip("…") != words else f"by {words!r}"
+    start, bound = ("end with", "begins") if chinese else ("start with", "ends")
+    return (f"no name or alias in the manifest's [[source.bodies]] matches the body named {where}: the words "
+            f"{words!r} {start} its name, but where the name {bound} the loader cannot tell (it only matches the "
+            f"names the manifest lists). Add the name exactly as the text prints it to the `names` of that body's "
+            f"[[source.bodies]] (a new table if the manifest lacks the body; a short form the text uses in context "
+            f"goes to `aliases`)")
 
 
 def order_of(number: str) -> Decimal:
@@ -82,8 +112,7 @@ class Context:
         for name, path in self.names:
             if (text.endswith(name) if self.lang == "zh" else text.startswith(name)):
                 return path
-        raise self.error(f"cannot tell which body {text!r} is: add its name to the manifest's [[source.bodies]]",
-                         line)
+        raise self.error(unmatched_body(text, self.records.verbatim(line) if line else "", self.lang), line)
 
     def name_in(self, text: str) -> str:
         return next(n for n, _ in self.names if (text.endswith(n) if self.lang == "zh" else text.startswith(n)))
