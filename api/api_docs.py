@@ -14,8 +14,10 @@ from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
+from loader import server_paths
+
 ASSETS = Path(fastapi_offline.__file__).resolve().parent / "static"
-ASSETS_PATH = "/static/api-docs"
+ASSETS_PATH = server_paths.API_DOCS_ASSETS
 router = APIRouter(include_in_schema=False)
 
 
@@ -24,7 +26,7 @@ def assets() -> StaticFiles:
     return StaticFiles(directory=ASSETS)
 
 
-@router.api_route("/docs", methods=["GET", "HEAD"])
+@router.api_route(server_paths.DOCS, methods=["GET", "HEAD"])
 async def swagger_ui(request: Request) -> HTMLResponse:
     root = request.scope.get("root_path", "")
     return get_swagger_ui_html(
@@ -36,7 +38,7 @@ async def swagger_ui(request: Request) -> HTMLResponse:
     )
 
 
-@router.api_route("/redoc", methods=["GET", "HEAD"])
+@router.api_route(server_paths.REDOC, methods=["GET", "HEAD"])
 async def redoc(request: Request) -> HTMLResponse:
     root = request.scope.get("root_path", "")
     return get_redoc_html(

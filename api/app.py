@@ -29,6 +29,7 @@ from api.access_log import AccessLog
 from api.engine import Engine
 from api.header_limits import HeaderLimits
 from api.settings import Settings
+from loader import server_paths
 
 STATIC = Path(__file__).resolve().parent / "static"
 OPTIONAL_ROUTERS = ("api.ui", "api.exports", "api.pages")  # in this order: pages has the catch-all
@@ -74,6 +75,7 @@ def create_app(settings: Settings, *, store=None) -> Application:
         lifespan=lifespan,
         docs_url=None,  # FastAPI's pages load their scripts from a CDN: api.api_docs serves them from here
         redoc_url=None,
+        openapi_url=server_paths.OPENAPI,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -85,7 +87,7 @@ def create_app(settings: Settings, *, store=None) -> Application:
     app.include_router(sparql.router)
     app.include_router(graph_store.router if settings.allow_update else graph_store.absent_router)
     if STATIC.is_dir():
-        app.mount("/static", StaticFiles(directory=STATIC), name="static")
+        app.mount(server_paths.STATIC, StaticFiles(directory=STATIC), name="static")
     app.state.ui_available = False
     for name in OPTIONAL_ROUTERS:
         if importlib.util.find_spec(name) is not None:

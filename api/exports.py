@@ -41,6 +41,7 @@ from api.pages import (
 from api.render import choose
 from api.sparql import ResultStream
 from api.terms import RunSelect, Term, iri_ref, rows
+from loader import server_paths
 from loader.namespaces import PREFIXES, VOID
 
 router = APIRouter()
@@ -206,7 +207,7 @@ def _languages(request: Request) -> list[str]:
     return render.accepted_languages(request.headers.get("accept-language"))
 
 
-@router.api_route("/meeting/{meeting:path}/programme.ics", methods=["GET", "HEAD"], include_in_schema=False)
+@router.api_route(server_paths.PROGRAMME_CALENDAR, methods=["GET", "HEAD"], include_in_schema=False)
 async def programme_calendar(request: Request, meeting: str) -> Response:
     described, slots = await _programme_for(request, meeting)
     page_url = absolute_origin_of(request) + "/meeting/" + meeting
@@ -216,7 +217,7 @@ async def programme_calendar(request: Request, meeting: str) -> Response:
                              "Vary": "Accept-Language"})  # titles in the language asked for
 
 
-@router.api_route("/meeting/{meeting:path}/programme.csv", methods=["GET", "HEAD"], include_in_schema=False)
+@router.api_route(server_paths.PROGRAMME_TABLE, methods=["GET", "HEAD"], include_in_schema=False)
 async def programme_table(request: Request, meeting: str) -> Response:
     described, slots = await _programme_for(request, meeting)
     body = programme_csv(described, slots, _languages(request))
@@ -324,9 +325,9 @@ def void_page(triples, run_select: RunSelect, *, base: str) -> Description:
     return description
 
 
-@router.api_route("/void", methods=["GET", "HEAD"], include_in_schema=False)
-@router.api_route("/void.{suffix}", methods=["GET", "HEAD"], include_in_schema=False)
-@router.api_route("/.well-known/void", methods=["GET", "HEAD"], include_in_schema=False)
+@router.api_route(server_paths.VOID, methods=["GET", "HEAD"], include_in_schema=False)
+@router.api_route(server_paths.VOID_FORMATS, methods=["GET", "HEAD"], include_in_schema=False)
+@router.api_route(server_paths.WELL_KNOWN_VOID, methods=["GET", "HEAD"], include_in_schema=False)
 async def void_description(request: Request, suffix: str | None = None) -> Response:
     """VoID, negotiated as a resource is: a readable page for browsers, else Turtle, JSON-LD, N-Triples or RDF/XML
     by ``Accept`` or suffix (``/void.ttl``), with ``Vary: Accept`` and a ``Link`` to each format."""
@@ -454,7 +455,7 @@ class Dump:
                 self.queue.get_nowait()
 
 
-@router.api_route("/dump.{suffix}", methods=["GET", "HEAD"], include_in_schema=False)
+@router.api_route(server_paths.DUMP, methods=["GET", "HEAD"], include_in_schema=False)
 async def dump(request: Request, suffix: str) -> Response:
     """Every graph of the store as N-Quads (``/dump.nq``) or TriG (``/dump.trig``), streamed; see :class:`Dump`
     for the time limit and :class:`DumpSlots` for how many at once."""

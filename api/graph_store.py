@@ -22,11 +22,12 @@ from api.request_body import content_type, require_identity_encoding, require_ut
 from api.request_parameters import at_most_one, query_parameters
 from api.sparql import VARY, ResultStream, read_body, require_update_rights
 from api.terms import Term
+from loader import server_paths
 from loader.store import quads_to_ntriples
 
 router = APIRouter(tags=["Graph Store"])
 absent_router = APIRouter()
-PATH = "/rdf-graphs/service"
+PATH = server_paths.GRAPH_STORE
 NOT_SERVED = (f"the Graph Store HTTP Protocol ({PATH}) is served only when the server runs with --allow-update, "
               "and this one is read-only; read a graph at /sparql: CONSTRUCT WHERE { GRAPH <IRI> { ?s ?p ?o } }")
 # read from the request (each at most once: api.request_parameters), not by FastAPI, which took the last of a

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
+from loader import server_paths
+
 router = APIRouter(tags=["operators"])
 
 
-@router.head("/health", include_in_schema=False)
-@router.get("/health", summary="Whether the server is up, and how much the store holds")
+@router.head(server_paths.HEALTH, include_in_schema=False)
+@router.get(server_paths.HEALTH, summary="Whether the server is up, and how much the store holds")
 async def health(request: Request) -> dict:
     engine = request.app.state.engine
     return {

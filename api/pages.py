@@ -28,6 +28,7 @@ from api.render import FORMATS, Format, Page, accepted_languages, local_path, sp
 from api.request_parameters import at_most_one, query_parameters
 from api.sparql import ResultStream, unless_the_client_leaves
 from api.terms import RunSelect, Term, iri_ref, rows
+from loader import server_paths
 from loader.namespaces import ONTOLOGY_IRI, data_base
 
 router = APIRouter()
@@ -234,8 +235,8 @@ def raw_path(request: Request) -> str:
     return raw[len(root):] if root and raw.startswith(root + "/") else raw
 
 
-@router.api_route("/ontology", methods=["GET", "HEAD"], include_in_schema=False)
-@router.api_route("/ontology.{suffix}", methods=["GET", "HEAD"], include_in_schema=False)
+@router.api_route(server_paths.ONTOLOGY, methods=["GET", "HEAD"], include_in_schema=False)
+@router.api_route(server_paths.ONTOLOGY_FORMATS, methods=["GET", "HEAD"], include_in_schema=False)
 async def ontology_page(request: Request, suffix: str | None = None) -> Response:
     """The ontology: a readable page for every class, property and concept, or the ontology graph as RDF."""
     chosen = requested_format(request, suffix_format(suffix))
@@ -272,7 +273,7 @@ def describe_ontology(run_select: RunSelect):
     return description, triples
 
 
-@router.api_route("/about", methods=["GET", "HEAD"], include_in_schema=False)
+@router.api_route(server_paths.ABOUT, methods=["GET", "HEAD"], include_in_schema=False)
 async def about(request: Request) -> Response:
     """A page for an IRI the store describes that is not under the base (a web page, a language)."""
     params = query_parameters(request)
@@ -301,7 +302,7 @@ async def about(request: Request) -> Response:
                          rdf_query=description_query(iri))
 
 
-@router.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
+@router.api_route(server_paths.RESOURCE, methods=["GET", "HEAD"], include_in_schema=False)
 async def resource(request: Request, path: str) -> Response:
     """Any IRI under the base, at its own path; ``.ttl``, ``.jsonld``, ``.nt``, ``.html`` pick a format."""
     base = base_of(request)

@@ -32,6 +32,7 @@ from api.errors import (
 from api.request_body import content_type, require_identity_encoding, require_utf8, utf8_text
 from api.request_parameters import at_most_one, one, parameters_of, query_parameters
 from api.settings import is_loopback
+from loader import server_paths
 
 router = APIRouter(tags=["SPARQL"])
 T = TypeVar("T")
@@ -129,7 +130,7 @@ GET_PARAMETERS = [
 BYTE_ORDER_MARK = "\ufeff"
 
 
-@router.get("/sparql", summary="Query by GET, or read the service description", responses=ANSWERS,
+@router.get(server_paths.SPARQL, summary="Query by GET, or read the service description", responses=ANSWERS,
             openapi_extra={"parameters": GET_PARAMETERS})
 async def sparql_get(request: Request):
     params = query_parameters(request)
@@ -148,7 +149,7 @@ async def sparql_get(request: Request):
 
 
 @router.post(
-    "/sparql",
+    server_paths.SPARQL,
     summary="Query or update by POST: a form, application/sparql-query or application/sparql-update",
     responses={**ANSWERS, 204: {"description": "The update was applied"},
                401: {"description": "The update needs the bearer token"},
@@ -423,7 +424,7 @@ class QueriesFirst:
         self.app = app
 
     async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] != "http" or scope["path"] != "/sparql":
+        if scope["type"] != "http" or scope["path"] != server_paths.SPARQL:
             await self.app(scope, receive, send)
             return
         handler = self.HANDLERS.get(scope["method"])

@@ -16,6 +16,7 @@ from api import render
 from api.negotiate import DESCRIPTIONS, description_format, prefers_html
 from api.pages import base_of, origin_of
 from api.request_parameters import at_most_one, query_parameters
+from loader import server_paths
 from loader.data_dirs import data_dir
 from loader.errors import SourceError
 
@@ -61,7 +62,7 @@ def examples(directory: Path | None = None) -> list[Example]:
     return found
 
 
-@router.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
+@router.api_route(server_paths.QUERY_PAGE, methods=["GET", "HEAD"], include_in_schema=False)
 async def query_page(request: Request) -> Response:
     """The query page; ``?query=`` puts a query in the editor. The root is also the base IRI: a client that asks
     for RDF rather than a page is sent to the dataset's VoID description."""

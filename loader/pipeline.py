@@ -20,7 +20,7 @@ from loader.build import build_graph, entry_sha256, sha256
 from loader.errors import SourceError, ValidationFailed
 from loader.manifest import SourceEntry, read_manifest
 from loader.namespaces import ONTOLOGY_IRI, UNKG
-from loader.rdf_files import as_triples, read_quads, to_rdflib
+from loader.rdf_files import as_triples, read_quads, refuse_server_paths, to_rdflib
 from loader.shacl_sparql import ontology_quads, validate_graph, validate_store
 from loader.store import (
     ENTRY_SHA256,
@@ -174,12 +174,14 @@ def plan_rdf_file(store: ox.Store, path: Path, base: str, graph_iri: str | None,
                               path=str(path))
     if not graphs:
         raise SourceError("holds no triples", path=str(path))
-    report = _validated_quads(str(path), quads, store, replaced=set(graphs), earlier=earlier)
+    described = {q.subject for q in quads}
+    refuse_server_paths(path, quads, base, described)
+    report = _validated_quads(str(path), quads, store, replaced=set(graphs), earlier=earlier, described=described)
     return [Planned(str(path), name.value, in_graph, report) for name, in_graph in graphs.items()]
 
 
 def _validated_quads(label: str, quads: list[ox.Quad], store: ox.Store, replaced: set = frozenset(),
-                     earlier: Sequence[Planned] = ()) -> Report:
+                     earlier: Sequence[Planned] = (), described: set | None = None) -> Report:
     """Validate the quads' union with the ontology, the types the store gives the IRIs they reference, and, for
     a resource the file describes without giving its type, what the store already says around it (outside the
     graphs ``replaced``, which this load overwrites): a file that adds a second meeting number to a meeting
@@ -196,11 +198,11 @@ def _validated_quads(label: str, quads: list[ox.Quad], store: ox.Store, replaced
     file types that the store links members into (a restated meeting, dated by the stored event it is part of). A
     resource the file describes is checked by the shapes that read values of what it links to on the values the
     store gives those (a time slot's date against its stored meeting's dates: :func:`_linked_around`); the
-    findings about those resources themselves are not the file's."""
+    findings about those resources themselves are not the file's. ``described``: the quads' subjects, if known."""
     staging = ox.Store()
     staging.bulk_extend(quads)  # in memory, nothing to lose: the faster way in
     staging.extend(ontology_quads())
-    described = {q.subject for q in quads}
+    described = {q.subject for q in quads} if described is None else described
     joined: dict[str, set[str]] = {}
     coming = [item for item in earlier if not item.skipped]
     views = [] if is_empty(store) else [(store, set(replaced) | {graph_node(item.graph_iri) for item in coming})]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import xml.parsers.expat
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -18,6 +18,8 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 
 from loader.errors import SourceError
+from loader.namespaces import ONTOLOGY_IRI
+from loader.server_paths import route_for, routed_path, what_is_served
 
 XSD_STRING = ox.NamedNode("http://www.w3.org/2001/XMLSchema#string")
 BOM = b"\xef\xbb\xbf"  # UTF-8's byte-order mark: some editors write it, Oxigraph's parsers take it for text
@@ -129,6 +131,48 @@ def check_xml(path: Path) -> None:
     except xml.parsers.expat.ExpatError as error:
         message = f"not well-formed XML: {xml.parsers.expat.ErrorString(error.code)} at column {error.offset + 1}"
         raise SyntaxError(message, (str(path), error.lineno, error.offset + 1, None)) from None
+
+
+LINE_BASED = (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS)
+
+
+def refuse_server_paths(path: Path, quads: Sequence[ox.Quad], base: str, subjects: Collection | None = None) -> None:
+    """A ``SourceError`` for a file that describes a resource (as a subject, or uses it as a property) whose IRI
+    is a path the server answers itself (``<base>sparql``, ``<base>void.ttl``, ``<base>static/…``:
+    :mod:`loader.server_paths`), so that its page could never be shown; named with the line of its first statement
+    in a line-based format (Turtle, TriG, N-Triples, N-Quads: the line the parser reads that statement's end on).
+    A link to such an IRI (``void:sparqlEndpoint <base>sparql``) describes nothing there and is kept; so is the
+    ontology's own IRI, which the ontology's page shows. ``subjects``: the quads' subjects, if the caller has them
+    (a load does: a pass over a million quads costs a tenth of a second)."""
+    subjects = {quad.subject for quad in quads} if subjects is None else subjects
+    named = {node.value for node in subjects if type(node) is ox.NamedNode}
+    named.update(node.value for node in {quad.predicate for quad in quads})
+    routes = {iri: route for iri in named if iri.startswith(base) and iri != ONTOLOGY_IRI
+              and (route := route_for(iri, base))}
+    if not routes:
+        return
+    shadowed = list(dict.fromkeys(node.value for quad in quads for node in (quad.subject, quad.predicate)
+                                  if type(node) is ox.NamedNode and node.value in routes))  # in the file's order
+    first, *others = shadowed
+    message = (f"<{first}> is the server's own path {routed_path(first, base)} ({what_is_served(routes[first])}); "
+               "its page could never be shown: give the resource another IRI")
+    if others:
+        message += f" (and {len(others)} other such IRI{'s' if len(others) > 1 else ''}: "
+        message += ", ".join(f"<{other}>" for other in others[:3]) + (", …" if len(others) > 3 else "") + ")"
+    raise SourceError(message, path=str(path), line=first_line_of(path, ox.NamedNode(first)))
+
+
+def first_line_of(path: Path, node: ox.NamedNode) -> int | None:
+    """The line on which the parser of ``path`` reads the first statement with ``node`` as its subject or
+    property; None in a format that is not read line by line (JSON-LD, RDF/XML), or if there is none."""
+    if rdf_format(path) not in LINE_BASED:
+        return None
+    with path.open("rb") as stream:
+        lines = _LineByLine(stream)
+        for quad in ox.parse(lines, format=rdf_format(path), base_iri=path.resolve().as_uri()):
+            if node in (quad.subject, quad.predicate):
+                return lines.line
+    return None
 
 
 class _LineByLine:

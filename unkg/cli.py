@@ -315,7 +315,7 @@ def validate(
     from loader.manifest import read_manifest, read_manifests
     from loader.namespaces import data_base
     from loader.pipeline import around_in_store, linked_in_store
-    from loader.rdf_files import as_stored, as_triples, read_quads, to_dataset
+    from loader.rdf_files import as_stored, as_triples, read_quads, refuse_server_paths, to_dataset
     from loader.validate import (
         RENDERERS,
         context_graph,
@@ -347,6 +347,7 @@ def validate(
         for f in [f for f in files or [] if f.suffix != ".toml"]:
             check_input(f)
             quads = read_quads(f)
+            refuse_server_paths(f, quads, base)
             dataset = to_dataset(as_stored(quads))  # as load writes it, and so validates it
             graph = Graph()
             for context in dataset.graphs():
