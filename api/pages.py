@@ -29,6 +29,7 @@ from api.request_parameters import at_most_one, query_parameters
 from api.sparql import ResultStream, unless_the_client_leaves
 from api.terms import RunSelect, Term, iri_ref, rows
 from loader import server_paths
+from loader.iris import SYMBOL
 from loader.namespaces import ONTOLOGY_IRI, data_base
 
 router = APIRouter()
@@ -321,7 +322,10 @@ async def resource(request: Request, path: str) -> Response:
     else:
         if suffix is None and (moved := await run_in_threadpool(slash_dropped, stem, base, run_select_for(request))):
             return slash_redirect(request, moved, base)
-        return await not_found(request, chosen, candidates[0] if candidates else iri_for_path(stem, base))
+        holders = await run_in_threadpool(documents_with_symbol, stem, run_select_for(request))
+        if len(holders) == 1:
+            return symbol_redirect(request, holders[0], base, suffix)
+        return await not_found(request, chosen, candidates[0] if candidates else iri_for_path(stem, base), holders)
     chosen = await run_in_threadpool(writable, request, chosen or requested_format(request, suffix), description,
                                      negotiated=suffix is None)
     return await respond(request, chosen, description, page_url=origin_of(request) + stem,
@@ -353,6 +357,46 @@ def slash_redirect(request: Request, iri: str, base: str) -> Response:
     return Response(status_code=307, headers={"Location": location, "Vary": "Accept"})
 
 
+def symbol_in_path(path: str) -> str | None:
+    """The UN symbol a path under ``doc/`` spells, or None: the path of a document's other symbol (a joint
+    document's IRI is minted from its first). An encoded slash is no slash here either.
+
+    >>> symbol_in_path("/doc/CTOC/COP/WG.4/2023/3")
+    'CTOC/COP/WG.4/2023/3'
+    >>> symbol_in_path("/meeting/CTOC/COP/WG.4/2023/3") is None, symbol_in_path("/doc/CTOC%2FCOP%2F1") is None
+    (True, True)
+    """
+    if not path.startswith("/doc/") or ENCODED_SLASH.search(path):
+        return None
+    symbol = unquote(path[len("/doc/"):])
+    return symbol if SYMBOL.fullmatch(symbol) else None
+
+
+def documents_with_symbol(path: str, run_select: RunSelect) -> list[str]:
+    """The documents that carry the symbol a path under ``doc/`` names nothing at (at most :data:`MAX_SUGGESTIONS`;
+    none for a path that spells no symbol, which costs no query): one index look-up
+    (``api/queries/documents_by_symbol.rq``), on the 404 path only."""
+    symbol = symbol_in_path(path)
+    if symbol is None:
+        return []
+    query = query_files.fill("documents_by_symbol", symbol=Term("literal", symbol), limit=MAX_SUGGESTIONS)
+    return [row["document"].value for row in rows(run_select, query)]
+
+
+def symbol_redirect(request: Request, iri: str, base: str, suffix: Format | None) -> Response:
+    """303 See Other to the one document that carries the symbol the path spells, in the format its suffix named.
+    303, the linked-data answer for "described elsewhere": the path is not the document's IRI (no statement makes
+    the two one resource), so neither a permanent redirect (301/308, which would claim they are) nor 307 (the same
+    resource, as for a trailing slash) fits; and a later load may give the symbol to another document."""
+    local = local_path(iri, base)
+    if local is None:  # a document of a user's file, outside the base
+        location = f"{origin_of(request)}/about?iri={quote(iri, safe='')}"
+        location += f"&format={suffix.name}" if suffix is not None else ""
+    else:
+        location = origin_of(request) + quote(local, safe=IRI_PATH_SAFE) + (suffix.suffix if suffix else "")
+    return Response(status_code=303, headers={"Location": location})
+
+
 def any_described(iris: list[str], run_select: RunSelect) -> bool:
     """Whether the store says anything about one of ``iris``."""
     for iri in iris:
@@ -364,18 +408,21 @@ def any_described(iris: list[str], run_select: RunSelect) -> bool:
     return False
 
 
-async def not_found(request: Request, chosen: Format | None, iri: str) -> Response:
+async def not_found(request: Request, chosen: Format | None, iri: str, holders: list[str] = ()) -> Response:
     """404: for people a page with a search hint, nearby resources and a link to the query page (None: the client
-    accepts no format of ours, and gets the plain message)."""
+    accepts no format of ours, and gets the plain message). ``holders``: the documents that carry the symbol the
+    path spells, when more than one does (which one it means is not the server's to guess), listed."""
     if chosen is None or chosen.name != "html":
-        raise NotFound(f"nothing is known about <{iri}>; the query page at / can search for it")
+        listed = f"; {len(holders)} documents carry the symbol it spells: " + ", ".join(
+            f"<{h}>" for h in holders) if holders else ""
+        raise NotFound(f"nothing is known about <{iri}>{listed}; the query page at / can search for it")
     base = base_of(request)
     suggestions = await run_in_threadpool(nearby, iri, base, run_select_for(request, NEARBY_SECONDS))
     origin = origin_of(request)
     local = local_path(iri, base) or iri
     words = search_words(local)
     search = query_files.fill("not_found_search", words=Term("literal", words))
-    body = render.html("not_found.html", iri=iri, origin=origin, suggestions=suggestions,
+    body = render.html("not_found.html", iri=iri, origin=origin, suggestions=suggestions, holders=holders,
                        page=Page(describing.Description(iri), base=base, origin=origin,
                                  languages=accepted_languages(request.headers.get("accept-language"))),
                        search_href=f"{origin}/?query={quote(search, safe='')}", words=words)

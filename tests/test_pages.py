@@ -1039,3 +1039,88 @@ def test_escapes_that_are_not_utf8_are_refused_naming_the_parameter(tiny_server,
         assert response.status_code == 400, response.text
         assert ("the query string is not UTF-8 once its %-escapes are decoded: "
                 f"the value of '{name}'") in response.text and "\ufffd" not in response.text
+
+
+# --- a document by any of its symbols ---------------------------------------------------------------------
+
+JOINT = "/doc/CTOC/COP/WG.3/2023/3"  # the agenda prints CTOC/COP/WG.3/2023/3-CTOC/COP/WG.4/2023/3-CTOC/COP/WG.7/2023/3
+
+
+@pytest.mark.parametrize("accept", ["text/html", "text/turtle", "application/ld+json", "application/n-triples"])
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+@pytest.mark.parametrize("other", ["/doc/CTOC/COP/WG.4/2023/3", "/doc/CTOC/COP/WG.7/2023/3"])
+def test_a_joint_document_is_reached_by_its_other_symbols(real_server, accept, method, other):
+    """Its IRI comes from the first symbol; the path of another one was a 404 saying the graph knew nothing."""
+    response = httpx.request(method, real_server + other, headers={"accept": accept}, timeout=30)
+    assert response.status_code == 303 and response.headers["location"] == JOINT, response.text
+    followed = httpx.request(method, real_server + other, headers={"accept": accept}, timeout=30,
+                             follow_redirects=True)
+    assert followed.status_code == 200 and str(followed.url) == real_server + JOINT
+    if method == "GET" and accept == "text/turtle":
+        assert f'"{other.removeprefix("/doc/")}"' in followed.text  # the document it reached carries that symbol
+
+
+def test_a_symbol_path_with_a_format_suffix_is_sent_to_the_document_in_that_format(real_server):
+    response = httpx.get(real_server + "/doc/CTOC/COP/WG.7/2023/3.ttl", timeout=30)
+    assert response.status_code == 303 and response.headers["location"] == JOINT + ".ttl"
+
+
+@pytest.mark.parametrize("path", [
+    "/doc/CTOC/COP/WG.9/2023/3",  # a symbol no document carries
+    "/meeting/CTOC/COP/WG.4/2023/3", "/body/CTOC/COP/WG.4/2023/3",  # a symbol, but not under doc/
+    "/doc/CTOC%2FCOP%2FWG.4%2F2023%2F3",  # an encoded slash is no slash
+    "/doc/CTOC/COP/WG.4/2023/3/",  # no symbol ends in a slash
+])
+def test_only_a_path_under_doc_that_spells_a_carried_symbol_is_redirected(real_server, path):
+    for accept in ("text/html", "text/turtle"):
+        response = httpx.get(real_server + path, headers={"accept": accept}, timeout=30)
+        assert response.status_code == 404, (path, response.status_code, response.headers.get("location"))
+
+
+SYMBOLS_DATA = """
+@prefix unkg: <https://w3id.org/unkg/ontology#> .
+<https://w3id.org/unkg/doc/A/1> a unkg:Document ; unkg:symbol "A/1", "A/SHARED/1" .
+<https://w3id.org/unkg/doc/B/1> a unkg:Document ; unkg:symbol "B/1", "A/SHARED/1" .
+<https://w3id.org/unkg/doc/C/1> a unkg:Document ; unkg:symbol "C/1", "D/1" .
+"""
+
+
+@pytest.fixture(scope="module")
+def symbol_server(tmp_path_factory):
+    """A server over two documents that carry one symbol, and one with two, whose engine counts its queries."""
+    from conftest import live_server, make_store, settings_for
+
+    path = make_store(tmp_path_factory.mktemp("symbols") / "store", {B + "graph/symbols": SYMBOLS_DATA}, turtle=True)
+    with live_server(settings_for(path)) as server:
+        engine, select = server.engine, server.engine.select
+        server.queries = []
+
+        async def counting(query, **options):
+            server.queries.append(query)
+            return await select(query, **options)
+
+        engine.select = counting
+        yield server
+
+
+def test_a_symbol_two_documents_carry_is_a_404_listing_both(symbol_server):
+    page = get(symbol_server.origin, "/doc/A/SHARED/1")
+    assert page.status_code == 404 and "location" not in page.headers
+    listed = page.text.split('class="symbol-holders"')[1].split("</ul>")[0]
+    assert hrefs(listed) == ["/doc/A/1", "/doc/B/1"]
+    machine = get(symbol_server.origin, "/doc/A/SHARED/1", "text/turtle")
+    assert machine.status_code == 404
+    assert f"2 documents carry the symbol it spells: <{B}doc/A/1>, <{B}doc/B/1>" in machine.text
+
+
+def test_the_symbol_look_up_is_one_query_on_the_404_path_only(symbol_server):
+    def symbol_queries(path: str, status: int) -> list[str]:
+        symbol_server.queries.clear()
+        response = get(symbol_server.origin, path, "text/turtle")
+        assert response.status_code == status, (path, response.status_code)
+        return [q for q in symbol_server.queries if "Which documents carry a UN symbol" in q]
+
+    assert len(symbol_queries("/doc/D/1", 303)) == 1
+    assert len(symbol_queries("/doc/E/1", 404)) == 1
+    assert symbol_queries("/doc/C/1", 200) == []  # a page that is found never looks
+    assert symbol_queries("/doc/not a symbol", 404) == []  # nor a path that spells no symbol
