@@ -14,7 +14,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from api import blank_nodes, query_files
+from api import blank_nodes, query_files, views
 from api.terms import RDF_TYPE, Term, curie
 from loader.namespaces import ONTOLOGY_IRI, PREFIXES
 
@@ -229,6 +229,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     environment.globals["formats"] = FORMATS
+    environment.globals["symbols_in_order"] = views.symbols_in_order
     return environment
 
 

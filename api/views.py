@@ -5,6 +5,7 @@ provision's parts and citations. Plain data (lists and dicts of :class:`api.term
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -172,6 +173,24 @@ def document(iri: str, run_select: RunSelect) -> dict:
     cited = rows(run_select, query)
     agendas = [r["agenda"] for r in rows(run_select, query_files.fill("document_agendas", document=me))]
     return {"expressions": expressions, "agendas": agendas, "cited": cited, "parts": parts(iri, run_select, depth=1)}
+
+
+def symbols_in_order(document_iri: str, symbols: list[Term]) -> list[Term]:
+    """A document's symbols in an order that is the same on every page: the one its IRI is minted from first (the
+    first the source prints of a joint symbol, ``loader/iris.py``), then the others by their parts, numbers as
+    numbers (WG.4 before WG.7 before WG.10). The graph keeps no other trace of the printed order: the store hands
+    them back in any order.
+
+    >>> [t.value for t in symbols_in_order("https://w3id.org/unkg/doc/A/WG.3/1",
+    ...                                    [Term("literal", s) for s in ("A/WG.10/1", "A/WG.7/1", "A/WG.3/1")])]
+    ['A/WG.3/1', 'A/WG.7/1', 'A/WG.10/1']
+    """
+    def key(symbol: Term) -> tuple:
+        parts = re.split(r"(\d+)", symbol.value)  # text at even places, digits at odd ones
+        numbered = tuple(int(part) if place % 2 else part for place, part in enumerate(parts))
+        return not document_iri.endswith("/doc/" + symbol.value), numbered, symbol.value
+
+    return sorted(symbols, key=key)
 
 
 # --- provisions -------------------------------------------------------------------------------------------

@@ -1082,6 +1082,7 @@ SYMBOLS_DATA = """
 <https://w3id.org/unkg/doc/A/1> a unkg:Document ; unkg:symbol "A/1", "A/SHARED/1" .
 <https://w3id.org/unkg/doc/B/1> a unkg:Document ; unkg:symbol "B/1", "A/SHARED/1" .
 <https://w3id.org/unkg/doc/C/1> a unkg:Document ; unkg:symbol "C/1", "D/1" .
+<https://w3id.org/unkg/doc/F/WG.7/1> a unkg:Document ; unkg:symbol "F/WG.10/1", "F/WG.3/1", "F/WG.7/1", "F/WG.4/1" .
 """
 
 
@@ -1124,3 +1125,20 @@ def test_the_symbol_look_up_is_one_query_on_the_404_path_only(symbol_server):
     assert len(symbol_queries("/doc/E/1", 404)) == 1
     assert symbol_queries("/doc/C/1", 200) == []  # a page that is found never looks
     assert symbol_queries("/doc/not a symbol", 404) == []  # nor a path that spells no symbol
+
+
+def symbols_shown(page: str) -> list[str]:
+    facts = page.split('class="facts"')[1].split("</dd>")[0]
+    return re.findall(r'<code class="symbol">([^<]*)</code>', facts)
+
+
+def test_a_joint_documents_symbols_are_listed_in_the_order_it_prints_them(real_server):
+    """They were listed WG.7, WG.4, WG.3, as the store hands them back; the agenda prints WG.3-WG.4-WG.7."""
+    assert symbols_shown(get(real_server, JOINT).text) == [f"CTOC/COP/WG.{n}/2023/3" for n in (3, 4, 7)]
+
+
+def test_symbols_are_listed_from_the_one_the_iri_has_then_by_their_numbers(symbol_server):
+    """The graph keeps no printed order: the symbol the IRI is minted from (the first printed) comes first, then
+    the others by their parts, numbers as numbers (WG.10 after WG.4, not before WG.3 as in text)."""
+    assert symbols_shown(get(symbol_server.origin, "/doc/F/WG.7/1").text) == [
+        "F/WG.7/1", "F/WG.3/1", "F/WG.4/1", "F/WG.10/1"]
