@@ -15,11 +15,14 @@ import pyoxigraph as ox
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api import blank_nodes, query_files, views
+from api.describe import LABEL_PROPERTIES
 from api.terms import RDF_TYPE, Term, curie
-from loader.namespaces import ONTOLOGY_IRI, PREFIXES
+from loader.namespaces import ONTOLOGY_IRI, PREFIXES, UNKG
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 WEB_LINK = re.compile(r"https?://", re.I)  # the only IRIs that become links to themselves
+HEADING_RANK = LABEL_PROPERTIES.index(str(UNKG.heading))  # the rank of a label (api/describe.py) that is a heading
+NOTATION_RANK = LABEL_PROPERTIES.index(PREFIXES["skos"] + "notation")  # ... that is a code, 27(1)(a)
 
 
 @dataclass(frozen=True)
@@ -160,15 +163,27 @@ class Page:
         return choose(self.description.labels.get(iri, []), self.languages)
 
     def name(self, iri: str) -> str:
-        """A readable name: the label if there is one, else the IRI's path under the base, else a CURIE."""
+        """A readable name: the label if there is one (:meth:`numbered`), else the IRI's path under the base, else a
+        CURIE."""
         found = self.label(iri)
         if found is not None:
-            return found.value
+            return self.numbered(iri, found)
         short = curie(iri)
         if short != iri:
             return short
         local = local_path(iri, self.base)
         return local.lstrip("/") if local and local != "/" else iri
+
+    def numbered(self, iri: str, label: Term) -> str:
+        """``label`` as ``iri``'s name. A heading chosen for the reader's language (article 27's "执法合作", the
+        only label the Chinese agenda gives it) names no number, where its label in another language does ("Article
+        27"): it is shown after the provision's code, its ``skos:notation`` ("27 执法合作"), as the code alone names
+        a paragraph (27(1)). No source names the article in Chinese, so none ("第27条") is made up."""
+        labels = self.description.labels.get(iri, [])
+        if min((rank for rank, literal in labels if literal == label), default=None) != HEADING_RANK:
+            return label.value
+        notation = next((literal.value for rank, literal in labels if rank == NOTATION_RANK), None)
+        return f"{notation} {label.value}" if notation else label.value
 
     def pick(self, literals: Iterable[Term]) -> Term | None:
         return choose(((0, literal) for literal in literals), self.languages)

@@ -1142,3 +1142,56 @@ def test_symbols_are_listed_from_the_one_the_iri_has_then_by_their_numbers(symbo
     the others by their parts, numbers as numbers (WG.10 after WG.4, not before WG.3 as in text)."""
     assert symbols_shown(get(symbol_server.origin, "/doc/F/WG.7/1").text) == [
         "F/WG.7/1", "F/WG.3/1", "F/WG.4/1", "F/WG.10/1"]
+
+
+# --- a provision keeps its number in every language -------------------------------------------------------
+
+def title_h1_and_breadcrumb(page: str) -> tuple[str, str, str]:
+    title = re.search(r"<title[^>]*>([^<]*) · unkg</title>", page)[1]
+    h1 = text_of(re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S)[1]).strip()
+    return title, h1, text_of(page.split('class="breadcrumb">')[1].split("</nav>")[0]).strip()
+
+
+def test_an_article_shown_by_its_chinese_heading_keeps_its_number(real_server):
+    """In Chinese, article 27 was named by its heading alone (执法合作, as the agenda prints it): title, heading,
+    breadcrumbs and links lost the number its English label ("Article 27") and its code (27) give. Its code comes
+    first, as a paragraph's code (27(1)) names it; no Chinese label is made up for it (第27条)."""
+    zh = {"accept-language": "zh-CN,zh;q=0.9"}
+    article = get(real_server, "/instrument/UNTOC/art/27", **zh).text
+    assert title_h1_and_breadcrumb(article) == (
+        "27 执法合作", "27 执法合作", "联合国打击跨国有组织犯罪公约 › 27 执法合作")
+    subparagraph = get(real_server, "/instrument/UNTOC/art/27/para/1/subpara/a", **zh).text
+    assert title_h1_and_breadcrumb(subparagraph)[2] == "联合国打击跨国有组织犯罪公约 › 27 执法合作 › 27(1) › 27(1)(a)"
+    item = get(real_server, f"/{MEETING}/agenda/item/2", **zh).text
+    links = re.findall(r'<a href="/instrument/UNTOC/art/27"[^>]*>([^<]*)</a>', item)
+    assert links and set(links) == {"27 执法合作"}
+    assert "第27条" not in "".join(title_h1_and_breadcrumb(article) + title_h1_and_breadcrumb(subparagraph))
+
+
+def test_an_article_shown_by_its_english_label_is_named_as_the_label_says(real_server):
+    en = {"accept-language": "en"}
+    article = get(real_server, "/instrument/UNTOC/art/27", **en).text
+    assert title_h1_and_breadcrumb(article) == (
+        "Article 27", "Article 27", "United Nations Convention against Transnational Organized Crime › Article 27")
+    subparagraph = get(real_server, "/instrument/UNTOC/art/27/para/1/subpara/a", **en).text
+    assert title_h1_and_breadcrumb(subparagraph)[2] == (
+        "United Nations Convention against Transnational Organized Crime › Article 27 › 27(1) › 27(1)(a)")
+
+
+def test_only_a_heading_gets_the_code_in_front_and_only_when_there_is_one():
+    from api.describe import Description
+    from api.render import HEADING_RANK, NOTATION_RANK, Page
+    from api.terms import Term
+
+    heading, code = Term("literal", "执法合作", lang="zh"), Term("literal", "27")
+    named = Term("literal", "一个名称", lang="zh")  # a name of its own
+    description = Description(B + "x")
+    description.labels = {
+        B + "numbered": [(HEADING_RANK, heading), (NOTATION_RANK, code)],
+        B + "unnumbered": [(HEADING_RANK, heading)],  # no code to show: the heading as it is
+        B + "named": [(0, named), (HEADING_RANK, heading), (NOTATION_RANK, code)],  # a label of its own: as it is
+        B + "both": [(0, heading), (HEADING_RANK, heading), (NOTATION_RANK, code)],  # its label, not only a heading
+    }
+    page = Page(description, base=B, origin="", languages=["zh"])
+    assert [page.name(B + n) for n in ("numbered", "unnumbered", "named", "both")] == [
+        "27 执法合作", "执法合作", "一个名称", "执法合作"]
