@@ -1195,3 +1195,26 @@ def test_only_a_heading_gets_the_code_in_front_and_only_when_there_is_one():
     page = Page(description, base=B, origin="", languages=["zh"])
     assert [page.name(B + n) for n in ("numbered", "unnumbered", "named", "both")] == [
         "27 执法合作", "执法合作", "一个名称", "执法合作"]
+
+
+# --- the icon ---------------------------------------------------------------------------------------------
+
+def test_every_page_names_its_icon_served_here_so_no_browser_asks_for_favicon_ico(real_server, tmp_path):
+    """Browsers asked for /favicon.ico on every visit (a 404: no page named an icon)."""
+    import xml.etree.ElementTree as ET
+
+    for path in ("/", f"/{MEETING}", "/ontology", "/meeting/CTOC-COP/WG.3/99", "/about?iri=https://www.unodc.org/"):
+        page = get(real_server, path).text
+        icons = re.findall(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', page)
+        assert icons == ["/static/favicon.svg"], (path, icons)
+    icon = httpx.get(real_server + "/static/favicon.svg", timeout=30)
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+    svg = ET.fromstring(icon.content)
+    assert svg.tag == "{http://www.w3.org/2000/svg}svg"
+    assert not re.search(rb"(?:href|src)\s*=|url\(|<script", icon.content)  # it loads nothing from anywhere
+    from conftest import live_server, make_store, settings_for
+
+    store = make_store(tmp_path / "store", {B + "graph/x": f"<{B}thing/a> <{RDFS_LABEL}> \"a thing\"@en ."})
+    with live_server(settings_for(store), root_path="/kg") as server:  # behind a proxy, under its path
+        page = httpx.get(server.origin + "/thing/a", headers={"accept": "text/html"}, timeout=30).text
+        assert '<link rel="icon" href="/kg/static/favicon.svg"' in page

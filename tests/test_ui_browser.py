@@ -182,3 +182,20 @@ def test_a_graph_answer_offers_graph_downloads_and_a_directed_literal_keeps_its_
     browser.execute_script("document.querySelector('.CodeMirror').CodeMirror.setValue(arguments[0]);",
                            "PREFIX ex: <http://example.org/#>\n# a comment\nDESCRIBE ex:a")  # edited, not run
     assert browser.find_element(By.ID, "download-csv").text == "Turtle"
+
+
+def test_a_page_names_its_icon_and_the_browser_asks_for_no_favicon_ico(real_server, browser, caplog):
+    """Every visit made the browser ask for /favicon.ico, a 404 in its console: the pages name an icon of
+    their own (api/static/favicon.svg). The access log says what the browser asked the server for."""
+    import logging
+
+    from selenium.webdriver.common.by import By
+
+    caplog.set_level(logging.INFO, logger="unkg.access")
+    browser.get(real_server + "/instrument/UNTOC/art/27")
+    assert browser.find_elements(By.ID, "canonical-iri")
+    deadline = time.monotonic() + WAIT_SECONDS
+    while "/static/favicon.svg" not in caplog.text and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert '"GET /static/favicon.svg" 200' in caplog.text, caplog.text
+    assert "/favicon.ico" not in caplog.text, caplog.text
