@@ -71,6 +71,7 @@ from loader.validate import (
     kind_of,
     shapes_graph,
     turtle_files,
+    with_undescribed_notes,
 )
 
 
@@ -672,6 +673,8 @@ def validate_store(store: ox.Store, data_subjects: set[str] | None = None, *, un
         findings = [finding for findings in found for finding in findings
                     if data_subjects is None or finding.focus in data_subjects
                     or joined_finding(finding, joined, data_subjects)]
+    findings = with_undescribed_notes(findings, lambda iri: next(
+        store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(RDF_TYPE), None), None) is not None)
     findings.sort(key=finding_order)
     return Report(conforms=not any(f.severity == "Violation" for f in findings), findings=tuple(findings))
 

@@ -25,6 +25,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 import pyshacl
 from rdflib import BNode, Graph, URIRef, Variable
+from rdflib.collection import Collection as RDFList
 from rdflib.namespace import PROV, RDF, RDFS
 from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath, ZeroOrMore, ZeroOrOne
 from rdflib.paths import Path as PropertyPath
@@ -460,7 +461,8 @@ def validate(data: Graph, context: Graph | None = None, *, untyped_elsewhere: bo
         )
     described = set(data.subjects(RDF.type, None)) if untyped_elsewhere else set(data.subjects())
     elsewhere = {str(s) for s in (set(context.subjects()) | set(ontology_graph().subjects())) - described}
-    found = [*_findings(results_graph), *unknown_terms(target)]
+    found = with_undescribed_notes([*_findings(results_graph), *unknown_terms(target)],
+                                   lambda iri: (URIRef(iri), RDF.type, None) in target)
     mine = {str(s) for s in data.subjects()}
     findings = tuple(sorted((f for f in found if f.focus not in elsewhere or joined_finding(f, joined, mine)),
                             key=finding_order))
@@ -555,6 +557,39 @@ def value_note(finding: Finding) -> str:
     ("… an xsd:integer from 1" for the string "1") is no quotation: the value is still shown."""
     quoted = finding.component == "SPARQLConstraintComponent" and finding.value in finding.message
     return f" (value: {value_label(finding)})" if finding.value and not quoted else ""
+
+
+UNDESCRIBED_NOTE = (
+    " This one is neither in the data validated with it nor in a store given with --store (nothing there gives it "
+    "a type): either no such resource exists (its IRI mistyped, a number misprinted or misread), or what describes "
+    "it was not given. A resource another file or source describes (a body, a treaty's provision) counts when that "
+    "file, or its manifest, is given before it in the same run (unkg validate its-manifest.toml FILE), or is "
+    "loaded in the store --store names.")
+
+
+@lru_cache(maxsize=1)
+def class_alternative_shapes() -> frozenset[str]:
+    """The shapes whose ``sh:or`` alternatives require a class (a document's subject: a provision, a body…)."""
+    shapes = shapes_graph()
+    return frozenset(str(shape) for shape, alternatives in shapes.subject_objects(SH["or"])
+                     if any((member, SH["class"], None) in shapes for member in RDFList(shapes, alternatives)))
+
+
+def about_undescribed(finding: Finding, is_typed: Callable[[str], bool]) -> bool:
+    """Whether a finding says an IRI value is not of the class required (``sh:class``, or ``sh:or`` of classes)
+    because nothing validated gives it a type at all: a resource not given (described in another file, or in a
+    store), not one of the wrong class."""
+    requires_class = finding.component == "ClassConstraintComponent" or (
+        finding.component == "OrConstraintComponent" and finding.shape in class_alternative_shapes())
+    return (requires_class and finding.value_kind == "iri" and finding.value is not None
+            and not is_typed(finding.value))
+
+
+def with_undescribed_notes(findings: Iterable[Finding], is_typed: Callable[[str], bool]) -> list[Finding]:
+    """The findings, each :func:`about_undescribed` with :data:`UNDESCRIBED_NOTE` after its message, so whatever the
+    property, a reader learns to give what describes the resource (``--store``, a file or manifest before it)."""
+    return [replace(f, message=f.message + UNDESCRIBED_NOTE) if about_undescribed(f, is_typed) else f
+            for f in findings]
 
 
 # --- reports ---

@@ -231,6 +231,28 @@ def test_validate_resolves_the_provision_a_document_is_pursuant_to_against_the_s
     assert "nor in a store given with --store" in unkg("validate", str(summary("27")), check=1).stdout
 
 
+def test_validate_says_how_to_resolve_a_body_another_source_describes(loaded, tmp_path):
+    """A user's meeting of <body/CTOC-COP/WG.3> (a body the bundled data describes) was refused alone with only
+    "A meeting is a meeting of exactly one body": the finding now says to pass --store or the file that describes
+    it, as a provision's did; with a store that lacks the body, it says it is in neither."""
+    def meeting(body: str) -> Path:
+        data = tmp_path / f"meeting-{body.replace('/', '-')}.ttl"
+        data.write_text("@prefix unkg: <https://w3id.org/unkg/ontology#> .\n<https://example.org/m15> a unkg:Meeting ;"
+                        f" unkg:ofBody <https://w3id.org/unkg/body/{body}> .\n", encoding="utf-8")
+        return data
+
+    def of_body(said: str) -> list[str]:
+        return [line for line in said.splitlines() if " ofBody: " in line]
+
+    hint = "neither in the data validated with it nor in a store given with --store"
+    alone = of_body(unkg("validate", str(meeting("CTOC-COP/WG.3")), check=1).stdout)
+    assert len(alone) == 1 and hint in alone[0] and "its manifest, is given before it in the same run" in alone[0]
+    assert of_body(unkg("validate", "--store", str(loaded), str(meeting("CTOC-COP/WG.3"))).stdout) == []
+    assert of_body(unkg("validate", "data/manifest.toml", str(meeting("CTOC-COP/WG.3"))).stdout) == []
+    absent = of_body(unkg("validate", "--store", str(loaded), str(meeting("CTOC-COP/WG.9")), check=1).stdout)
+    assert len(absent) == 1 and hint in absent[0] and "WG.9" in absent[0]
+
+
 def test_validate_conforming_user_file(tmp_path):
     data = tmp_path / "ok.nt"
     data.write_text("<https://example.org/a> <https://example.org/p> \"x\" .\n")

@@ -588,11 +588,43 @@ def test_a_citation_of_a_provision_known_only_to_another_source_says_how_to_reso
     data, context = split_context(example)
     report = validate.validate(data, Graph())
     messages = {f.message for f in report.violations if f.shape.endswith("Annotation-citesProvision")}
-    assert messages and all("--store" in m and "validated before it in the same run" in m for m in messages)
+    assert messages and all("--store" in m and "given before it in the same run" in m for m in messages)
     # and it states what is known, which holds with --store too (a provision the stored treaty lacks)
     assert all("neither in the data validated with it nor in a store given with --store" in m for m in messages)
     # a provision the treaty lacks (第99条 with UNTOC loaded) was told only to give the treaty it had been given
-    assert all("either the treaty has no such provision" in m for m in messages)
+    assert all("either no such resource exists (its IRI mistyped, a number misprinted or misread)" in m
+               for m in messages)
+
+
+def test_any_link_to_a_resource_nothing_types_says_how_to_resolve_it():
+    """A meeting of <body/CTOC-COP/WG.3>, a body the bundled data describes, validated alone: only a provision's
+    finding said to pass --store or the file that describes it; a body's (or a document's subject, by sh:or) said
+    only that it must be a unkg:Body. The note is the same whatever the property, from pySHACL and from the
+    SPARQL-compiled shapes; a resource typed as something else is of the wrong class, and gets no such note."""
+    from loader.shacl_sparql import validate_graph
+
+    meeting, body, document = (URIRef("https://example.org/m15"), URIRef("https://w3id.org/unkg/body/CTOC-COP/WG.3"),
+                               URIRef("https://example.org/doc/report"))
+    data = Graph()
+    data.add((meeting, RDF.type, UNKG.Meeting))
+    data.add((meeting, UNKG.ofBody, body))
+    data.add((document, RDF.type, UNKG.Document))
+    data.add((document, DCTERMS.subject, body))
+    note = validate.UNDESCRIBED_NOTE.strip()
+
+    def noted(report) -> dict[str, bool]:
+        return {f.shape.rsplit("#", 1)[-1]: note in f.message for f in report.violations
+                if f.value == str(body)}
+
+    for run in (validate.validate, validate_graph):
+        assert noted(run(data)) == {"Meeting-ofBody": True, "Document-subject": True}
+        assert "neither in the data validated with it nor in a store given with --store" in note
+        typed_elsewhere = Graph()
+        typed_elsewhere.add((body, RDF.type, UNKG.Body))
+        assert noted(run(data, typed_elsewhere)) == {}
+        wrong_class = Graph()
+        wrong_class.add((body, RDF.type, UNKG.AgendaItem))
+        assert noted(run(data, wrong_class)) == {"Meeting-ofBody": False, "Document-subject": False}
 
 
 def test_junit_counts_test_cases_and_names_the_line():
