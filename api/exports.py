@@ -43,6 +43,7 @@ from api.sparql import ResultStream
 from api.terms import RunSelect, Term, iri_ref, rows
 from loader import server_paths
 from loader.namespaces import PREFIXES, VOID
+from loader.sources.agenda import CONTINUED
 
 router = APIRouter()
 log = logging.getLogger("unkg.exports")
@@ -69,7 +70,30 @@ def programme(meeting_iri: str, run_select: RunSelect) -> tuple[Description, lis
             if entry["item"] is not None:
                 names.add(entry["item"].value)
     add_labels(meeting, run_select, names)
+    marks = continuation_marks(meeting_iri, run_select)
+    for slot in slots:
+        for entry in slot["entries"]:
+            entry["marks"] = marks.get(entry["iri"].value, {})
     return meeting, slots
+
+
+def continuation_marks(meeting_iri: str, run_select: RunSelect) -> dict[str, dict[str, str]]:
+    """The continuation mark each continuing entry's source line prints, by the language of that source
+    (``{"zh": "（续）", "en": " (continued)"}``), with the space before it if the line has one: the parser reads
+    the mark and keeps a flag (``unkg:isContinuation``), so the mark is read back from the line, not made up."""
+    found: dict[str, dict[str, str]] = {}
+    query = query_files.fill("continuation_lines", meeting=Term("uri", meeting_iri))
+    for r in rows(run_select, query):
+        printed = CONTINUED.search(r["verbatim"].value.rstrip())
+        if printed is not None and r.get("language") is not None:
+            mark = (" " if printed.group()[0].isspace() else "") + printed.group().strip()
+            found.setdefault(r["entry"].value, {}).setdefault(primary_language(r["language"].value), mark)
+    return found
+
+
+def primary_language(tag: str) -> str:
+    """A language tag's primary subtag, lower case: ``zh`` for ``zh-Hans``."""
+    return tag.split("-", 1)[0].lower()
 
 
 def _best(meeting: Description, iri: str, languages: list[str]) -> Term | None:
@@ -156,7 +180,8 @@ def programme_ics(meeting: Description, slots: list[dict], languages: list[str],
         for entry in slot["entries"]:
             title = _best(meeting, entry["iri"].value, languages)
             label = " ".join(x for x in (entry.get("notation"), title.value if title else None) if x)
-            continued = " (continued)" if entry.get("continuation") else ""  # as the pages mark it
+            printed = entry.get("marks", {}).get(primary_language(title.lang or "")) if title else None
+            continued = printed if entry.get("continuation") and printed else ""  # as the source line prints it
             titles.append((label or entry["iri"].value) + continued)
         summary = "; ".join(titles) or (meeting_name.value if meeting_name else slot["iri"].value)
         description = "\n".join(([meeting_name.value] if meeting_name else []) + titles)

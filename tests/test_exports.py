@@ -19,7 +19,9 @@ import pytest
 import rdflib
 from conftest import live_server, make_store, settings_for
 
-from api.exports import fold, ical_text
+from api.describe import Description
+from api.exports import fold, ical_text, programme_ics
+from api.terms import Term
 from loader.namespaces import VOID, data_base
 
 B = data_base()
@@ -53,8 +55,9 @@ def test_programme_as_icalendar(real_server):
     assert str(events[0]["LOCATION"]) == "维也纳"
     assert str(events[3]["SUMMARY"]) == "4 其他事项; 5 通过报告"
     item2 = "2 《打击有组织犯罪公约》第27条（执法合作）的实际实施情况"  # the agenda lists 2, then 2（续）
-    assert str(events[1]["SUMMARY"]).startswith(f"{item2}; {item2} (continued); 3 ")
-    assert str(events[2]["SUMMARY"]).endswith(" (continued)") and str(events[2]["SUMMARY"]).startswith("3 ")
+    assert str(events[1]["SUMMARY"]).startswith(f"{item2}; {item2}（续）; 3 ")  # the mark as the source prints it
+    assert str(events[2]["SUMMARY"]).endswith("的指示性实例（续）") and str(events[2]["SUMMARY"]).startswith("3 ")
+    assert b"continued" not in raw  # an English word in a Chinese title was made up, not read
     assert str(events[0]["URL"]) == f"{real_server}/{MEETING}"
 
 
@@ -216,6 +219,25 @@ def test_ical_text_and_folding():
     assert "".join(parts) == line
     assert all(len(p.encode("utf-8")) <= 75 for p in parts[:1]) and all(len(p.encode()) <= 74 for p in parts[1:])
     assert fold("short") == "short"
+
+
+def test_a_continued_entry_carries_the_mark_its_source_line_prints_in_the_title_s_language():
+    """An entry a Chinese and an English programme both print, continued: its title in each language is followed
+    by that language's mark as read back from the line (none for a title in a language no line is in)."""
+    entry = "https://example.org/m/slot/1/entry/1"
+    meeting = Description("https://example.org/m")
+    meeting.labels[entry] = [(0, Term("literal", title, lang=lang)) for title, lang in
+                             [("其他事项", "zh"), ("Other matters", "en"), ("Autres questions", "fr")]]
+    moment = {"utc_iso": "2023-09-11T08:00:00Z"}
+    slots = [{"iri": Term("uri", "https://example.org/m/slot/1"), "start": moment, "end": None, "entries": [
+        {"iri": Term("uri", entry), "continuation": True, "marks": {"zh": "（续）", "en": " (continued)"}}]}]
+
+    def summary(language: str) -> str:
+        text = programme_ics(meeting, slots, [language], "https://example.org/m")
+        return str(next(iter(icalendar.Calendar.from_ical(text).walk("VEVENT")))["SUMMARY"])
+
+    assert [summary(lang) for lang in ("zh", "en", "fr")] == ["其他事项（续）", "Other matters (continued)",
+                                                              "Autres questions"]
 
 
 # --- meetings whose paths and labels are hostile to headers and calendars (a small store made for it) ------
