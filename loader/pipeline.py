@@ -44,6 +44,7 @@ from loader.validate import (
     TypeLookup,
     compared_properties,
     compared_with,
+    counted,
     graph_type_lookup,
     joined_iris,
     linked_into,
@@ -86,7 +87,7 @@ def store_type_lookup(store: ox.Store, outside: Collection[str] = ()) -> TypeLoo
 def _validated(label: str, graph: Graph, lookups: list[TypeLookup]) -> Report:
     report = validate_source(graph, lookups, run=validate_graph)  # pySHACL's findings (tests/test_shacl_sparql)
     if not report.conforms:
-        raise ValidationFailed(f"does not conform to the shapes ({len(report.violations)} violations)",
+        raise ValidationFailed(f"does not conform to the shapes ({counted(len(report.violations), 'violation')})",
                                report, path=label)
     return report
 
@@ -230,7 +231,7 @@ def _validated_quads(label: str, quads: list[ox.Quad], store: ox.Store, replaced
             staging.extend(ox.Quad(s, RDF_TYPE, c) for s, c in types_of(view, referenced - described))
     report = validate_store(staging, {s.value for s in described}, union=True, joined=joined_iris(joined))
     if not report.conforms:
-        raise ValidationFailed(f"does not conform to the shapes ({len(report.violations)} violations)",
+        raise ValidationFailed(f"does not conform to the shapes ({counted(len(report.violations), 'violation')})",
                                report, path=label)
     return report
 

@@ -668,6 +668,15 @@ def printable(text: str) -> str:
     return CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
 
 
+def counted(number: int, noun: str) -> str:
+    """``number`` and ``noun``, plural unless it is one.
+
+    >>> counted(1, "violation"), counted(2, "violation"), counted(0, "warning")
+    ('1 violation', '2 violations', '0 warnings')
+    """
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def as_text(reports: dict[str, Report]) -> str:
     """One block per file: ``file: Violation: <resource> <property>: message`` (control characters escaped)."""
     lines = []
@@ -682,8 +691,8 @@ def as_text(reports: dict[str, Report]) -> str:
             said = f"{f.message}{value_note(f)} [shape {_short(f.shape)}]"
             lines.append(printable(f"{at}: {f.severity}: {where}: {said}"))
         violations = sum(f.severity == "Violation" for f in shown)
-        verdict = "conforms" if report.conforms else f"does not conform ({violations} violations)"
-        lines.append(f"{source}: {verdict}, {len(shown) - violations} warnings")
+        verdict = "conforms" if report.conforms else f"does not conform ({counted(violations, 'violation')})"
+        lines.append(f"{source}: {verdict}, {counted(len(shown) - violations, 'warning')}")
     return "\n".join(lines) + "\n"
 
 
