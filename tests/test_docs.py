@@ -87,3 +87,18 @@ def test_every_route_is_documented():
         for piece in re.split(r"\{[^}]*\}", path):
             if piece.strip("/"):
                 assert piece.rstrip("/") in README, f"route {path} is not in the README"
+
+
+def test_the_pre_commit_hook_runs_on_exactly_the_files_unkg_validate_reads():
+    """The hook's ``files:`` left out .json, .xml, .owl and .turtle, which unkg validate reads: a repository's
+    JSON-LD in .json was never checked. Its pattern names the extensions the loader reads, and matches them in
+    any case (the loader lowers a suffix), as pre-commit does: ``re.search`` on each path."""
+    from loader.rdf_files import FORMATS
+
+    hooks = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    files = re.compile(re.search(r"^  files: (.+)$", hooks, re.MULTILINE)[1])
+    named = set(re.search(r"\\.\((.*)\)\$$", files.pattern)[1].split("|"))
+    assert {f".{extension}" for extension in named} == set(FORMATS)
+    for extension in FORMATS:
+        assert files.search(f"data/a{extension}") and files.search(f"data/A{extension.upper()}")
+    assert not any(files.search(name) for name in ("a.toml", "a.txt", "a.ttl.bak", "ttl", "a.xmlx"))
