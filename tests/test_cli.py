@@ -253,6 +253,18 @@ def test_validate_says_how_to_resolve_a_body_another_source_describes(loaded, tm
     assert len(absent) == 1 and hint in absent[0] and "WG.9" in absent[0]
 
 
+def test_load_names_every_extension_it_reads_when_refusing_a_file(tmp_path):
+    """A file load cannot read was refused with a list of six extensions, though .turtle, .json, .owl and .xml
+    are read too: the list is the loader's."""
+    from loader.rdf_files import FORMATS
+
+    table = tmp_path / "table.csv"
+    table.write_text("a,b\n", encoding="utf-8")
+    said = unkg("load", str(table), store=tmp_path / "store", check=2).stderr
+    listed = re.search(r"not an RDF file \(([^)]*)\) nor a manifest", said)[1].split()
+    assert sorted(listed) == sorted(FORMATS)
+
+
 def test_validate_conforming_user_file(tmp_path):
     data = tmp_path / "ok.nt"
     data.write_text("<https://example.org/a> <https://example.org/p> \"x\" .\n")

@@ -159,7 +159,7 @@ def load(
     from loader import pipeline
     from loader.manifest import read_manifest, read_manifests
     from loader.namespaces import data_base
-    from loader.rdf_files import is_rdf_file
+    from loader.rdf_files import FORMATS, is_rdf_file
     from loader.store import open_store, store_path
 
     stage = "reading"  # then "writing" (one transaction, or the bulk loader into a new store), then "written"
@@ -176,7 +176,7 @@ def load(
             for f in rdf:
                 check_input(f)
                 if not is_rdf_file(f) and f.exists():
-                    raise UnkgError(f"{f}: not an RDF file (.ttl .trig .nt .nq .jsonld .rdf) nor a manifest (.toml)")
+                    raise UnkgError(f"{f}: not an RDF file ({' '.join(FORMATS)}) nor a manifest (.toml)")
             entries = read_manifests(manifests)
             existed, new_store = path.exists(), is_new_store(path)
             db = None
