@@ -89,16 +89,20 @@ def test_every_route_is_documented():
                 assert piece.rstrip("/") in README, f"route {path} is not in the README"
 
 
-def test_the_pre_commit_hook_runs_on_exactly_the_files_unkg_validate_reads():
-    """The hook's ``files:`` left out .json, .xml, .owl and .turtle, which unkg validate reads: a repository's
-    JSON-LD in .json was never checked. Its pattern names the extensions the loader reads, and matches them in
-    any case (the loader lowers a suffix), as pre-commit does: ``re.search`` on each path."""
+def test_the_pre_commit_hook_runs_on_the_rdf_files_unkg_validate_reads():
+    """The hook's ``files:`` left out .owl and .turtle, which unkg validate reads. Its pattern names the extensions
+    the loader reads but the two that most repositories use for other things (package.json, pom.xml: a hook on
+    them would fail commits over files that are not RDF; README says how to add them), and matches them in any
+    case (the loader lowers a suffix), as pre-commit does: ``re.search`` on each path."""
     from loader.rdf_files import FORMATS
 
+    not_by_default = {".json", ".xml"}
     hooks = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
     files = re.compile(re.search(r"^  files: (.+)$", hooks, re.MULTILINE)[1])
     named = set(re.search(r"\\.\((.*)\)\$$", files.pattern)[1].split("|"))
-    assert {f".{extension}" for extension in named} == set(FORMATS)
-    for extension in FORMATS:
+    assert not_by_default < set(FORMATS)
+    assert {f".{extension}" for extension in named} == set(FORMATS) - not_by_default
+    for extension in set(FORMATS) - not_by_default:
         assert files.search(f"data/a{extension}") and files.search(f"data/A{extension.upper()}")
-    assert not any(files.search(name) for name in ("a.toml", "a.txt", "a.ttl.bak", "ttl", "a.xmlx"))
+    assert not any(files.search(name) for name in ("a.toml", "a.txt", "a.ttl.bak", "ttl", "a.xmlx", "package.json",
+                                                   "pom.xml"))
