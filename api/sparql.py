@@ -270,20 +270,42 @@ QUICK_SECONDS = 0.05  # a query answered within this needs no watch on its clien
 async def unless_the_client_leaves(receive, work: Awaitable[T]) -> T:
     """``work``'s result, unless the client disconnects first: then ``work`` is cancelled (a query's worker is
     killed, as at its time limit, instead of computing for no one until then) and :class:`ClientLeft` raised. The
-    request's body must have been read: what ``receive`` gives next is the disconnect."""
-    task = asyncio.ensure_future(work)
-    done, _ = await asyncio.wait({task}, timeout=QUICK_SECONDS)
-    if not done:
-        gone = asyncio.ensure_future(_disconnect(receive))
-        try:
-            done, _ = await asyncio.wait({task, gone}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            gone.cancel()
-        if task not in done:
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
-            raise ClientLeft
-    return task.result()
+    request's body must have been read: what ``receive`` gives next is the disconnect.
+
+    ``work`` runs in the caller's own task; a timer starts the watch on the client only once ``work`` has taken
+    :data:`QUICK_SECONDS`, and a disconnect cancels the task while it still waits for ``work``. Most queries are
+    answered before that, at the cost of a timer alone (no task and no ``asyncio.wait`` per request, which took
+    about a tenth of the server's time for a quick query)."""
+    loop = asyncio.get_running_loop()
+    waiting = asyncio.current_task()
+    watch: asyncio.Task | None = None
+    left = False
+
+    def client_gone(watching: asyncio.Task) -> None:
+        nonlocal left
+        if waiting_for_work and not watching.cancelled() and watching.exception() is None:
+            left = True
+            waiting.cancel()
+
+    def start_watching() -> None:
+        nonlocal watch
+        watch = loop.create_task(_disconnect(receive))
+        watch.add_done_callback(client_gone)
+
+    waiting_for_work = True
+    timer = loop.call_later(QUICK_SECONDS, start_watching)
+    try:
+        return await work
+    except asyncio.CancelledError:
+        if not left:
+            raise
+        waiting.uncancel()  # the cancellation was this function's own, not the caller's
+        raise ClientLeft from None
+    finally:
+        waiting_for_work = False
+        timer.cancel()
+        if watch is not None:
+            watch.cancel()
 
 
 async def _disconnect(receive) -> None:
