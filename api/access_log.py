@@ -11,11 +11,13 @@ line, whatever a client puts in its request (an encoded line break or terminal e
 from __future__ import annotations
 
 import logging
+import re
 import time
 
 log = logging.getLogger("unkg.access")
 MAX_TARGET = 200  # bytes of the request target logged; a longer one is cut, with "…"
-PRINTABLE = frozenset(range(0x21, 0x7F)) - {ord('"'), ord("\\")}
+# the bytes a log line shows as \xNN: all but printable ASCII (0x21 to 0x7E) other than " (0x22) and \ (0x5C)
+NOT_PRINTABLE = re.compile(rb"[^\x21\x23-\x5b\x5d-\x7e]")
 
 
 def escaped(raw: bytes) -> str:
@@ -25,7 +27,11 @@ def escaped(raw: bytes) -> str:
     >>> escaped(b'/x\\r\\n2026 "POST /sparql"\\x1b[2K\\xe4')
     '/x\\\\x0d\\\\x0a2026\\\\x20\\\\x22POST\\\\x20/sparql\\\\x22\\\\x1b[2K\\\\xe4'
     """
-    return "".join(chr(b) if b in PRINTABLE else f"\\x{b:02x}" for b in raw)
+    return NOT_PRINTABLE.sub(_hex, raw).decode("ascii")  # one pass in C: a byte at a time took ~6 µs a request
+
+
+def _hex(byte: re.Match) -> bytes:
+    return b"\\x%02x" % byte[0][0]
 
 
 def request_target(scope) -> str:

@@ -82,6 +82,15 @@ def test_bytes_a_log_line_cannot_show_are_escaped():
     assert target.startswith("/p\\x0aaaa") and target.endswith("…") and len(target) < 210
 
 
+def test_every_byte_is_shown_as_itself_only_if_printable_ascii_and_no_quote_or_backslash():
+    from api.access_log import escaped
+
+    for byte in range(256):
+        shown_as_is = 0x21 <= byte <= 0x7E and byte not in (0x22, 0x5C)
+        assert escaped(bytes([byte])) == (chr(byte) if shown_as_is else f"\\x{byte:02x}"), byte
+    assert escaped(bytes(range(256))) == "".join(escaped(bytes([b])) for b in range(256))
+
+
 def test_forwarded_headers_are_not_believed_unless_the_proxy_is_named(caplog):
     caplog.set_level(logging.INFO, logger="unkg.access")
     forwarded = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}
