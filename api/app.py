@@ -6,11 +6,12 @@ it, a route at its path that says why it is not there). The pages and the query 
 another route.
 
 Every request passes a front door first: the access log, then CORS (Starlette's middleware, which reads only
-``Origin`` and answers preflights itself), then the limits on the headers' size (431 past them, with CORS headers
-so a page of another site can read why; :mod:`api.header_limits`, before anything else reads them); there queries
-(``GET``/``HEAD``/``POST /sparql``) go straight to their handlers (:class:`api.sparql.QueriesFirst`), and
-everything else on into FastAPI. A query thus skips FastAPI's own layers (error page, telemetry, body limit,
-exception handlers, routing), which cost about a quarter of the server's CPU time per request.
+``Origin`` and answers preflights itself; :mod:`api.cors` for a request without ``Origin``), then the limits on
+the headers' size (431 past them, with CORS headers so a page of another site can read why;
+:mod:`api.header_limits`, before anything else reads them); there queries (``GET``/``HEAD``/``POST /sparql``) go
+straight to their handlers (:class:`api.sparql.QueriesFirst`), and everything else on into FastAPI. A query thus
+skips FastAPI's own layers (error page, telemetry, body limit, exception handlers, routing), which cost about a
+quarter of the server's CPU time per request.
 """
 
 from __future__ import annotations
@@ -22,10 +23,10 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from starlette.middleware.cors import CORSMiddleware
 
 from api import api_docs, errors, graph_store, health, sparql
 from api.access_log import AccessLog
+from api.cors import Cors
 from api.engine import Engine
 from api.header_limits import HeaderLimits
 from api.settings import Settings
@@ -80,7 +81,7 @@ def create_app(settings: Settings, *, store=None) -> Application:
     app.state.settings = settings
     app.state.engine = engine
     errors.install(app)
-    app.front_door = AccessLog(CORSMiddleware(HeaderLimits(sparql.QueriesFirst(app.framework)), **CORS))
+    app.front_door = AccessLog(Cors(HeaderLimits(sparql.QueriesFirst(app.framework)), **CORS))
     app.include_router(health.router)
     app.include_router(api_docs.router)
     app.mount(api_docs.ASSETS_PATH, api_docs.assets(), name="api-docs")
