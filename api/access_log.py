@@ -42,6 +42,29 @@ def request_target(scope) -> str:
     return escaped(raw[:MAX_TARGET]) + ("…" if len(raw) > MAX_TARGET else "")
 
 
+class LineFormatter(logging.Formatter):
+    """``logging.Formatter``, with the date and time of ``%(asctime)s`` formatted once a second rather than for every
+    line (``time.strftime`` was a sixth of the cost of an access log line). The lines are the same.
+
+    >>> record = logging.makeLogRecord({"msg": "x", "created": 1764554400.25, "msecs": 250.0})
+    >>> LineFormatter("%(asctime)s %(message)s").format(record) == logging.Formatter("%(asctime)s %(message)s").format(
+    ...     record)
+    True
+    """
+
+    _second: int | None = None
+    _date_and_time = ""
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        if datefmt is not None or self.default_msec_format is None:
+            return super().formatTime(record, datefmt)
+        second = int(record.created)
+        if second != self._second:
+            self._date_and_time = time.strftime(self.default_time_format, self.converter(second))
+            self._second = second
+        return self.default_msec_format % (self._date_and_time, record.msecs)
+
+
 class AccessLog:
     def __init__(self, app) -> None:
         self.app = app

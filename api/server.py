@@ -13,11 +13,14 @@ import sys
 
 import uvicorn
 
+from api.access_log import LineFormatter
 from api.app import create_app
 from api.header_limits import BoundedHead
 from api.settings import Settings
 from loader.errors import UnkgError
 from loader.store import open_store
+
+LOG_FORMAT = "%(asctime)s %(name)s %(message)s"
 
 
 def start_up_line(settings: Settings, triples: int, graphs: int) -> str:
@@ -82,7 +85,9 @@ def serve(settings: Settings) -> None:
     store = open_store(settings.store, create=False)
     if settings.allow_update:
         store = None  # released here, so that the writer process can open it
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(LineFormatter(LOG_FORMAT))
+    logging.basicConfig(level=logging.INFO, handlers=[handler])
     app = create_app(settings, store=store)
     _AnnouncingServer(uvicorn_config(app, settings.host, settings.port, log_level="warning")).run()
 

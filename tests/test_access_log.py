@@ -91,6 +91,19 @@ def test_every_byte_is_shown_as_itself_only_if_printable_ascii_and_no_quote_or_b
     assert escaped(bytes(range(256))) == "".join(escaped(bytes([b])) for b in range(256))
 
 
+def test_the_server_formats_its_log_lines_as_logging_does():
+    from api.access_log import LineFormatter
+    from api.server import LOG_FORMAT
+
+    ours, logging_s = LineFormatter(LOG_FORMAT), logging.Formatter(LOG_FORMAT)
+    start = time.time()
+    for step in range(3000):  # ten seconds and a bit in steps of 3.7 ms: the same second many times, then the next
+        created = start + step * 0.0037
+        record = logging.makeLogRecord({"name": "unkg.access", "msg": "GET %s", "args": (step,), "created": created,
+                                        "msecs": (created - int(created)) * 1000})
+        assert ours.format(record) == logging_s.format(record)
+
+
 def test_forwarded_headers_are_not_believed_unless_the_proxy_is_named(caplog):
     caplog.set_level(logging.INFO, logger="unkg.access")
     forwarded = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}
