@@ -30,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import marshal
 import signal
 import socket
 import subprocess
@@ -219,7 +220,7 @@ class Engine:
         }
         message = b""
         try:
-            worker.send(json.dumps(job).encode())
+            worker.send(marshal.dumps(job))  # see api.worker: the worker's answers stay JSON
             message = await self._next(worker, deadline, limit)
         finally:
             if message[:1] not in (worker_side.ERROR, worker_side.WHOLE, worker_side.HEAD):
@@ -304,8 +305,8 @@ class Engine:
         if not self.settings.allow_update:
             raise ServiceUnavailable("this engine was started read-only: updates are not allowed")
         limit = self.settings.timeout
-        job = json.dumps({"update": text, "base_iri": self.settings.base_iri, "graph": graph,
-                          "if_exists": if_exists, "check": check}).encode()
+        job = marshal.dumps({"update": text, "base_iri": self.settings.base_iri, "graph": graph,
+                             "if_exists": if_exists, "check": check})
         async with self._update_lock:
             if self._writer is None:  # the last one was killed and could not be replaced
                 self._writer = await self._spawn(write=True)
