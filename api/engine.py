@@ -28,6 +28,7 @@ The API, for the SPARQL protocol and for the pages (all coroutines; errors are :
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import marshal
@@ -231,12 +232,11 @@ class Engine:
             error = json.loads(message[1:])
             raise STATUS_ERRORS.get(error["status"], HttpError)(error["message"])
         head, _, first = message[1:].partition(b"\n")
-        head = json.loads(head)
+        media_type, kind = _read_head(head)
         if tag == worker_side.WHOLE:
             self._release(worker)
-            return Result(head["media_type"], head["kind"], first, _nothing(), complete=True, deadline=deadline)
-        return Result(head["media_type"], head["kind"], first, self._stream(worker, deadline, limit),
-                      deadline=deadline)
+            return Result(media_type, kind, first, _nothing(), complete=True, deadline=deadline)
+        return Result(media_type, kind, first, self._stream(worker, deadline, limit), deadline=deadline)
 
     async def _stream(self, worker: WorkerHandle, deadline: float, limit: float) -> AsyncIterator[bytes]:
         finished = False
@@ -490,6 +490,14 @@ class Engine:
         if kwargs:
             return await loop.run_in_executor(self._threads, lambda: function(*args, **kwargs))
         return await loop.run_in_executor(self._threads, function, *args)
+
+
+@functools.lru_cache(maxsize=64)
+def _read_head(head: bytes) -> tuple[str, str]:
+    """The media type and kind a result's head names. Few distinct heads come (a media type is one the server
+    chose), so each is read once, not once per query."""
+    read = json.loads(head)
+    return read["media_type"], read["kind"]
 
 
 async def _nothing() -> AsyncIterator[bytes]:

@@ -20,6 +20,7 @@ with ``E``.
 
 from __future__ import annotations
 
+import functools
 import json
 import marshal
 import os
@@ -117,13 +118,19 @@ class ChunkWriter:
         if self.started:
             tag = FINISHED if last else DATA
         else:
-            tag = (WHOLE if last else HEAD) + json.dumps(self.head).encode() + b"\n"
+            tag = (WHOLE if last else HEAD) + _written_head(**self.head) + b"\n"
             self.started = True
         self.connection.send_bytes(tag + self.buffer)
         self.buffer.clear()
 
     def finish(self) -> None:
         self._send(last=True)
+
+
+@functools.lru_cache(maxsize=64)
+def _written_head(media_type: str, kind: str) -> bytes:
+    """A result's head as the parent reads it; written once for each of the few there are."""
+    return json.dumps({"media_type": media_type, "kind": kind}).encode()
 
 
 def main(connection: Connection, store_path: str, network_note: str = "", max_memory: int = 0) -> None:
