@@ -563,6 +563,58 @@ def test_a_file_typing_a_stored_agenda_cannot_leave_out_an_item_stored_in_it(cop
     unkg("load", str(restated), store=store, check=0)
 
 
+WG3 = "https://w3id.org/unkg/body/CTOC-COP/WG.3"
+NUMBERED_MEETING = TYPED_MEETING.replace(f"<{MEETING}>", "<https://example.org/IRI>")  # another meeting of WG.3
+
+
+def numbered_meetings(tmp_path: Path, name: str, *meetings: tuple[str, str]) -> Path:
+    """A file describing meetings of WG.3, each (the last part of its IRI, its number)."""
+    path = tmp_path / name
+    path.write_text("".join(NUMBERED_MEETING.replace("IRI", iri).replace("NUMBER", number)
+                            for iri, number in meetings), encoding="utf-8")
+    return path
+
+
+def test_a_meeting_numbered_as_a_stored_meeting_of_its_body_is_refused(copy_of, tmp_path):
+    """A body's meetings are one numbered series (unkg:meetingNumber): a file giving the working group another
+    fourteenth meeting was accepted, and loaded, beside the one the bundled agenda plans. Refused by both commands,
+    naming both meetings and the number, the store unchanged; a free number loads, and is then taken."""
+    store = copy_of()
+    before = dump(store)
+    again = numbered_meetings(tmp_path, "m14.ttl", ("m14", "14"))
+    twice = f"Body {WG3} has two meetings numbered 14: https://example.org/m14 and {MEETING}."
+    said = unkg("validate", str(again), "--store", str(store), check=1).stdout
+    assert twice in said and "does not conform (1 violations)" in said
+    said = unkg("load", str(again), store=store, check=1).stderr
+    assert twice in said and "does not conform to the shapes (1 violations)" in said
+    assert dump(store) == before
+    fifteenth = numbered_meetings(tmp_path, "m15.ttl", ("m15", "15"))
+    assert f"{fifteenth}: conforms" in unkg("validate", str(fifteenth), "--store", str(store), check=0).stdout
+    unkg("load", str(fifteenth), store=store, check=0)
+    unkg("load", str(fifteenth), store=store, check=0)  # the same meeting restated, over its own graph
+    loaded = dump(store)
+    other = numbered_meetings(tmp_path, "other-15.ttl", ("other-15", "015"))  # 015 is 15
+    twice = f"Body {WG3} has two meetings numbered 15: https://example.org/m15 and https://example.org/other-15."
+    assert twice in unkg("validate", str(other), "--store", str(store), check=1).stdout
+    assert twice in unkg("load", str(other), store=store, check=1).stderr
+    assert dump(store) == loaded
+
+
+def test_two_meetings_of_one_body_with_one_number_in_one_file_are_refused(copy_of, tmp_path):
+    store = copy_of()
+    before = dump(store)
+    both = numbered_meetings(tmp_path, "both.ttl", ("a", "16"), ("b", "16"), ("c", "17"))
+    twice = f"Body {WG3} has two meetings numbered 16: https://example.org/a and https://example.org/b."
+    said = unkg("validate", str(both), "--store", str(store), check=1).stdout
+    assert twice in said and "does not conform (1 violations)" in said
+    alone = tmp_path / "alone.ttl"  # without the store, which types the body: the file does
+    alone.write_text(both.read_text(encoding="utf-8") + f"<{WG3}> a unkg:Body .\n", encoding="utf-8")
+    assert twice in unkg("validate", str(alone), check=1).stdout
+    said = unkg("load", str(both), store=store, check=1).stderr
+    assert twice in said and "does not conform to the shapes (1 violations)" in said
+    assert dump(store) == before
+
+
 def test_the_error_counts_the_violations_the_report_prints(tmp_path):
     """An untagged title breaks sh:datatype and sh:languageIn with one message: printed once, it was counted twice
     in the closing error."""

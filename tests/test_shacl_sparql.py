@@ -325,13 +325,15 @@ def test_the_links_read_beyond_a_resource_are_read_from_the_shapes():
 
 def test_the_member_links_are_read_from_the_shapes():
     """What a file linking members into a resource makes the loader gather: the agenda's items by unkg:inAgenda,
-    with the properties the agenda's comparisons read (its items' numbers); a meeting's events by schema:subEvent."""
+    with the properties the agenda's comparisons read (its items' numbers); a meeting's events by schema:subEvent;
+    a body's meetings by unkg:ofBody, with their numbers."""
     links = validate.member_links()
     assert links.reads[f"{UNKG}inAgenda"] == {
         f"{UNKG}inAgenda", f"{UNKG}subItemOf", "http://www.w3.org/2004/02/skos/core#notation",
         "http://data.europa.eu/eli/eli-draft-legislation-ontology#consists_of"}
-    assert set(links.reads) == {f"{UNKG}inAgenda", "https://schema.org/subEvent"}
-    assert links.shapes == {SHAPES + "AgendaShape", SHAPES + "MeetingShape"}
+    assert links.reads[f"{UNKG}ofBody"] == {f"{UNKG}ofBody", f"{UNKG}meetingNumber"}  # a body's meetings' numbers
+    assert set(links.reads) == {f"{UNKG}inAgenda", "https://schema.org/subEvent", f"{UNKG}ofBody"}
+    assert links.shapes == {SHAPES + "AgendaShape", SHAPES + "MeetingShape", SHAPES + "BodyShape"}
 
 
 def test_broken_bundled_data_gives_pyshacls_findings(sources):
@@ -630,4 +632,4 @@ def test_the_shapes_of_the_project_compile_once():
     assert checks is shacl_sparql.compiled_checks()
     assert len(checks) > 150
     # the node shapes with SPARQL-based constraints
-    assert len({c.shape for c in checks if c.component == "SPARQLConstraintComponent"}) == 8
+    assert len({c.shape for c in checks if c.component == "SPARQLConstraintComponent"}) == 9
