@@ -9,6 +9,7 @@ first checked as XML by expat, which names line and column (and, unlike Oxigraph
 from __future__ import annotations
 
 import hashlib
+import json
 import xml.parsers.expat
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -52,12 +53,93 @@ def rdf_format(path: Path) -> ox.RdfFormat:
 
 
 def read_quads(path: Path, *, rename_blank_nodes: bool = False) -> list[ox.Quad]:
-    """Every quad in an RDF file; a ``SourceError`` naming file, line and problem when it cannot be read.
+    """Every quad in an RDF file; a ``SourceError`` naming file, line and problem when it cannot be read, or when
+    it holds an ill-typed literal (:func:`ill_typed`).
 
     ``rename_blank_nodes``: fresh random ids instead of the file's labels, for quads bound for a store: blank
     nodes are the store's, so ``_:b0`` of one file would otherwise be ``_:b0`` of every file loaded after it."""
     with reading(path), _parser(path, rename_blank_nodes) as parser:
-        return list(parser)
+        quads = list(parser)
+    bad = ill_typed(quads)
+    if bad:
+        raise ill_typed_error(path, bad)
+    return quads
+
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+# the datatypes whose lexical forms Oxigraph can judge, each with the SPARQL test (of ?o, the literal's lexical
+# form as a plain string) a well-typed one passes: a cast to it (as shapes/ sh:datatype is compiled), for the
+# integers a cast to xsd:integer within their range, for xsd:dateTimeStamp one to xsd:dateTime with an offset
+_CAST = "isLiteral(<{t}>(?o))"
+_INTEGER = f"isLiteral(<{XSD}integer>(?o))"
+_RANGES = {"nonPositiveInteger": (None, 0), "negativeInteger": (None, -1), "long": (-2**63, 2**63 - 1),
+           "int": (-2**31, 2**31 - 1), "short": (-2**15, 2**15 - 1), "byte": (-2**7, 2**7 - 1),
+           "nonNegativeInteger": (0, None), "unsignedLong": (0, 2**64 - 1), "unsignedInt": (0, 2**32 - 1),
+           "unsignedShort": (0, 2**16 - 1), "unsignedByte": (0, 2**8 - 1), "positiveInteger": (1, None)}
+JUDGED: dict[str, str] = {
+    **{XSD + name: _CAST.format(t=XSD + name) for name in (
+        "boolean", "integer", "decimal", "float", "double", "date", "dateTime", "time", "gYear", "gYearMonth",
+        "gMonth", "gMonthDay", "gDay", "duration", "yearMonthDuration", "dayTimeDuration")},
+    **{XSD + name: " && ".join([_INTEGER, *(f"<{XSD}integer>(?o) {op} {bound}" for op, bound in
+                                           ((">=", low), ("<=", high)) if bound is not None)])
+       for name, (low, high) in _RANGES.items()},
+    XSD + "dateTimeStamp": f'isLiteral(<{XSD}dateTime>(?o)) && TZ(<{XSD}dateTime>(?o)) != ""',
+}
+_JUDGED_NODES = frozenset(ox.NamedNode(datatype) for datatype in JUDGED)
+
+
+def ill_typed(quads: list[ox.Quad]) -> list[int]:
+    """The positions in ``quads`` of those whose object is a literal of a datatype in :data:`JUDGED` that its
+    lexical form is not a value of (``"x"^^xsd:integer``, ``"2024-02-30"^^xsd:date``), which Oxigraph's parser
+    takes as written and its store keeps as an opaque string: judged by Oxigraph's casts, as shapes/ judge
+    ``sh:datatype``. Each distinct literal once, by one query in a store of their own."""
+    positions: dict[ox.Literal, list[int]] = {}
+    for index, quad in enumerate(quads):
+        literal = quad.object
+        if type(literal) is ox.Literal and literal.datatype in _JUDGED_NODES:
+            positions.setdefault(literal, []).append(index)
+    if not positions:
+        return []
+    distinct = list(positions)
+    store = ox.Store()
+    store.extend(ox.Quad(ox.NamedNode(f"urn:x-unkg:{number}"), literal.datatype, ox.Literal(literal.value))
+                 for number, literal in enumerate(distinct))
+    present = {literal.datatype.value for literal in distinct}
+    tests = " UNION ".join(f"{{ ?s <{datatype}> ?o FILTER (!COALESCE({JUDGED[datatype]}, false)) }}"
+                           for datatype in sorted(present))
+    found = store.query(f"SELECT ?s WHERE {{ {tests} }}")
+    return sorted(index for solution in found
+                  for index in positions[distinct[int(solution["s"].value.rsplit(":", 1)[1])]])
+
+
+def ill_typed_error(path: Path, bad: list[int]) -> SourceError:
+    """The error for a file with ill-typed literals (``bad``: their positions among its quads, in the order the
+    parser gave them): the first, with its triple, at its line for the formats read line by line."""
+    with _parser(path) as parser:  # again, the file's blank node labels kept: the triple as written
+        for index, quad in enumerate(parser):
+            if index == bad[0]:
+                first = quad
+                break
+    value = json.dumps(first.object.value, ensure_ascii=False)
+    more = f"; and {len(bad) - 1} more" if len(bad) > 1 else ""
+    message = (f"ill-typed literal: {value} is not a value of xsd:{first.object.datatype.value.removeprefix(XSD)} "
+               f"(the object of {first.subject} {first.predicate}{more})")
+    return SourceError(message, path=str(path), line=_line_of_quad(path, bad[0]))
+
+
+def _line_of_quad(path: Path, position: int) -> int | None:
+    """The line the parser had read to when it gave the quad at ``position`` (the line of its object, which a
+    line-based format ends the statement on or after), for Turtle, TriG, N-Triples and N-Quads; None for RDF/XML
+    and JSON-LD, whose parsers give a statement only when an element or a node object closes."""
+    if rdf_format(path) not in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.N_TRIPLES,
+                                ox.RdfFormat.N_QUADS):
+        return None
+    with path.open("rb") as stream:
+        lines = _LineByLine(stream)
+        for index, _ in enumerate(ox.parse(lines, format=rdf_format(path), base_iri=path.resolve().as_uri())):
+            if index == position:
+                return lines.line
+    return None
 
 
 def read_graph(paths: Iterable[Path]) -> Graph:

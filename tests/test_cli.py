@@ -343,6 +343,20 @@ def test_load_non_conforming_file_is_refused(copy_of, tmp_path):
     assert dump(store) == before
 
 
+def test_an_ill_typed_literal_anywhere_in_a_file_is_refused(copy_of, tmp_path):
+    """"x"^^xsd:integer of a property no shape gives a datatype: validated as conforming, exit 0, and loaded."""
+    store = copy_of()
+    before = dump(store)
+    data = tmp_path / "ill.ttl"
+    data.write_text('<https://example.org/a> <https://example.org/b> "x"^^<http://www.w3.org/2001/XMLSchema#integer>'
+                    " .\n", encoding="utf-8")
+    said = f'{data}:1: ill-typed literal: "x" is not a value of xsd:integer (the object of <https://example.org/a> '
+    assert said in unkg("validate", str(data), check=2).stderr
+    assert said in unkg("validate", str(data), "--store", str(store), check=2).stderr
+    assert said in unkg("load", str(data), store=store, check=2).stderr
+    assert dump(store) == before
+
+
 TYPED_MEETING = """@prefix unkg: <https://w3id.org/unkg/ontology#> .
 @prefix eli-dl: <http://data.europa.eu/eli/eli-draft-legislation-ontology#> .
 @prefix prov: <http://www.w3.org/ns/prov#> .

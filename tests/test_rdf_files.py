@@ -195,3 +195,73 @@ def test_a_json_ld_error_on_one_long_line_is_placed_there(tmp_path):
     with pytest.raises(SourceError) as raised:
         read_quads(broken)
     assert str(raised.value) == f"{broken}:1: syntax error: @language value must be a string"
+
+
+X = "http://www.w3.org/2001/XMLSchema#"
+ILL_TYPED = [("x", "integer"), ("1_000", "integer"), ("1e3", "decimal"), ("abc", "double"), ("yes", "boolean"),
+             ("2024-02-30", "date"), ("20240610", "date"), ("2024-06-10T25:00:00", "dateTime"), ("24", "gYear"),
+             ("2024-13", "gYearMonth"), ("10h", "time"), ("1Y", "duration"), ("300", "byte"),
+             ("-1", "nonNegativeInteger"), ("0", "positiveInteger"), ("2024-06-10T10:00:00", "dateTimeStamp")]
+
+
+@pytest.mark.parametrize(("value", "datatype"), ILL_TYPED, ids=[f"{v}-{t}" for v, t in ILL_TYPED])
+def test_an_ill_typed_literal_is_refused_with_its_line_and_triple(tmp_path, value, datatype):
+    """Oxigraph's parser takes "x"^^xsd:integer as written, and the store keeps it: a file with one validated, and
+    loaded, as conforming wherever no shape had a sh:datatype for it (a store that holds an integer that is not)."""
+    file = tmp_path / "ill.ttl"
+    file.write_text(f'@prefix ex: <http://example.org/> .\nex:a ex:p 1 ;\n  ex:q "{value}"^^<{X}{datatype}> ;\n'
+                    '  ex:r "2024-06-10"^^<http://www.w3.org/2001/XMLSchema#date> .\n', encoding="utf-8")
+    with pytest.raises(SourceError) as raised:
+        read_quads(file)
+    assert str(raised.value) == (f'{file}:3: ill-typed literal: "{value}" is not a value of xsd:{datatype} (the '
+                                 "object of <http://example.org/a> <http://example.org/q>)")
+
+
+def test_well_typed_literals_and_other_datatypes_are_read(tmp_path):
+    """Values in every lexical form XSD allows, at the bounds of their range, and datatypes nobody judges."""
+    values = [("015", "integer"), ("-0", "integer"), ("1.50", "decimal"), ("1e3", "double"), ("INF", "float"),
+              ("NaN", "double"), ("1", "boolean"), ("2024-02-29", "date"), ("2024-06-10Z", "date"),
+              ("2024-06-10T10:00:00+02:00", "dateTime"), ("-0044", "gYear"), ("--12-31", "gMonthDay"),
+              ("P1Y2M", "duration"), ("127", "byte"), ("-128", "byte"), ("0", "nonNegativeInteger"),
+              ("2024-06-10T10:00:00Z", "dateTimeStamp"), ("x", "string"), ("x", "token"), ("x", "anyURI")]
+    file = tmp_path / "good.ttl"
+    file.write_text("".join(f'<http://example.org/a> <http://example.org/p{n}> "{value}"^^<{X}{datatype}> .\n'
+                            for n, (value, datatype) in enumerate(values))
+                    + '<http://example.org/a> <http://example.org/q> "x"^^<http://example.org/own>, "x"@en, "x" .\n',
+                    encoding="utf-8")
+    assert len(read_quads(file)) == len(values) + 3
+
+
+@pytest.mark.parametrize(("name", "text", "line"), [
+    ("a.nt", '<http://example.org/a> <http://example.org/p> "1" .\n' * 3
+     + '<http://example.org/a> <http://example.org/q> "x"^^<http://www.w3.org/2001/XMLSchema#integer> .\n', 4),
+    ("a.trig", '<http://example.org/g> {\n<http://example.org/a>\n  <http://example.org/q>\n'
+     '    "x"^^<http://www.w3.org/2001/XMLSchema#integer> .\n}\n', 4),
+    ("a.jsonld", '[{"@id": "http://example.org/a",\n  "http://example.org/q": {"@value": "x",\n'
+     '  "@type": "http://www.w3.org/2001/XMLSchema#integer"}}]\n', None),
+    ("a.rdf", '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+     'xmlns:ex="http://example.org/">\n<rdf:Description rdf:about="http://example.org/a">\n'
+     '<ex:q rdf:datatype="http://www.w3.org/2001/XMLSchema#integer">x</ex:q>\n</rdf:Description>\n</rdf:RDF>\n', None),
+])
+def test_an_ill_typed_literal_is_refused_in_every_format(tmp_path, name, text, line):
+    """At the line of the literal where the format is read line by line; in JSON-LD and RDF/XML, whose parsers give
+    a triple only once its node object or element closes, by its triple alone."""
+    file = tmp_path / name
+    file.write_text(text, encoding="utf-8")
+    with pytest.raises(SourceError) as raised:
+        read_quads(file)
+    assert raised.value.line == line
+    assert raised.value.message == ('ill-typed literal: "x" is not a value of xsd:integer (the object of '
+                                    "<http://example.org/a> <http://example.org/q>)")
+
+
+def test_every_ill_typed_literal_is_counted_the_first_named(tmp_path):
+    file = tmp_path / "ill.ttl"
+    file.write_text('@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n'
+                    '<http://example.org/a> <http://example.org/p> 1, "x"^^xsd:integer ;\n'
+                    '  <http://example.org/q> "y"^^xsd:integer, "x"^^xsd:integer ;\n'
+                    '  <http://example.org/r> "no"^^xsd:boolean .\n', encoding="utf-8")
+    with pytest.raises(SourceError) as raised:
+        read_quads(file)
+    assert str(raised.value) == (f'{file}:2: ill-typed literal: "x" is not a value of xsd:integer (the object of '
+                                 "<http://example.org/a> <http://example.org/p>; and 3 more)")
