@@ -84,8 +84,10 @@ def store_type_lookup(store: ox.Store, outside: Collection[str] = ()) -> TypeLoo
     return lookup
 
 
-def _validated(label: str, graph: Graph, lookups: list[TypeLookup]) -> Report:
-    report = validate_source(graph, lookups, run=validate_graph)  # pySHACL's findings (tests/test_shacl_sparql)
+def _validated(label: str, graph: Graph, lookups: list[TypeLookup], members: Graph | None = None,
+               joined: Collection[str] = ()) -> Report:
+    report = validate_source(graph, lookups, run=validate_graph,  # pySHACL's findings (tests/test_shacl_sparql)
+                             members=members, joined=joined)
     if not report.conforms:
         raise ValidationFailed(f"does not conform to the shapes ({counted(len(report.violations), 'violation')})",
                                report, path=label)
@@ -142,7 +144,8 @@ def plan_sources(
             continue
         replaced.add(graph_iri)
         graph = build_graph(entry, base)
-        report = _validated(str(entry.path), graph, lookups)
+        members, joined = members_in_store(store, graph, {ox.NamedNode(iri) for iri in replaced})
+        report = _validated(str(entry.path), graph, lookups, members, joined)
         built += graph
         planned.append(Planned(str(entry.path), graph_iri, graph, report))
     return planned
@@ -338,6 +341,22 @@ def around_in_store(store: ox.Store, graph: Graph, replaced: set) -> Graph:
     for quad in [*found, *_members_around(store, joined, replaced, typed_nodes)]:
         around.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
     return around
+
+
+def members_in_store(store: ox.Store, graph: Graph, outside: set) -> tuple[Graph, set[str]]:
+    """For a source built from a document: what the store says, outside the graphs ``outside``, of the resources
+    ``graph`` links members into, or types, and of their members, of the properties the shapes comparing those
+    members read (the meetings the store gives the body an agenda's meeting is of, and their numbers: a file's
+    fifteenth meeting of the working group, loaded before the agenda of its own), and those resources, whose
+    findings by those comparisons are the source's. An index look-up per resource and member link, as for a file
+    (:func:`_members_around`); nothing for an empty store."""
+    members = Graph()
+    if is_empty(store):
+        return members, set()
+    typed = {ox.NamedNode(str(s)) for s in graph.subjects(RDF.type, None) if isinstance(s, URIRef)}
+    for triple in _members_around(store, linked_into(graph), outside, typed):
+        members.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+    return members, joined_iris(linked_into(graph + members))
 
 
 def check_nothing_cited_is_removed(store: ox.Store, written: Sequence[tuple[str, str, list[ox.Quad]]],

@@ -421,12 +421,18 @@ def _queries_translated_once():
         SPARQLProcessor.query = original
 
 
-def validate_source(graph: Graph, lookups: Iterable[TypeLookup], run: Callable[..., Report] | None = None) -> Report:
+def validate_source(graph: Graph, lookups: Iterable[TypeLookup], run: Callable[..., Report] | None = None, *,
+                    members: Graph | None = None, joined: Collection[str] = ()) -> Report:
     """Validate the graph built from a source document, with the types ``lookups`` give what it references and
     what it describes without typing. Such a resource (an article whose heading the agenda prints) is judged by
     the source that types it and describes it whole: here its type only makes citations of it valid. ``run``:
-    the validator (:func:`validate`, pySHACL, unless another with its contract is given)."""
-    report = (run or validate)(graph, context_graph(graph, lookups, untyped_too=True), untyped_elsewhere=True)
+    the validator (:func:`validate`, pySHACL, unless another with its contract is given). ``members``: what the
+    store says of the resources ``joined`` the graph links members into and of their members (a body's stored
+    meetings and their numbers), which the comparisons of their members read (see :func:`joined_finding`)."""
+    context = context_graph(graph, lookups, untyped_too=True)
+    if members is not None:
+        context += members
+    report = (run or validate)(graph, context, untyped_elsewhere=True, joined=joined)
     return Report(report.conforms, tuple(replace(f, line=first_line(graph, f.focus)) for f in report.findings))
 
 

@@ -629,6 +629,48 @@ def test_two_meetings_of_one_body_with_one_number_in_one_file_are_refused(copy_o
     assert dump(store) == before
 
 
+MEETING_FIRST = """@prefix unkg: <https://w3id.org/unkg/ontology#> .
+@prefix eli-dl: <http://data.europa.eu/eli/eli-draft-legislation-ontology#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<https://example.org/m> a unkg:Meeting ; unkg:meetingNumber NUMBER ; unkg:ofBody <WG3> ;
+  eli-dl:activity_start_date "2023-09-11"^^xsd:date ; eli-dl:activity_end_date "2023-09-12"^^xsd:date ;
+  prov:wasDerivedFrom <https://example.org/p1> .
+<WG3> a unkg:Body ; skos:prefLabel "国际合作工作组"@zh ; rdfs:label "国际合作工作组"@zh .
+<https://example.org/p1> a unkg:SourcePassage ; unkg:verbatim "Meeting" ; unkg:line 1 ;
+  <http://purl.org/dc/terms/isPartOf> <https://example.org/doc-en> .
+<https://example.org/doc-en> a unkg:DocumentExpression ; <http://data.europa.eu/eli/ontology#realizes>
+  <https://example.org/doc> ; <http://data.europa.eu/eli/ontology#language>
+  <http://publications.europa.eu/resource/authority/language/ENG> .
+<https://example.org/doc> a unkg:Document ; unkg:symbol "X/2023/1" .
+""".replace("WG3", WG3)
+
+
+def test_a_source_planning_a_meeting_numbered_as_a_stored_one_of_its_body_is_refused(tmp_path):
+    """A source was validated with the types the store gives what it cites, not with the meetings the store gives
+    its body: the bundled agenda, planning the working group's fourteenth meeting, loaded into a store where a
+    file had given the working group another fourteenth meeting. Refused by both commands, the store unchanged;
+    with the file's meeting numbered 15, the agenda loads."""
+    store = tmp_path / "store"
+    first = tmp_path / "first.ttl"
+    first.write_text(MEETING_FIRST.replace("NUMBER", "14"), encoding="utf-8")
+    unkg("load", str(first), store=store, check=0)
+    before = dump(store)
+    twice = f"Body {WG3} has two meetings numbered 14: https://example.org/m and {MEETING}."
+    said = unkg("validate", "--store", str(store), check=1).stdout
+    assert f"000_53ef33334a0e60d7.txt:12: Violation: <{WG3}>: {twice}" in said
+    assert "000_53ef33334a0e60d7.txt: does not conform (1 violations)" in said
+    said = unkg("load", store=store, check=1).stderr
+    assert twice in said and "does not conform to the shapes (1 violations)" in said
+    assert dump(store) == before
+    first.write_text(MEETING_FIRST.replace("NUMBER", "15"), encoding="utf-8")
+    unkg("load", str(first), store=store, check=0)
+    assert "Violation" not in unkg("validate", "--store", str(store), check=0).stdout
+    unkg("load", store=store, check=0)
+
+
 def test_the_error_counts_the_violations_the_report_prints(tmp_path):
     """An untagged title breaks sh:datatype and sh:languageIn with one message: printed once, it was counted twice
     in the closing error."""

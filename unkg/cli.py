@@ -342,7 +342,13 @@ def validate(
         entries = read_manifests(manifests) if files else read_manifest()
         for entry in entries:
             graph = build_graph(entry, base)
-            reports[str(entry.path)] = validate_source(graph, lookups)
+            members, joined = Graph(), set()
+            if db is not None:  # what the store's other graphs give what the source adds members to, as a load
+                from loader.iris import graph as graph_iri
+                from loader.pipeline import members_in_store
+
+                members, joined = members_in_store(db, graph, {ox.NamedNode(graph_iri(base, e.id)) for e in entries})
+            reports[str(entry.path)] = validate_source(graph, lookups, members=members, joined=joined)
             built += graph
         for f in [f for f in files or [] if f.suffix != ".toml"]:
             check_input(f)
