@@ -598,9 +598,9 @@ def test_a_meeting_numbered_as_a_stored_meeting_of_its_body_is_refused(copy_of, 
     again = numbered_meetings(tmp_path, "m14.ttl", ("m14", "14"))
     twice = f"Body {WG3} has two meetings numbered 14: https://example.org/m14 and {MEETING}."
     said = unkg("validate", str(again), "--store", str(store), check=1).stdout
-    assert twice in said and "does not conform (1 violations)" in said
+    assert twice in said and "does not conform (1 violation)" in said
     said = unkg("load", str(again), store=store, check=1).stderr
-    assert twice in said and "does not conform to the shapes (1 violations)" in said
+    assert twice in said and "does not conform to the shapes (1 violation)" in said
     assert dump(store) == before
     fifteenth = numbered_meetings(tmp_path, "m15.ttl", ("m15", "15"))
     assert f"{fifteenth}: conforms" in unkg("validate", str(fifteenth), "--store", str(store), check=0).stdout
@@ -620,12 +620,12 @@ def test_two_meetings_of_one_body_with_one_number_in_one_file_are_refused(copy_o
     both = numbered_meetings(tmp_path, "both.ttl", ("a", "16"), ("b", "16"), ("c", "17"))
     twice = f"Body {WG3} has two meetings numbered 16: https://example.org/a and https://example.org/b."
     said = unkg("validate", str(both), "--store", str(store), check=1).stdout
-    assert twice in said and "does not conform (1 violations)" in said
+    assert twice in said and "does not conform (1 violation)" in said
     alone = tmp_path / "alone.ttl"  # without the store, which types the body: the file does
     alone.write_text(both.read_text(encoding="utf-8") + f"<{WG3}> a unkg:Body .\n", encoding="utf-8")
     assert twice in unkg("validate", str(alone), check=1).stdout
     said = unkg("load", str(both), store=store, check=1).stderr
-    assert twice in said and "does not conform to the shapes (1 violations)" in said
+    assert twice in said and "does not conform to the shapes (1 violation)" in said
     assert dump(store) == before
 
 
@@ -661,9 +661,9 @@ def test_a_source_planning_a_meeting_numbered_as_a_stored_one_of_its_body_is_ref
     twice = f"Body {WG3} has two meetings numbered 14: https://example.org/m and {MEETING}."
     said = unkg("validate", "--store", str(store), check=1).stdout
     assert f"000_53ef33334a0e60d7.txt:12: Violation: <{WG3}>: {twice}" in said
-    assert "000_53ef33334a0e60d7.txt: does not conform (1 violations)" in said
+    assert "000_53ef33334a0e60d7.txt: does not conform (1 violation)" in said
     said = unkg("load", store=store, check=1).stderr
-    assert twice in said and "does not conform to the shapes (1 violations)" in said
+    assert twice in said and "does not conform to the shapes (1 violation)" in said
     assert dump(store) == before
     first.write_text(MEETING_FIRST.replace("NUMBER", "15"), encoding="utf-8")
     unkg("load", str(first), store=store, check=0)
