@@ -553,6 +553,75 @@ def test_english_words_a_body_is_read_from_start_with_its_name(tmp_path):
             ) in str(caught.value)
 
 
+def test_a_short_form_is_not_taken_for_a_body_the_manifest_does_not_list(entry):
+    """With the technical assistance group left out of the manifest, 技术援助问题政府专家工作组第十三次会议 ends
+    with 工作组, WG.3's short form: it was read as WG.3's thirteenth meeting, a wrong fact, where it is refused."""
+    bodies = [b for b in entry.get("bodies") if b["path"] != TA]
+    unlisted = replace(entry, facts={**entry.facts, "bodies": bodies})
+    with pytest.raises(SourceError) as caught:
+        agenda_rdf.to_graph(agenda.parse(entry.path), unlisted, B)
+    assert caught.value.line == 72
+    words = "和技术援助问题政府专家工作组"
+    assert (f"the body named in '…作组第十三次会议{words}第十三次会议结束…' is not read: the words '{words}' end with "
+            f"'工作组', the short form of {WG3} (an alias in the manifest), but the words before it may name another "
+            "body, which the manifest does not list") in str(caught.value)
+    assert f"if the words do name {WG3}, add its name as printed to the `names` of {WG3}" in str(caught.value)
+
+
+def test_an_english_short_form_is_not_taken_for_a_body_the_manifest_does_not_list():
+    path = EN / "back-to-back.txt"
+    english = english_entry(path)
+    bodies = [b for b in english.get("bodies") if b["path"] != TA]  # WG.3 keeps its alias "Working Group"
+    unlisted = replace(english, facts={**english.facts, "bodies": bodies})
+    with pytest.raises(SourceError) as caught:
+        agenda_rdf.to_graph(agenda.parse(path), unlisted, B)
+    assert caught.value.line == 29
+    words = "Working Group of Government Experts on Technical Assistance"
+    assert (f"the body named in '…Cooperation and of the {words}, held back to back from…' is not read: the words "
+            f"'{words}' start with 'Working Group', the short form of {WG3} (an alias in the manifest), but the words "
+            "after it may name another body") in str(caught.value)
+
+
+@pytest.mark.parametrize("words, read", [
+    ("工作组", WG3),  # line 72: 工作组第十四次会议的网页, the short form alone
+    ("并已发布在审议机制的网页和工作组", WG3),  # line 72: …审议机制的网页²和工作组第十四次会议…, after 和 (and)
+    ("秘书处、工作组", WG3), ("秘书处以及工作组", WG3), ("秘书处或工作组", WG3), ("网页² 和 工作组", WG3),
+    ("日衔接举行的国际合作工作组", WG3),  # a full name, after any words
+    ("技术援助问题政府专家工作组", None), ("审议机制的网页工作组", None),
+    ("公众参与工作组", None), ("埃及工作组", None),  # 与, 及 end names: 参与 (participation), 埃及 (Egypt)
+])
+def test_a_chinese_short_form_is_read_alone_or_after_a_mark_that_lists_bodies(entry, words, read):
+    from loader.to_rdf.agenda_context import Context
+    unlisted = replace(entry, facts={**entry.facts, "bodies": [b for b in entry.get("bodies") if b["path"] != TA]})
+    context = Context(agenda.parse(entry.path), unlisted, B)
+    if read:
+        assert context.body_path(words, 72) == read
+    else:
+        with pytest.raises(SourceError, match="the short form of CTOC-COP/WG.3") as caught:
+            context.body_path(words, 72)
+        assert caught.value.line == 72
+
+
+@pytest.mark.parametrize("words, read", [
+    ("Working Group", WG3), ("Working Group, which", WG3), ("Working Group's", WG3), ("Working Group at its", WG3),
+    ("Working Group on International Cooperation", WG3),
+    ("Working Group of Government Experts", None), ("Working Group on Smuggling", None), ("Working Groups", None),
+    ("Working Group to Conduct", None), ("Working Group Two", None), ("Working Group 2", None),
+])
+def test_an_english_short_form_is_read_where_no_name_goes_on_after_it(words, read):
+    from loader.to_rdf.agenda_context import Context
+    path = EN / "back-to-back.txt"
+    english = english_entry(path)
+    context = Context(agenda.parse(path), replace(english, facts={
+        **english.facts, "bodies": [b for b in english.get("bodies") if b["path"] != TA]}), B)
+    if read:
+        assert context.body_path(words, 29) == read
+    else:
+        with pytest.raises(SourceError, match="the short form of CTOC-COP/WG.3") as caught:
+            context.body_path(words, 29)
+        assert caught.value.line == 29
+
+
 def test_a_manifest_meeting_number_the_text_contradicts(entry):
     wrong = replace(entry, facts={**entry.facts, "meeting_number": 15})
     with pytest.raises(SourceError, match="the text names meeting 14, the manifest says 15") as caught:

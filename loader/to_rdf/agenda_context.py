@@ -26,6 +26,16 @@ RULES = "UNTOC-review-mechanism-procedures-and-rules"
 INSTRUMENT_KINDS = {"UNTOC": UNKG.Convention, RULES: UNKG.RulesOfProcedure}
 LANGUAGE_CODES = sorted(set(LANGUAGES.values()))  # ISO 639-2 codes of the six UN languages
 
+# Where a body's short form (an alias: 工作组, "Working Group") stands alone, not as the end (Chinese) or start
+# (English) of a longer name the manifest does not list. Chinese: the words before it end with a mark that lists or
+# joins bodies: 和 (and), 、 (the listing comma), 以及 (as well as), 或 (or). Not 与 nor 及 alone: names end with
+# them (公众参与工作组, a working group on public participation; 埃及, Egypt).
+ZH_ALIAS_AFTER = ("和", "、", "以及", "或")
+# English: the words after it go on with a name, as the parser reads one (loader/sources/agenda_facts.py,
+# _EN_NAME): the word goes on ("Working Groups"), or a capitalised word, a number or a word that joins a name's
+# parts follows ("Working Group of Government Experts", "Expert Group to Conduct").
+EN_NAME_GOES_ON = re.compile(r"[\w-]|\s+(?:(?:on|of|for|against|to|in)\b|[A-Z\d])")
+
 
 def words_around(words: str, line: str, margin: int) -> str | None:
     """``line`` as printed, cut to ``words`` and ``margin`` characters either side (``…`` where it is cut); None
@@ -54,6 +64,22 @@ def unmatched_body(words: str, line: str, language: str) -> str:
             f"names the manifest lists). Add the name exactly as the text prints it to the `names` of that body's "
             f"[[source.bodies]] (a new table if the manifest lacks the body; a short form the text uses in context "
             f"goes to `aliases`)")
+
+
+def alias_not_alone(words: str, alias: str, body: str, line: str, language: str) -> str:
+    """What to say of ``words`` that end (Chinese) or start (English) with ``alias``, the short form of ``body``,
+    where the words before (after) it may be the rest of another body's name: a body the manifest does not list,
+    which the short form would silently stand for (技术援助问题政府专家工作组 read as 工作组)."""
+    chinese = language == "zh"
+    around = words_around(words, line, 8 if chinese else 24)
+    where = f"in {around!r}" if around and around.strip("…") != words else f"by {words!r}"
+    start, side, alone = (("end with", "before", f"after {', '.join(ZH_ALIAS_AFTER)}") if chinese else
+                          ("start with", "after", "before a word that does not go on with a name"))
+    return (f"the body named {where} is not read: the words {words!r} {start} {alias!r}, the short form of "
+            f"{body} (an alias in the manifest), but the words {side} it may name another body, which the "
+            f"manifest does not list (a short form is read only alone or {alone}). Add that body's name exactly "
+            f"as the text prints it to the `names` of its [[source.bodies]] (a new table if the manifest lacks the "
+            f"body); if the words do name {body}, add its name as printed to the `names` of {body}")
 
 
 def order_of(number: str) -> Decimal:
@@ -108,14 +134,32 @@ class Context:
                 common.derived_from(self.graph, subject, self.expression, line, self.records.verbatim(line))
 
     def body_path(self, text: str, line: int) -> str:
-        """The body a printed phrase names: the longest known name it ends (Chinese) or begins (English) with."""
-        for name, path in self.names:
-            if (text.endswith(name) if self.lang == "zh" else text.startswith(name)):
-                return path
-        raise self.error(unmatched_body(text, self.records.verbatim(line) if line else "", self.lang), line)
+        """The body a printed phrase names: the longest known name it ends (Chinese) or begins (English) with; a
+        short form (alias) only where it stands alone (see ZH_ALIAS_AFTER, EN_NAME_GOES_ON)."""
+        return self.named(text, line)[1]
 
-    def name_in(self, text: str) -> str:
-        return next(n for n, _ in self.names if (text.endswith(n) if self.lang == "zh" else text.startswith(n)))
+    def name_in(self, text: str, line: int | None = None) -> str:
+        """The name or alias of the manifest by which ``body_path`` reads ``text``."""
+        return self.named(text, line)[0]
+
+    def named(self, text: str, line: int | None) -> tuple[str, str]:
+        chinese = self.lang == "zh"
+        printed = self.records.verbatim(line) if line else ""
+        for name, path in self.names:
+            if not (text.endswith(name) if chinese else text.startswith(name)):
+                continue
+            if name not in self.bodies[path].get("names", []) and not self.alone(text, name):
+                raise self.error(alias_not_alone(text, name, path, printed, self.lang), line)
+            return name, path
+        raise self.error(unmatched_body(text, printed, self.lang), line)
+
+    def alone(self, text: str, alias: str) -> bool:
+        """Whether the short form ``alias`` that ends (Chinese) or starts (English) ``text`` is the whole name there:
+        the words before it end with a mark that lists or joins bodies, or the words after it go on with no name."""
+        if self.lang == "zh":
+            before = re.sub(rf"[\s{''.join(SUPERSCRIPTS)}]+$", "", text[:-len(alias)])  # 网页² 和: marks, spaces
+            return not before or before.endswith(ZH_ALIAS_AFTER)
+        return not EN_NAME_GOES_ON.match(text[len(alias):])
 
     def body(self, path: str, line: int | None = None) -> URIRef:
         """A body of the manifest, minted once: its type, labels as printed, structure and evidence."""
