@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from loader.data_dirs import IN_CHECKOUT
 from loader.errors import SourceError, not_utf8
 from loader.iris import SYMBOL, symbol_problem
 
@@ -134,6 +135,9 @@ def read_manifest(path: Path = MANIFEST) -> list[SourceEntry]:
         text = path.read_bytes().decode("utf-8-sig")  # a byte-order mark is not TOML, nor part of line 1
         data = tomllib.loads(text)
     except OSError as error:
+        if path == MANIFEST and not IN_CHECKOUT:  # an installed unkg ships shapes and ontology, not the sources
+            raise SourceError("the bundled sources are in a checkout of unkg only, and this unkg is an installed "
+                              "package: name the files (or a manifest) to read") from None
         raise SourceError(f"cannot read the manifest: {error.strerror}", path=str(path)) from None
     except UnicodeDecodeError as error:
         raise not_utf8(error, str(path)) from None

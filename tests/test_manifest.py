@@ -478,3 +478,20 @@ def test_a_document_title_the_text_never_prints_is_refused_at_its_manifest_line(
     assert f"the document titled {DIGEST[:-1]!r} is not one the text" in caught.value.message
     graph = agenda_rdf.to_graph(agenda.parse(entry.path), agenda_entry(), "https://w3id.org/unkg/")
     assert any(str(s).endswith("/doc/UNTOC-digest-of-cases-international-cooperation") for s in graph.subjects())
+
+
+def test_an_installed_unkg_asked_for_the_bundled_sources_says_they_are_in_a_checkout(tmp_path, monkeypatch):
+    """Installed from a wheel, unkg ships shapes and ontology but no data/: `unkg validate` with no FILES said
+    '…/site-packages/data/manifest.toml: cannot read the manifest', a path the user never named."""
+    import loader.manifest as manifest
+
+    missing = tmp_path / "site-packages" / "data" / "manifest.toml"
+    monkeypatch.setattr(manifest, "MANIFEST", missing)
+    monkeypatch.setattr(manifest, "IN_CHECKOUT", False)
+    with pytest.raises(SourceError) as raised:
+        manifest.read_manifest(missing)
+    assert str(raised.value) == ("the bundled sources are in a checkout of unkg only, and this unkg is an installed "
+                                 "package: name the files (or a manifest) to read")
+    monkeypatch.setattr(manifest, "IN_CHECKOUT", True)  # in a checkout, a missing data/manifest.toml is named
+    with pytest.raises(SourceError, match="cannot read the manifest"):
+        manifest.read_manifest(missing)
