@@ -622,6 +622,64 @@ def test_an_english_short_form_is_read_where_no_name_goes_on_after_it(words, rea
         assert caught.value.line == 29
 
 
+FOOTNOTE_2 = URIRef("https://www.unodc.org/unodc/en/organized-crime/intro/review-mechanism-untoc/constructive_dialogues/"
+                    "ic_2022.html")
+PAGE_OWNERS = "并已发布在审议机制的网页²"
+
+
+@pytest.mark.parametrize("owner, words", [
+    # a working group the manifest does not list, whose name ends with WG.3's short form 工作组
+    ("打击贩运人口问题工作组", "打击贩运人口问题工作组"),
+    # the short form within a longer name, after a full name the manifest lists (缔约方会议, the Conference's alias)
+    ("审议机制打击贩运人口问题工作组", "审议机制打击贩运人口问题工作组"),
+    ("缔约方会议工作组", "缔约方会议工作组"),
+], ids=["unlisted-group", "after-a-name", "after-an-alias"])
+def test_a_web_page_is_not_credited_to_a_body_by_a_short_form_within_another_name(entry, tmp_path, owner, words):
+    """Line 72 prints whose web page footnote 2's address is: 审议机制的网页². Printed as the page of a body the
+    manifest does not list, ending with 工作组 (WG.3's short form), the page was credited to WG.3 (any name or alias
+    anywhere in the phrase was taken): a wrong fact. A short form is read there as a body's name is, only alone."""
+    with pytest.raises(SourceError) as caught:
+        edited_graph(entry, tmp_path, PAGE_OWNERS, f"并已发布在{owner}的网页²")
+    assert caught.value.line == 72
+    assert (f"the words '{words}' end with '工作组', the short form of {WG3} (an alias in the manifest), but the "
+            "words before it may name another body, which the manifest does not list") in str(caught.value)
+
+
+@pytest.mark.parametrize("owner, body", [
+    ("审议机制", "CTOC-COP/review-mechanism"),  # as printed: the short form, the whole phrase
+    ("国际合作工作组", WG3),  # a full name ending with the short form 工作组
+    ("工作组主席", "CTOC-COP/WG.3/chair"),  # a full name starting with it
+    ("工作组", WG3),  # the short form alone
+])
+def test_a_web_page_is_credited_to_the_body_a_name_or_a_short_form_alone_names(entry, tmp_path, owner, body):
+    graph = edited_graph(entry, tmp_path, PAGE_OWNERS, f"并已发布在{owner}的网页²")
+    assert list(graph.subjects(UNKG.website, FOOTNOTE_2)) == [URIRef(iris.body(B, body))]
+
+
+@pytest.mark.parametrize("owner, named", [
+    ("秘书处、工作组", ": it names CTOC-COP/secretariat, CTOC-COP/WG.3"),  # the short form after 、, read alone
+    ("审议机制秘书处", ": it names CTOC-COP/review-mechanism, CTOC-COP/secretariat"),
+    ("联合国", " (no name of the manifest's bodies is in it)"),
+])
+def test_a_web_page_whose_phrase_names_two_bodies_or_none_is_refused(entry, tmp_path, owner, named):
+    """Two bodies: the old code credited the page to the first name in the manifest's order, a guess."""
+    with pytest.raises(SourceError) as caught:
+        edited_graph(entry, tmp_path, PAGE_OWNERS, f"并已发布在{owner}的网页²")
+    assert caught.value.line == 72
+    assert f"cannot tell whose web page '{owner}的网页' is{named}" in str(caught.value)
+
+
+def test_an_english_web_page_is_not_credited_to_a_body_by_a_short_form_that_starts_another_name(tmp_path):
+    words = "Working Group on Trafficking in Persons"
+    with pytest.raises(SourceError) as caught:
+        edited_english_graph(tmp_path, "the web page of the Review Mechanism²", f"the web page of the {words}²")
+    assert caught.value.line == 29
+    assert (f"the words '{words}' start with 'Working Group', the short form of {WG3} (an alias in the manifest), "
+            "but the words after it may name another body") in str(caught.value)
+    graph = edited_english_graph(tmp_path, "the web page of the Review Mechanism²", "the Working Group's web page²")
+    assert list(graph.subjects(UNKG.website, FOOTNOTE_2)) == [URIRef(iris.body(B, WG3))]
+
+
 def test_a_manifest_meeting_number_the_text_contradicts(entry):
     wrong = replace(entry, facts={**entry.facts, "meeting_number": 15})
     with pytest.raises(SourceError, match="the text names meeting 14, the manifest says 15") as caught:

@@ -382,15 +382,34 @@ class _Builder(Context):
             for mark in place.marks:
                 for page in self.footnote_pages(mark):
                     self.add(summary, UNKG.publishedAt, page)
-                    owner = next((p for n, p in self.names if n in place.owner_text), None)
-                    if owner is None:
-                        raise self.error(f"cannot tell whose web page {place.owner_text!r} is", line)
-                    self.add(self.body(owner, line), UNKG.website, page)
+                    self.add(self.body(self.page_owner(place.owner_text, line), line), UNKG.website, page)
             if place.meeting and self.is_this_meeting(place.meeting, line):
                 for page in self.graph.objects(self.meeting, UNKG.website):
                     self.add(summary, UNKG.publishedAt, page)
         self.derive(summary, line)
         return summary
+
+    def page_owner(self, owner_text: str, line: int) -> str:
+        """The body whose web page a phrase names (审议机制的网页, "the web page of the Review Mechanism"): the one
+        body it names by the manifest's names. Each name or short form in it, the longest first, is read as a body's
+        name is (``Context.named``), from the words it ends (Chinese) or starts (English): a short form only where it
+        stands alone, so 打击贩运人口问题工作组的网页, a group the manifest does not list, is refused, not credited to
+        the body whose short form is 工作组. A phrase naming two bodies is refused: it does not say whose page it is."""
+        chinese = self.lang == "zh"
+        found, taken = [], []
+        for name, _ in self.names:
+            at = owner_text.find(name)
+            while at >= 0:
+                end = at + len(name)
+                if not any(at < stop and start < end for start, stop in taken):  # not within a longer name
+                    taken.append((at, end))
+                    found.append((at, self.body_path(owner_text[:end] if chinese else owner_text[at:], line)))
+                at = owner_text.find(name, at + 1)
+        owners = list(dict.fromkeys(path for _, path in sorted(found)))
+        if len(owners) != 1:
+            named = f": it names {', '.join(owners)}" if owners else " (no name of the manifest's bodies is in it)"
+            raise self.error(f"cannot tell whose web page {owner_text!r} is{named}", line)
+        return owners[0]
 
     def report(self, plan: f.ReportPlan, line: int) -> URIRef:
         body_path = self.entry.get("body")
