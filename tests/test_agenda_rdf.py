@@ -669,6 +669,15 @@ def test_a_web_page_whose_phrase_names_two_bodies_or_none_is_refused(entry, tmp_
     assert f"cannot tell whose web page '{owner}的网页' is{named}" in str(caught.value)
 
 
+def test_a_web_page_of_a_body_whose_name_holds_及_is_credited_to_it(entry, tmp_path):
+    """The places a summary was published on were split at every 及, which cut the review mechanism's full name
+    (…公约及其各项议定书实施情况审议机制) into '其各项议定书实施情况审议机制': credited to the mechanism by its
+    short form, by luck, before short forms were read only alone; refused since."""
+    owner = "联合国打击跨国有组织犯罪公约及其各项议定书实施情况审议机制"
+    graph = edited_graph(entry, tmp_path, PAGE_OWNERS, f"并已发布在{owner}的网页²")
+    assert list(graph.subjects(UNKG.website, FOOTNOTE_2)) == [URIRef(iris.body(B, "CTOC-COP/review-mechanism"))]
+
+
 def test_an_english_web_page_is_not_credited_to_a_body_by_a_short_form_that_starts_another_name(tmp_path):
     words = "Working Group on Trafficking in Persons"
     with pytest.raises(SourceError) as caught:

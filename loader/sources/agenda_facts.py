@@ -641,6 +641,9 @@ ZH_SUMMARY = re.compile(r"([^，。]*书面概要)由([^，。]+?)编写")
 EN_SUMMARY = re.compile(r"\b(?:a|the)\s+(written\s+summary[^.]*?)\s+(?:was|has\s+been)\s+prepared\s+by\s+the\s+"
                         r"([A-Z][\w ]*?)(?=,|\s+and\b|\.)")
 ZH_PUBLISHED = re.compile(r"发布在([^。]+?)上")
+# what joins the places a summary was published on: 和, 以及, "and"; not a bare 及, which names use (the review
+# mechanism's: 联合国打击跨国有组织犯罪公约及其各项议定书实施情况审议机制; 埃及)
+PLACES_JOINER = re.compile(r"以及|和|\s+and\s+")
 EN_PUBLISHED = re.compile(r"published\s+on\s+([^.]+)")
 
 
@@ -656,7 +659,7 @@ def dialogue(text: str, context: ProvisionRef | None) -> Dialogue | None:
     rules = [p for p in provisions(sentence, context) if p.instrument != "UNTOC"]
     published = ZH_PUBLISHED.search(sentence) or EN_PUBLISHED.search(sentence)
     places = []
-    for part in re.split(r"和|及|\s+and\s+", published.group(1)) if published else ():
+    for part in PLACES_JOINER.split(published.group(1)) if published else ():
         refs = meetings(MARK.sub("", part))
         places.append(PublishedOn(MARK.sub("", part).strip(), tuple(MARK.findall(part)), refs[0] if refs else None))
     return Dialogue(day, after, summary.group(1).strip() if summary else None,
