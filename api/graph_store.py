@@ -5,10 +5,15 @@ read-only server mounts :data:`absent_router` at its path instead, which tells e
 replaces it, POST adds to it, DELETE drops it. A read is a CONSTRUCT query run by a query worker like any other:
 within the time limit, at most ``max_result_bytes``, streamed; ``?default`` reads the store's own default graph,
 never the union of the named graphs. Writes are SPARQL updates run by the engine's writer process, one at a time,
-each as one transaction and within the time limit.
+each as one transaction and within the time limit. A body is refused (400, nothing written) for what ``unkg load``
+refuses in a file before SHACL: a syntax error, an ill-typed literal, a resource at one of the server's own paths;
+it is not validated against the shapes.
 """
 
 from __future__ import annotations
+
+import tempfile
+from pathlib import Path
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
@@ -23,6 +28,8 @@ from api.request_parameters import at_most_one, query_parameters
 from api.sparql import VARY, ResultStream, read_body, require_update_rights
 from api.terms import Term
 from loader import server_paths
+from loader.errors import SourceError
+from loader.rdf_files import ill_typed, ill_typed_error, refuse_server_paths
 from loader.store import quads_to_ntriples
 
 router = APIRouter(tags=["Graph Store"])
@@ -113,8 +120,9 @@ async def drop_graph(request: Request):
     return Response(status_code=204)
 
 
-def _as_ntriples(body: bytes, rdf_format: ox.RdfFormat, media_type: str, base_iri: str) -> str:
-    """The triples of a request body as N-Triples text for INSERT DATA; 400 if it cannot be read or names a graph."""
+def _as_ntriples(body: bytes, rdf_format: ox.RdfFormat, media_type: str, base_iri: str, base: str) -> str:
+    """The triples of a request body as N-Triples text for INSERT DATA; 400 if it cannot be read, names a graph,
+    or holds what ``unkg load`` refuses in a file (:func:`_refuse_as_load_does`; ``base``: the data's base IRI)."""
     try:
         quads = list(ox.parse(body, format=rdf_format, base_iri=base_iri))
     except SyntaxError as error:
@@ -123,7 +131,28 @@ def _as_ntriples(body: bytes, rdf_format: ox.RdfFormat, media_type: str, base_ir
     if named:
         raise BadRequest(f"the body puts triples in the graph(s) {', '.join(named)}; a Graph Store request writes "
                          "one graph, the one its graph parameter names: send its triples outside any GRAPH block")
-    return quads_to_ntriples([quad.triple for quad in quads])
+    ntriples = quads_to_ntriples([quad.triple for quad in quads])
+    _refuse_as_load_does(quads, ntriples, media_type, base)
+    return ntriples
+
+
+def _refuse_as_load_does(quads: list[ox.Quad], ntriples: str, media_type: str, base: str) -> None:
+    """400 for a body holding an ill-typed literal (``"x"^^xsd:integer``) or a resource at one of the server's own
+    paths (``<base>sparql``), judged and worded by the loader's own checks (:func:`loader.rdf_files.ill_typed`,
+    :func:`~loader.rdf_files.refuse_server_paths`), so an upload and ``unkg load`` refuse the same data. Those name
+    the triple or IRI from a file: they are given the body's triples as N-Triples (``ntriples``, in the order of
+    ``quads``, relative IRIs resolved as they are stored), whose line numbers, not the body's, are left out."""
+    bad = ill_typed(quads)
+    with tempfile.TemporaryDirectory(prefix="unkg-body-") as folder:
+        path = Path(folder, "body.nt")
+        path.write_text(ntriples, encoding="utf-8")
+        try:
+            if bad:
+                raise ill_typed_error(path, bad)
+            refuse_server_paths(path, quads, base)
+        except SourceError as error:
+            raise BadRequest(f"the {media_type} body is refused, as unkg load refuses a file: {error.message}; "
+                             "nothing was written") from None
 
 
 UTF8_BOM = "\ufeff".encode()
@@ -144,7 +173,8 @@ async def _write(request: Request, target, *, replace: bool) -> Response:
     body = (await read_body(request)).removeprefix(UTF8_BOM)  # a byte-order mark some editors write, as /sparql
     utf8_text(body, "the body")
     # a megabyte of RDF takes a second to read and rewrite: on a thread, so the server answers others meanwhile
-    data = await run_in_threadpool(_as_ntriples, body, rdf_format, media_type, str(request.url))
+    data = await run_in_threadpool(_as_ntriples, body, rdf_format, media_type, str(request.url),
+                                   request.app.state.settings.base_iri)
     drop = f"DROP SILENT {_name(target)} ;\n" if replace else ""
     inside = f"GRAPH <{target.value}> {{\n{data}\n}}" if isinstance(target, ox.NamedNode) else data
     create = f" ;\nCREATE SILENT GRAPH <{target.value}>" if isinstance(target, ox.NamedNode) and not data else ""

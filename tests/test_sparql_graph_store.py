@@ -105,6 +105,78 @@ def test_a_bad_body_leaves_the_graph_it_was_for_as_it_was(store_url, method):
         httpx.delete(store_url, params={"graph": EXISTING})
 
 
+XSD_INTEGER = "<http://www.w3.org/2001/XMLSchema#integer>"
+ILL_TYPED = f'<http://example.org/a> <http://example.org/p> "x"^^{XSD_INTEGER} .\n'
+
+
+def refused_by_load(tmp_path, ntriples: str) -> str:
+    """What ``unkg load``'s file check says of ``ntriples`` written to a file: the words an upload must use."""
+    from loader.errors import SourceError
+    from loader.rdf_files import read_quads, refuse_server_paths
+
+    path = tmp_path / "data.nt"
+    path.write_text(ntriples, encoding="utf-8")
+    with pytest.raises(SourceError) as refused:
+        refuse_server_paths(path, read_quads(path), "https://w3id.org/unkg/")
+    return refused.value.message
+
+
+def bodies_load_refuses(base: str) -> list[tuple[str, str, str]]:
+    """(body, its media type, the triple as N-Triples) for data ``unkg load`` refuses in a file before SHACL."""
+    server_path = f"<{base}sparql> <http://example.org/p> \"one\" .\n"
+    return [
+        (ILL_TYPED, "application/n-triples", ILL_TYPED),
+        ('@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n_:b <http://example.org/p> "2024-02-30"^^xsd:date .',
+         "text/turtle", '_:b <http://example.org/p> "2024-02-30"^^<http://www.w3.org/2001/XMLSchema#date> .\n'),
+        ('{"@id": "http://example.org/a", "http://example.org/p": {"@value": "x", "@type": '
+         '"http://www.w3.org/2001/XMLSchema#integer"}}', "application/ld+json", ILL_TYPED),
+        (server_path, "text/turtle", server_path),
+        (f"<http://example.org/a> <{base}void.ttl> \"one\" .", "text/turtle",
+         f"<http://example.org/a> <{base}void.ttl> \"one\" .\n"),
+    ]
+
+
+@pytest.mark.parametrize("method", ["PUT", "POST"])
+def test_a_body_is_refused_for_what_unkg_load_refuses_in_a_file(w3c_server, store_url, method, tmp_path):
+    """An ill-typed literal ("x"^^xsd:integer) or a resource at one of the server's own paths (<base>sparql) is
+    refused by `unkg load` in a file; in a Graph Store body it was stored (201/204). Now 400 in the loader's own
+    words, and the graph a write was for, or the graph it would have created, is as it was."""
+    base = w3c_server.settings.base_iri
+    assert base == "https://w3id.org/unkg/"  # the base refused_by_load judges by
+    assert httpx.put(store_url, params={"graph": EXISTING}, content=A,
+                     headers={"Content-Type": "application/n-triples"}).status_code == 201
+    try:
+        for body, media_type, as_ntriples in bodies_load_refuses(base):
+            for graph in (EXISTING, NEW):
+                response = httpx.request(method, store_url, params={"graph": graph}, content=body,
+                                         headers={"Content-Type": media_type})
+                assert response.status_code == 400, (media_type, body, response.text)
+                assert refused_by_load(tmp_path, as_ntriples) in response.text, response.text
+                assert "nothing was written" in response.text
+            assert read(store_url, graph=EXISTING) == {("http://example.org/a", "http://example.org/p", "one")}
+            assert httpx.get(store_url, params={"graph": NEW}).status_code == 404, "a refused body made a graph"
+        default = httpx.request(method, store_url, params={"default": ""}, content=ILL_TYPED,
+                                headers={"Content-Type": "application/n-triples"})
+        assert default.status_code == 400 and "ill-typed literal" in default.text
+    finally:
+        httpx.delete(store_url, params={"graph": EXISTING})
+
+
+def test_what_unkg_load_takes_an_upload_takes(w3c_server, store_url):
+    """The checks refuse no more than the loader's: a well-typed literal, an IRI that only starts like a server
+    path (<base>sparqlish, <base>sparql/x) and a link to one (the object of a triple) are stored."""
+    base = w3c_server.settings.base_iri
+    body = (f'<{base}sparqlish> <http://example.org/p> "1"^^{XSD_INTEGER} .\n'
+            f'<{base}sparql/x> <http://example.org/p> <{base}sparql> .\n')
+    try:
+        created = httpx.put(store_url, params={"graph": NEW}, content=body,
+                            headers={"Content-Type": "application/n-triples"})
+        assert created.status_code == 201, created.text
+        assert len(read(store_url, graph=NEW)) == 2
+    finally:
+        httpx.delete(store_url, params={"graph": NEW})
+
+
 def test_a_body_is_read_off_the_event_loop(store_url, monkeypatch):
     """Reading and rewriting a large body takes a while: on the event loop, it held every other request."""
     import asyncio
