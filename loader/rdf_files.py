@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import xml.parsers.expat
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -192,6 +194,8 @@ def reading(path: Path) -> Iterator[None]:
         line = error.lineno
         if line is None:  # RDF/XML or JSON-LD
             line, first = where_parsing_stops(path)
+            if first is not None:
+                first, line = node_object_lines(path, str(error)) or (first, line)
             if first is not None and first < line:
                 message += f" (JSON-LD reads a node object whole: the error is in lines {first}-{line})"
                 line = first
@@ -332,6 +336,115 @@ def _outermost_closing_on(path: Path, line: int) -> int | None:
             if number >= line:
                 break
     return first
+
+
+@dataclass
+class _JsonContainer:
+    """A JSON object or array of a text: where it opens and closes, what holds it, under which key, its keys."""
+
+    start: int
+    end: int = -1
+    parent: int | None = None
+    key: str | None = None  # the key it is the value of in an object (None: an array's element, the whole text)
+    keys: set[str] = field(default_factory=set)
+    children: list[int] = field(default_factory=list)
+
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:]')
+_DESCENDED = {"@graph", "@list", "@set", "@included"}  # keywords whose value may be null, so may hold a node object
+
+
+def _json_containers(text: str) -> list[_JsonContainer]:
+    containers: list[_JsonContainer] = []
+    open_ones: list[int] = []
+    last_string = None
+    for token in _JSON_TOKEN.finditer(text):
+        char = token.group()
+        if char in "{[":
+            parent = open_ones[-1] if open_ones else None
+            key = last_string if parent is not None and containers[parent].keys and text[
+                containers[parent].start] == "{" else None
+            containers.append(_JsonContainer(token.start(), parent=parent, key=key))
+            if parent is not None:
+                containers[parent].children.append(len(containers) - 1)
+            open_ones.append(len(containers) - 1)
+            last_string = None
+        elif char in "}]":
+            if not open_ones:
+                break
+            containers[open_ones.pop()].end = token.start()
+        elif char == ":":
+            if open_ones and last_string is not None:
+                containers[open_ones[-1]].keys.add(last_string)
+        else:
+            last_string = json.loads(char)
+            continue
+        if char != ":":
+            last_string = None
+    return containers
+
+
+def node_object_lines(path: Path, error: str) -> tuple[int, int] | None:
+    """The first and last line of the innermost JSON-LD node object of ``path`` the parser's ``error`` is in, found
+    by parsing the text again with values replaced by ``null`` (padded, so lines stay): the error is in the value
+    whose replacement clears it. Halving the values of each object or array, a few parses a level. None if the
+    text is not JSON the scan reads.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     file = Path(tmp, "a.jsonld")
+    ...     _ = file.write_text('{"@context": {"ex": "http://example.org/"},\\n "@graph": [\\n  {"@id": "ex:a"},\\n'
+    ...                         '  {"@id": "ex:b",\\n   "ex:p": {"@value": 1, "@language": 3}}\\n'
+    ...                         ']}\\n', encoding="utf-8")
+    ...     node_object_lines(file, "@language value must be a string")
+    (4, 5)
+    """
+    try:
+        text = path.read_bytes().removeprefix(BOM).decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    containers = _json_containers(text)
+    if not containers or any(c.end < 0 for c in containers):
+        return None
+
+    def fails(trial: str) -> bool:
+        try:
+            for _ in ox.parse(trial.encode("utf-8"), format=ox.RdfFormat.JSON_LD, base_iri=path.resolve().as_uri()):
+                pass
+        except SyntaxError as raised:
+            return str(raised) == error
+        return False
+
+    def nulled(trial: str, indexes: list[int]) -> str:
+        for index in indexes:
+            start, end = containers[index].start, containers[index].end + 1
+            padding = "".join(c if c in "\r\n" else " " for c in trial[start + 4:end])
+            trial = trial[:start] + "null" + padding + trial[end:]
+        return trial
+
+    if not fails(text):
+        return None
+    node = 0
+    while True:
+        candidates = [i for i in containers[node].children if containers[i].end - containers[i].start >= 3
+                      and (containers[i].key is None or not containers[i].key.startswith("@")
+                           or containers[i].key in _DESCENDED)]
+        while len(candidates) > 1:
+            half = candidates[:len(candidates) // 2]
+            trial = nulled(text, half)
+            if fails(trial):  # the error is (also) elsewhere: look there, with these gone
+                text, candidates = trial, candidates[len(candidates) // 2:]
+            else:
+                candidates = half
+        if not candidates or fails(nulled(text, candidates)):
+            break
+        node = candidates[0]
+    while node is not None and (text[containers[node].start] != "{"
+                                or containers[node].keys & {"@value", "@list", "@set"}):
+        node = containers[node].parent  # the node object a value object, a list or an array is in
+    if node is None:
+        return None
+    return text.count("\n", 0, containers[node].start) + 1, text.count("\n", 0, containers[node].end) + 1
 
 
 def _term_reader() -> Callable[[ox.NamedNode | ox.BlankNode | ox.Literal], URIRef | BNode | Literal]:

@@ -183,6 +183,31 @@ def test_a_json_ld_error_is_placed_within_the_node_object_it_is_in(tmp_path):
                                  "node object whole: the error is in lines 42-45)")
 
 
+BAD_LANGUAGE = '{"@id": "ex:b",\n     "ex:q": {"@value": "y", "@language": 5}}'
+
+
+@pytest.mark.parametrize(("document", "lines"), [
+    # the node objects of a @graph: Oxigraph's parser reads the whole document before it fails (lines 1-8)
+    ('{\n  "@context": {"ex": "https://example.org/"},\n  "@graph": [\n    {"@id": "ex:a", "ex:p": "x"},\n    '
+     + BAD_LANGUAGE + ',\n    {"@id": "ex:c", "ex:p": "x"}\n  ]\n}\n', (5, 6)),
+    # a top-level array of node objects
+    ('[\n  {"@id": "https://example.org/a", "https://example.org/p": "x"},\n  '
+     + BAD_LANGUAGE.replace("ex:", "https://example.org/") + '\n]\n', (3, 4)),
+    # a node object in a node object: the inner one (the outer is lines 1-6)
+    ('[{"@id": "https://example.org/a",\n  "https://example.org/p": [{"@id": "https://example.org/c"},\n    '
+     + BAD_LANGUAGE.replace("ex:", "https://example.org/") + '\n  ]\n},\n'
+     '{"@id": "https://example.org/d"}]\n', (3, 4)),
+])
+def test_a_json_ld_error_names_the_innermost_node_object_it_is_in(tmp_path, document, lines):
+    broken = tmp_path / "n.jsonld"
+    broken.write_text(document, encoding="utf-8")
+    with pytest.raises(SourceError) as raised:
+        read_quads(broken)
+    first, last = lines
+    assert str(raised.value) == (f"{broken}:{first}: syntax error: @language value must be a string (JSON-LD reads "
+                                 f"a node object whole: the error is in lines {first}-{last})")
+
+
 def test_a_json_ld_error_on_one_long_line_is_placed_there(tmp_path):
     """A file of one line longer than the parser's buffer: answering a read with more than it asked for aborted
     the process (Oxigraph's reader panics)."""
