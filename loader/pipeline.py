@@ -21,6 +21,7 @@ from loader.errors import SourceError, ValidationFailed
 from loader.manifest import SourceEntry, read_manifest
 from loader.namespaces import ONTOLOGY_IRI, UNKG
 from loader.rdf_files import as_triples, read_quads, refuse_server_paths, to_rdflib
+from loader.rdf_lines import with_lines
 from loader.shacl_sparql import ontology_quads, validate_graph, validate_store
 from loader.store import (
     ENTRY_SHA256,
@@ -180,11 +181,11 @@ def plan_rdf_file(store: ox.Store, path: Path, base: str, graph_iri: str | None,
         raise SourceError("holds no triples", path=str(path))
     described = {q.subject for q in quads}
     refuse_server_paths(path, quads, base, described)
-    report = _validated_quads(str(path), quads, store, replaced=set(graphs), earlier=earlier, described=described)
+    report = _validated_quads(path, quads, store, replaced=set(graphs), earlier=earlier, described=described)
     return [Planned(str(path), name.value, in_graph, report) for name, in_graph in graphs.items()]
 
 
-def _validated_quads(label: str, quads: list[ox.Quad], store: ox.Store, replaced: set = frozenset(),
+def _validated_quads(path: Path, quads: list[ox.Quad], store: ox.Store, replaced: set = frozenset(),
                      earlier: Sequence[Planned] = (), described: set | None = None) -> Report:
     """Validate the quads' union with the ontology, the types the store gives the IRIs they reference, and, for
     a resource the file describes without giving its type, what the store already says around it (outside the
@@ -234,8 +235,9 @@ def _validated_quads(label: str, quads: list[ox.Quad], store: ox.Store, replaced
             staging.extend(ox.Quad(s, RDF_TYPE, c) for s, c in types_of(view, referenced - described))
     report = validate_store(staging, {s.value for s in described}, union=True, joined=joined_iris(joined))
     if not report.conforms:
+        report = with_lines(report, path, quads)  # the file's line of each finding's resource
         raise ValidationFailed(f"does not conform to the shapes ({counted(len(report.violations), 'violation')})",
-                               report, path=label)
+                               report, path=str(path))
     return report
 
 

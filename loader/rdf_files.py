@@ -3,7 +3,8 @@
 Parsing goes through Oxigraph's parser (fast, and its errors carry the position); the result is an rdflib
 ``Dataset`` because pySHACL validates rdflib graphs. Oxigraph's RDF/XML and JSON-LD parsers say what is wrong but
 not where: :func:`where_parsing_stops` finds the line by parsing again, one line at a time, and an RDF/XML file is
-first checked as XML by expat, which names line and column (and, unlike Oxigraph, refuses a file cut short).
+first checked as XML by expat, which names line and column (and, unlike Oxigraph, refuses a file cut short). The
+same line-by-line parse tells on which line a resource's first statement is read (:func:`first_lines`).
 """
 
 from __future__ import annotations
@@ -219,17 +220,14 @@ def check_xml(path: Path) -> None:
         raise SyntaxError(message, (str(path), error.lineno, error.offset + 1, None)) from None
 
 
-LINE_BASED = (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS)
-
-
 def refuse_server_paths(path: Path, quads: Sequence[ox.Quad], base: str, subjects: Collection | None = None) -> None:
     """A ``SourceError`` for a file that describes a resource (as a subject, or uses it as a property) whose IRI
     is a path the server answers itself (``<base>sparql``, ``<base>void.ttl``, ``<base>static/…``:
-    :mod:`loader.server_paths`), so that its page could never be shown; named with the line of its first statement
-    in a line-based format (Turtle, TriG, N-Triples, N-Quads: the line the parser reads that statement's end on).
-    A link to such an IRI (``void:sparqlEndpoint <base>sparql``) describes nothing there and is kept; so is the
-    ontology's own IRI, which the ontology's page shows. ``subjects``: the quads' subjects, if the caller has them
-    (a load does: a pass over a million quads costs a tenth of a second)."""
+    :mod:`loader.server_paths`), so that its page could never be shown; named with the line on which the parser
+    reads its first statement (:func:`first_lines`). A link to such an IRI (``void:sparqlEndpoint <base>sparql``)
+    describes nothing there and is kept; so is the ontology's own IRI, which the ontology's page shows.
+    ``subjects``: the quads' subjects, if the caller has them (a load does: a pass over a million quads costs a
+    tenth of a second)."""
     subjects = {quad.subject for quad in quads} if subjects is None else subjects
     named = {node.value for node in subjects if type(node) is ox.NamedNode}
     named.update(node.value for node in {quad.predicate for quad in quads})
@@ -245,20 +243,68 @@ def refuse_server_paths(path: Path, quads: Sequence[ox.Quad], base: str, subject
     if others:
         message += f" (and {len(others)} other such IRI{'s' if len(others) > 1 else ''}: "
         message += ", ".join(f"<{other}>" for other in others[:3]) + (", …" if len(others) > 3 else "") + ")"
-    raise SourceError(message, path=str(path), line=first_line_of(path, ox.NamedNode(first)))
+    node = ox.NamedNode(first)
+    raise SourceError(message, path=str(path), line=first_lines(path, {node}, quads).get(node))
 
 
-def first_line_of(path: Path, node: ox.NamedNode) -> int | None:
-    """The line on which the parser of ``path`` reads the first statement with ``node`` as its subject or
-    property; None in a format that is not read line by line (JSON-LD, RDF/XML), or if there is none."""
-    if rdf_format(path) not in LINE_BASED:
-        return None
+Node = ox.NamedNode | ox.BlankNode
+
+
+def first_lines(path: Path, nodes: Collection[Node], quads: Sequence[ox.Quad]) -> dict[Node, int]:
+    """The line on which Oxigraph's parser of ``path``, given one line per read (:class:`_LineByLine`), gives the
+    first statement with each of ``nodes`` as its subject, else as its property, else anywhere: where it reads
+    that statement's end (a subject alone on its line, its first property on the next: the next line). ``quads``:
+    what :func:`read_quads` read the file into (``nodes`` are among their terms), perhaps with fresh blank node
+    ids, or a graph name given to the default graph's: matched to the parser's statements one by one, in the
+    order both parses give them, and no lines at all if they do not match. Oxigraph's JSON-LD parser reads a
+    top-level object whole: its statements come on the line where it ends, so a document that is one object (a
+    ``@graph``) gives none, an array the line where each of its node objects ends. RDF/XML streams: an element's
+    statements come as its start tag and each property element end."""
+    wanted = set(nodes)
+    if not wanted or rdf_format(path) == ox.RdfFormat.JSON_LD and _one_json_object(path):
+        return {}
+    found: dict[Node, tuple[int, int]] = {}  # node: (0 subject, 1 property, 2 elsewhere; line), the first best
+    blanks: dict[ox.BlankNode, ox.BlankNode] = {}  # the parser's blank node: the one in quads
+    count = -1  # the index of the last statement read
     with path.open("rb") as stream:
         lines = _LineByLine(stream)
-        for quad in ox.parse(lines, format=rdf_format(path), base_iri=path.resolve().as_uri()):
-            if node in (quad.subject, quad.predicate):
-                return lines.line
-    return None
+        try:
+            for count, read in enumerate(ox.parse(lines, format=rdf_format(path), base_iri=path.resolve().as_uri())):
+                if count >= len(quads) or not _same(read, quad := quads[count], blanks):
+                    return {}
+                for rank, term in enumerate((quad.subject, quad.predicate, quad.object, quad.graph_name)):
+                    if term in wanted and found.get(term, (3,))[0] > min(rank, 2):
+                        found[term] = (min(rank, 2), lines.line)
+        except SyntaxError:  # the file changed since it was read
+            return {}
+    if count + 1 != len(quads):
+        return {}
+    return {node: line for node, (_, line) in found.items()}
+
+
+def _same(read: ox.Quad | ox.Triple, quad: ox.Quad | ox.Triple, blanks: dict) -> bool:
+    """Whether ``quad`` is the statement the parser ``read``, but for blank node ids (each of ``read``'s always
+    the same one of ``quad``'s, noted in ``blanks``) and a graph name given to the default graph's."""
+    pairs = [(read.subject, quad.subject), (read.predicate, quad.predicate), (read.object, quad.object)]
+    if isinstance(read, ox.Quad) and not isinstance(read.graph_name, ox.DefaultGraph):
+        pairs.append((read.graph_name, quad.graph_name))
+    for one, other in pairs:
+        if type(one) is ox.BlankNode:
+            if type(other) is not ox.BlankNode or blanks.setdefault(one, other) != other:
+                return False
+        elif type(one) is ox.Triple:
+            if type(other) is not ox.Triple or not _same(one, other, blanks):
+                return False
+        elif one != other:
+            return False
+    return True
+
+
+def _one_json_object(path: Path) -> bool:
+    """Whether the JSON text of ``path`` is one object (not an array), by its first character past spaces."""
+    with path.open("rb") as stream:
+        start = stream.read(1 << 16).removeprefix(BOM).lstrip(b" \t\r\n")
+    return start.startswith(b"{")
 
 
 class _LineByLine:

@@ -1235,3 +1235,16 @@ def test_query_output_streams_as_oxigraph_makes_it(loaded, format):
             assert len(start) == 1 << 20 and start.startswith(header)
         finally:
             process.kill()
+
+
+def test_validate_names_the_line_of_a_user_file_that_describes_each_finding_s_resource(tmp_path):
+    """Findings in a bundled source named its line, those in a user's own file only the file."""
+    data = tmp_path / "meeting.ttl"
+    data.write_text('@prefix unkg: <https://w3id.org/unkg/ontology#> .\n'
+                    '# <https://example.org/m/1> a unkg:Meeting ; unkg:meetingNumber "15" .\n'
+                    '<https://example.org/m/1> a unkg:Meeting ;\n  unkg:meetingNumber "15" .\n', encoding="utf-8")
+    text = unkg("validate", str(data), check=1).stdout
+    findings = [line for line in text.splitlines() if "<https://example.org/m/1>" in line]
+    assert findings and all(line.startswith(f"{data}:3: ") for line in findings)
+    report = json.loads(unkg("validate", str(data), "--format", "json", check=1).stdout)
+    assert {f["line"] for f in report["files"][0]["findings"]} == {3}

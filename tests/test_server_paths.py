@@ -127,12 +127,17 @@ def test_a_property_at_the_servers_own_path_is_refused_and_ntriples_name_the_exa
                                   "check)")
 
 
-def test_a_format_read_whole_names_the_file_and_the_iri(tmp_path):
+def test_json_ld_names_the_line_its_parser_reads_the_statement_on_and_none_in_a_document_read_whole(tmp_path):
     bad = tmp_path / "shadow.jsonld"
-    bad.write_text(f'[{{"@id": "{BASE}static/app.js", "@type": "https://schema.org/Thing"}}]\n', encoding="utf-8")
-    done = unkg("validate", str(bad), check=2)
-    assert done.stderr.startswith(f"error: {bad}: <{BASE}static/app.js> is the server's own path /static/app.js "
+    bad.write_text(f'[\n{{"@id": "{BASE}other"}},\n{{"@id": "{BASE}static/app.js",\n "@type": "https://schema.org/Thing"}}\n]\n',
+                   encoding="utf-8")
+    done = unkg("validate", str(bad), check=2)  # each node object of an array is read whole: where it ends
+    assert done.stderr.startswith(f"error: {bad}:4: <{BASE}static/app.js> is the server's own path /static/app.js "
                                   "(the server's scripts and stylesheets, /static/…)")
+    bad.write_text(f'{{"@graph": [\n{{"@id": "{BASE}static/app.js", "@type": "https://schema.org/Thing"}}\n]}}\n',
+                   encoding="utf-8")
+    done = unkg("validate", str(bad), check=2)  # one object, read whole: its statements come on its last line
+    assert done.stderr.startswith(f"error: {bad}: <{BASE}static/app.js> is the server's own path /static/app.js ")
 
 
 def test_an_escaped_spelling_of_a_servers_path_is_refused_as_the_path_it_is_served_at(tmp_path):

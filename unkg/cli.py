@@ -316,6 +316,7 @@ def validate(
     from loader.namespaces import data_base
     from loader.pipeline import around_in_store, linked_in_store
     from loader.rdf_files import as_stored, as_triples, read_quads, refuse_server_paths, to_dataset
+    from loader.rdf_lines import with_lines
     from loader.validate import (
         RENDERERS,
         context_graph,
@@ -375,7 +376,8 @@ def validate(
                 around += around_in_store(view, graph, outside)
             joined = joined_iris(linked_into(graph + around))  # what the file adds items to: an agenda
             around += linked_in_store(views, graph, around)  # what it links to: a time slot's meeting's dates
-            reports[str(f)] = run_validation(graph, context_graph(graph + around, lookups) + around, joined=joined)
+            report = run_validation(graph, context_graph(graph + around, lookups) + around, joined=joined)
+            reports[str(f)] = with_lines(report, f, quads)  # the file's line of each finding's resource
             built += graph  # what the next files may cite, as a load of them all would have written it before them
     except UnkgError as error:
         raise fail(error) from None
