@@ -476,12 +476,12 @@ def node_object_lines(path: Path, error: str) -> tuple[int, int] | None:
                       and (containers[i].key is None or not containers[i].key.startswith("@")
                            or containers[i].key in _DESCENDED)]
         while len(candidates) > 1:
-            half = candidates[:len(candidates) // 2]
-            trial = nulled(text, half)
-            if fails(trial):  # the error is (also) elsewhere: look there, with these gone
-                text, candidates = trial, candidates[len(candidates) // 2:]
+            first, rest = candidates[:len(candidates) // 2], candidates[len(candidates) // 2:]
+            trial = nulled(text, rest)
+            if fails(trial):  # an error as reported is (also) in the first half: look there, the rest gone
+                text, candidates = trial, first
             else:
-                candidates = half
+                candidates = rest
         if not candidates or fails(nulled(text, candidates)):
             break
         node = candidates[0]

@@ -193,6 +193,9 @@ BAD_LANGUAGE = '{"@id": "ex:b",\n     "ex:q": {"@value": "y", "@language": 5}}'
     # a top-level array of node objects
     ('[\n  {"@id": "https://example.org/a", "https://example.org/p": "x"},\n  '
      + BAD_LANGUAGE.replace("ex:", "https://example.org/") + '\n]\n', (3, 4)),
+    # the same error in two node objects: the first one's, as the parser reports the first
+    ('{"@context": {"ex": "https://example.org/"},\n "@graph": [\n  {"@id": "ex:a"},\n  ' + BAD_LANGUAGE
+     + ',\n  {"@id": "ex:c"},\n  ' + BAD_LANGUAGE + '\n]}\n', (4, 5)),
     # a node object in a node object: the inner one (the outer is lines 1-6)
     ('[{"@id": "https://example.org/a",\n  "https://example.org/p": [{"@id": "https://example.org/c"},\n    '
      + BAD_LANGUAGE.replace("ex:", "https://example.org/") + '\n  ]\n},\n'
