@@ -4,7 +4,7 @@ Parsing goes through Oxigraph's parser (fast, and its errors carry the position)
 ``Dataset`` because pySHACL validates rdflib graphs. Oxigraph's RDF/XML and JSON-LD parsers say what is wrong but
 not where: :func:`where_parsing_stops` finds the line by parsing again, one line at a time, and an RDF/XML file is
 first checked as XML by expat, which names line and column (and, unlike Oxigraph, refuses a file cut short). The
-same line-by-line parse tells on which line a resource's first statement is read (:func:`first_lines`).
+same line-by-line parse tells on which line each statement is read (:func:`statements_read`).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import xml.parsers.expat
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -117,7 +118,7 @@ def ill_typed(quads: list[ox.Quad]) -> list[int]:
 
 def ill_typed_error(path: Path, bad: list[int]) -> SourceError:
     """The error for a file with ill-typed literals (``bad``: their positions among its quads, in the order the
-    parser gave them): the first, with its triple, at its line for the formats read line by line."""
+    parser gave them): the first, with its triple, at the line the parser gives it on (:func:`statements_read`)."""
     with _parser(path) as parser:  # again, the file's blank node labels kept: the triple as written
         for index, quad in enumerate(parser):
             if index == bad[0]:
@@ -131,18 +132,8 @@ def ill_typed_error(path: Path, bad: list[int]) -> SourceError:
 
 
 def _line_of_quad(path: Path, position: int) -> int | None:
-    """The line the parser had read to when it gave the quad at ``position`` (the line of its object, which a
-    line-based format ends the statement on or after), for Turtle, TriG, N-Triples and N-Quads; None for RDF/XML
-    and JSON-LD, whose parsers give a statement only when an element or a node object closes."""
-    if rdf_format(path) not in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.N_TRIPLES,
-                                ox.RdfFormat.N_QUADS):
-        return None
-    with path.open("rb") as stream:
-        lines = _LineByLine(stream)
-        for index, _ in enumerate(ox.parse(lines, format=rdf_format(path), base_iri=path.resolve().as_uri())):
-            if index == position:
-                return lines.line
-    return None
+    """The line the parser gives the quad at ``position`` on (:func:`statements_read`); None if it tells none."""
+    return next(islice(statements_read(path), position, None), (None, None))[1]
 
 
 def read_graph(paths: Iterable[Path]) -> Graph:
@@ -250,33 +241,41 @@ def refuse_server_paths(path: Path, quads: Sequence[ox.Quad], base: str, subject
 Node = ox.NamedNode | ox.BlankNode
 
 
+def statements_read(path: Path) -> Iterator[tuple[ox.Quad, int]]:
+    """Each statement of ``path`` as Oxigraph's parser gives it, fed one line per read (:class:`_LineByLine`, with
+    the options of :func:`read_quads`, so in the same order), with the line it gives it on: where it reads the
+    statement's end (a subject alone on its line, its first property on the next: the next line). RDF/XML streams:
+    an element's type and property attributes come with its start tag, each property element where it ends.
+    Oxigraph's JSON-LD parser reads a top-level node object whole: in an array, the line where it ends; a document
+    that is one object (a ``@graph``) gives all on its last line, which tells nothing, so nothing is given."""
+    if rdf_format(path) == ox.RdfFormat.JSON_LD and _one_json_object(path):
+        return
+    with path.open("rb") as stream:
+        lines = _LineByLine(stream)
+        for quad in ox.parse(lines, format=rdf_format(path), base_iri=path.resolve().as_uri()):
+            yield quad, lines.line
+
+
 def first_lines(path: Path, nodes: Collection[Node], quads: Sequence[ox.Quad]) -> dict[Node, int]:
-    """The line on which Oxigraph's parser of ``path``, given one line per read (:class:`_LineByLine`), gives the
-    first statement with each of ``nodes`` as its subject, else as its property, else anywhere: where it reads
-    that statement's end (a subject alone on its line, its first property on the next: the next line). ``quads``:
-    what :func:`read_quads` read the file into (``nodes`` are among their terms), perhaps with fresh blank node
-    ids, or a graph name given to the default graph's: matched to the parser's statements one by one, in the
-    order both parses give them, and no lines at all if they do not match. Oxigraph's JSON-LD parser reads a
-    top-level object whole: its statements come on the line where it ends, so a document that is one object (a
-    ``@graph``) gives none, an array the line where each of its node objects ends. RDF/XML streams: an element's
-    statements come as its start tag and each property element end."""
+    """The line on which the parser gives (:func:`statements_read`) the first statement with each of ``nodes`` as
+    its subject, else as its property, else anywhere. ``quads``: what :func:`read_quads` read the file into
+    (``nodes`` are among their terms), perhaps with fresh blank node ids, or a graph name given to the default
+    graph's: matched to the parser's statements one by one, and no lines at all if they do not match."""
     wanted = set(nodes)
-    if not wanted or rdf_format(path) == ox.RdfFormat.JSON_LD and _one_json_object(path):
+    if not wanted:
         return {}
     found: dict[Node, tuple[int, int]] = {}  # node: (0 subject, 1 property, 2 elsewhere; line), the first best
     blanks: dict[ox.BlankNode, ox.BlankNode] = {}  # the parser's blank node: the one in quads
     count = -1  # the index of the last statement read
-    with path.open("rb") as stream:
-        lines = _LineByLine(stream)
-        try:
-            for count, read in enumerate(ox.parse(lines, format=rdf_format(path), base_iri=path.resolve().as_uri())):
-                if count >= len(quads) or not _same(read, quad := quads[count], blanks):
-                    return {}
-                for rank, term in enumerate((quad.subject, quad.predicate, quad.object, quad.graph_name)):
-                    if term in wanted and found.get(term, (3,))[0] > min(rank, 2):
-                        found[term] = (min(rank, 2), lines.line)
-        except SyntaxError:  # the file changed since it was read
-            return {}
+    try:
+        for count, (read, line) in enumerate(statements_read(path)):
+            if count >= len(quads) or not _same(read, quad := quads[count], blanks):
+                return {}
+            for rank, term in enumerate((quad.subject, quad.predicate, quad.object, quad.graph_name)):
+                if term in wanted and found.get(term, (3,))[0] > min(rank, 2):
+                    found[term] = (min(rank, 2), line)
+    except SyntaxError:  # the file changed since it was read
+        return {}
     if count + 1 != len(quads):
         return {}
     return {node: line for node, (_, line) in found.items()}

@@ -266,14 +266,17 @@ def test_well_typed_literals_and_other_datatypes_are_read(tmp_path):
     ("a.trig", '<http://example.org/g> {\n<http://example.org/a>\n  <http://example.org/q>\n'
      '    "x"^^<http://www.w3.org/2001/XMLSchema#integer> .\n}\n', 4),
     ("a.jsonld", '[{"@id": "http://example.org/a",\n  "http://example.org/q": {"@value": "x",\n'
-     '  "@type": "http://www.w3.org/2001/XMLSchema#integer"}}]\n', None),
+     '  "@type": "http://www.w3.org/2001/XMLSchema#integer"}}]\n', 3),
+    ("b.jsonld", '{"@graph": [{"@id": "http://example.org/a",\n  "http://example.org/q": {"@value": "x",\n'
+     '  "@type": "http://www.w3.org/2001/XMLSchema#integer"}}]}\n', None),
     ("a.rdf", '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
      'xmlns:ex="http://example.org/">\n<rdf:Description rdf:about="http://example.org/a">\n'
-     '<ex:q rdf:datatype="http://www.w3.org/2001/XMLSchema#integer">x</ex:q>\n</rdf:Description>\n</rdf:RDF>\n', None),
+     '<ex:q rdf:datatype="http://www.w3.org/2001/XMLSchema#integer">x</ex:q>\n</rdf:Description>\n</rdf:RDF>\n', 4),
 ])
 def test_an_ill_typed_literal_is_refused_in_every_format(tmp_path, name, text, line):
-    """At the line of the literal where the format is read line by line; in JSON-LD and RDF/XML, whose parsers give
-    a triple only once its node object or element closes, by its triple alone."""
+    """At the line the parser gives its triple on: in RDF/XML where its property element ends, in a JSON-LD array
+    where its node object ends (read whole); in a JSON-LD document that is one object, read whole, by its triple
+    alone."""
     file = tmp_path / name
     file.write_text(text, encoding="utf-8")
     with pytest.raises(SourceError) as raised:
