@@ -286,11 +286,13 @@ class Engine:
         check = {"allowed": sorted(self.settings.allowed_iris), "using": list(using), "using_named": list(using_named)}
         await self._run_update(text, None, if_exists=False, check=check)
 
-    async def change_graph(self, text: str, graph: str | None, *, if_exists: bool = False) -> bool:
+    async def change_graph(self, text: str, graph: str | None, *, if_exists: bool = False,
+                           upload: dict | None = None) -> bool:
         """Run an update of the Graph Store protocol (text this server wrote); return whether the named graph
         ``graph`` existed before it (None: the default graph, which always does). ``if_exists``: run it only
-        then."""
-        return await self._run_update(text, graph, if_exists=if_exists)
+        then. ``upload``: ``{"data": N-Triples, "replace": bool}``, the uploaded triples the text writes, which
+        the writer validates against the shapes first, within the same time limit (refused: 400)."""
+        return await self._run_update(text, graph, if_exists=if_exists, upload=upload)
 
     async def read(self, look, *args):
         """Run ``look(store, *args)`` on the server's own handle in a thread (for small reads that need no time
@@ -299,14 +301,16 @@ class Engine:
             raise ServiceUnavailable("the engine is not running")
         return await self._run_in_thread(look, self.store, *args)
 
-    async def _run_update(self, text: str, graph: str | None, *, if_exists: bool, check: dict | None = None) -> bool:
+    async def _run_update(self, text: str, graph: str | None, *, if_exists: bool, check: dict | None = None,
+                          upload: dict | None = None) -> bool:
         """Send an update job to the writer and wait for its answer, killing and replacing the writer at the time
-        limit; ``check``: what the writer checks a client's text against (None: text this server wrote)."""
+        limit; ``check``: what the writer checks a client's text against (None: text this server wrote);
+        ``upload``: the Graph Store triples it validates before it writes them (:meth:`change_graph`)."""
         if not self.settings.allow_update:
             raise ServiceUnavailable("this engine was started read-only: updates are not allowed")
         limit = self.settings.timeout
         job = marshal.dumps({"update": text, "base_iri": self.settings.base_iri, "graph": graph,
-                             "if_exists": if_exists, "check": check})
+                             "if_exists": if_exists, "check": check, "upload": upload})
         async with self._update_lock:
             if self._writer is None:  # the last one was killed and could not be replaced
                 self._writer = await self._spawn(write=True)

@@ -7,7 +7,10 @@ within the time limit, at most ``max_result_bytes``, streamed; ``?default`` read
 never the union of the named graphs. Writes are SPARQL updates run by the engine's writer process, one at a time,
 each as one transaction and within the time limit. A body is refused (400, nothing written) for what ``unkg load``
 refuses in a file before SHACL: a syntax error, an ill-typed literal, a resource at one of the server's own paths;
-it is not validated against the shapes.
+then the writer validates it against the shapes as ``unkg load`` of it into the graph would, on the store as it is
+at the write, in the same job (:func:`api.worker.serve_updates`). A violation is refused with 400 too, as every other
+problem of a body's content is here (no 422: a client tells the cases apart by the text, which lists the findings
+as ``unkg validate`` prints them); warnings do not refuse.
 """
 
 from __future__ import annotations
@@ -178,7 +181,9 @@ async def _write(request: Request, target, *, replace: bool) -> Response:
     drop = f"DROP SILENT {_name(target)} ;\n" if replace else ""
     inside = f"GRAPH <{target.value}> {{\n{data}\n}}" if isinstance(target, ox.NamedNode) else data
     create = f" ;\nCREATE SILENT GRAPH <{target.value}>" if isinstance(target, ox.NamedNode) and not data else ""
-    existed = await request.app.state.engine.change_graph(f"{drop}INSERT DATA {{ {inside} }}{create}", _iri(target))
+    # validated against the shapes by the writer, on the store as it is when the write runs
+    existed = await request.app.state.engine.change_graph(f"{drop}INSERT DATA {{ {inside} }}{create}", _iri(target),
+                                                          upload={"data": data, "replace": replace})
     return Response(status_code=204 if existed else 201)  # 201: a graph was created (the default graph always is)
 
 

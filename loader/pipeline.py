@@ -185,7 +185,21 @@ def plan_rdf_file(store: ox.Store, path: Path, base: str, graph_iri: str | None,
     return [Planned(str(path), name.value, in_graph, report) for name, in_graph in graphs.items()]
 
 
-def _validated_quads(path: Path, quads: list[ox.Quad], store: ox.Store, replaced: set = frozenset(),
+def validated_upload(label: str, quads: list[ox.Quad], store: ox.Store, graph: ox.NamedNode | ox.DefaultGraph,
+                     *, replace: bool) -> Report:
+    """A Graph Store upload's quads (all in ``graph``), validated against the shapes as ``unkg load`` validates a
+    file's quads loaded into that graph (:func:`_validated_quads`, one rule for both): with what ``store`` holds,
+    but for the graph's old triples when the upload replaces it (PUT); added to it (POST), those count as stored.
+    A :class:`ValidationFailed` (warnings pass) names ``label``; so does the :class:`SourceError` of a named graph
+    replaced without a resource it typed that something still links to, as the load's write refuses it
+    (:func:`check_nothing_cited_is_removed`)."""
+    report = _validated_quads(label, quads, store, replaced={graph} if replace else set())
+    if replace and isinstance(graph, ox.NamedNode):
+        check_nothing_cited_is_removed(store, [(label, graph.value, quads)])
+    return report
+
+
+def _validated_quads(path: Path | str, quads: list[ox.Quad], store: ox.Store, replaced: set = frozenset(),
                      earlier: Sequence[Planned] = (), described: set | None = None) -> Report:
     """Validate the quads' union with the ontology, the types the store gives the IRIs they reference, and, for
     a resource the file describes without giving its type, what the store already says around it (outside the
@@ -203,7 +217,8 @@ def _validated_quads(path: Path, quads: list[ox.Quad], store: ox.Store, replaced
     file types that the store links members into (a restated meeting, dated by the stored event it is part of). A
     resource the file describes is checked by the shapes that read values of what it links to on the values the
     store gives those (a time slot's date against its stored meeting's dates: :func:`_linked_around`); the
-    findings about those resources themselves are not the file's. ``described``: the quads' subjects, if known."""
+    findings about those resources themselves are not the file's. ``described``: the quads' subjects, if known.
+    ``path``: the file the quads were read from, whose lines findings name; a label where there is none."""
     staging = ox.Store()
     staging.bulk_extend(quads)  # in memory, nothing to lose: the faster way in
     staging.extend(ontology_quads())
@@ -235,7 +250,8 @@ def _validated_quads(path: Path, quads: list[ox.Quad], store: ox.Store, replaced
             staging.extend(ox.Quad(s, RDF_TYPE, c) for s, c in types_of(view, referenced - described))
     report = validate_store(staging, {s.value for s in described}, union=True, joined=joined_iris(joined))
     if not report.conforms:
-        report = with_lines(report, path, quads)  # the file's line of each finding's resource
+        if isinstance(path, Path):  # a file (an upload's body, named by a label, has no lines to give)
+            report = with_lines(report, path, quads)  # the file's line of each finding's resource
         raise ValidationFailed(f"does not conform to the shapes ({counted(len(report.violations), 'violation')})",
                                report, path=str(path))
     return report
