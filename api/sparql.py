@@ -297,9 +297,8 @@ async def unless_the_client_leaves(receive, work: Awaitable[T]) -> T:
     try:
         return await work
     except asyncio.CancelledError:
-        if not left:
+        if not left or waiting.uncancel() > 0:  # another's cancellation, alone or beside this function's own
             raise
-        waiting.uncancel()  # the cancellation was this function's own, not the caller's
         raise ClientLeft from None
     finally:
         waiting_for_work = False

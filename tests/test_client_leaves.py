@@ -81,6 +81,28 @@ def test_a_cancellation_from_elsewhere_is_no_client_leaving():
     asyncio.run(main())
 
 
+def test_a_cancellation_from_elsewhere_at_the_moment_the_client_leaves_is_not_swallowed():
+    """The client leaves, and in the same turn of the loop the request is cancelled from elsewhere (the server
+    shutting down): the function raised ClientLeft, which the caller takes for an ordinary end, and the other
+    cancellation was lost (its task's ``cancelling()`` still 1)."""
+    async def main():
+        gone = asyncio.Event()
+
+        async def receive():
+            await gone.wait()
+            return {"type": "http.disconnect"}
+
+        task = asyncio.ensure_future(sparql.unless_the_client_leaves(receive, asyncio.sleep(30)))
+        await asyncio.sleep(sparql.QUICK_SECONDS * 2)  # the watch on the client has started
+        gone.set()
+        await asyncio.sleep(0)  # the watch sees the disconnect and cancels the request ...
+        task.cancel()  # ... and so does someone else
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    asyncio.run(main())
+
+
 def test_a_client_leaving_once_the_answer_is_ready_cancels_nothing():
     async def work():
         await asyncio.sleep(sparql.QUICK_SECONDS * 2)
