@@ -315,16 +315,20 @@ def counted_server(tmp_path_factory):
     store = make_store(tmp_path_factory.mktemp("counted") / "store",
                        {"https://w3id.org/unkg/graph/tiny": PAGES_TINY_DATA}, turtle=True)
     with live_server(settings_for(store)) as server:
-        engine = server.engine
-        select = engine.select
-        server.queries = []
+        yield counting_selects(server)
 
-        async def counting(query, **options):
-            server.queries.append(query)
-            return await select(query, **options)
 
-        engine.select = counting
-        yield server
+def counting_selects(server):
+    """``server``, its engine made to note in ``server.queries`` each SELECT query it runs."""
+    select = server.engine.select
+    server.queries = []
+
+    async def counting(query, **options):
+        server.queries.append(query)
+        return await select(query, **options)
+
+    server.engine.select = counting
+    return server
 
 
 @pytest.mark.parametrize("segments", [2000, 17])
@@ -1093,15 +1097,7 @@ def symbol_server(tmp_path_factory):
 
     path = make_store(tmp_path_factory.mktemp("symbols") / "store", {B + "graph/symbols": SYMBOLS_DATA}, turtle=True)
     with live_server(settings_for(path)) as server:
-        engine, select = server.engine, server.engine.select
-        server.queries = []
-
-        async def counting(query, **options):
-            server.queries.append(query)
-            return await select(query, **options)
-
-        engine.select = counting
-        yield server
+        yield counting_selects(server)
 
 
 def test_a_symbol_two_documents_carry_is_a_404_listing_both(symbol_server):
