@@ -56,8 +56,7 @@ def unmatched_body(words: str, line: str, language: str) -> str:
     name ends them (Chinese) or starts them (English), but where it begins (or ends) only the manifest says, so
     ``words`` are quoted as what holds the name, with the line's words around them, never as the name."""
     chinese = language == "zh"
-    around = words_around(words, line, 8 if chinese else 24)
-    where = f"in {around!r}" if around and around.strip("…") != words else f"by {words!r}"
+    where = named_where(words, line, chinese)
     start, bound = ("end with", "begins") if chinese else ("start with", "ends")
     return (f"no name or alias in the manifest's [[source.bodies]] matches the body named {where}: the words "
             f"{words!r} {start} its name, but where the name {bound} the loader cannot tell (it only matches the "
@@ -66,13 +65,19 @@ def unmatched_body(words: str, line: str, language: str) -> str:
             f"goes to `aliases`)")
 
 
+def named_where(words: str, line: str, chinese: bool) -> str:
+    """Where a message says a body is named: "in '…the line's words around them…'", or "by 'words'" alone where
+    the line does not print them as read."""
+    around = words_around(words, line, 8 if chinese else 24)
+    return f"in {around!r}" if around and around.strip("…") != words else f"by {words!r}"
+
+
 def alias_not_alone(words: str, alias: str, body: str, line: str, language: str) -> str:
     """What to say of ``words`` that end (Chinese) or start (English) with ``alias``, the short form of ``body``,
     where the words before (after) it may be the rest of another body's name: a body the manifest does not list,
     which the short form would silently stand for (技术援助问题政府专家工作组 read as 工作组)."""
     chinese = language == "zh"
-    around = words_around(words, line, 8 if chinese else 24)
-    where = f"in {around!r}" if around and around.strip("…") != words else f"by {words!r}"
+    where = named_where(words, line, chinese)
     start, side, alone = (("end with", "before", f"after {', '.join(ZH_ALIAS_AFTER)}") if chinese else
                           ("start with", "after", "before a word that does not go on with a name"))
     return (f"the body named {where} is not read: the words {words!r} {start} {alias!r}, the short form of "
