@@ -357,6 +357,23 @@ def test_an_ill_typed_literal_anywhere_in_a_file_is_refused(copy_of, tmp_path):
     assert dump(store) == before
 
 
+def test_values_beyond_oxigraphs_numbers_validate_and_load(copy_of, tmp_path):
+    """An xsd:unsignedLong over 2^63, an integer of 20 digits, a decimal of 22 fractional digits, --02-29: values
+    of XSD that Oxigraph's casts cannot hold were refused as ill-typed (exit 2); they conform and load."""
+    store = copy_of()
+    data = tmp_path / "big.ttl"
+    data.write_text("".join(f'<https://example.org/a> <https://example.org/p> "{value}"^^'
+                            f"<http://www.w3.org/2001/XMLSchema#{datatype}> .\n" for value, datatype in (
+                                ("18446744073709551615", "unsignedLong"), ("99999999999999999999", "integer"),
+                                ("9223372036854775808", "nonNegativeInteger"),
+                                ("0.1234567890123456789012", "decimal"), ("--02-29", "gMonthDay"))),
+                    encoding="utf-8")
+    unkg("validate", str(data), check=0)
+    unkg("load", str(data), store=store, check=0)
+    loaded = [line for line in dump(store) if line.startswith("<https://example.org/a> <https://example.org/p> ")]
+    assert len(loaded) == 5 and any('"18446744073709551615"' in line for line in loaded)
+
+
 TYPED_MEETING = """@prefix unkg: <https://w3id.org/unkg/ontology#> .
 @prefix eli-dl: <http://data.europa.eu/eli/eli-draft-legislation-ontology#> .
 @prefix prov: <http://www.w3.org/ns/prov#> .
