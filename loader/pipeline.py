@@ -129,25 +129,35 @@ def plan_sources(
     """Build and validate every source that changed, and every source after one that did (it may cite what
     changed: a shorter treaty must not leave an agenda citing articles that are gone); raise on the first that
     cannot be read or validated. Each is validated with the sources built before it and with the store, but not
-    with the store's old copy of a graph this load replaces."""
+    with the store's old copy of a graph this load replaces: of the members the store gives what it links into (a
+    body's meetings), none from a graph this load rewrites, be it planned before or after it
+    (:func:`members_in_store`, as ``unkg validate --store`` judges it)."""
+    entries = list(entries)
+    unchanged = 0  # the sources before the first that changed, which stay as stored
+    while not force and unchanged < len(entries) and (
+            graph_checksum(store, iris.graph(base, entries[unchanged].id)),
+            graph_checksum(store, iris.graph(base, entries[unchanged].id), ENTRY_SHA256)) == (
+            sha256(entries[unchanged]), entry_sha256(entries[unchanged])):
+        unchanged += 1
+    rewritten = {ox.NamedNode(iris.graph(base, entry.id)) for entry in entries[unchanged:]}
     planned: list[Planned] = []
     built = Graph()  # sources built in this run, as context for the ones after them
+    earlier = ox.Store()  # the same, as the store will hold them, for the members they give
     replaced: set[str] = set()  # their graphs: the store's copy of them is no context
     lookups = [graph_type_lookup(built), store_type_lookup(store, replaced)]
-    for entry in entries:
+    for index, entry in enumerate(entries):
         if on_source:
             on_source(entry.id)
         graph_iri = iris.graph(base, entry.id)
-        if not force and not replaced and (
-                graph_checksum(store, graph_iri), graph_checksum(store, graph_iri, ENTRY_SHA256)) == (
-                sha256(entry), entry_sha256(entry)):
+        if index < unchanged:
             planned.append(Planned(str(entry.path), graph_iri, Graph(), None, skipped=True))
             continue
         replaced.add(graph_iri)
         graph = build_graph(entry, base)
-        members, joined = members_in_store(store, graph, {ox.NamedNode(iri) for iri in replaced})
+        members, joined = members_in_store([(store, rewritten), (earlier, set())], graph)
         report = _validated(str(entry.path), graph, lookups, members, joined)
         built += graph
+        planned_as_stored(earlier, graph, graph_iri)
         planned.append(Planned(str(entry.path), graph_iri, graph, report))
     return planned
 
@@ -361,20 +371,31 @@ def around_in_store(store: ox.Store, graph: Graph, replaced: set) -> Graph:
     return around
 
 
-def members_in_store(store: ox.Store, graph: Graph, outside: set) -> tuple[Graph, set[str]]:
-    """For a source built from a document: what the store says, outside the graphs ``outside``, of the resources
-    ``graph`` links members into, or types, and of their members, of the properties the shapes comparing those
-    members read (the meetings the store gives the body an agenda's meeting is of, and their numbers: a file's
-    fifteenth meeting of the working group, loaded before the agenda of its own), and those resources, whose
-    findings by those comparisons are the source's. An index look-up per resource and member link, as for a file
-    (:func:`_members_around`); nothing for an empty store."""
+def members_in_store(views: Sequence[tuple[ox.Store, set]], graph: Graph) -> tuple[Graph, set[str]]:
+    """For a source built from a document: what the views say, each outside the graphs it leaves out, of the
+    resources ``graph`` links members into, or types, and of their members, of the properties the shapes comparing
+    those members read (the meetings the store gives the body an agenda's meeting is of, and their numbers: a
+    file's fifteenth meeting of the working group, loaded before the agenda of its own), and those resources, whose
+    findings by those comparisons are the source's. One rule for ``unkg load`` and ``unkg validate``: the views are
+    the store, leaving out every graph the command (re)writes, wherever in the manifest its source is (a source is
+    not judged by the old copy of one listed after it), and the sources planned before it by the same command
+    (:func:`planned_as_stored`), which the store will hold beside it. An index look-up per resource and member
+    link, as for a file (:func:`_members_around`); nothing for an empty view."""
     members = Graph()
-    if is_empty(store):
-        return members, set()
     typed = {ox.NamedNode(str(s)) for s in graph.subjects(RDF.type, None) if isinstance(s, URIRef)}
-    for triple in _members_around(store, linked_into(graph), outside, typed):
-        members.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+    joined = linked_into(graph)
+    for view, outside in views:
+        if is_empty(view):
+            continue
+        for triple in _members_around(view, joined, outside, typed):
+            members.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
     return members, joined_iris(linked_into(graph + members))
+
+
+def planned_as_stored(view: ox.Store, graph: Graph, graph_iri: str) -> None:
+    """Add a planned source's graph to ``view``, in its named graph, as the load will write it."""
+    node = ox.NamedNode(graph_iri)
+    view.extend(ox.Quad(t.subject, t.predicate, t.object, node) for t in as_triples(graph))
 
 
 def check_nothing_cited_is_removed(store: ox.Store, written: Sequence[tuple[str, str, list[ox.Quad]]],

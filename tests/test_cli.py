@@ -688,6 +688,84 @@ def test_a_source_planning_a_meeting_numbered_as_a_stored_one_of_its_body_is_ref
     unkg("load", store=store, check=0)
 
 
+HELD_LATER = {"2022 年 5 月 23 日至 27 日": "2022 年 5 月 30 日至 31 日",  # the 13th meetings, back to back
+              "2022 年 5 月 27 日星期五": "2022 年 6 月 3 日星期五"}  # the dialogue after them
+NUMERALS = {14: "十四", 15: "十五"}
+AGENDA_FILE = "sources/000_53ef33334a0e60d7.txt"
+
+
+def agendas_manifest(folder: Path, *agendas: tuple[str, int, bool]) -> Path:
+    """A manifest of the treaty and copies of the bundled agenda, each (its id, the meeting it plans, whether it
+    says the thirteenth meetings were held later: 30-31 May 2022, the dialogue after them on 3 June), in
+    ``folder``."""
+    folder.mkdir(exist_ok=True)
+    manifest = (ROOT / "data" / "manifest.toml").read_text(encoding="utf-8")
+    treaty, agenda = manifest.split("[[source]]\nid = " + AGENDA_ID.replace("'", '"'), 1)
+    treaty = treaty.replace('file = "sources/', f'file = "{ROOT / "data" / "sources"}/')
+    text = (ROOT / "data" / "sources" / "000_53ef33334a0e60d7.txt").read_text(encoding="utf-8")
+    sources = []
+    for source_id, number, later in agendas:
+        copy = text.replace("第十四次", f"第{NUMERALS[number]}次")
+        for printed, instead in HELD_LATER.items() if later else ():
+            assert printed in copy
+            copy = copy.replace(printed, instead)
+        (folder / f"{source_id}.txt").write_text(copy, encoding="utf-8")
+        entry = f'[[source]]\nid = "{source_id}"' + agenda.replace(AGENDA_FILE, f"{source_id}.txt")
+        sources.append(entry.replace("meeting_number = 14", f"meeting_number = {number}").replace(
+            'symbol = "CTOC/COP/WG.3/2023/1"', f'symbol = "CTOC/COP/WG.3/2023/{source_id}"'))
+    path = folder / "manifest.toml"
+    path.write_text(treaty + "".join(sources), encoding="utf-8")
+    return path
+
+
+BEFORE_HELD = ("Event https://w3id.org/unkg/event/CTOC-COP/review-mechanism/constructive-dialogue/2022-05-27 is dated "
+               "2022-05-27, before the meeting https://w3id.org/unkg/meeting/CTOC-COP/WG.3/13 it followed began "
+               "(2022-05-30).")
+
+
+def test_a_source_is_judged_with_what_the_sources_before_it_in_one_load_plan(tmp_path):
+    """A source was checked with what the store says of the meetings it names, not with what the sources loaded
+    before it by the same command say of them: an agenda whose dialogue followed the thirteenth meetings on 27 May
+    loaded after one saying those meetings began on 30 May, though it is refused once that one is stored. Refused
+    by both commands, no store made; two agendas that agree load together."""
+    store = tmp_path / "store"
+    manifest = agendas_manifest(tmp_path / "later-first", ("later", 15, True), ("a", 14, False))
+    said = unkg("validate", str(manifest), check=1).stdout
+    assert f"a.txt:72: Violation: <https://w3id.org/unkg/event/CTOC-COP/review-mechanism/constructive-dialogue/" \
+           f"2022-05-27> followed: {BEFORE_HELD}" in said, said
+    assert "later.txt: conforms" in said and "a.txt: does not conform (2 violations)" in said
+    said = unkg("load", str(manifest), store=store, check=1).stderr
+    assert BEFORE_HELD in said and "a.txt: does not conform to the shapes (2 violations)" in said, said
+    assert not store.exists()
+    together = agendas_manifest(tmp_path / "together", ("a", 14, False), ("b", 15, False))
+    assert "Violation" not in unkg("validate", str(together), check=0).stdout
+    unkg("load", str(together), store=store, check=0)
+
+
+def test_a_source_is_not_judged_with_the_stored_copy_of_a_source_the_same_load_replaces(tmp_path):
+    """Re-loading two agendas that both now say the thirteenth meetings were held 23-27 May (they said 30-31 May)
+    was refused: the first was checked with the store's old copy of the second, which the load replaces, while
+    `unkg validate --store` left out the graphs of every source it builds. Both now judge each with the store
+    but for the graphs the load rewrites; in either order."""
+    for order in [(("a", 14), ("b", 15)), (("b", 15), ("a", 14))]:
+        folder = tmp_path / "-".join(name for name, _ in order)
+        store = folder / "store"
+        agendas_manifest(folder, *((name, number, True) for name, number in order))
+        unkg("load", str(folder / "manifest.toml"), store=store, check=0)
+        manifest = agendas_manifest(folder, *((name, number, False) for name, number in order))
+        assert "Violation" not in unkg("validate", str(manifest), "--store", str(store), check=0).stdout
+        unkg("load", str(manifest), store=store, check=0)
+        assert unkg("query", "ASK { ?event <https://schema.org/subEvent> ?meeting ; "
+                    "<http://data.europa.eu/eli/eli-draft-legislation-ontology#activity_start_date> "
+                    '"2022-05-30"^^<http://www.w3.org/2001/XMLSchema#date> }', store=store,
+                    check=0).stdout.strip() == "false"
+        later = agendas_manifest(folder, (order[0][0], order[0][1], True), (order[1][0], order[1][1], False))
+        before = dump(store)  # one says 30 May again, the other still 23 May: refused, the store as it was
+        said = unkg("load", str(later), store=store, check=1).stderr
+        assert BEFORE_HELD in said and "does not conform to the shapes (2 violations)" in said, said
+        assert dump(store) == before
+
+
 def test_the_error_counts_the_violations_the_report_prints(tmp_path):
     """An untagged title breaks sh:datatype and sh:languageIn with one message: printed once, it was counted twice
     in the closing error."""

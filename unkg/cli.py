@@ -341,16 +341,19 @@ def validate(
         lookups.insert(0, graph_type_lookup(built))
         manifests = [f for f in files or [] if f.suffix == ".toml"]
         entries = read_manifests(manifests) if files else read_manifest()
+        from loader.iris import graph as graph_iri
+        from loader.pipeline import members_in_store, planned_as_stored
+
+        earlier = ox.Store()  # the sources built before, as a load writes them: members of what the next link into
+        views = [(earlier, set())]
+        if db is not None:  # and what the store's other graphs give them, as a load (it rewrites all these graphs)
+            views.append((db, {ox.NamedNode(graph_iri(base, e.id)) for e in entries}))
         for entry in entries:
             graph = build_graph(entry, base)
-            members, joined = Graph(), set()
-            if db is not None:  # what the store's other graphs give what the source adds members to, as a load
-                from loader.iris import graph as graph_iri
-                from loader.pipeline import members_in_store
-
-                members, joined = members_in_store(db, graph, {ox.NamedNode(graph_iri(base, e.id)) for e in entries})
+            members, joined = members_in_store(views, graph)
             reports[str(entry.path)] = validate_source(graph, lookups, members=members, joined=joined)
             built += graph
+            planned_as_stored(earlier, graph, graph_iri(base, entry.id))
         for f in [f for f in files or [] if f.suffix != ".toml"]:
             check_input(f)
             quads = read_quads(f)
