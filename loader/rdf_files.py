@@ -9,6 +9,7 @@ same line-by-line parse tells on which line each statement is read (:func:`state
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import re
@@ -390,57 +391,81 @@ def _outermost_closing_on(path: Path, line: int) -> int | None:
     return first
 
 
-@dataclass
+@dataclass(slots=True)
 class _JsonContainer:
-    """A JSON object or array of a text: where it opens and closes, what holds it, under which key, its keys."""
+    """A JSON object or array of a text: where it opens and closes, what holds it, under which key, whether it has
+    a key that makes it no node object. Slots and no set of keys: a large text has hundreds of thousands."""
 
     start: int
     end: int = -1
     parent: int | None = None
     key: str | None = None  # the key it is the value of in an object (None: an array's element, the whole text)
-    keys: set[str] = field(default_factory=set)
+    value_or_list: bool = False  # it has @value, @list or @set: a value object, a list or a set, not a node object
     children: list[int] = field(default_factory=list)
 
 
-_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:]')
+# a string (a key, if a colon follows it), a bracket
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"(?:[ \t\r\n]*(:))?|[{}\[\]]')
 _DESCENDED = {"@graph", "@list", "@set", "@included"}  # keywords whose value may be null, so may hold a node object
+_NOT_NODE_OBJECT = {"@value", "@list", "@set"}
 
 
 def _json_containers(text: str) -> list[_JsonContainer]:
     containers: list[_JsonContainer] = []
     open_ones: list[int] = []
-    last_string = None
+    keys: dict[str, str] = {}  # each key as written, decoded: one string for all objects that have it
+    key = None  # the key just read, when the next token may be its value
     for token in _JSON_TOKEN.finditer(text):
         char = token.group()
+        if char[0] == '"':
+            key = None
+            if token.group(1):
+                written = char[:char.rindex('"') + 1]
+                if written not in keys:
+                    keys[written] = json.loads(written)  # ValueError if not a JSON string
+                key = keys[written]
+                if open_ones and key in _NOT_NODE_OBJECT:
+                    containers[open_ones[-1]].value_or_list = True
+            continue
         if char in "{[":
             parent = open_ones[-1] if open_ones else None
-            key = last_string if parent is not None and containers[parent].keys and text[
-                containers[parent].start] == "{" else None
-            containers.append(_JsonContainer(token.start(), parent=parent, key=key))
+            in_object = parent is not None and text[containers[parent].start] == "{"
+            containers.append(_JsonContainer(token.start(), parent=parent, key=key if in_object else None))
             if parent is not None:
                 containers[parent].children.append(len(containers) - 1)
             open_ones.append(len(containers) - 1)
-            last_string = None
-        elif char in "}]":
+        else:
             if not open_ones:
                 break
             containers[open_ones.pop()].end = token.start()
-        elif char == ":":
-            if open_ones and last_string is not None:
-                containers[open_ones[-1]].keys.add(last_string)
-        else:
-            last_string = json.loads(char)
-            continue
-        if char != ":":
-            last_string = None
+        key = None
     return containers
+
+
+SEARCH_PARSES = 100  # parses node_object_lines may make before it gives up: a few per level of a usual document
+SEARCH_BYTES = 32 << 20  # nor does it search a larger file: its scan takes some 0.1 s and 10 MB of memory a MB
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's garbage collector paused: among many objects made and kept (the containers of a large text), it
+    goes over them again and again, which doubles the time a search takes; they hold no cycles to collect."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def node_object_lines(path: Path, error: str) -> tuple[int, int] | None:
     """The first and last line of the innermost JSON-LD node object of ``path`` the parser's ``error`` is in, found
     by parsing the text again with values replaced by ``null`` (padded, so lines stay): the error is in the value
-    whose replacement clears it. Halving the values of each object or array, a few parses a level. None if the
-    text is not JSON the scan reads.
+    whose replacement clears it. Halving the values of each object or array, at most two parses a halving, so a
+    few parses a level. None if the text is not JSON the scan reads, is larger than ``SEARCH_BYTES``, or the search
+    takes more than ``SEARCH_PARSES`` parses (the caller then names the outermost object, as the parser's failure
+    line gives it).
 
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as tmp:
@@ -452,14 +477,34 @@ def node_object_lines(path: Path, error: str) -> tuple[int, int] | None:
     (4, 5)
     """
     try:
+        if path.stat().st_size > SEARCH_BYTES:
+            return None
         text = path.read_bytes().removeprefix(BOM).decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return None
-    containers = _json_containers(text)
+    with _collector_paused():
+        return _node_object_lines(path, error, text)
+
+
+def _node_object_lines(path: Path, error: str, text: str) -> tuple[int, int] | None:
+    try:
+        containers = _json_containers(text)
+    except ValueError:  # a key with an escape JSON has not
+        return None
     if not containers or any(c.end < 0 for c in containers):
         return None
+    blank = re.sub(r"[^\r\n]+", lambda run: " " * len(run.group()), text)  # the text's spaces and line ends
+    parses = 0  # made so far, at most SEARCH_PARSES
+
+    class OutOfParses(Exception):
+        pass
 
     def fails(trial: str) -> bool:
+        """Whether ``trial`` fails with the error as reported."""
+        nonlocal parses
+        if parses == SEARCH_PARSES:
+            raise OutOfParses
+        parses += 1
         try:
             for _ in ox.parse(trial.encode("utf-8"), format=ox.RdfFormat.JSON_LD, base_iri=path.resolve().as_uri()):
                 pass
@@ -468,31 +513,38 @@ def node_object_lines(path: Path, error: str) -> tuple[int, int] | None:
         return False
 
     def nulled(trial: str, indexes: list[int]) -> str:
-        for index in indexes:
+        """``trial`` with the containers ``indexes`` (none in another) replaced by null, padded: in one pass, as
+        replacing them one at a time copies the whole text once for each."""
+        pieces, kept_from = [], 0
+        for index in sorted(indexes):  # containers are numbered in the order they open
             start, end = containers[index].start, containers[index].end + 1
-            padding = "".join(c if c in "\r\n" else " " for c in trial[start + 4:end])
-            trial = trial[:start] + "null" + padding + trial[end:]
-        return trial
+            pieces += [trial[kept_from:start], "null", blank[start + 4:end]]
+            kept_from = end
+        pieces.append(trial[kept_from:])
+        return "".join(pieces)
 
-    if not fails(text):
-        return None
     node = 0
-    while True:
-        candidates = [i for i in containers[node].children if containers[i].end - containers[i].start >= 3
-                      and (containers[i].key is None or not containers[i].key.startswith("@")
-                           or containers[i].key in _DESCENDED)]
-        while len(candidates) > 1:
-            first, rest = candidates[:len(candidates) // 2], candidates[len(candidates) // 2:]
-            trial = nulled(text, rest)
-            if fails(trial):  # an error as reported is (also) in the first half: look there, the rest gone
-                text, candidates = trial, first
-            else:
-                candidates = rest
-        if not candidates or fails(nulled(text, candidates)):
-            break
-        node = candidates[0]
-    while node is not None and (text[containers[node].start] != "{"
-                                or containers[node].keys & {"@value", "@list", "@set"}):
+    try:
+        if not fails(text):
+            return None
+        while True:
+            candidates = [i for i in containers[node].children if containers[i].end - containers[i].start >= 3
+                          and (containers[i].key is None or not containers[i].key.startswith("@")
+                               or containers[i].key in _DESCENDED)]
+            while len(candidates) > 1:
+                first, rest = candidates[:len(candidates) // 2], candidates[len(candidates) // 2:]
+                if fails(trial := nulled(text, rest)):  # an error as reported is (also) in the first half: look
+                    text, candidates = trial, first     # there, the rest gone
+                elif fails(trial := nulled(text, first)):  # in the rest alone: look there, the first half gone, so
+                    text, candidates = trial, rest         # that later parses read less
+                else:  # in neither half alone: look in the rest, the first half kept
+                    candidates = rest
+            if not candidates or fails(nulled(text, candidates)):
+                break
+            node = candidates[0]
+    except OutOfParses:
+        return None
+    while node is not None and (text[containers[node].start] != "{" or containers[node].value_or_list):
         node = containers[node].parent  # the node object a value object, a list or an array is in
     if node is None:
         return None

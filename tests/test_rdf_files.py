@@ -211,6 +211,56 @@ def test_a_json_ld_error_names_the_innermost_node_object_it_is_in(tmp_path, docu
                                  f"a node object whole: the error is in lines {first}-{last})")
 
 
+def _array_with_an_error_last(path: Path, nodes: int) -> None:
+    """A JSON-LD array of ``nodes`` node objects, one a line, then one with an error on lines nodes + 2 to + 4,
+    the array closing on its last line."""
+    path.write_text("[\n" + "".join(f'{{"@id": "http://example.org/n{n}", "http://example.org/p": [{{"@value": '
+                                     f'"v{n}"}}, {{"@id": "http://example.org/m{n}"}}]}},\n' for n in range(nodes))
+                    + '{"@id": "http://example.org/last",\n "http://example.org/p":\n'
+                    + '   {"@value": "x", "@language": 3}}]\n', encoding="utf-8")
+
+
+def test_a_json_ld_error_in_a_large_array_is_placed_in_a_few_parses(tmp_path, monkeypatch):
+    """The search halves the array's node objects a parse or two at a time, and builds each text it parses in one
+    pass: it built it by replacing one node object at a time, copying the whole text for each, so that it took
+    4 s for 8,000 node objects and did not end for 100,000 (the command hung)."""
+    import math
+    import time
+
+    import pyoxigraph
+
+    from loader import rdf_files
+
+    broken = tmp_path / "large.jsonld"
+    _array_with_an_error_last(broken, 20_000)
+    started = time.monotonic()
+    with pytest.raises(SourceError) as raised:
+        read_quads(broken)
+    assert time.monotonic() - started < 10  # it takes about 1 s; 20 s and more as it was
+    assert str(raised.value) == (f"{broken}:20002: syntax error: @language value must be a string (JSON-LD reads "
+                                 "a node object whole: the error is in lines 20002-20004)")
+    parse, parses = pyoxigraph.parse, []
+    monkeypatch.setattr(pyoxigraph, "parse", lambda *args, **kwargs: parses.append(1) or parse(*args, **kwargs))
+    assert rdf_files.node_object_lines(broken, "@language value must be a string") == (20002, 20004)
+    assert len(parses) <= 2 * math.ceil(math.log2(20_001)) + 4  # two a halving of the array, a few for the rest
+
+
+@pytest.mark.parametrize("budget", [("SEARCH_PARSES", 5), ("SEARCH_BYTES", 1000)])
+def test_a_json_ld_search_past_its_budget_names_the_outermost_object(tmp_path, monkeypatch, budget):
+    """A search that would take more parses, or a file larger, than the search is given: the error is placed as
+    the parser's failure gives it, in the outermost object closing on the line it fails on (the whole array here,
+    where the search names lines 102-104)."""
+    from loader import rdf_files
+
+    monkeypatch.setattr(rdf_files, *budget)
+    broken = tmp_path / "large.jsonld"
+    _array_with_an_error_last(broken, 100)
+    with pytest.raises(SourceError) as raised:
+        read_quads(broken)
+    assert str(raised.value) == (f"{broken}:1: syntax error: @language value must be a string (JSON-LD reads a "
+                                 "node object whole: the error is in lines 1-104)")
+
+
 def test_a_json_ld_error_on_one_long_line_is_placed_there(tmp_path):
     """A file of one line longer than the parser's buffer: answering a read with more than it asked for aborted
     the process (Oxigraph's reader panics)."""
