@@ -32,7 +32,7 @@ from api.sparql import VARY, ResultStream, read_body, require_update_rights
 from api.terms import Term
 from loader import server_paths
 from loader.errors import SourceError
-from loader.rdf_files import ill_typed, ill_typed_error, refuse_server_paths
+from loader.rdf_files import ill_typed, ill_typed_error, refuse_server_paths, server_path_routes
 from loader.store import quads_to_ntriples
 
 router = APIRouter(tags=["Graph Store"])
@@ -146,6 +146,8 @@ def _refuse_as_load_does(quads: list[ox.Quad], ntriples: str, media_type: str, b
     the triple or IRI from a file: they are given the body's triples as N-Triples (``ntriples``, in the order of
     ``quads``, relative IRIs resolved as they are stored), whose line numbers, not the body's, are left out."""
     bad = ill_typed(quads)
+    if not bad and not server_path_routes(quads, base):
+        return  # nothing to refuse: no file to word it from
     with tempfile.TemporaryDirectory(prefix="unkg-body-") as folder:
         path = Path(folder, "body.nt")
         path.write_text(ntriples, encoding="utf-8")

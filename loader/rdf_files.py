@@ -219,6 +219,17 @@ def check_xml(path: Path) -> None:
         raise SyntaxError(message, (str(path), error.lineno, error.offset + 1, None)) from None
 
 
+def server_path_routes(quads: Sequence[ox.Quad], base: str, subjects: Collection | None = None) -> dict[str, str]:
+    """The IRIs that ``quads`` describe (as subjects) or use as properties whose pages a route of the server would
+    answer instead (:func:`loader.server_paths.route_for`), each with that route: what
+    :func:`refuse_server_paths` refuses."""
+    subjects = {quad.subject for quad in quads} if subjects is None else subjects
+    named = {node.value for node in subjects if type(node) is ox.NamedNode}
+    named.update(node.value for node in {quad.predicate for quad in quads})
+    return {iri: route for iri in named if iri.startswith(base) and iri != ONTOLOGY_IRI
+            and (route := route_for(iri, base))}
+
+
 def refuse_server_paths(path: Path, quads: Sequence[ox.Quad], base: str, subjects: Collection | None = None) -> None:
     """A ``SourceError`` for a file that describes a resource (as a subject, or uses it as a property) whose IRI
     is a path the server answers itself (``<base>sparql``, ``<base>void.ttl``, ``<base>static/…``:
@@ -227,11 +238,7 @@ def refuse_server_paths(path: Path, quads: Sequence[ox.Quad], base: str, subject
     describes nothing there and is kept; so is the ontology's own IRI, which the ontology's page shows.
     ``subjects``: the quads' subjects, if the caller has them (a load does: a pass over a million quads costs a
     tenth of a second)."""
-    subjects = {quad.subject for quad in quads} if subjects is None else subjects
-    named = {node.value for node in subjects if type(node) is ox.NamedNode}
-    named.update(node.value for node in {quad.predicate for quad in quads})
-    routes = {iri: route for iri in named if iri.startswith(base) and iri != ONTOLOGY_IRI
-              and (route := route_for(iri, base))}
+    routes = server_path_routes(quads, base, subjects)
     if not routes:
         return
     shadowed = list(dict.fromkeys(node.value for quad in quads for node in (quad.subject, quad.predicate)

@@ -177,6 +177,29 @@ def test_what_unkg_load_takes_an_upload_takes(w3c_server, store_url):
         httpx.delete(store_url, params={"graph": NEW})
 
 
+def test_a_body_the_checks_pass_is_written_to_no_file(w3c_server, store_url, monkeypatch):
+    """The loader's checks word their refusals from a file, so an upload's triples were written to a temporary
+    file for every upload, in the server process, though only a refusal reads it."""
+    from api import graph_store
+
+    folders = []
+    real = graph_store.tempfile.TemporaryDirectory
+    monkeypatch.setattr(graph_store.tempfile, "TemporaryDirectory",
+                        lambda *args, **kwargs: folders.append(args or kwargs) or real(*args, **kwargs))
+    base = w3c_server.settings.base_iri
+    try:
+        created = httpx.put(store_url, params={"graph": NEW}, content=f'<{base}a> <http://example.org/p> "1" .\n',
+                            headers={"Content-Type": "application/n-triples"})
+        assert created.status_code == 201, created.text
+        assert folders == []
+        refused = httpx.put(store_url, params={"graph": NEW}, content=f'<{base}sparql> <http://example.org/p> "1" .\n',
+                            headers={"Content-Type": "application/n-triples"})
+        assert refused.status_code == 400 and "the server's own path /sparql" in refused.text
+        assert len(folders) == 1
+    finally:
+        httpx.delete(store_url, params={"graph": NEW})
+
+
 def test_a_body_is_read_off_the_event_loop(store_url, monkeypatch):
     """Reading and rewriting a large body takes a while: on the event loop, it held every other request."""
     import asyncio
