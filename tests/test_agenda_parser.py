@@ -848,19 +848,6 @@ def test_a_reference_whose_document_or_instrument_is_not_written_is_refused(text
         f.provisions(text, ITEM_2)
 
 
-def test_a_documents_paragraph_in_the_real_agenda_is_not_cited_as_a_rule(tmp_path):
-    """Line 64 cites rules paragraph 12; a paragraph of another document printed after it was cited as rules
-    paragraph 13."""
-    old = "审议机制运作程序和规则》第 12 段，"
-    text = REAL.read_text(encoding="utf-8")
-    edited = tmp_path / "edited.txt"
-    edited.write_text(text.replace(old, old.replace("，", "（CTOC/COP/2022/9，第13段），"), 1), encoding="utf-8")
-    paragraph = agenda.parse(edited).find_item("3").paragraphs[0]
-    assert paragraph.line == 64 and "CTOC/COP/2022/9，第13段" in paragraph.text
-    assert cited(paragraph) == [(RULES, None, "12", None)]
-    assert paragraph.facts.documents == [["CTOC/COP/2022/9"]]
-
-
 @pytest.mark.parametrize(("text", "provisions", "documents"), [
     # listed after a document's paragraph with 和 or "and", an article may be the Convention's: it was taken as the
     # document's (the item's article 27 lost); now, as with a comma, only a reference of the same kind is listed on
@@ -974,17 +961,21 @@ def test_a_reference_whose_resolution_or_instrument_is_not_written_is_refused(te
         f.provisions(text, ITEM_2)
 
 
-def test_a_resolutions_paragraph_in_the_real_agenda_is_not_cited_as_a_rule(tmp_path):
-    """Line 64 cites rules paragraph 12; a paragraph of a resolution printed after it was cited as rules
-    paragraph 13."""
+@pytest.mark.parametrize("printed, kept, documents", [
+    ("（CTOC/COP/2022/9，第13段）", "CTOC/COP/2022/9，第13段", [["CTOC/COP/2022/9"]]),  # a document's, in brackets
+    ("和缔约方会议第5/5号决议第13段", "第5/5号决议第13段", []),  # a resolution's, whose symbol is not printed
+], ids=["document", "resolution"])
+def test_a_paragraph_of_another_text_in_the_real_agenda_is_not_cited_as_a_rule(tmp_path, printed, kept, documents):
+    """Line 64 cites rules paragraph 12; a paragraph of a document or a resolution printed after it was cited as
+    rules paragraph 13."""
     old = "审议机制运作程序和规则》第 12 段，"
     text = REAL.read_text(encoding="utf-8")
     edited = tmp_path / "edited.txt"
-    edited.write_text(text.replace(old, old.replace("，", "和缔约方会议第5/5号决议第13段，"), 1), encoding="utf-8")
+    edited.write_text(text.replace(old, old.replace("，", printed + "，"), 1), encoding="utf-8")
     paragraph = agenda.parse(edited).find_item("3").paragraphs[0]
-    assert paragraph.line == 64 and "第5/5号决议第13段" in paragraph.text
+    assert paragraph.line == 64 and kept in paragraph.text
     assert cited(paragraph) == [(RULES, None, "12", None)]
-    assert paragraph.facts.documents == []
+    assert paragraph.facts.documents == documents
 
 
 def test_a_reference_whose_resolution_or_instrument_is_not_written_is_refused_at_its_line(tmp_path):
