@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -96,6 +97,18 @@ def live_server(settings, root_path: str = "") -> Iterator[LiveServer]:
     finally:
         server.should_exit = True
         thread.join(30)
+
+
+def slow_reader(origin: str, target: str, headers: str = "") -> socket.socket:
+    """A raw connection with a small receive window (set before connecting) that has sent ``GET target`` with
+    ``headers`` (CRLF-ended lines) and read nothing yet: a client that reads as little as the test says."""
+    host, port = urlsplit(origin).hostname, urlsplit(origin).port
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.settimeout(30)
+    sock.connect((host, port))
+    sock.sendall(f"GET {target} HTTP/1.1\r\nHost: {host}\r\n{headers}\r\n".encode())
+    return sock
 
 
 def read_cut_off(url: str, params: dict, accept: str) -> int:

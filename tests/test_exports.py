@@ -10,14 +10,14 @@ import re
 import socket
 import time
 from datetime import UTC, datetime
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 import httpx
 import icalendar
 import pyoxigraph as ox
 import pytest
 import rdflib
-from conftest import live_server, make_store, settings_for
+from conftest import live_server, make_store, settings_for, slow_reader
 
 from api.describe import Description
 from api.exports import fold, ical_text, programme_ics
@@ -338,12 +338,7 @@ def big_dump_store(tmp_path_factory, big_dump):
 def ask_and_stop_reading(origin: str, path: str) -> tuple[socket.socket, bytes]:
     """A raw GET with a small receive window that reads the response's head and then nothing more; the socket
     and the head."""
-    host, port = urlsplit(origin).hostname, urlsplit(origin).port
-    sock = socket.socket()
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # before connecting: a small window
-    sock.settimeout(30)
-    sock.connect((host, port))
-    sock.sendall(f"GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+    sock = slow_reader(origin, path)
     received = b""
     while b"\r\n\r\n" not in received:
         received += sock.recv(1)

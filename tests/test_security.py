@@ -9,12 +9,12 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import httpx
 import pyoxigraph as ox
 import pytest
-from conftest import W3C_GRAPH, live_server, make_store, read_cut_off, settings_for, w3c_graphs
+from conftest import W3C_GRAPH, live_server, make_store, read_cut_off, settings_for, slow_reader, w3c_graphs
 
 from api.settings import Settings, SettingsError
 
@@ -256,12 +256,7 @@ def test_a_runaway_query_is_stopped_and_its_worker_killed(tmp_path):
 
 def _stop_reading(origin: str, query: str) -> socket.socket:
     """A raw connection that asks for ``query`` as CSV, reads the first 200 bytes and then reads no more."""
-    host, port = urlsplit(origin).hostname, urlsplit(origin).port
-    sock = socket.socket()
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # before connecting: a small window
-    sock.settimeout(30)
-    sock.connect((host, port))
-    sock.sendall(f"GET /sparql?query={quote(query)} HTTP/1.1\r\nHost: {host}\r\nAccept: text/csv\r\n\r\n".encode())
+    sock = slow_reader(origin, f"/sparql?query={quote(query)}", "Accept: text/csv\r\n")
     received = b""
     while len(received) < 200:
         received += sock.recv(200 - len(received))
