@@ -85,6 +85,16 @@ def test_syntax_errors_name_the_position(store):
 NO_ESCAPE = r"""is no escape a string may hold; here SPARQL allows \t \b \n \r \f \" \' \\ \uXXXX \UXXXXXXXX"""
 
 
+def refusal(store, query: str) -> str:
+    """The message of the 400 the engine answers ``query`` with."""
+    async def scenario(engine: Engine):
+        with pytest.raises(BadRequest) as raised:
+            await engine.select(query)
+        return str(raised.value)
+
+    return run(store, scenario)
+
+
 @pytest.mark.parametrize(("query", "said"), [
     # Oxigraph: "error at 1:36: expected one of LATERAL, SERVICE, [_]", at the end of the text
     ("SELECT ?s WHERE { ?s ?p ?o  LIMIT 1", "error at 1:17: this '{' is never closed"),
@@ -110,12 +120,7 @@ NO_ESCAPE = r"""is no escape a string may hold; here SPARQL allows \t \b \n \r \
     ('SELECT * { ?s ?p "a\\\\" .\n?s ?p "\\u12" }', f"error at 2:8: \\u12 {NO_ESCAPE}"),
 ])
 def test_syntax_errors_say_what_is_wrong_not_the_grammars_character_classes(store, query, said):
-    async def scenario(engine: Engine):
-        with pytest.raises(BadRequest) as raised:
-            await engine.select(query)
-        return str(raised.value)
-
-    message = run(store, scenario)
+    message = refusal(store, query)
     assert message == f"syntax error: {said}"
     assert "[_]" not in message and "..=" not in message
 
@@ -126,12 +131,7 @@ def test_syntax_errors_say_what_is_wrong_not_the_grammars_character_classes(stor
     ("SELECT * { ?s " + "p" * 5000 + ":x ?o }", "error at 1:5017: the prefix 'ppppp"),
 ])
 def test_a_syntax_error_quotes_at_most_a_little_of_a_long_word(store, query, said):
-    async def scenario(engine: Engine):
-        with pytest.raises(BadRequest) as raised:
-            await engine.select(query)
-        return str(raised.value)
-
-    message = run(store, scenario)
+    message = refusal(store, query)
     assert message.startswith(f"syntax error: {said}") and len(message) < 300, message[:400]
     assert "characters)" in message  # it says how long the word was
 
