@@ -26,7 +26,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from loader.errors import SourceError
 from loader.namespaces import ONTOLOGY_IRI
 from loader.server_paths import route_for, routed_path, what_is_served
-from loader.xsd_lexical import INTEGER_RANGES, XSD, in_lexical_space, integer_or_decimal
+from loader.xsd_lexical import INTEGER_RANGES, OTHERS, XSD, is_value
 
 XSD_STRING = ox.NamedNode("http://www.w3.org/2001/XMLSchema#string")
 BOM = b"\xef\xbb\xbf"  # UTF-8's byte-order mark: some editors write it, Oxigraph's parsers take it for text
@@ -72,56 +72,25 @@ def read_quads(path: Path, *, rename_blank_nodes: bool = False) -> list[ox.Quad]
     return quads
 
 
-# the datatypes whose lexical forms Oxigraph's casts judge (as shapes/ sh:datatype is compiled), each with the
-# SPARQL test (of ?o, the literal's lexical form as a plain string) a well-typed one passes; a literal that fails it
-# is judged again in Python (loader.xsd_lexical), which alone judges the integer types and xsd:decimal
-_CAST = "isLiteral(<{t}>(?o))"
-CAST: dict[str, str] = {
-    **{XSD + name: _CAST.format(t=XSD + name) for name in (
-        "boolean", "float", "double", "date", "dateTime", "time", "gYear", "gYearMonth", "gMonth", "gMonthDay",
-        "gDay", "duration", "yearMonthDuration", "dayTimeDuration")},
-    XSD + "dateTimeStamp": f'isLiteral(<{XSD}dateTime>(?o)) && TZ(<{XSD}dateTime>(?o)) != ""',
-}
-JUDGED = frozenset([*CAST, XSD + "decimal", *(XSD + name for name in INTEGER_RANGES)])
+# the datatypes judged: XSD's numbers, booleans, dates, times and durations (loader.xsd_lexical)
+JUDGED = frozenset(XSD + name for name in (*INTEGER_RANGES, "decimal", *OTHERS))
 _JUDGED_NODES = frozenset(ox.NamedNode(datatype) for datatype in JUDGED)
 
 
 def ill_typed(quads: list[ox.Quad]) -> list[int]:
     """The positions in ``quads`` of those whose object is a literal of a datatype in :data:`JUDGED` that its
     lexical form is not a value of (``"x"^^xsd:integer``, ``"2024-02-30"^^xsd:date``), which Oxigraph's parser
-    takes as written and its store keeps as an opaque string. Each distinct literal once: an integer or a decimal
-    by XSD's grammar and the type's bounds (:func:`loader.xsd_lexical.integer_or_decimal`, exact at any size);
-    the others by Oxigraph's casts, as shapes/ judge ``sh:datatype``, in one query in a store of their own, and
-    what a cast fails on again by XSD's grammar (:func:`loader.xsd_lexical.in_lexical_space`): Oxigraph's dates
-    and durations have a limited range and precision, and a valid value must not be called ill-typed."""
+    takes as written and its store keeps as an opaque string. Each distinct literal once, by XSD 1.1's grammar and
+    the type's bounds (:mod:`loader.xsd_lexical`), exact at any size: Oxigraph's casts hold integers in 64 bits,
+    decimals to 18 digits and years and durations in fixed-size numbers, and a valid value must not be called
+    ill-typed."""
     positions: dict[ox.Literal, list[int]] = {}
     for index, quad in enumerate(quads):
         literal = quad.object
         if type(literal) is ox.Literal and literal.datatype in _JUDGED_NODES:
             positions.setdefault(literal, []).append(index)
-    bad: list[ox.Literal] = []
-    cast: list[ox.Literal] = []
-    for literal in positions:
-        judged = integer_or_decimal(literal.datatype.value, literal.value)
-        if judged is None:
-            cast.append(literal)
-        elif not judged:
-            bad.append(literal)
-    bad += [literal for literal in _failing_casts(cast) if not in_lexical_space(literal.datatype.value, literal.value)]
+    bad = [literal for literal in positions if not is_value(literal.datatype.value, literal.value)]
     return sorted(index for literal in bad for index in positions[literal])
-
-
-def _failing_casts(literals: list[ox.Literal]) -> list[ox.Literal]:
-    """Those of ``literals`` (each of a datatype in :data:`CAST`) whose lexical form fails its test there."""
-    if not literals:
-        return []
-    store = ox.Store()
-    store.extend(ox.Quad(ox.NamedNode(f"urn:x-unkg:{number}"), literal.datatype, ox.Literal(literal.value))
-                 for number, literal in enumerate(literals))
-    tests = " UNION ".join(f"{{ ?s <{datatype}> ?o FILTER (!COALESCE({CAST[datatype]}, false)) }}"
-                           for datatype in sorted({literal.datatype.value for literal in literals}))
-    found = store.query(f"SELECT ?s WHERE {{ {tests} }}")
-    return [literals[int(solution["s"].value.rsplit(":", 1)[1])] for solution in found]
 
 
 def ill_typed_error(path: Path, bad: list[int]) -> SourceError:

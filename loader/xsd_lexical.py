@@ -1,11 +1,10 @@
 """Whether a lexical form is one of an XSD datatype's values, judged by XSD 1.1's grammar in Python, exactly.
 
-Oxigraph's casts, which :func:`loader.rdf_files.ill_typed` judges the other datatypes by, hold integers in 64 bits,
-decimals to 18 fractional digits, years and durations in fixed-size numbers, and take ``--02-29`` for no
-``xsd:gMonthDay``: they fail on values XSD has. Here the integer types and ``xsd:decimal`` are judged whole
-(:func:`integer_or_decimal`; Python's integers are unbounded), and what a cast fails on is judged again
-(:func:`in_lexical_space`), so that only a literal both refuse is called ill-typed. The lexical form is taken as
-written: XSD's whitespace facet is not applied (``" 1"^^xsd:integer`` is no integer), as a cast does not.
+Oxigraph's casts hold integers in 64 bits, decimals to 18 fractional digits, years and durations in fixed-size
+numbers, and take ``--02-29`` for no ``xsd:gMonthDay``: they fail on values XSD has. Here the integer types and
+``xsd:decimal`` are judged whole (:func:`integer_or_decimal`; Python's integers are unbounded), the others by their
+grammar and the days their months have (:func:`in_lexical_space`). The lexical form is taken as written: XSD's
+whitespace facet is not applied (``" 1"^^xsd:integer`` is no integer), as a cast does not.
 """
 
 from __future__ import annotations
@@ -93,3 +92,9 @@ def leap(year: str) -> bool:
     digits, which tell it modulo 400 (a year may have more digits than int() takes)."""
     last = int(year[-4:])
     return last % 4 == 0 and (last % 100 != 0 or last % 400 == 0)
+
+
+def is_value(datatype: str, text: str) -> bool:
+    """Whether ``text`` is a value of ``datatype`` (an IRI); True for a datatype not judged here."""
+    judged = integer_or_decimal(datatype, text)
+    return in_lexical_space(datatype, text) if judged is None else judged
